@@ -1,0 +1,186 @@
+"""The ``planner`` command. Help is Russian first, English after the slash.
+
+Exit codes: 0 success, 1 violations found (``check``), 2 bad input, 3 the order cannot be met.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from planner.errors import InputError, PlannerError
+
+app = typer.Typer(
+    name="planner",
+    help=(
+        "Планировщик дистанционного расписания с проверкой СанПиН.\n\n"
+        "Distance-lesson timetable planner with Russian hygiene-norm checks."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+admin_app = typer.Typer(
+    help="Администраторы и API-токены / Administrators and API tokens.",
+    no_args_is_help=True,
+)
+app.add_typer(admin_app, name="admin")
+
+
+class Size(StrEnum):
+    small = "small"
+    medium = "medium"
+    large = "large"
+
+
+def _fail(exc: PlannerError) -> typer.Exit:
+    typer.echo(f"Ошибка / Error:\n{exc}", err=True)
+    return typer.Exit(exc.exit_code)
+
+
+@app.command()
+def convert(
+    input: Annotated[
+        Path, typer.Argument(help="Расписание: .csv, .xlsx, aSc .xml, FET .fet / Timetable file")
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Куда записать: .csv или .xlsx / Output flat file")
+    ],
+) -> None:
+    """Перевести расписание в плоский формат (CSV/XLSX) / Convert a timetable to the flat format."""
+    from planner.exports.flat import write_flat
+    from planner.imports import load_timetable
+
+    try:
+        timetable = load_timetable(input)
+        write_flat(timetable, out)
+    except PlannerError as exc:
+        raise _fail(exc) from None
+    typer.echo(
+        f"Записано / written: {out} — классов {len(timetable.classes)}, "
+        f"уроков {len(timetable.lessons)}, учителей {len(timetable.teachers)}"
+    )
+
+
+@app.command("demo-school")
+def demo_school(
+    outdir: Annotated[Path, typer.Argument(help="Папка для файлов / Output folder")],
+    size: Annotated[
+        Size, typer.Option(help="small (9 классов), medium (~33), large (~55)")
+    ] = Size.medium,
+    seed: Annotated[int, typer.Option(help="Зерно генератора / Random seed")] = 1,
+) -> None:
+    """Создать демонстрационную школу и два приказа / Write a demo school and two example orders."""
+    from planner.demo import write_demo_school
+
+    paths = write_demo_school(outdir, size=size.value, seed=seed)
+    for path in paths:
+        typer.echo(str(path))
+
+
+@app.command()
+def rebuild(
+    timetable: Annotated[Path, typer.Argument(help="Обычное расписание / Regular timetable file")],
+    order: Annotated[Path, typer.Option("--order", help="Приказ (YAML/JSON) / Quarantine order")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Папка результата / Output folder")],
+    previous: Annotated[
+        Path | None,
+        typer.Option("--previous", help="Прошлый опубликованный результат / Last published OUTDIR"),
+    ] = None,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", help="Секунд на поиск / Seconds")
+    ] = 30.0,
+    workers: Annotated[
+        int, typer.Option("--workers", help="Потоков решателя / Solver workers")
+    ] = 2,
+    seed: Annotated[int, typer.Option("--seed", help="Зерно решателя / Solver seed")] = 1,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Без хода решения / No progress")
+    ] = False,
+) -> None:
+    """Перестроить расписание для дистанционного режима / Rebuild the timetable for remote mode."""
+    from planner.rebuild import rebuild_command
+
+    try:
+        code = rebuild_command(
+            timetable, order, out, previous=previous, time_limit=time_limit,
+            workers=workers, seed=seed, echo=None if quiet else typer.echo,
+        )  # fmt: skip
+    except PlannerError as exc:
+        raise _fail(exc) from None
+    raise typer.Exit(code)
+
+
+@app.command()
+def check(
+    schedule: Annotated[Path, typer.Argument(help="schedule.json")],
+    timetable: Annotated[Path, typer.Option("--timetable", help="Обычное расписание / Timetable")],
+    order: Annotated[Path, typer.Option("--order", help="Приказ / Quarantine order")],
+) -> None:
+    """Проверить готовое расписание по всем нормам / Check a schedule against every rule."""
+    from planner.rebuild import check_command
+
+    try:
+        code = check_command(schedule, timetable, order, echo=typer.echo)
+    except PlannerError as exc:
+        raise _fail(exc) from None
+    raise typer.Exit(code)
+
+
+@app.command()
+def serve(
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Загрузить демо-школу / Load the demo school")
+    ] = False,
+    host: Annotated[str, typer.Option(help="Адрес / Host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Порт / Port")] = 8000,
+) -> None:
+    """Запустить веб-приложение / Start the web app (SQLite by default)."""
+    # The CLI is the composition root: the one place in planner/ allowed to start the app.
+    from api.main import serve as serve_app  # noqa: TID251
+
+    serve_app(demo=demo, host=host, port=port)
+
+
+@admin_app.command("create")
+def admin_create(
+    login: Annotated[str, typer.Argument(help="Логин / Login")],
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True, hide_input=True, confirmation_prompt=True, help="Пароль / Password"
+        ),
+    ],
+) -> None:
+    """Создать администратора / Create an administrator."""
+    from api.admin import create_admin  # noqa: TID251
+
+    try:
+        create_admin(login, password)
+    except InputError as exc:
+        raise _fail(exc) from None
+    typer.echo(f"Администратор «{login}» создан / administrator created.")
+
+
+@admin_app.command("token")
+def admin_token(
+    login: Annotated[str, typer.Argument(help="Логин / Login")],
+) -> None:
+    """Выпустить API-токен администратора / Print a new API token for an administrator."""
+    from api.admin import issue_api_token  # noqa: TID251
+
+    try:
+        typer.echo(issue_api_token(login))
+    except InputError as exc:
+        raise _fail(exc) from None
+
+
+def main() -> None:  # pragma: no cover - console entry
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
