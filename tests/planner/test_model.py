@@ -1,0 +1,105 @@
+from datetime import date, time
+
+import pytest
+
+from planner.clashes import find_clashes
+from planner.model import BaseLesson, School, parse_grade, sort_class_names
+from planner.schedule import BaseRef, Schedule, ScheduleItem
+from tests.planner.factories import lesson, timetable
+
+
+@pytest.mark.parametrize(
+    ("name", "grade"),
+    [("7А", 7), ("10-Б", 10), ("11 мат", 11), ("1В", 1), ("Кружок", None), ("12А", None)],
+)
+def test_parse_grade_reads_the_leading_number(name: str, grade: int | None) -> None:
+    assert parse_grade(name) == grade
+
+
+def test_sort_class_names_orders_by_grade_then_letter() -> None:
+    assert sort_class_names(["10А", "2Б", "2А", "Кружок", "1А"]) == [
+        "1А",
+        "2А",
+        "2Б",
+        "10А",
+        "Кружок",
+    ]
+
+
+def test_school_rejects_a_four_day_week() -> None:
+    with pytest.raises(ValueError, match="days_per_week must be 5 or 6"):
+        School("Школа", days_per_week=4)
+
+
+def test_lesson_rejects_end_before_start() -> None:
+    with pytest.raises(ValueError, match="ends"):
+        BaseLesson(1, 1, time(9, 0), time(8, 0), ("5А",), "Математика")
+
+
+def test_timetable_collects_teachers_subjects_and_rejects_unknown_classes() -> None:
+    tt = timetable(
+        lesson(1, 1, "08:00", "08:45", "5А", "Математика", "Иванова И.И."),
+        lesson(1, 2, "08:55", "09:40", "5А", "Русский язык", "Петрова А.А."),
+    )
+    assert tt.teachers == ("Иванова И.И.", "Петрова А.А.")
+    assert tt.subjects == ("Математика", "Русский язык")
+    assert tt.grade_of("5А") == 5
+    with pytest.raises(ValueError, match="unknown classes"):
+        type(tt)(school=tt.school, classes={}, lessons=tt.lessons)
+
+
+def test_clash_of_a_teacher_names_both_rows() -> None:
+    a = lesson(1, 1, "08:00", "08:45", "5А", "Математика", "Иванова И.И.", row=2)
+    b = lesson(1, 1, "08:30", "09:15", "6А", "Алгебра", "Иванова И.И.", row=7)
+    [problem] = find_clashes([a, b], "t.csv")
+    assert problem.row == 2
+    assert problem.message == (
+        "Учитель Иванова И.И. в одно время на двух уроках: «Математика» (t.csv, строка 2, "
+        "08:00–08:45) и «Алгебра» (t.csv, строка 7, 08:30–09:15). Исправьте расписание или "
+        "объедините уроки в один (классы через запятую)."
+    )
+
+
+def test_parallel_subgroups_do_not_clash_but_whole_class_does() -> None:
+    g1 = lesson(1, 1, "08:00", "08:45", "5А", "Английский язык", "А", group="англ-1")
+    g2 = lesson(1, 1, "08:00", "08:45", "5А", "Английский язык", "Б", group="англ-2")
+    whole = lesson(1, 1, "08:00", "08:45", "5А", "Математика", "В")
+    assert find_clashes([g1, g2], "t.csv") == []
+    assert len(find_clashes([g1, g2, whole], "t.csv")) == 2
+
+
+def test_back_to_back_lessons_do_not_clash() -> None:
+    a = lesson(1, 1, "08:00", "08:45", "5А", "Математика", "Иванова И.И.")
+    b = lesson(1, 2, "08:45", "09:30", "5А", "Алгебра", "Иванова И.И.")
+    assert find_clashes([a, b], "t.csv") == []
+
+
+def test_schedule_json_round_trip_keeps_every_field() -> None:
+    items = (
+        ScheduleItem(
+            date=date(2026, 12, 1), class_name="5А", kind="lesson", format="online",
+            subject="Математика", teacher="Иванова И.И.", start=time(9, 0), end=time(9, 30),
+            screen_minutes=30, base=BaseRef(2, 3), lesson_no=2, classes=("5А",),
+        ),
+        ScheduleItem(
+            date=date(2026, 12, 1), class_name="5А", kind="eye_gymnastics",
+            start=time(9, 14), end=time(9, 16), rule="health.eye_gymnastics",
+        ),
+        ScheduleItem(
+            date=date(2026, 12, 1), class_name="5А", kind="lesson", format="self_study",
+            group="англ-1", subject="Английский язык", teacher="Петрова А.А.",
+            base=BaseRef(2, 5), classes=("5А",),
+        ),
+    )  # fmt: skip
+    schedule = Schedule("Школа", "Asia/Yekaterinburg", "set", {"from": "2026-12-01"}, items)
+    again = Schedule.from_json(schedule.to_json())
+    assert again == schedule
+    assert schedule.to_json()["items"][0] == {
+        "date": "2026-12-01", "class": "5А", "group": None, "kind": "lesson", "format": "online",
+        "subject": "Математика", "teacher": "Иванова И.И.", "start": "09:00", "end": "09:30",
+        "screen_minutes": 30, "base": {"day": 2, "lesson": 3}, "lesson_no": 2, "room": None,
+    }  # fmt: skip
+    assert [i.kind for i in schedule.items] == ["lesson", "eye_gymnastics", "lesson"]
+    assert schedule.items[0].aware_start("Asia/Yekaterinburg").isoformat() == (
+        "2026-12-01T09:00:00+05:00"
+    )
