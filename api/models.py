@@ -1,0 +1,196 @@
+"""Tables of the web app (SQLAlchemy 2). The schema is created by the Alembic migrations.
+
+No pupil data anywhere: classes are names like «5А», teachers are the names the school publishes
+anyway (273-ФЗ ст. 29), links are random tokens.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from api.db import utcnow
+
+TS = DateTime(timezone=True)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+class Admin(Base):
+    """An administrator (deputy director, IT admin); password hashed with argon2."""
+
+    __tablename__ = "admins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(TS, default=utcnow)
+
+
+class ApiToken(Base):
+    """An API token of an administrator; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    admin_id: Mapped[int] = mapped_column(ForeignKey("admins.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(TS, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(TS)
+    revoked_at: Mapped[datetime | None] = mapped_column(TS)
+
+
+class WebSession(Base):
+    """A browser session (cookie holds the token, the DB its hash) with its CSRF token."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    admin_id: Mapped[int] = mapped_column(ForeignKey("admins.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(TS, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(TS)
+
+
+class LoginFailure(Base):
+    """A failed login attempt, for the per login+IP rate limit."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(100), index=True)
+    ip: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(TS, default=utcnow, index=True)
+
+
+class School(Base):
+    __tablename__ = "schools"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    timezone: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(TS, default=utcnow)
+
+
+class TimetableUpload(Base):
+    """An imported regular timetable: the original file (re-read by the importers) and counts."""
+
+    __tablename__ = "timetables"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    classes: Mapped[int] = mapped_column(Integer)
+    lessons: Mapped[int] = mapped_column(Integer)
+    teachers: Mapped[int] = mapped_column(Integer)
+    uploaded_at: Mapped[datetime] = mapped_column(TS, default=utcnow)
+
+
+class Job(Base):
+    """A rebuild (solve) job. Lives in the DB so a restart never loses it."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    timetable_id: Mapped[int] = mapped_column(ForeignKey("timetables.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    order_doc: Mapped[dict[str, Any]] = mapped_column(JSON)
+    time_limit: Mapped[float] = mapped_column(Float)
+    workers: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[int] = mapped_column(Integer)
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    best_objective: Mapped[float | None] = mapped_column(Float)
+    best_bound: Mapped[float | None] = mapped_column(Float)
+    solutions: Mapped[int] = mapped_column(Integer, default=0)
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    message: Mapped[str | None] = mapped_column(Text)
+    problems: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    schedule_json: Mapped[str | None] = mapped_column(Text)
+    worker_pid: Mapped[int | None] = mapped_column(Integer)
+    worker_host: Mapped[str | None] = mapped_column(String(255))
+    created_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(TS, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(TS)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(TS)
+    finished_at: Mapped[datetime | None] = mapped_column(TS)
+
+
+class Version(Base):
+    """A published version of a school's remote timetable. Rows are never updated."""
+
+    __tablename__ = "versions"
+    __table_args__ = (UniqueConstraint("school_id", "number", name="uq_versions_school_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    job_id: Mapped[str | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
+    timetable_id: Mapped[int] = mapped_column(ForeignKey("timetables.id", ondelete="CASCADE"))
+    published_at: Mapped[datetime] = mapped_column(TS)
+    author: Mapped[str] = mapped_column(String(100))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    content_hash: Mapped[str] = mapped_column(String(64))
+    schedule_json: Mapped[str] = mapped_column(Text)
+    files: Mapped[list[str] | None] = mapped_column(JSON)
+    files_message: Mapped[str | None] = mapped_column(Text)
+
+
+class Link(Base):
+    """A token link for a class (parents) or a teacher; revocable and rotatable."""
+
+    __tablename__ = "links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # class | teacher
+    target: Mapped[str] = mapped_column(String(200))  # class name or teacher name
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    with_calls: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(TS, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(TS)
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("links.id", ondelete="SET NULL"))
+
+
+class CallLink(Base):
+    """A video-call link a teacher set for a class (or for one lesson slot of it)."""
+
+    __tablename__ = "call_links"
+    __table_args__ = (
+        UniqueConstraint("school_id", "teacher", "class_name", "slot", name="uq_call_links_scope"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    teacher: Mapped[str] = mapped_column(String(200))
+    class_name: Mapped[str] = mapped_column(String(100))
+    slot: Mapped[str] = mapped_column(String(500), default="")  # "" = every lesson of the class
+    url: Mapped[str] = mapped_column(String(1000))
+    updated_at: Mapped[datetime] = mapped_column(TS, default=utcnow)
