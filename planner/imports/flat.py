@@ -1,0 +1,874 @@
+"""The flat timetable format: one row per lesson, CSV or XLSX.
+
+Columns (Russian or English headers, any case, any order; unknown columns are ignored):
+
+======== =========== ============================================================
+field    headers     value
+======== =========== ============================================================
+day      день, day   Пн…Сб, понедельник, 1…6, Mon/Monday (or ``date``/``дата``)
+lesson   урок        lesson number, a positive integer (``lesson_no`` too)
+start    начало      HH:MM or H:MM; may be empty when the bells are known
+end      конец       HH:MM or H:MM; may be empty when the bells are known
+class    класс       one class, or several comma-separated for a combined lesson
+group    группа      empty = the whole class; a subgroup name such as ``англ-1``
+subject  предмет     required
+teacher  учитель     several comma-separated allowed; may be empty
+room     кабинет     optional column
+shift    смена       optional column, 1 or 2 (default 1)
+======== =========== ============================================================
+
+The bells (lesson number → start/end) come from a ``Звонки``/``bells`` sheet of the workbook or a
+``bells.csv``/``звонки.csv`` next to the CSV (columns ``смена, урок, начало, конец`` and an
+optional ``классы``), or from other rows of the same class or shift that carry times.
+
+The ``epos.csv`` our ЭПОС export writes reads too: ``date`` becomes its ISO weekday (the first date
+of each weekday wins, later weeks are dropped) and ``lesson_no`` is the lesson number.
+
+Reading is all or nothing: every problem of every row is collected and raised as one
+:class:`~planner.errors.InputError`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any, TypeVar
+
+from planner.clashes import find_clashes
+from planner.errors import InputError, Problem
+from planner.model import (
+    DAY_NAMES_RU,
+    BaseLesson,
+    Bell,
+    BellSchedule,
+    School,
+    SchoolClass,
+    SourceRef,
+    Timetable,
+    hhmm,
+    minutes,
+    parse_grade,
+    sort_class_names,
+)
+
+__all__ = [
+    "BELLS_FILE_NAMES",
+    "BELLS_SHEET_NAMES",
+    "HEADERS",
+    "MAX_PROBLEMS",
+    "TIMETABLE_SHEET_NAMES",
+    "read_flat",
+]
+
+MAX_PROBLEMS = 50
+_T = TypeVar("_T")
+
+#: Accepted headers of each field, normalised (lower case, ``ё`` → ``е``, single spaces).
+#: The first one is the name we write and show in messages.
+HEADERS: dict[str, tuple[str, ...]] = {
+    "day": ("день", "день недели", "day", "weekday"),
+    "date": ("дата", "date"),
+    "lesson": ("урок", "№ урока", "номер урока", "lesson", "lesson_no", "lesson no", "period"),
+    "start": ("начало", "start", "start_time", "from"),
+    "end": ("конец", "окончание", "end", "end_time", "to"),
+    "class": ("класс", "классы", "class", "classes"),
+    "group": ("группа", "подгруппа", "group", "subgroup"),
+    "subject": ("предмет", "subject"),
+    "teacher": ("учитель", "учителя", "преподаватель", "teacher", "teachers"),
+    "room": ("кабинет", "аудитория", "room"),
+    "shift": ("смена", "shift"),
+}
+BELL_FIELDS = ("shift", "lesson", "start", "end", "class")
+
+TIMETABLE_SHEET_NAMES = ("расписание", "timetable", "lessons", "уроки")
+BELLS_SHEET_NAMES = ("звонки", "bells", "расписание звонков")
+BELLS_FILE_NAMES = ("bells.csv", "звонки.csv")
+
+# Group cells that mean "the whole class" (our ЭПОС export writes «весь класс»).
+WHOLE_CLASS = {"", "весь класс", "все", "-", "—", "whole class", "all"}
+
+_DAY_WORDS: dict[str, int] = {}
+for _number, _names in enumerate(
+    (
+        ("пн", "пон", "понедельник", "mo", "mon", "monday"),
+        ("вт", "вторник", "tu", "tue", "tues", "tuesday"),
+        ("ср", "среда", "we", "wed", "wednesday"),
+        ("чт", "четверг", "th", "thu", "thur", "thurs", "thursday"),
+        ("пт", "пятница", "fr", "fri", "friday"),
+        ("сб", "суббота", "sa", "sat", "saturday"),
+        ("вс", "воскресенье", "su", "sun", "sunday"),
+    ),
+    start=1,
+):
+    for _name in _names:
+        _DAY_WORDS[_name] = _number
+    _DAY_WORDS[str(_number)] = _number
+
+_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})(?::00)?$")
+_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
+_DATE_RU = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_INT = re.compile(r"^\d+$")
+
+# Characters a cp1251 decode of a non-cp1251 file produces and real timetables never contain.
+_CP1251_JUNK = set("ЂЃ‚ѓ„†‡€‰Љ‹ЊЌЋЏђ™љ›њќћџЎўЈ¤Ґ¦§©Є¬®Ї°±Ііґµ¶·єјЅѕї")
+
+
+def _norm_header(text: object) -> str:
+    value = "" if text is None else str(text)
+    value = value.replace("\ufeff", "").strip().lower().replace("ё", "е")
+    return re.sub(r"\s+", " ", value)
+
+
+def _plural(n: int, one: str, few: str, many: str) -> str:
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many
+
+
+def _cap(problems: list[Problem], file: str) -> list[Problem]:
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    rest = len(problems) - MAX_PROBLEMS
+    word = _plural(rest, "ошибка", "ошибки", "ошибок")
+    return [*problems[:MAX_PROBLEMS], Problem(file=file, message=f"и ещё {rest} {word}")]
+
+
+# --------------------------------------------------------------------------- raw tables
+
+
+@dataclass
+class _Table:
+    """A sheet or a CSV file as rows of raw cell values with their 1-based row numbers."""
+
+    file: str
+    element: str | None
+    rows: list[tuple[int, list[object]]]
+
+
+def _decode(data: bytes, file: str) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
+        raise InputError.at(
+            file,
+            "файл в кодировке UTF-16 или не текстовый; сохраните его как «CSV UTF-8» "
+            "(или CSV в кодировке Windows-1251).",
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1251")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None:
+        non_ascii = [ch for ch in text if ord(ch) > 127]
+        junk = sum(1 for ch in non_ascii if ch in _CP1251_JUNK)
+        if not non_ascii or junk * 10 <= len(non_ascii):
+            return text
+    raise InputError.at(
+        file,
+        "не удалось прочитать текст: файл не в кодировке UTF-8 и не в Windows-1251; "
+        "сохраните его как «CSV UTF-8».",
+    )
+
+
+def _sniff_delimiter(text: str) -> str:
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {d: first.count(d) for d in (";", ",", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _csv_table(path: Path, file: str) -> _Table:
+    data = path.read_bytes()
+    text = _decode(data, file)
+    if not text.strip():
+        raise InputError.at(file, "файл пуст; в первой строке должны быть заголовки столбцов.")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+    rows: list[tuple[int, list[object]]] = []
+    try:
+        for number, record in enumerate(reader, start=1):
+            rows.append((number, list(record)))
+    except csv.Error as exc:
+        raise InputError.at(
+            file,
+            f"файл не разбирается как CSV ({exc}); проверьте кавычки в ячейках.",
+            row=len(rows) + 1,
+        ) from None
+    return _Table(file, None, rows)
+
+
+def _open_workbook(path: Path, file: str) -> Any:
+    from openpyxl import load_workbook  # slow import, only for XLSX
+
+    data_head = path.read_bytes()[:8]
+    if data_head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError.at(
+            file,
+            "это книга старого формата Excel 97–2003 (.xls); сохраните её как .xlsx "
+            "(«Файл → Сохранить как → Книга Excel»).",
+        )
+    if not zipfile.is_zipfile(path):
+        raise InputError.at(
+            file,
+            "файл не является книгой Excel .xlsx (это не ZIP-архив); откройте его в Excel или "
+            "LibreOffice и сохраните как «Книга Excel (.xlsx)».",
+        )
+    try:
+        return load_workbook(path, data_only=True, read_only=False)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged book
+        raise InputError.at(
+            file,
+            f"книга Excel повреждена или не в формате .xlsx ({type(exc).__name__}); "
+            "сохраните её заново как «Книга Excel (.xlsx)».",
+        ) from None
+
+
+def _sheet_table(ws: Any, file: str) -> _Table:
+    rows: list[tuple[int, list[object]]] = []
+    for number, values in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
+        rows.append((number, list(values)))
+    return _Table(file, ws.title, rows)
+
+
+def _xlsx_tables(path: Path, file: str) -> tuple[_Table, _Table | None]:
+    wb = _open_workbook(path, file)
+    try:
+        sheets = {_norm_header(ws.title): ws for ws in wb.worksheets}
+        bells_ws = next((sheets[n] for n in BELLS_SHEET_NAMES if n in sheets), None)
+        lessons_ws = next((sheets[n] for n in TIMETABLE_SHEET_NAMES if n in sheets), None)
+        if lessons_ws is None:
+            lessons_ws = next((ws for ws in wb.worksheets if ws is not bells_ws), None)
+        if lessons_ws is None:
+            raise InputError.at(
+                file, "в книге нет листа с уроками; назовите лист с уроками «Расписание»."
+            )
+        lessons = _sheet_table(lessons_ws, file)
+        bells = _sheet_table(bells_ws, file) if bells_ws is not None else None
+    finally:
+        wb.close()
+    return lessons, bells
+
+
+# --------------------------------------------------------------------------- cell parsing
+
+
+class _CellError(Exception):
+    """A bad cell; the message is Russian and says what to write instead."""
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, time):
+        return hhmm(value) or ""
+    return unicodedata.normalize("NFC", str(value)).replace("\xa0", " ").strip()
+
+
+def _shown(value: object) -> str:
+    return _text(value)
+
+
+def _parse_day(value: object) -> int:
+    text = _text(value)
+    key = text.lower().rstrip(".").strip()
+    day = _DAY_WORDS.get(key)
+    if day is None:
+        raise _CellError(f"«{text}» — неизвестный день недели; пишите Пн…Сб или 1…6")
+    if day == 7:
+        raise _CellError(f"«{text}» — воскресенье не учебный день; пишите Пн…Сб или 1…6")
+    return day
+
+
+def _parse_date(value: object) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    try:
+        if m := _DATE_ISO.match(text):
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if m := _DATE_RU.match(text):
+            return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    except ValueError:
+        pass
+    raise _CellError(f"«{text}» — неверная дата; пишите ГГГГ-ММ-ДД или ДД.ММ.ГГГГ")
+
+
+def _parse_lesson(value: object) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    text = _text(value)
+    if _INT.match(text) and int(text) > 0:
+        return int(text)
+    raise _CellError(f"«{text}» — номер урока должен быть целым положительным числом (1, 2, 3…)")
+
+
+def _parse_time(value: object) -> time:
+    if isinstance(value, datetime):
+        value = value.time()
+    if isinstance(value, time):
+        return time(value.hour, value.minute)
+    if isinstance(value, float) and 0 <= value < 1:  # an Excel time stored as a day fraction
+        total = round(value * 24 * 60)
+        if total < 24 * 60:
+            return time(total // 60, total % 60)
+    text = _text(value)
+    m = _TIME.match(text)
+    if m and int(m.group(1)) < 24 and int(m.group(2)) < 60:
+        return time(int(m.group(1)), int(m.group(2)))
+    raise _CellError(f"«{text}» — неверное время; пишите ЧЧ:ММ, например 08:30")
+
+
+def _parse_shift(value: object) -> int:
+    text = _text(value)
+    m = re.match(r"^([12])(?:\s*(?:-?я)?\s*смена)?$", text.lower())
+    if not m:
+        raise _CellError(f"«{text}» — неизвестная смена; пишите 1 или 2")
+    return int(m.group(1))
+
+
+def _split_list(value: object) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for part in _text(value).split(","):
+        name = re.sub(r"\s+", " ", part).strip()
+        if name:
+            seen.setdefault(name, None)
+    return tuple(seen)
+
+
+# --------------------------------------------------------------------------- header mapping
+
+
+@dataclass
+class _Columns:
+    index: dict[str, int]  # field → column index
+    label: dict[str, str]  # field → header as written in the file
+    header_row: int
+
+    def get(self, cells: Sequence[object], name: str) -> object:
+        i = self.index.get(name)
+        if i is None or i >= len(cells):
+            return None
+        return cells[i]
+
+    def has(self, name: str) -> bool:
+        return name in self.index
+
+    def name(self, name: str) -> str:
+        return self.label.get(name, HEADERS[name][0])
+
+
+def _map_header(
+    table: _Table,
+    fields: Iterable[str],
+    required: Sequence[tuple[str, ...]],
+    *,
+    hint_encoding: bool = False,
+) -> tuple[_Columns, list[tuple[int, list[object]]]]:
+    """Find the header (the first non-empty row) and map its columns to fields."""
+    start = next(
+        (i for i, (_, cells) in enumerate(table.rows) if any(_text(c) for c in cells)), None
+    )
+    if start is None:
+        raise InputError.at(
+            table.file,
+            "файл пуст; в первой строке должны быть заголовки столбцов.",
+            element=table.element,
+        )
+    header_row, header = table.rows[start]
+    lookup = {alias: name for name in fields for alias in HEADERS[name]}
+    index: dict[str, int] = {}
+    label: dict[str, str] = {}
+    problems: list[Problem] = []
+    for i, cell in enumerate(header):
+        name = lookup.get(_norm_header(cell))
+        if name is None:
+            continue
+        if name in index:
+            problems.append(
+                Problem(
+                    file=table.file,
+                    row=header_row,
+                    column=_text(cell),
+                    element=table.element,
+                    message=(
+                        f"столбец «{HEADERS[name][0]}» встречается дважды "
+                        f"(«{label[name]}» и «{_text(cell)}»); оставьте один."
+                    ),
+                )
+            )
+            continue
+        index[name] = i
+        label[name] = _text(cell)
+    for alternatives in required:
+        if any(a in index for a in alternatives):
+            continue
+        accepted = ", ".join(alias for a in alternatives for alias in HEADERS[a])
+        shown = " или ".join(f"«{HEADERS[a][0]}»" for a in alternatives)
+        message = f"нет обязательного столбца {shown}; допустимые заголовки: {accepted}."
+        if hint_encoding and not index:
+            message += " Если заголовки на месте, проверьте кодировку файла (нужна UTF-8)."
+        problems.append(
+            Problem(file=table.file, row=header_row, element=table.element, message=message)
+        )
+    if problems:
+        raise InputError(problems)
+    return _Columns(index, label, header_row), table.rows[start + 1 :]
+
+
+# --------------------------------------------------------------------------- rows
+
+
+@dataclass
+class _Row:
+    row: int
+    day: int
+    lesson: int
+    start: time | None
+    end: time | None
+    classes: tuple[str, ...]
+    group: str | None
+    subject: str
+    teachers: tuple[str, ...]
+    room: str | None
+    shift: int | None
+    date: date | None = None
+
+
+@dataclass
+class _Bells:
+    """Bells from a bells sheet/file: per shift and per class."""
+
+    by_shift: dict[int, dict[int, tuple[time, time]]] = field(default_factory=dict)
+    by_class: dict[str, dict[int, tuple[time, time]]] = field(default_factory=dict)
+    class_shift: dict[str, int] = field(default_factory=dict)
+
+
+class _Collector:
+    def __init__(self, file: str, element: str | None, columns: _Columns):
+        self.file = file
+        self.element = element
+        self.columns = columns
+        self.problems: list[Problem] = []
+
+    def add(self, row: int | None, name: str | None, message: str) -> None:
+        self.problems.append(
+            Problem(
+                file=self.file,
+                row=row,
+                column=self.columns.name(name) if name else None,
+                element=self.element,
+                message=message,
+            )
+        )
+
+    def cell(
+        self, row: int, cells: Sequence[object], name: str, parse: Callable[[object], _T]
+    ) -> _T | None:
+        try:
+            return parse(self.columns.get(cells, name))
+        except _CellError as exc:
+            self.add(row, name, str(exc))
+            return None
+
+
+def _read_times(
+    out: _Collector, row: int, cells: Sequence[object], cols: _Columns
+) -> tuple[time | None, time | None, bool]:
+    """Start and end of a row; ``ok`` is False when a problem was recorded."""
+    raw_start = _text(cols.get(cells, "start")) if cols.has("start") else ""
+    raw_end = _text(cols.get(cells, "end")) if cols.has("end") else ""
+    start = out.cell(row, cells, "start", _parse_time) if raw_start else None
+    end = out.cell(row, cells, "end", _parse_time) if raw_end else None
+    if (raw_start and start is None) or (raw_end and end is None):
+        return None, None, False
+    if raw_start and not raw_end:
+        out.add(
+            row,
+            "end",
+            "указано только начало урока; впишите и конец (или оставьте оба пустыми, "
+            "чтобы взять время из звонков).",
+        )
+        return None, None, False
+    if raw_end and not raw_start:
+        out.add(
+            row,
+            "start",
+            "указан только конец урока; впишите и начало (или оставьте оба пустыми, "
+            "чтобы взять время из звонков).",
+        )
+        return None, None, False
+    if start is not None and end is not None and minutes(end) <= minutes(start):
+        out.add(
+            row,
+            "end",
+            f"конец урока ({hhmm(end)}) не позже начала ({hhmm(start)}); проверьте время.",
+        )
+        return None, None, False
+    return start, end, True
+
+
+def _read_rows(table: _Table) -> tuple[list[_Row], list[Problem], _Columns]:
+    cols, body = _map_header(
+        table,
+        HEADERS,
+        (("day", "date"), ("lesson",), ("class",), ("subject",), ("teacher",)),
+        hint_encoding=True,
+    )
+    out = _Collector(table.file, table.element, cols)
+    use_date = not cols.has("day")
+    rows: list[_Row] = []
+    for number, cells in body:
+        if not any(_text(c) for c in cells):
+            continue
+        ok = True
+        day_name = "date" if use_date else "day"
+        day: int | None = None
+        when: date | None = None
+        if not _text(cols.get(cells, day_name)):
+            out.add(number, day_name, "не указан день недели; пишите Пн…Сб или 1…6")
+            ok = False
+        elif use_date:
+            when = out.cell(number, cells, "date", _parse_date)
+            if when is not None and when.isoweekday() == 7:
+                out.add(
+                    number,
+                    "date",
+                    f"{when.isoformat()} — воскресенье; уроков в воскресенье не бывает, "
+                    "проверьте дату.",
+                )
+                when = None
+            day = when.isoweekday() if when is not None else None
+        else:
+            day = out.cell(number, cells, "day", _parse_day)
+        ok = ok and day is not None
+
+        lesson: int | None = None
+        if not _text(cols.get(cells, "lesson")):
+            out.add(number, "lesson", "не указан номер урока; впишите 1, 2, 3…")
+        else:
+            lesson = out.cell(number, cells, "lesson", _parse_lesson)
+        ok = ok and lesson is not None
+
+        start, end, times_ok = _read_times(out, number, cells, cols)
+        ok = ok and times_ok
+
+        classes = tuple(sort_class_names(_split_list(cols.get(cells, "class"))))
+        if not classes:
+            out.add(
+                number,
+                "class",
+                "не указан класс; впишите класс, например 7А "
+                "(для сборной группы — классы через запятую: 7А, 7Б)",
+            )
+            ok = False
+        subject = re.sub(r"\s+", " ", _text(cols.get(cells, "subject")))
+        if not subject:
+            out.add(number, "subject", "не указан предмет; впишите название предмета")
+            ok = False
+        group_text = re.sub(r"\s+", " ", _text(cols.get(cells, "group")))
+        group = None if group_text.lower() in WHOLE_CLASS else group_text
+        teachers = _split_list(cols.get(cells, "teacher"))
+        room = _text(cols.get(cells, "room")) or None
+        shift: int | None = None
+        if cols.has("shift") and _text(cols.get(cells, "shift")):
+            shift = out.cell(number, cells, "shift", _parse_shift)
+            ok = ok and shift is not None
+        if ok:
+            assert day is not None and lesson is not None
+            rows.append(
+                _Row(
+                    number, day, lesson, start, end, classes, group, subject, teachers, room,
+                    shift, when,
+                )
+            )  # fmt: skip
+    return rows, out.problems, cols
+
+
+def _first_week(rows: list[_Row]) -> list[_Row]:
+    """Keep, for each weekday, only the rows of the first date that falls on it."""
+    first: dict[int, date] = {}
+    for r in rows:
+        if r.date is not None and (r.day not in first or r.date < first[r.day]):
+            first[r.day] = r.date
+    return [r for r in rows if r.date is None or r.date == first[r.day]]
+
+
+def _read_bells(table: _Table) -> tuple[_Bells, list[Problem]]:
+    cols, body = _map_header(table, BELL_FIELDS, (("lesson",), ("start",), ("end",)))
+    out = _Collector(table.file, table.element, cols)
+    bells = _Bells()
+    seen: dict[tuple[object, int], tuple[int, tuple[time, time]]] = {}
+    for number, cells in body:
+        if not any(_text(c) for c in cells):
+            continue
+        shift = 1
+        if cols.has("shift") and _text(cols.get(cells, "shift")):
+            shift = out.cell(number, cells, "shift", _parse_shift)
+        lesson = out.cell(number, cells, "lesson", _parse_lesson)
+        start = out.cell(number, cells, "start", _parse_time)
+        end = out.cell(number, cells, "end", _parse_time)
+        if None in (shift, lesson, start, end):
+            continue
+        if minutes(end) <= minutes(start):
+            out.add(
+                number,
+                "end",
+                f"конец урока ({hhmm(end)}) не позже начала ({hhmm(start)}); проверьте время.",
+            )
+            continue
+        classes = _split_list(cols.get(cells, "class")) if cols.has("class") else ()
+        targets: Sequence[object] = classes or (shift,)
+        for target in targets:
+            key = (target, lesson)
+            if key in seen and seen[key][1] != (start, end):
+                where = f"класса {target}" if classes else f"{shift}-й смены"
+                out.add(
+                    number,
+                    "lesson",
+                    f"урок {lesson} {where} уже задан в строке {seen[key][0]} с другим временем; "
+                    "оставьте одну строку.",
+                )
+                continue
+            seen[key] = (number, (start, end))
+            if classes:
+                bells.by_class.setdefault(str(target), {})[lesson] = (start, end)
+                bells.class_shift[str(target)] = shift
+            else:
+                bells.by_shift.setdefault(shift, {})[lesson] = (start, end)
+    return bells, out.problems
+
+
+def _companion_bells(path: Path) -> Path | None:
+    for name in BELLS_FILE_NAMES:
+        candidate = path.with_name(name)
+        if candidate.is_file() and candidate.resolve() != path.resolve():
+            return candidate
+    return None
+
+
+# --------------------------------------------------------------------------- building
+
+
+def _most_common(counter: Counter[tuple[time, time]]) -> tuple[time, time]:
+    # Counter keeps first-seen order, so ties go to the times seen first in the file.
+    return counter.most_common(1)[0][0]
+
+
+def _class_shifts(rows: list[_Row], bells: _Bells, out: _Collector) -> dict[str, int]:
+    shifts: dict[str, tuple[int, int]] = {}
+    for r in rows:
+        if r.shift is None:
+            continue
+        for c in r.classes:
+            if c in shifts and shifts[c][0] != r.shift:
+                out.add(
+                    r.row,
+                    "shift",
+                    f"класс {c} указан в {shifts[c][0]}-й смене в строке {shifts[c][1]}, "
+                    f"а здесь — в {r.shift}-й; у класса одна смена.",
+                )
+            else:
+                shifts.setdefault(c, (r.shift, r.row))
+    result = {c: s for c, (s, _) in shifts.items()}
+    for c in {c for r in rows for c in r.classes}:
+        result.setdefault(c, bells.class_shift.get(c, 1))
+    return result
+
+
+def _fill_times(
+    rows: list[_Row], bells: _Bells, shift_of: dict[str, int], out: _Collector
+) -> list[_Row]:
+    by_class: dict[tuple[str, int], Counter[tuple[time, time]]] = defaultdict(Counter)
+    by_shift: dict[tuple[int, int], Counter[tuple[time, time]]] = defaultdict(Counter)
+    for r in rows:
+        if r.start is None or r.end is None:
+            continue
+        for c in r.classes:
+            by_class[(c, r.lesson)][(r.start, r.end)] += 1
+            by_shift[(shift_of[c], r.lesson)][(r.start, r.end)] += 1
+    filled: list[_Row] = []
+    for r in rows:
+        if r.start is not None:
+            filled.append(r)
+            continue
+        c = r.classes[0]
+        s = shift_of[c]
+        known = (
+            bells.by_class.get(c, {}).get(r.lesson)
+            or bells.by_shift.get(s, {}).get(r.lesson)
+            or (_most_common(by_class[(c, r.lesson)]) if (c, r.lesson) in by_class else None)
+            or (_most_common(by_shift[(s, r.lesson)]) if (s, r.lesson) in by_shift else None)
+        )
+        if known is None:
+            out.add(
+                r.row,
+                "start" if out.columns.has("start") else None,
+                f"не указано время урока {r.lesson}, и звонки {s}-й смены для него неизвестны; "
+                "впишите начало и конец или добавьте лист «Звонки» (файл bells.csv) "
+                "со столбцами смена, урок, начало, конец.",
+            )
+            continue
+        r.start, r.end = known
+        filled.append(r)
+    return filled
+
+
+def _bell_schedules(
+    lessons: list[BaseLesson], bells: _Bells, shift_of: dict[str, int]
+) -> tuple[dict[str, BellSchedule], dict[str, str]]:
+    """Bell schedules per shift, plus bands for classes whose bells differ from their shift's."""
+    per_class: dict[str, dict[int, Counter[tuple[time, time]]]] = defaultdict(
+        lambda: defaultdict(Counter)
+    )
+    per_shift: dict[int, dict[int, Counter[tuple[time, time]]]] = defaultdict(
+        lambda: defaultdict(Counter)
+    )
+    for lesson in lessons:
+        for c in lesson.classes:
+            per_class[c][lesson.lesson][(lesson.start, lesson.end)] += 1
+            per_shift[shift_of[c]][lesson.lesson][(lesson.start, lesson.end)] += 1
+
+    def shift_map(s: int) -> dict[int, tuple[time, time]]:
+        derived = {n: _most_common(cnt) for n, cnt in per_shift.get(s, {}).items()}
+        return derived | bells.by_shift.get(s, {})
+
+    schedules: dict[str, BellSchedule] = {}
+    bands: dict[tuple[int, tuple[tuple[int, time, time], ...]], list[str]] = defaultdict(list)
+    assignment: dict[str, str] = {}
+    shifts = sorted(set(shift_of.values()) | set(bells.by_shift))
+    base = {s: shift_map(s) for s in shifts}
+    for s in shifts:
+        if base[s]:
+            schedules[f"{s} смена"] = _schedule(f"{s} смена", base[s])
+    for c in sort_class_names(shift_of):
+        s = shift_of[c]
+        own = {n: _most_common(cnt) for n, cnt in per_class.get(c, {}).items()}
+        own |= bells.by_class.get(c, {})
+        if all(base[s].get(n) == t for n, t in own.items()):
+            assignment[c] = f"{s} смена"
+        else:
+            bands[(s, tuple(sorted((n, a, b) for n, (a, b) in own.items())))].append(c)
+    for (s, items), names in bands.items():
+        name = f"{s} смена ({', '.join(names)})"
+        schedules[name] = _schedule(name, {n: (a, b) for n, a, b in items})
+        for c in names:
+            assignment[c] = name
+    return schedules, assignment
+
+
+def _schedule(name: str, bells: dict[int, tuple[time, time]]) -> BellSchedule:
+    return BellSchedule(
+        name=name, bells=tuple(Bell(n, a, b) for n, (a, b) in sorted(bells.items()))
+    )
+
+
+def read_flat(path: Path | str, *, school_name: str | None = None) -> Timetable:
+    """Read a flat CSV or XLSX timetable (see the module docstring for the columns).
+
+    Raises :class:`~planner.errors.InputError` with every problem found; nothing is half-imported.
+    """
+    path = Path(path)
+    file = path.name
+    if path.suffix.lower() == ".xlsx":
+        table, bells_table = _xlsx_tables(path, file)
+    else:
+        table = _csv_table(path, file)
+        companion = _companion_bells(path)
+        bells_table = _csv_table(companion, companion.name) if companion else None
+
+    rows, problems, cols = _read_rows(table)
+    bells = _Bells()
+    if bells_table is not None:
+        bells, bell_problems = _read_bells(bells_table)
+        problems += bell_problems
+    out = _Collector(file, table.element, cols)
+    rows = _first_week(rows)
+    shift_of = _class_shifts(rows, bells, out)
+    rows = _fill_times(rows, bells, shift_of, out)
+
+    lessons: list[BaseLesson] = []
+    first_row: dict[BaseLesson, int] = {}
+    for r in rows:
+        assert r.start is not None and r.end is not None
+        if minutes(r.end) <= minutes(r.start):  # a filled-in bell cannot be wrong, but be sure
+            out.add(r.row, "end", f"конец урока ({hhmm(r.end)}) не позже начала.")
+            continue
+        lesson = BaseLesson(
+            day=r.day,
+            lesson=r.lesson,
+            start=r.start,
+            end=r.end,
+            classes=r.classes,
+            subject=r.subject,
+            teachers=r.teachers,
+            group=r.group,
+            room=r.room,
+            source=SourceRef(file=file, row=r.row, element=table.element),
+        )
+        if lesson in first_row:
+            out.add(
+                r.row,
+                None,
+                f"строка повторяет строку {first_row[lesson]} "
+                f"({DAY_NAMES_RU[r.day - 1]}, урок {r.lesson}, {', '.join(r.classes)}, "
+                f"«{r.subject}»); удалите одну из них.",
+            )
+            continue
+        first_row[lesson] = r.row
+        lessons.append(lesson)
+    problems += out.problems
+    problems += find_clashes(lessons, file)
+    if problems:
+        problems.sort(key=lambda p: (p.file != file, p.row or 0))
+        raise InputError(_cap(problems, file))
+    if not lessons:
+        raise InputError.at(
+            file,
+            "в файле нет ни одного урока; под строкой заголовков впишите уроки, "
+            "по одному в строке.",
+            element=table.element,
+        )
+
+    schedules, assignment = _bell_schedules(lessons, bells, shift_of)
+    subgroups: dict[str, set[str]] = defaultdict(set)
+    for lesson in lessons:
+        if lesson.group:
+            for c in lesson.classes:
+                subgroups[c].add(lesson.group)
+    classes = {
+        c: SchoolClass(
+            name=c,
+            grade=parse_grade(c),
+            shift=shift_of[c],
+            bell_schedule=assignment.get(c),
+            subgroups=tuple(sorted(subgroups.get(c, ()))),
+        )
+        for c in sort_class_names(shift_of)
+    }
+    return Timetable(
+        school=School(
+            name=school_name or path.stem,
+            days_per_week=6 if any(x.day == 6 for x in lessons) else 5,
+        ),
+        classes=classes,
+        lessons=tuple(lessons),
+        bell_schedules=schedules,
+        source=str(path),
+    )
