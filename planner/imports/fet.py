@@ -1,0 +1,691 @@
+"""FET (``.fet``) files that carry a finished timetable → :class:`planner.model.Timetable`.
+
+FET (https://lalescu.ro/liviu/fet/) stores the school's data and, after ``fet-cl`` has solved it,
+one ``ConstraintActivityPreferredStartingTime`` (weight 100, active) per placed activity in
+``<name>_data_and_timetable.fet``. That file is what this module imports; a plain input ``.fet``
+(activities without times) is refused with an error that says how to produce the right file.
+
+Mapping (FET → our model):
+
+* **Days** → ISO weekdays by their order (the names are free text). Five or six days give a 5- or
+  6-day week. Files with more than seven days (A/B weeks, e.g. 12 days) keep the first week
+  (6 days when the count divides by 6, else 5) and drop the lessons of the later days.
+* **Hours** → lesson numbers. Hours that are a ``ConstraintBreakTimes`` break on every day
+  (``RECREO``, ``COMIDA`` …) are breaks, not lessons, and get no number. Clock times are read from
+  the hour names (``08:00-8:50``, ``07:30 - 08:15``, ``8.00``); when the names carry only the start,
+  a lesson lasts 45 minutes, or less so that at least 5 minutes are left before the closest next
+  start (Bulgarian 07:30, 08:15 … gives 40); starts 90+ minutes apart are "пары" lasting the
+  shortest gap minus a 10-minute break. When the names carry no times at all
+  (``1``, ``Tiết 1``), a standard bell schedule is derived: 08:00 start, 45-minute lessons,
+  10-minute breaks, 20 minutes after lessons 2 and 3.
+* **Years, groups, subgroups → classes and lesson groups.** FET files use two layouts. Either a
+  *year is a class* (``5A`` with groups ``5A Girls``/``5A Boys``, or a year split by categories
+  into overlapping groups), or a *year is a grade* whose groups are the classes (year ``8`` with
+  groups ``8 а``, ``8 б``; year ``5`` with classes ``5a``…``5d`` and a cross-class group ``5MF``).
+  A year is taken as a grade when its name does not look like a class (``5A``, ``10-Б``,
+  ``ЛД101``) and some of its groups, taken in file order and skipping those that overlap
+  earlier ones, split it completely into disjoint parts; those groups are the classes.
+* **Activities** → one :class:`BaseLesson` each, spanning ``Duration`` hours; every teacher, the
+  subject, the room of an active weight-100 ``ConstraintActivityPreferredRoom``. Inactive
+  activities and activities without students are skipped (counted in ``Timetable.source``).
+  An activity on several students sets is one combined lesson of all the classes it touches.
+
+Lesson groups follow FET's own overlap rule: FET's atoms are subgroups, and two activities may run
+at once only if their sets of subgroups are disjoint. Each activity is mapped to the subgroups it
+covers; per class, covering all of them is the whole class (``group=None``), covering a part is
+named by the FET group/subgroup with exactly that part (``9 б историци1`` in class ``9 б`` →
+``историци1``) or by its subgroups joined with ``+``. A lesson on parts of several classes that
+carry different names is named ``"<class> <part> + <class> <part>"``. Equal names therefore mean
+equal (overlapping) parts, so :func:`planner.clashes.find_clashes` reports no clash that FET would
+allow. Overlapping FET categories (``boys`` vs ``lang1``) keep different names, so the model treats
+them as parallel-capable; that is the limit of ``BaseLesson.group``.
+
+Everything the importer had to assume is written, in Russian, into ``Timetable.source``.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+from xml.etree.ElementTree import Element, ParseError, TreeBuilder
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser
+
+from planner.clashes import raise_on_clashes
+from planner.errors import InputError, Problem
+from planner.imports import MAX_INPUT_BYTES
+from planner.model import (
+    BaseLesson,
+    Bell,
+    BellSchedule,
+    School,
+    SchoolClass,
+    SourceRef,
+    Timetable,
+    clock,
+)
+
+NO_TIMETABLE = (
+    "в файле нет готового расписания: запустите fet-cl и импортируйте *_data_and_timetable.fet"
+)
+
+# Standard bells when the hour names carry no clock times.
+STANDARD_START = 8 * 60
+STANDARD_LESSON = 45
+STANDARD_BREAK = 10
+LONG_BREAK = 20
+LONG_BREAK_AFTER = (2, 3)
+
+_TIME = r"(\d{1,2})[:.h](\d{2})"
+_HOUR_TIMES = re.compile(_TIME + r"(?:\s*[-–—]\s*" + _TIME + r")?")
+# A year whose name looks like one class: 5A, 8 а, 10-Б, 11 мат, ЛД101, ИС-21.
+_CLASS_LIKE = re.compile(
+    r"^\s*(?:\d{1,2}\s*[-–.]?\s*[^\W\d_ºª°]{1,3}\d?|[^\W\d_]{1,4}\s*-?\s*\d{2,4})\s*$"
+)
+_STRIP = " -_.:/"
+
+
+@dataclass(slots=True)
+class _Unit:
+    """A class of the timetable: its FET subgroups (atoms) and its named parts."""
+
+    name: str
+    atoms: frozenset[str]
+    atom_order: tuple[str, ...]
+    parts: dict[frozenset[str], str] = field(default_factory=dict)  # atoms → short name
+    short: dict[str, str] = field(default_factory=dict)  # FET set name → short name
+
+
+class _LineBuilder(TreeBuilder):
+    """Tree builder that remembers the source line of every element."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: dict[Element, int] = {}
+        self.parser: DefusedXMLParser | None = None
+
+    def start(self, tag: str, attrs: dict[str, str]) -> Element:  # type: ignore[override]
+        element = super().start(tag, attrs)
+        if self.parser is not None:
+            self.lines[element] = self.parser.parser.CurrentLineNumber
+        return element
+
+
+def _read_bytes(path: Path, file: str) -> bytes:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError.at(
+            file, f"файл не читается ({exc.strerror}); проверьте путь и права."
+        ) from None
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError.at(file, _too_big())
+    if data[:2] == b"\x1f\x8b":  # a gzipped .fet, as some FET packages ship them
+        try:
+            unzip = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            data = unzip.decompress(data, MAX_INPUT_BYTES + 1)
+        except zlib.error:
+            raise InputError.at(
+                file, "сжатый файл повреждён; распакуйте его и проверьте."
+            ) from None
+        if len(data) > MAX_INPUT_BYTES:
+            raise InputError.at(file, _too_big())
+    return data
+
+
+def _too_big() -> str:
+    return f"файл больше {MAX_INPUT_BYTES // 2**20} МБ; это не похоже на расписание школы."
+
+
+def _parse(data: bytes, file: str) -> tuple[Element, dict[Element, int]]:
+    builder = _LineBuilder()
+    parser = DefusedXMLParser(target=builder, forbid_dtd=False, forbid_entities=True)
+    builder.parser = parser
+    try:
+        parser.feed(data)
+        root = parser.close()
+    except DefusedXmlException:
+        raise InputError.at(
+            file,
+            "файл объявляет XML-сущности (<!ENTITY>); такие файлы не принимаются из соображений "
+            "безопасности. Откройте его в FET и сохраните заново.",
+            row=parser.parser.CurrentLineNumber,
+        ) from None
+    except ParseError as exc:
+        line, col = exc.position
+        raise InputError.at(
+            file,
+            f"XML повреждён ({_expat_message(exc)}, позиция {col + 1}); "
+            "откройте файл в FET и сохраните заново.",
+            row=line,
+        ) from None
+    if root.tag != "fet":
+        raise InputError.at(
+            file,
+            f"корневой элемент <{root.tag}>, а в файле FET должен быть <fet>; это не файл FET.",
+            row=builder.lines.get(root),
+            element=root.tag,
+        )
+    return root, builder.lines
+
+
+def _expat_message(exc: ParseError) -> str:
+    return re.sub(r":\s*line \d+, column \d+$", "", str(exc))
+
+
+class _Reader:
+    def __init__(self, path: Path, root: Element, lines: dict[Element, int]):
+        self.path = path
+        self.file = str(path)
+        self.root = root
+        self.lines = lines
+        self.problems: list[Problem] = []
+        self.notes: list[str] = []
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def line(self, element: Element | None) -> int | None:
+        return None if element is None else self.lines.get(element)
+
+    def problem(
+        self, message: str, element: Element | None, *, column: str | None = None, label: str = ""
+    ) -> None:
+        self.problems.append(
+            Problem(
+                file=self.file,
+                message=message,
+                row=self.line(element),
+                column=column,
+                element=label or (element.tag if element is not None else None),
+            )
+        )
+
+    def fail_if_problems(self) -> None:
+        if self.problems:
+            raise InputError(self.problems)
+
+    def section(self, tag: str) -> Element:
+        element = self.root.find(tag)
+        if element is None:
+            raise InputError.at(
+                self.file,
+                f"в файле нет раздела <{tag}>; сохраните файл заново в FET.",
+                element="fet",
+                row=self.line(self.root),
+            )
+        return element
+
+    @staticmethod
+    def text(element: Element, tag: str) -> str:
+        return (element.findtext(tag) or "").strip()
+
+    # -- days and hours ------------------------------------------------------------------------
+
+    def days(self) -> tuple[list[str], int]:
+        days_list = self.section("Days_List")
+        names = [self.text(d, "Name") for d in days_list.findall("Day")]
+        if not names:
+            raise InputError.at(
+                self.file,
+                "в <Days_List> нет ни одного дня; добавьте дни в FET.",
+                row=self.line(days_list),
+                element="Days_List",
+            )
+        if len(names) <= 6:
+            keep = len(names)
+        elif len(names) % 6 == 0:
+            keep = 6
+        elif len(names) % 5 == 0:
+            keep = 5
+        else:
+            keep = 6
+        if keep < len(names):
+            self.notes.append(
+                f"в файле {len(names)} дней (например, недели А и Б): импортированы первые {keep} "
+                f"(«{names[0]}» … «{names[keep - 1]}»), остальные дни пропущены"
+            )
+        return names, keep
+
+    def break_hours(self, days: list[str], keep: int, hours: list[str]) -> set[int]:
+        """Hours that are a hard ``ConstraintBreakTimes`` break on every kept day."""
+        per_hour: dict[int, set[str]] = {}
+        for c in self.section("Time_Constraints_List").findall("ConstraintBreakTimes"):
+            if not self._hard(c):
+                continue
+            for bt in c.findall("Break_Time"):
+                day, hour = self.text(bt, "Day"), self.text(bt, "Hour")
+                if hour in hours:
+                    per_hour.setdefault(hours.index(hour), set()).add(day)
+        kept = set(days[:keep])
+        return {h for h, ds in per_hour.items() if kept <= ds}
+
+    def bells(
+        self, hours: list[str], hour_elements: list[Element], breaks: set[int]
+    ) -> BellSchedule:
+        teaching = [i for i in range(len(hours)) if i not in breaks]
+        parsed = {i: _HOUR_TIMES.search(hours[i]) for i in teaching}
+        spans: dict[int, tuple[int, int]] = {}
+        if teaching and all(parsed.values()):
+            starts = {i: _minutes(m.group(1), m.group(2)) for i, m in parsed.items() if m}
+            gaps = [starts[b] - starts[a] for a, b in pairwise(teaching)]
+            positive = [g for g in gaps if g > 0]
+            min_gap = min(positive) if positive else STANDARD_LESSON
+            if min_gap >= 90:  # "пары": 90-minute lessons
+                length = min_gap - STANDARD_BREAK
+            else:  # leave at least a 5-minute break before the next start
+                length = min(STANDARD_LESSON, min_gap - 5)
+            if length < 10:
+                length = min_gap
+            start_only = []
+            for i, m in parsed.items():
+                assert m is not None
+                if m.group(3):
+                    spans[i] = (starts[i], _minutes(m.group(3), m.group(4)))
+                else:
+                    spans[i] = (starts[i], starts[i] + length)
+                    start_only.append(i)
+            if start_only:
+                self.notes.append(
+                    f"в названиях часов FET указано только начало урока — длительность урока "
+                    f"принята {length} мин"
+                )
+            self._check_spans(spans, hours, hour_elements)
+            name = "Звонки из FET"
+        else:
+            t = STANDARD_START
+            for number, i in enumerate(teaching, start=1):
+                spans[i] = (t, t + STANDARD_LESSON)
+                t += STANDARD_LESSON + (
+                    LONG_BREAK if number in LONG_BREAK_AFTER else STANDARD_BREAK
+                )
+            self.notes.append(
+                "в названиях часов FET нет времени — звонки взяты стандартные: начало 08:00, "
+                "уроки по 45 мин, перемены 10 мин, после 2-го и 3-го урока 20 мин"
+            )
+            name = "Стандартные звонки"
+        if breaks:
+            names = ", ".join(f"«{hours[i]}»" for i in sorted(breaks))
+            self.notes.append(
+                f"часы {names} — перемены (ConstraintBreakTimes), в нумерацию уроков не входят"
+            )
+        self.spans = spans
+        self.numbers = {i: n for n, i in enumerate(teaching, start=1)}
+        return BellSchedule(
+            name=name,
+            bells=tuple(
+                Bell(lesson=self.numbers[i], start=clock(s), end=clock(e))
+                for i, (s, e) in sorted(spans.items())
+            ),
+        )
+
+    def _check_spans(
+        self, spans: dict[int, tuple[int, int]], hours: list[str], elements: list[Element]
+    ) -> None:
+        previous_end = -1
+        for i, (start, end) in sorted(spans.items()):
+            if not (0 <= start < end < 24 * 60) or start < previous_end:
+                self.problem(
+                    f"время часа «{hours[i]}» не подходит: урок должен кончаться позже, чем "
+                    "начинается, и не раньше начала следующего часа; исправьте название часа "
+                    "в FET (например, «08:00-08:45»).",
+                    elements[i],
+                    column="Name",
+                    label="Hour",
+                )
+            previous_end = end
+        self.fail_if_problems()
+
+    # -- students ------------------------------------------------------------------------------
+
+    def students(self) -> tuple[list[_Unit], dict[str, frozenset[str]]]:
+        sets: dict[str, frozenset[str]] = {}
+        years: list[tuple[str, frozenset[str], list[tuple[str, frozenset[str], list[str]]]]] = []
+        atom_order: list[str] = []
+
+        def atom(name: str) -> None:
+            if name not in atom_order:
+                atom_order.append(name)
+
+        for y in self.section("Students_List").findall("Year"):
+            year_name = self.text(y, "Name")
+            groups = []
+            for g in y.findall("Group"):
+                group_name = self.text(g, "Name")
+                subs = [self.text(s, "Name") for s in g.findall("Subgroup")]
+                for s in subs:
+                    sets[s] = frozenset({s})
+                    atom(s)
+                if not subs:
+                    atom(group_name)
+                g_atoms = frozenset(subs) if subs else frozenset({group_name})
+                sets[group_name] = sets.get(group_name, frozenset()) | g_atoms
+                groups.append((group_name, g_atoms, subs))
+            if not groups:
+                atom(year_name)
+            y_atoms = frozenset().union(*(g[1] for g in groups)) if groups else {year_name}
+            sets[year_name] = frozenset(y_atoms)
+            years.append((year_name, frozenset(y_atoms), groups))
+
+        position = {a: i for i, a in enumerate(atom_order)}
+
+        def ordered(atoms: Iterable[str]) -> tuple[str, ...]:
+            return tuple(sorted(atoms, key=position.__getitem__))
+
+        units: list[_Unit] = []
+        seen: set[str] = set()
+        grade_years: list[str] = []
+        for year_name, y_atoms, groups in years:
+            classes = _class_groups(year_name, y_atoms, groups)
+            if classes is None:
+                if year_name in seen:
+                    continue
+                seen.add(year_name)
+                unit = _Unit(year_name, y_atoms, ordered(y_atoms))
+                named = [(g, a) for g, a, _ in groups]
+                named += [(s, frozenset({s})) for _, _, subs in groups for s in subs]
+                _name_parts(unit, named)
+                units.append(unit)
+                continue
+            grade_years.append(year_name)
+            class_names = {c[0] for c in classes}
+            others = [(g, a) for g, a, _ in groups if g not in class_names]
+            for group_name, g_atoms, subs in classes:
+                if group_name in seen:
+                    continue
+                seen.add(group_name)
+                unit = _Unit(group_name, g_atoms, ordered(g_atoms))
+                named = [(s, frozenset({s})) for s in subs]
+                named += [(g, a & g_atoms) for g, a in others if a & g_atoms]
+                _name_parts(unit, named)
+                units.append(unit)
+        if grade_years:
+            names = ", ".join(f"«{y}»" for y in grade_years)
+            self.notes.append(f"годы FET {names} — параллели: классами считаются их группы")
+        return units, sets
+
+    # -- activities ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _hard(c: Element) -> bool:
+        active = (c.findtext("Active") or "true").strip().lower() != "false"
+        try:
+            weight = float((c.findtext("Weight_Percentage") or "100").strip())
+        except ValueError:
+            weight = 0.0
+        return active and weight >= 100
+
+    def placements(
+        self, days: list[str], hours: list[str]
+    ) -> tuple[dict[str, tuple[int, int]], dict[str, str]]:
+        times: dict[str, tuple[int, int]] = {}
+        rooms: dict[str, str] = {}
+        for c in self.section("Time_Constraints_List").findall(
+            "ConstraintActivityPreferredStartingTime"
+        ):
+            if not self._hard(c):
+                continue
+            act = self.text(c, "Activity_Id")
+            day, hour = self.text(c, "Preferred_Day"), self.text(c, "Preferred_Hour")
+            if not day or not hour:
+                continue
+            for value, names, column, what, where in (
+                (day, days, "Preferred_Day", "день", "Days_List"),
+                (hour, hours, "Preferred_Hour", "час", "Hours_List"),
+            ):
+                if value not in names:
+                    self.problem(
+                        f"{what} «{value}» не описан в {where}; "
+                        "исправьте ограничение или сохраните файл заново в FET.",
+                        c.find(column),
+                        column=column,
+                        label=f"ConstraintActivityPreferredStartingTime Activity_Id={act}",
+                    )
+            if day in days and hour in hours:
+                times[act] = (days.index(day), hours.index(hour))
+        space = self.root.find("Space_Constraints_List")
+        room_names = {self.text(r, "Name") for r in self.root.iterfind("Rooms_List/Room")}
+        for c in space.findall("ConstraintActivityPreferredRoom") if space is not None else ():
+            if not self._hard(c):
+                continue
+            act, room = self.text(c, "Activity_Id"), self.text(c, "Room")
+            if room not in room_names:
+                self.problem(
+                    f"кабинет «{room}» не описан в Rooms_List; добавьте его в FET или исправьте "
+                    "ограничение.",
+                    c.find("Room"),
+                    column="Room",
+                    label=f"ConstraintActivityPreferredRoom Activity_Id={act}",
+                )
+                continue
+            rooms[act] = room
+        self.fail_if_problems()
+        return times, rooms
+
+
+def _minutes(h: str, m: str) -> int:
+    return int(h) * 60 + int(m)
+
+
+def _class_groups(
+    year_name: str,
+    y_atoms: frozenset[str],
+    groups: list[tuple[str, frozenset[str], list[str]]],
+) -> list[tuple[str, frozenset[str], list[str]]] | None:
+    """The groups of a year that are its classes, or ``None`` when the year itself is a class."""
+    if not groups or _CLASS_LIKE.match(year_name):
+        return None
+    taken: list[tuple[str, frozenset[str], list[str]]] = []
+    covered: frozenset[str] = frozenset()
+    for group in groups:
+        if not group[1] & covered:
+            taken.append(group)
+            covered |= group[1]
+    return taken if covered == y_atoms else None
+
+
+def _short(full: str, class_name: str) -> str:
+    name = full
+    if name.startswith(class_name):
+        name = name[len(class_name) :].lstrip(_STRIP)
+    elif name.endswith(class_name):
+        name = name[: -len(class_name)].rstrip(_STRIP)
+    return name.strip() or full
+
+
+def _name_parts(unit: _Unit, named: list[tuple[str, frozenset[str]]]) -> None:
+    """Short names for the FET sets inside a class; full names if the short ones collide."""
+    fulls = list(dict.fromkeys(n for n, a in named if a and a != unit.atoms))
+    shorts = {f: _short(f, unit.name) for f in fulls}
+    if len(set(shorts.values())) != len(shorts):
+        shorts = {f: f for f in fulls}
+    for atom in unit.atom_order:
+        if atom not in shorts:
+            shorts[atom] = _short(atom, unit.name)
+    unit.short = shorts
+    for n, a in named:
+        if a and a != unit.atoms and a not in unit.parts:
+            unit.parts[a] = shorts[n]
+
+
+def _part_name(unit: _Unit, atoms: frozenset[str]) -> str | None:
+    if atoms == unit.atoms:
+        return None
+    if atoms in unit.parts:
+        return unit.parts[atoms]
+    return "+".join(unit.short.get(a, a) for a in unit.atom_order if a in atoms)
+
+
+def read_fet(path: Path, *, school_name: str | None = None) -> Timetable:
+    """Read a FET ``*_data_and_timetable.fet`` (every active activity placed) as a timetable."""
+    path = Path(path)
+    file = str(path)
+    root, lines = _parse(_read_bytes(path, file), file)
+    r = _Reader(path, root, lines)
+
+    days, keep = r.days()
+    hours_list = r.section("Hours_List")
+    hour_elements = hours_list.findall("Hour")
+    hours = [r.text(h, "Name") for h in hour_elements]
+    if not hours:
+        raise InputError.at(
+            file,
+            "в <Hours_List> нет ни одного часа; добавьте часы в FET.",
+            row=r.line(hours_list),
+            element="Hours_List",
+        )
+    breaks = r.break_hours(days, keep, hours)
+    bells = r.bells(hours, hour_elements, breaks)
+    units, sets = r.students()
+    teachers = {r.text(t, "Name") for t in root.iterfind("Teachers_List/Teacher")}
+    subjects = {r.text(s, "Name") for s in root.iterfind("Subjects_List/Subject")}
+    times, rooms = r.placements(days, hours)
+
+    activities = r.section("Activities_List").findall("Activity")
+    active = [a for a in activities if (a.findtext("Active") or "true").strip().lower() != "false"]
+    # Validate references first: a broken file is reported in full before anything else.
+    for a in active:
+        act = r.text(a, "Id")
+        label = f"Activity Id={act}"
+        for t in a.findall("Teacher"):
+            if (t.text or "").strip() not in teachers:
+                r.problem(
+                    f"учитель «{(t.text or '').strip()}» не описан в Teachers_List; добавьте его "
+                    "в FET или исправьте имя в активности.",
+                    t,
+                    column="Teacher",
+                    label=label,
+                )
+        subject_el = a.find("Subject")
+        subject = r.text(a, "Subject")
+        if subject not in subjects:
+            r.problem(
+                f"предмет «{subject}» не описан в Subjects_List; добавьте его в FET или исправьте "
+                "предмет активности.",
+                subject_el if subject_el is not None else a,
+                column="Subject",
+                label=label,
+            )
+        for s in a.findall("Students"):
+            if (s.text or "").strip() not in sets:
+                r.problem(
+                    f"класс или группа «{(s.text or '').strip()}» не описаны в Students_List; "
+                    "добавьте их в FET или исправьте активность.",
+                    s,
+                    column="Students",
+                    label=label,
+                )
+        try:
+            duration = int(r.text(a, "Duration"))
+        except ValueError:
+            duration = 0
+        if duration < 1:
+            r.problem(
+                f"длительность «{r.text(a, 'Duration')}» должна быть целым числом часов от 1; "
+                "исправьте активность.",
+                a.find("Duration") if a.find("Duration") is not None else a,
+                column="Duration",
+                label=label,
+            )
+    r.fail_if_problems()
+
+    unplaced = [r.text(a, "Id") for a in active if r.text(a, "Id") not in times]
+    if unplaced:
+        example = ", ".join(unplaced[:5]) + (" …" if len(unplaced) > 5 else "")
+        raise InputError.at(
+            file,
+            f"{NO_TIMETABLE} (без времени {len(unplaced)} из {len(active)} активностей, "
+            f"например Id {example}).",
+            row=r.line(r.section("Activities_List")),
+            element="Activities_List",
+        )
+
+    lessons: list[BaseLesson] = []
+    skipped_days = no_students = 0
+    for a in active:
+        act = r.text(a, "Id")
+        day, hour = times[act]
+        duration = int(r.text(a, "Duration"))
+        if day >= keep:
+            skipped_days += 1
+            continue
+        atoms = frozenset().union(*(sets[(s.text or "").strip()] for s in a.findall("Students")))
+        if not atoms:
+            no_students += 1
+            continue
+        span = range(hour, hour + duration)
+        if span.stop > len(hours) or any(h in breaks for h in span):
+            r.problem(
+                f"активность длительностью {duration} ч. с часа «{hours[hour]}» выходит за "
+                "конец дня или попадает на перемену; составьте расписание заново в fet-cl.",
+                a,
+                label=f"Activity Id={act}",
+            )
+            continue
+        touched = [u for u in units if u.atoms & atoms]
+        parts = [(u.name, _part_name(u, u.atoms & atoms)) for u in touched]
+        if all(p is None for _, p in parts):
+            group = None
+        elif len({p for _, p in parts}) == 1:
+            group = parts[0][1]
+        else:
+            group = " + ".join(c if p is None else f"{c} {p}" for c, p in parts)
+        start, _ = r.spans[hour]
+        _, end = r.spans[span[-1]]
+        lessons.append(
+            BaseLesson(
+                day=day + 1,
+                lesson=r.numbers[hour],
+                start=clock(start),
+                end=clock(end),
+                classes=tuple(u.name for u in touched),
+                subject=r.text(a, "Subject"),
+                teachers=tuple((t.text or "").strip() for t in a.findall("Teacher")),
+                group=group,
+                room=rooms.get(act),
+                source=SourceRef(file=file, row=r.line(a), element=f"Activity Id={act}"),
+            )
+        )
+    r.fail_if_problems()
+    inactive = len(activities) - len(active)
+    if inactive:
+        r.notes.append(f"неактивные активности пропущены: {inactive}")
+    if skipped_days:
+        r.notes.append(f"уроки в пропущенных днях: {skipped_days}")
+    if no_students:
+        r.notes.append(f"активности без учеников (классов) пропущены: {no_students}")
+    raise_on_clashes(lessons, file)
+
+    used: dict[str, list[str]] = {u.name: [] for u in units}
+    for lesson in lessons:
+        if lesson.group is not None:
+            for c in lesson.classes:
+                if lesson.group not in used[c]:
+                    used[c].append(lesson.group)
+    classes = {
+        u.name: SchoolClass.from_name(
+            u.name,
+            bell_schedule=bells.name,
+            subgroups=tuple(dict.fromkeys([*u.parts.values(), *used[u.name]])),
+        )
+        for u in units
+    }
+    version = root.get("version", "?")
+    source = f"{path.name} (FET {version})"
+    if r.notes:
+        source += ": " + "; ".join(r.notes)
+    name = school_name or r.text(root, "Institution_Name") or path.stem
+    return Timetable(
+        school=School(name=name, days_per_week=6 if keep >= 6 else 5),
+        classes=classes,
+        lessons=tuple(lessons),
+        bell_schedules={bells.name: bells},
+        source=source,
+    )
+
+
+__all__ = ["NO_TIMETABLE", "read_fet"]
