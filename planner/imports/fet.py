@@ -56,10 +56,11 @@ from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
-from planner.clashes import raise_on_clashes
+from planner.clashes import find_clashes
 from planner.errors import InputError, Problem
 from planner.imports import MAX_INPUT_BYTES
 from planner.model import (
+    DAY_NAMES_RU,
     BaseLesson,
     Bell,
     BellSchedule,
@@ -68,6 +69,7 @@ from planner.model import (
     SourceRef,
     Timetable,
     clock,
+    hhmm,
 )
 
 NO_TIMETABLE = (
@@ -174,8 +176,20 @@ def _parse(data: bytes, file: str) -> tuple[Element, dict[Element, int]]:
     return root, builder.lines
 
 
+_EXPAT_RU = {
+    "mismatched tag": "закрывающий тег не совпадает с открытым",
+    "not well-formed (invalid token)": "недопустимый символ или знак «<», «&» вне тега",
+    "unclosed token": "элемент не закрыт",
+    "no element found": "файл обрывается: корневой элемент не закрыт или файл пуст",
+    "junk after document element": "лишний текст после корневого элемента",
+    "undefined entity": "неизвестная сущность &…;",
+    "syntax error": "синтаксическая ошибка XML",
+}
+
+
 def _expat_message(exc: ParseError) -> str:
-    return re.sub(r":\s*line \d+, column \d+$", "", str(exc))
+    text = re.sub(r":\s*line \d+, column \d+$", "", str(exc))
+    return _EXPAT_RU.get(text, text)
 
 
 class _Reader:
@@ -520,6 +534,55 @@ def _part_name(unit: _Unit, atoms: frozenset[str]) -> str | None:
     return "+".join(unit.short.get(a, a) for a in unit.atom_order if a in atoms)
 
 
+def _subgroup_clashes(
+    lessons: list[BaseLesson], covers: list[frozenset[str]], units: list[_Unit], file: str
+) -> list[Problem]:
+    """Parallel lessons of differently named groups that share FET subgroups.
+
+    :func:`planner.clashes.find_clashes` lets different named groups of a class run at once; FET's
+    overlapping categories (``мальчики`` and ``яз1`` share ``м1``) must not, so they are checked
+    here on the subgroups themselves. Pairs that ``find_clashes`` already reports are left to it.
+    """
+    class_of = {a: u.name for u in units for a in u.atoms}
+    by_day: dict[tuple[int, str], list[int]] = {}
+    for i, (lesson, atoms) in enumerate(zip(lessons, covers, strict=True)):
+        for atom in atoms:
+            by_day.setdefault((lesson.day, atom), []).append(i)
+    seen: set[tuple[int, int]] = set()
+    problems: list[Problem] = []
+    for (_day, atom), items in sorted(by_day.items()):
+        for n, i in enumerate(items):
+            for j in items[n + 1 :]:
+                a, b = lessons[i], lessons[j]
+                if (i, j) in seen or a.group is None or b.group is None or a.group == b.group:
+                    continue
+                if not (a.start_min < b.end_min and b.start_min < a.end_min):
+                    continue
+                seen.add((i, j))
+                common = ", ".join(sorted(covers[i] & covers[j]))
+                problems.append(
+                    Problem(
+                        file=file,
+                        row=a.source.row if a.source else None,
+                        element=a.source.element if a.source else None,
+                        message=(
+                            f"Класс {class_of[atom]}: группы «{a.group}» и «{b.group}» "
+                            f"пересекаются (общие подгруппы FET: {common}), но в "
+                            f"{DAY_NAMES_RU[a.day - 1]} {hhmm(max(a.start, b.start))} "
+                            "стоят в одно время: "
+                            f"«{a.subject}» ({_where(a)}) и «{b.subject}» ({_where(b)}). "
+                            "Исправьте расписание "
+                            "в FET и сохраните *_data_and_timetable.fet заново."
+                        ),
+                    )
+                )
+    return problems
+
+
+def _where(lesson: BaseLesson) -> str:
+    return f"{lesson.source.element}, строка {lesson.source.row}" if lesson.source else ""
+
+
 def read_fet(path: Path, *, school_name: str | None = None) -> Timetable:
     """Read a FET ``*_data_and_timetable.fet`` (every active activity placed) as a timetable."""
     path = Path(path)
@@ -605,6 +668,7 @@ def read_fet(path: Path, *, school_name: str | None = None) -> Timetable:
         )
 
     lessons: list[BaseLesson] = []
+    covers: list[frozenset[str]] = []  # FET subgroups of each lesson
     skipped_days = no_students = 0
     for a in active:
         act = r.text(a, "Id")
@@ -636,6 +700,7 @@ def read_fet(path: Path, *, school_name: str | None = None) -> Timetable:
             group = " + ".join(c if p is None else f"{c} {p}" for c, p in parts)
         start, _ = r.spans[hour]
         _, end = r.spans[span[-1]]
+        covers.append(atoms)
         lessons.append(
             BaseLesson(
                 day=day + 1,
@@ -658,7 +723,9 @@ def read_fet(path: Path, *, school_name: str | None = None) -> Timetable:
         r.notes.append(f"уроки в пропущенных днях: {skipped_days}")
     if no_students:
         r.notes.append(f"активности без учеников (классов) пропущены: {no_students}")
-    raise_on_clashes(lessons, file)
+    problems = find_clashes(lessons, file) + _subgroup_clashes(lessons, covers, units, file)
+    if problems:
+        raise InputError(problems)
 
     used: dict[str, list[str]] = {u.name: [] for u in units}
     for lesson in lessons:
