@@ -85,12 +85,19 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "teacher": ("учитель", "учителя", "преподаватель", "teacher", "teachers"),
     "room": ("кабинет", "аудитория", "room"),
     "shift": ("смена", "shift"),
+    "change": ("изменение", "change"),
 }
 BELL_FIELDS = ("shift", "lesson", "start", "end", "class")
 
 TIMETABLE_SHEET_NAMES = ("расписание", "timetable", "lessons", "уроки")
 BELLS_SHEET_NAMES = ("звонки", "bells", "расписание звонков")
 BELLS_FILE_NAMES = ("bells.csv", "звонки.csv")
+
+# ``change`` cells (of our ЭПОС export) of a lesson that does not take place: the row is skipped.
+CANCELLED = {"отмена", "отменен", "cancel", "cancelled", "canceled"}
+
+# ``room`` cells that are no room (our ЭПОС export writes «онлайн» for remote lessons).
+NO_ROOM = {"онлайн", "online", "дистанционно"}
 
 # Group cells that mean "the whole class" (our ЭПОС export writes «весь класс»).
 WHOLE_CLASS = {"", "весь класс", "все", "-", "—", "whole class", "all"}
@@ -537,6 +544,8 @@ def _read_rows(table: _Table) -> tuple[list[_Row], list[Problem], _Columns]:
     for number, cells in body:
         if not any(_text(c) for c in cells):
             continue
+        if _norm_header(cols.get(cells, "change")) in CANCELLED:
+            continue
         ok = True
         day_name = "date" if use_date else "day"
         day: int | None = None
@@ -585,7 +594,8 @@ def _read_rows(table: _Table) -> tuple[list[_Row], list[Problem], _Columns]:
         group_text = re.sub(r"\s+", " ", _text(cols.get(cells, "group")))
         group = None if group_text.lower() in WHOLE_CLASS else group_text
         teachers = _split_list(cols.get(cells, "teacher"))
-        room = _text(cols.get(cells, "room")) or None
+        room = _text(cols.get(cells, "room"))
+        room = None if room.lower() in NO_ROOM else room or None
         shift: int | None = None
         if cols.has("shift") and _text(cols.get(cells, "shift")):
             shift = out.cell(number, cells, "shift", _parse_shift)
@@ -667,8 +677,41 @@ def _companion_bells(path: Path) -> Path | None:
 
 
 def _most_common(counter: Counter[tuple[time, time]]) -> tuple[time, time]:
-    # Counter keeps first-seen order, so ties go to the times seen first in the file.
-    return counter.most_common(1)[0][0]
+    """The most frequent times; a tie goes to the longer lesson, then the earlier start.
+
+    The rule ignores row order, so a file and its sorted rewrite derive the same bells.
+    """
+    return max(
+        counter,
+        key=lambda se: (counter[se], minutes(se[1]) - minutes(se[0]), -minutes(se[0])),
+    )
+
+
+_Times = tuple[time, time]
+
+
+def _derive_bells(
+    items: Iterable[tuple[int, time | None, time | None, tuple[str, ...]]],
+    shift_of: dict[str, int],
+) -> tuple[dict[tuple[str, int], _Times], dict[tuple[int, int], _Times]]:
+    """Bells implied by lessons with times: per class (its most common times for a lesson
+    number) and per shift (the times most classes of the shift use)."""
+    per_class: dict[tuple[str, int], Counter[_Times]] = defaultdict(Counter)
+    for number, start, end, classes in items:
+        if start is None or end is None:
+            continue
+        for c in classes:
+            per_class[(c, number)][(start, end)] += 1
+    class_map = {key: _most_common(cnt) for key, cnt in per_class.items()}
+    votes: dict[tuple[int, int], Counter[_Times]] = defaultdict(Counter)
+    for (c, number), times in class_map.items():
+        votes[(shift_of[c], number)][times] += 1
+    return class_map, {key: _most_common(cnt) for key, cnt in votes.items()}
+
+
+def _in_shift(n: int) -> str:
+    """«в 1-й», «во 2-й» (the preposition follows the spoken ordinal: в первой, во второй)."""
+    return f"во {n}-й" if n == 2 else f"в {n}-й"
 
 
 def _class_shifts(rows: list[_Row], bells: _Bells, out: _Collector) -> dict[str, int]:
@@ -681,8 +724,8 @@ def _class_shifts(rows: list[_Row], bells: _Bells, out: _Collector) -> dict[str,
                 out.add(
                     r.row,
                     "shift",
-                    f"класс {c} указан в {shifts[c][0]}-й смене в строке {shifts[c][1]}, "
-                    f"а здесь — в {r.shift}-й; у класса одна смена.",
+                    f"класс {c} указан {_in_shift(shifts[c][0])} смене в строке {shifts[c][1]}, "
+                    f"а здесь — {_in_shift(r.shift)}; у класса одна смена.",
                 )
             else:
                 shifts.setdefault(c, (r.shift, r.row))
@@ -695,14 +738,9 @@ def _class_shifts(rows: list[_Row], bells: _Bells, out: _Collector) -> dict[str,
 def _fill_times(
     rows: list[_Row], bells: _Bells, shift_of: dict[str, int], out: _Collector
 ) -> list[_Row]:
-    by_class: dict[tuple[str, int], Counter[tuple[time, time]]] = defaultdict(Counter)
-    by_shift: dict[tuple[int, int], Counter[tuple[time, time]]] = defaultdict(Counter)
-    for r in rows:
-        if r.start is None or r.end is None:
-            continue
-        for c in r.classes:
-            by_class[(c, r.lesson)][(r.start, r.end)] += 1
-            by_shift[(shift_of[c], r.lesson)][(r.start, r.end)] += 1
+    by_class, by_shift = _derive_bells(
+        ((r.lesson, r.start, r.end, r.classes) for r in rows), shift_of
+    )
     filled: list[_Row] = []
     for r in rows:
         if r.start is not None:
@@ -713,13 +751,13 @@ def _fill_times(
         known = (
             bells.by_class.get(c, {}).get(r.lesson)
             or bells.by_shift.get(s, {}).get(r.lesson)
-            or (_most_common(by_class[(c, r.lesson)]) if (c, r.lesson) in by_class else None)
-            or (_most_common(by_shift[(s, r.lesson)]) if (s, r.lesson) in by_shift else None)
+            or by_class.get((c, r.lesson))
+            or by_shift.get((s, r.lesson))
         )
         if known is None:
             out.add(
                 r.row,
-                "start" if out.columns.has("start") else None,
+                "start",
                 f"не указано время урока {r.lesson}, и звонки {s}-й смены для него неизвестны; "
                 "впишите начало и конец или добавьте лист «Звонки» (файл bells.csv) "
                 "со столбцами смена, урок, начало, конец.",
@@ -734,19 +772,12 @@ def _bell_schedules(
     lessons: list[BaseLesson], bells: _Bells, shift_of: dict[str, int]
 ) -> tuple[dict[str, BellSchedule], dict[str, str]]:
     """Bell schedules per shift, plus bands for classes whose bells differ from their shift's."""
-    per_class: dict[str, dict[int, Counter[tuple[time, time]]]] = defaultdict(
-        lambda: defaultdict(Counter)
+    by_class, by_shift = _derive_bells(
+        ((x.lesson, x.start, x.end, x.classes) for x in lessons), shift_of
     )
-    per_shift: dict[int, dict[int, Counter[tuple[time, time]]]] = defaultdict(
-        lambda: defaultdict(Counter)
-    )
-    for lesson in lessons:
-        for c in lesson.classes:
-            per_class[c][lesson.lesson][(lesson.start, lesson.end)] += 1
-            per_shift[shift_of[c]][lesson.lesson][(lesson.start, lesson.end)] += 1
 
     def shift_map(s: int) -> dict[int, tuple[time, time]]:
-        derived = {n: _most_common(cnt) for n, cnt in per_shift.get(s, {}).items()}
+        derived = {n: times for (shift, n), times in by_shift.items() if shift == s}
         return derived | bells.by_shift.get(s, {})
 
     schedules: dict[str, BellSchedule] = {}
@@ -759,7 +790,7 @@ def _bell_schedules(
             schedules[f"{s} смена"] = _schedule(f"{s} смена", base[s])
     for c in sort_class_names(shift_of):
         s = shift_of[c]
-        own = {n: _most_common(cnt) for n, cnt in per_class.get(c, {}).items()}
+        own = {n: times for (name, n), times in by_class.items() if name == c}
         own |= bells.by_class.get(c, {})
         if all(base[s].get(n) == t for n, t in own.items()):
             assignment[c] = f"{s} смена"
