@@ -69,6 +69,7 @@ __all__ = [
 ]
 
 MAX_PROBLEMS = 50
+MAX_UNPACKED_BYTES = 200 * 2**20
 _T = TypeVar("_T")
 
 #: Accepted headers of each field, normalised (lower case, ``ё`` → ``е``, single spaces).
@@ -77,13 +78,14 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "day": ("день", "день недели", "day", "weekday"),
     "date": ("дата", "date"),
     "lesson": ("урок", "№ урока", "номер урока", "lesson", "lesson_no", "lesson no", "period"),
-    "start": ("начало", "start", "start_time", "from"),
-    "end": ("конец", "окончание", "end", "end_time", "to"),
+    "start": ("начало", "начало урока", "время начала", "start", "start_time", "from"),
+    "end": ("конец", "конец урока", "окончание", "время окончания", "end", "end_time", "to"),
+    "time": ("время", "time"),
     "class": ("класс", "классы", "class", "classes"),
     "group": ("группа", "подгруппа", "group", "subgroup"),
     "subject": ("предмет", "subject"),
     "teacher": ("учитель", "учителя", "преподаватель", "teacher", "teachers"),
-    "room": ("кабинет", "аудитория", "room"),
+    "room": ("кабинет", "каб.", "аудитория", "room"),
     "shift": ("смена", "shift"),
     "change": ("изменение", "change"),
 }
@@ -201,11 +203,15 @@ def _csv_table(path: Path, file: str) -> _Table:
     text = _decode(data, file)
     if not text.strip():
         raise InputError.at(file, "файл пуст; в первой строке должны быть заголовки столбцов.")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+    delimiter = _sniff_delimiter(text)
+    sep_line = re.match(r"^\s*sep=(.)\s*$", text.splitlines()[0], re.IGNORECASE)
+    if sep_line:  # Excel's "sep=;" hint line
+        delimiter = sep_line.group(1)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[tuple[int, list[object]]] = []
     try:
         for number, record in enumerate(reader, start=1):
-            rows.append((number, list(record)))
+            rows.append((number, [] if sep_line and number == 1 else list(record)))
     except csv.Error as exc:
         raise InputError.at(
             file,
@@ -231,6 +237,14 @@ def _open_workbook(path: Path, file: str) -> Any:
             "файл не является книгой Excel .xlsx (это не ZIP-архив); откройте его в Excel или "
             "LibreOffice и сохраните как «Книга Excel (.xlsx)».",
         )
+    with zipfile.ZipFile(path) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise InputError.at(
+            file,
+            f"книга Excel распаковывается больше чем в {MAX_UNPACKED_BYTES // 2**20} МБ; "
+            "это не похоже на расписание школы.",
+        )
     try:
         return load_workbook(path, data_only=True, read_only=False)
     except Exception as exc:  # openpyxl raises many kinds on a damaged book
@@ -245,6 +259,15 @@ def _sheet_table(ws: Any, file: str) -> _Table:
     rows: list[tuple[int, list[object]]] = []
     for number, values in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
         rows.append((number, list(values)))
+    # A merged cell (a day written once beside its lessons) counts for every row it spans.
+    for merged in ws.merged_cells.ranges:
+        if merged.max_row > len(rows) or merged.max_col > len(rows[merged.min_row - 1][1]):
+            continue
+        value = rows[merged.min_row - 1][1][merged.min_col - 1]
+        for r in range(merged.min_row, merged.max_row + 1):
+            cells = rows[r - 1][1]
+            for c in range(merged.min_col, min(merged.max_col, len(cells)) + 1):
+                cells[c - 1] = value
     return _Table(file, ws.title, rows)
 
 
@@ -467,6 +490,29 @@ class _Bells:
     class_shift: dict[str, int] = field(default_factory=dict)
 
 
+class _Spellings:
+    """One spelling per name: «7а», «7 А» and «7-А» are the class first written «7А»;
+    «Иванова М. П.» is «Иванова М.П.»; «математика» is «Математика»."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[str, str], str] = {}
+
+    def _first(self, kind: str, key: str, name: str) -> str:
+        return self._seen.setdefault((kind, key), name) if name else name
+
+    def cls(self, name: str) -> str:
+        return self._first("class", re.sub(r"[\s\-–—]", "", name).upper().replace("Ё", "Е"), name)
+
+    def teacher(self, name: str) -> str:
+        return self._first("teacher", re.sub(r"\s", "", name).lower().replace("ё", "е"), name)
+
+    def subject(self, name: str) -> str:
+        return self._first("subject", name.lower().replace("ё", "е"), name)
+
+    def group(self, name: str) -> str:
+        return self._first("group", re.sub(r"\s", "", name).lower().replace("ё", "е"), name)
+
+
 class _Collector:
     def __init__(self, file: str, element: str | None, columns: _Columns):
         self.file = file
@@ -501,6 +547,29 @@ def _read_times(
     """Start and end of a row; ``ok`` is False when a problem was recorded."""
     raw_start = _text(cols.get(cells, "start")) if cols.has("start") else ""
     raw_end = _text(cols.get(cells, "end")) if cols.has("end") else ""
+    raw_range = _text(cols.get(cells, "time")) if cols.has("time") else ""
+    if raw_range and not raw_start and not raw_end:  # «время»: 08:30–09:10 in one cell
+        parts = re.split(r"\s*[-–—]\s*", raw_range)
+        try:
+            if len(parts) != 2:
+                raise _CellError("")
+            start, end = _parse_time(parts[0]), _parse_time(parts[1])
+        except _CellError:
+            out.add(
+                row,
+                "time",
+                f"«{raw_range}» — неверное время урока; пишите начало и конец через дефис, "
+                "например 08:30-09:10",
+            )
+            return None, None, False
+        if minutes(end) <= minutes(start):
+            out.add(
+                row,
+                "time",
+                f"конец урока ({hhmm(end)}) не позже начала ({hhmm(start)}); проверьте время.",
+            )
+            return None, None, False
+        return start, end, True
     start = out.cell(row, cells, "start", _parse_time) if raw_start else None
     end = out.cell(row, cells, "end", _parse_time) if raw_end else None
     if (raw_start and start is None) or (raw_end and end is None):
@@ -540,6 +609,7 @@ def _read_rows(table: _Table) -> tuple[list[_Row], list[Problem], _Columns]:
     )
     out = _Collector(table.file, table.element, cols)
     use_date = not cols.has("day")
+    canon = _Spellings()
     rows: list[_Row] = []
     for number, cells in body:
         if not any(_text(c) for c in cells):
@@ -578,7 +648,11 @@ def _read_rows(table: _Table) -> tuple[list[_Row], list[Problem], _Columns]:
         start, end, times_ok = _read_times(out, number, cells, cols)
         ok = ok and times_ok
 
-        classes = tuple(sort_class_names(_split_list(cols.get(cells, "class"))))
+        classes = tuple(
+            sort_class_names(
+                dict.fromkeys(canon.cls(c) for c in _split_list(cols.get(cells, "class")))
+            )
+        )
         if not classes:
             out.add(
                 number,
@@ -587,13 +661,15 @@ def _read_rows(table: _Table) -> tuple[list[_Row], list[Problem], _Columns]:
                 "(для сборной группы — классы через запятую: 7А, 7Б)",
             )
             ok = False
-        subject = re.sub(r"\s+", " ", _text(cols.get(cells, "subject")))
+        subject = canon.subject(re.sub(r"\s+", " ", _text(cols.get(cells, "subject"))))
         if not subject:
             out.add(number, "subject", "не указан предмет; впишите название предмета")
             ok = False
         group_text = re.sub(r"\s+", " ", _text(cols.get(cells, "group")))
-        group = None if group_text.lower() in WHOLE_CLASS else group_text
-        teachers = _split_list(cols.get(cells, "teacher"))
+        group = None if group_text.lower() in WHOLE_CLASS else canon.group(group_text)
+        teachers = tuple(
+            dict.fromkeys(canon.teacher(x) for x in _split_list(cols.get(cells, "teacher")))
+        )
         room = _text(cols.get(cells, "room"))
         room = None if room.lower() in NO_ROOM else room or None
         shift: int | None = None

@@ -11,7 +11,7 @@ from openpyxl import Workbook, load_workbook
 
 from planner.errors import InputError
 from planner.exports.flat import bell_rows, flat_csv_bytes, write_flat
-from planner.imports import load_timetable
+from planner.imports import flat, load_timetable
 from planner.imports.flat import read_flat
 from planner.model import BaseLesson, Bell, BellSchedule, School, SchoolClass, SourceRef, Timetable
 
@@ -362,6 +362,109 @@ def test_read_flat_ignores_blank_rows_but_counts_them(tmp_path: Path) -> None:
     tt = read_flat(path)
 
     assert [x.source for x in tt.lessons] == [SourceRef("t.csv", 4)]
+
+
+def test_read_flat_excel_sep_line(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, "sep=,\n" + csv_ru("Пн;1;08:30;09:10;5А;;Математика;Иванова;21").replace(";", ",")
+    )
+
+    tt = read_flat(path)
+
+    assert tt.lessons == (lesson(1, 1, "08:30", "09:10", "5А", "Математика", "Иванова", room="21"),)
+    assert tt.lessons[0].source == SourceRef("t.csv", 3)
+
+
+def test_read_flat_time_range_column(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "День;Урок;Время;Класс;Предмет;Учитель\n"
+        "Пн;1;08:30-09:10;5А;Математика;Иванова\n"
+        "Пн;2;9.20 – 10.00;5А;Чтение;Петрова\n",
+    )
+
+    assert read_flat(path).lessons == (
+        lesson(1, 1, "08:30", "09:10", "5А", "Математика", "Иванова"),
+        lesson(1, 2, "09:20", "10:00", "5А", "Чтение", "Петрова"),
+    )
+
+
+def test_error_bad_time_range(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "День;Урок;Время;Класс;Предмет;Учитель\n"
+        "Пн;1;08:30;5А;Математика;Иванова\n"
+        "Пн;2;10:00-09:20;5А;Чтение;Петрова\n",
+    )
+
+    assert read_error(path) == [
+        (
+            "t.csv",
+            2,
+            "Время",
+            "«08:30» — неверное время урока; пишите начало и конец через дефис, "
+            "например 08:30-09:10",
+        ),
+        ("t.csv", 3, "Время", "конец урока (09:20) не позже начала (10:00); проверьте время."),
+    ]
+
+
+def test_read_flat_one_spelling_per_class_teacher_subject_and_group(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        csv_ru(
+            "Пн;1;08:30;09:10;7А;англ-1;Английский язык;Иванова М.П.;",
+            "Пн;2;09:20;10:00;7а;Англ-1;английский язык;Иванова М. П.;",
+            "Пн;3;10:20;11:00;7 А, 7-а;;Алгебра;Петрова;",
+        ),
+    )
+
+    tt = read_flat(path)
+
+    assert list(tt.classes) == ["7А"]
+    assert tt.teachers == ("Иванова М.П.", "Петрова")
+    assert tt.subjects == ("Алгебра", "Английский язык")
+    assert [x.group for x in tt.lessons] == ["англ-1", "англ-1", None]
+    assert tt.lessons[2].classes == ("7А",)
+
+
+def test_read_flat_xlsx_merged_day_cells(tmp_path: Path) -> None:
+    path = _workbook(
+        tmp_path / "merged.xlsx",
+        {
+            "Расписание": [
+                ["день", "урок", "начало", "конец", "класс", "предмет", "учитель"],
+                ["Пн", 1, "08:30", "09:10", "5А", "Математика", "Иванова"],
+                [None, 2, "09:20", "10:00", "5А", "Чтение", "Петрова"],
+                ["Вт", 1, "08:30", "09:10", "5А", "Музыка", "Козлова"],
+            ]
+        },
+    )
+    wb = load_workbook(path)
+    wb["Расписание"].merge_cells("A2:A3")
+    wb.save(path)
+
+    assert [x.day for x in read_flat(path).lessons] == [1, 1, 2]
+
+
+def test_error_xlsx_that_unpacks_too_big(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(flat, "MAX_UNPACKED_BYTES", 1000)
+    path = write_flat_xlsx(tmp_path)
+
+    assert read_error(path) == [
+        (
+            "out.xlsx",
+            None,
+            None,
+            "книга Excel распаковывается больше чем в 0 МБ; это не похоже на расписание школы.",
+        )
+    ]
+
+
+def write_flat_xlsx(tmp_path: Path) -> Path:
+    out = tmp_path / "out.xlsx"
+    write_flat(read_flat(FILES / "school-ru.csv"), out)
+    return out
 
 
 def test_load_timetable_dispatches_csv_and_xlsx_to_read_flat(tmp_path: Path) -> None:
