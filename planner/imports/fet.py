@@ -347,7 +347,7 @@ class _Reader:
                     f"время часа «{hours[i]}» не подходит: урок должен кончаться позже, чем "
                     "начинается, и не раньше начала следующего часа; исправьте название часа "
                     "в FET (например, «08:00-08:45»).",
-                    elements[i],
+                    _child(elements[i], "Name"),
                     column="Name",
                     label="Hour",
                 )
@@ -479,6 +479,12 @@ class _Reader:
             rooms[act] = room
         self.fail_if_problems()
         return times, rooms
+
+
+def _child(element: Element, tag: str) -> Element:
+    """The child ``tag`` (for its line number), or the element itself when it has none."""
+    child = element.find(tag)
+    return element if child is None else child
 
 
 def _minutes(h: str, m: str) -> int:
@@ -623,13 +629,12 @@ def read_fet(path: Path, *, school_name: str | None = None) -> Timetable:
                     column="Teacher",
                     label=label,
                 )
-        subject_el = a.find("Subject")
         subject = r.text(a, "Subject")
         if subject not in subjects:
             r.problem(
                 f"предмет «{subject}» не описан в Subjects_List; добавьте его в FET или исправьте "
                 "предмет активности.",
-                subject_el if subject_el is not None else a,
+                _child(a, "Subject"),
                 column="Subject",
                 label=label,
             )
@@ -650,7 +655,7 @@ def read_fet(path: Path, *, school_name: str | None = None) -> Timetable:
             r.problem(
                 f"длительность «{r.text(a, 'Duration')}» должна быть целым числом часов от 1; "
                 "исправьте активность.",
-                a.find("Duration") if a.find("Duration") is not None else a,
+                _child(a, "Duration"),
                 column="Duration",
                 label=label,
             )
