@@ -157,7 +157,7 @@ class Version(Base):
     published_at: Mapped[datetime] = mapped_column(TS)
     author: Mapped[str] = mapped_column(String(100))
     comment: Mapped[str] = mapped_column(Text, default="")
-    content_hash: Mapped[str] = mapped_column(String(64))
+    content_hash: Mapped[str] = mapped_column(String(80))
     schedule_json: Mapped[str] = mapped_column(Text)
     files: Mapped[list[str] | None] = mapped_column(JSON)
     files_message: Mapped[str | None] = mapped_column(Text)

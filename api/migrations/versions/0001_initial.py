@@ -198,7 +198,7 @@ def upgrade() -> None:
         sa.Column("published_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("author", sa.String(length=100), nullable=False),
         sa.Column("comment", sa.Text(), nullable=False),
-        sa.Column("content_hash", sa.String(length=64), nullable=False),
+        sa.Column("content_hash", sa.String(length=80), nullable=False),
         sa.Column("schedule_json", sa.Text(), nullable=False),
         sa.Column("files", sa.JSON(), nullable=True),
         sa.Column("files_message", sa.Text(), nullable=True),

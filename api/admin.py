@@ -1,0 +1,41 @@
+"""``planner admin create`` and ``planner admin token`` (called by planner/cli.py)."""
+
+from __future__ import annotations
+
+from api import services
+from api.db import make_engine, make_session_factory, upgrade
+from api.problems import ApiError
+from api.settings import Settings
+from planner.errors import InputError
+
+
+def _factory(settings: Settings):  # type: ignore[no-untyped-def]
+    settings.ensure_data_dir()
+    upgrade(settings.database_url)
+    return make_session_factory(make_engine(settings.database_url))
+
+
+def create_admin(login: str, password: str, settings: Settings | None = None) -> None:
+    """Create an administrator in the app's database (migrating it first)."""
+    settings = settings or Settings()
+    factory = _factory(settings)
+    try:
+        with factory() as session:
+            services.create_admin(session, login, password)
+    except ApiError as exc:
+        raise InputError.at("planner admin create", exc.message) from None
+    finally:
+        factory.kw["bind"].dispose()
+
+
+def issue_api_token(login: str, settings: Settings | None = None) -> str:
+    """Print-once API token for an administrator; the DB keeps only its hash."""
+    settings = settings or Settings()
+    factory = _factory(settings)
+    try:
+        with factory() as session:
+            return services.issue_api_token(session, login)
+    except ApiError as exc:
+        raise InputError.at("planner admin token", exc.message) from None
+    finally:
+        factory.kw["bind"].dispose()

@@ -1,0 +1,120 @@
+"""Dependencies of every route: settings, DB session, the current administrator with CSRF.
+
+Web pages (web/) use the same ones: ``SessionDep``, ``SettingsDep``, ``CurrentAdmin``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from api import security, services
+from api.jobs import JobRunner
+from api.models import Admin
+from api.problems import Forbidden, Unauthorized
+from api.settings import Settings
+
+SESSION_COOKIE = "planner_session"
+CSRF_COOKIE = "planner_csrf"
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    with request.app.state.session_factory() as session:
+        yield session
+
+
+def get_runner(request: Request) -> JobRunner:
+    return request.app.state.runner  # type: ignore[no-any-return]
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionDep = Annotated[Session, Depends(get_db)]
+RunnerDep = Annotated[JobRunner, Depends(get_runner)]
+
+
+@dataclass(frozen=True)
+class Auth:
+    admin: Admin
+    via: str  # "session" | "token"
+    csrf_token: str | None = None
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def is_secure(request: Request, settings: Settings) -> bool:
+    """Whether the browser talks TLS to us (directly, via a proxy header, or by base URL)."""
+    proto = request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
+    return settings.behind_tls or proto == "https" or request.url.scheme == "https"
+
+
+async def _csrf_from(request: Request) -> str | None:
+    token = request.headers.get(CSRF_HEADER)
+    if token:
+        return token
+    ctype = request.headers.get("content-type", "")
+    if ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        return value if isinstance(value, str) else None
+    return None
+
+
+async def optional_auth(request: Request, session: SessionDep) -> Auth | None:
+    """The administrator of the request, or ``None``; enforces CSRF for session requests."""
+    header = request.headers.get("authorization", "")
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized("заголовок Authorization должен быть «Bearer <токен>».")
+        admin = services.token_admin(session, token.strip())
+        if admin is None:
+            raise Unauthorized(
+                "API-токен не принят (неизвестен или отозван); выпустите новый: "
+                "planner admin token <логин>."
+            )
+        return Auth(admin=admin, via="token")  # API tokens are not sent by browsers: no CSRF
+    found = services.session_admin(session, request.cookies.get(SESSION_COOKIE))
+    if found is None:
+        return None
+    admin, ws = found
+    if request.method not in SAFE_METHODS:
+        sent = await _csrf_from(request)
+        if not security.same(sent, ws.csrf_token):
+            raise Forbidden(
+                "запрос отклонён: нет CSRF-токена или он устарел. Обновите страницу и повторите "
+                f"(заголовок {CSRF_HEADER} или поле формы {CSRF_FIELD})."
+            )
+    return Auth(admin=admin, via="session", csrf_token=ws.csrf_token)
+
+
+async def require_auth(auth: Annotated[Auth | None, Depends(optional_auth)]) -> Auth:
+    if auth is None:
+        raise Unauthorized(
+            "нужен вход: войдите в приложение или передайте API-токен в заголовке "
+            "Authorization: Bearer <токен>."
+        )
+    return auth
+
+
+AuthDep = Annotated[Auth, Depends(require_auth)]
+OptionalAuthDep = Annotated[Auth | None, Depends(optional_auth)]
+
+
+def current_admin(auth: AuthDep) -> Admin:
+    return auth.admin
+
+
+CurrentAdmin = Annotated[Admin, Depends(current_admin)]

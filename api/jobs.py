@@ -1,0 +1,339 @@
+"""Rebuild jobs: the DB row is the job; a local process pool runs the solver.
+
+The worker (:func:`run_job`) opens its own DB connection, claims the queued row, reports progress
+into it, and polls the row's ``cancel_requested`` flag (turning it into the solver's stop event).
+Nothing about a job lives only in memory: after a restart, :meth:`JobRunner.recover` marks rows
+left ``running`` by a dead worker as failed and re-queues ``queued`` ones.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import importlib
+import json
+import logging
+import multiprocessing
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.db import aware, make_engine, make_session_factory, utcnow
+from api.models import Job, School, TimetableUpload
+from api.settings import Settings
+
+log = logging.getLogger(__name__)
+
+POLL_SECONDS = 0.25
+PROGRESS_EVERY = 0.3
+INTERRUPTED = (
+    "перестроение прервано: процесс решателя завершился (перезапуск или сбой приложения). "
+    "Опубликованная версия не изменилась; запустите перестроение заново."
+)
+
+
+def load_function(path: str) -> Callable[..., Any]:
+    """``module:function`` → the function."""
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+
+
+def _jsonable(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = dataclasses.asdict(value)
+    elif hasattr(value, "__dict__") and not isinstance(value, (dict, list, str, int, float)):
+        value = {k: v for k, v in vars(value).items() if not k.startswith("_")}
+    return json.loads(json.dumps(value, default=str, ensure_ascii=False))
+
+
+def summarise(result: Any) -> dict[str, Any]:
+    """The job summary of a RebuildResult: stats, counts, violations and warnings (as text)."""
+    schedule = result.schedule
+    lessons = [i for i in schedule.items if i.kind == "lesson"]
+    summary: dict[str, Any] = {
+        "classes": len({i.class_name for i in schedule.items}),
+        "dates": [d.isoformat() for d in schedule.dates()],
+        "lessons": len(lessons),
+        "online": sum(1 for i in lessons if i.format == "online"),
+        "self_study": sum(1 for i in lessons if i.format == "self_study"),
+        "in_person": sum(1 for i in lessons if i.format == "in_person"),
+    }
+    stats = getattr(result, "stats", None)
+    if stats is not None:
+        summary["stats"] = _jsonable(stats)
+    report = getattr(result, "report", None)
+    if report is not None:
+        violations = list(getattr(report, "violations", []) or [])
+        warnings = list(getattr(report, "warnings", []) or [])
+        summary["violations"] = [str(getattr(v, "message", v)) for v in violations]
+        summary["warnings"] = [str(getattr(w, "message", w)) for w in warnings]
+    return summary
+
+
+class _Reporter:
+    """Writes solver progress into the job row (throttled) and watches the cancel flag."""
+
+    def __init__(self, factory: sessionmaker[Session], job_id: str, time_limit: float):
+        self.factory = factory
+        self.job_id = job_id
+        self.time_limit = max(time_limit, 0.001)
+        self.stop = threading.Event()
+        self.done = threading.Event()
+        self.started = time.monotonic()
+        self.lock = threading.Lock()
+        self.pending: dict[str, Any] = {}
+        self.last_write = 0.0
+        self.solutions = 0
+
+    def progress(self, p: Any) -> None:
+        """The solver's progress callback (duck-typed SolveProgress)."""
+        self.solutions += 1
+        objective = getattr(p, "objective", None)
+        bound = getattr(p, "bound", getattr(p, "best_bound", None))
+        with self.lock:
+            self.pending.update(
+                best_objective=float(objective) if objective is not None else None,
+                best_bound=float(bound) if bound is not None else None,
+                solutions=int(getattr(p, "solutions", self.solutions) or self.solutions),
+            )
+        if time.monotonic() - self.last_write >= PROGRESS_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        with self.lock:
+            values, self.pending = self.pending, {}
+            self.last_write = time.monotonic()
+        elapsed = time.monotonic() - self.started
+        values["progress"] = min(0.99, elapsed / self.time_limit)
+        values["heartbeat_at"] = utcnow()
+        with self.factory() as s:
+            s.execute(
+                update(Job).where(Job.id == self.job_id, Job.status == "running").values(**values)
+            )
+            s.commit()
+
+    def watch(self) -> None:
+        """Poll the cancel flag and keep the heartbeat fresh until the solve ends."""
+        while not self.done.wait(POLL_SECONDS):
+            try:
+                with self.factory() as s:
+                    cancel = s.scalar(select(Job.cancel_requested).where(Job.id == self.job_id))
+                if cancel:
+                    self.stop.set()
+                self.flush()
+            except Exception:  # a DB hiccup must not kill the solve
+                log.exception("job %s: progress write failed", self.job_id)
+
+
+def run_job(database_url: str, job_id: str, solver_function: str) -> str:
+    """Run one rebuild job to its end; returns the final status. Runs inside a pool worker."""
+    engine = make_engine(database_url)
+    factory = make_session_factory(engine)
+    try:
+        return _run(factory, job_id, solver_function)
+    finally:
+        engine.dispose()
+
+
+def _run(factory: sessionmaker[Session], job_id: str, solver_function: str) -> str:
+    from api import services
+    from planner.errors import InfeasibleOrder, InputError
+    from planner.order import parse_order
+
+    now = utcnow()
+    with factory() as s:
+        claimed = s.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.status == "queued", Job.cancel_requested.is_(False))
+            .values(
+                status="running",
+                started_at=now,
+                heartbeat_at=now,
+                worker_pid=os.getpid(),
+                worker_host=socket.gethostname(),
+            )
+        ).rowcount
+        s.commit()
+        if not claimed:
+            job = s.get(Job, job_id)
+            return job.status if job else "missing"
+        job = s.get(Job, job_id)
+        assert job is not None
+        school = s.get(School, job.school_id)
+        upload = s.get(TimetableUpload, job.timetable_id)
+        assert school is not None and upload is not None
+        order_doc, time_limit, workers, seed = job.order_doc, job.time_limit, job.workers, job.seed
+        school_name = school.name
+
+    reporter = _Reporter(factory, job_id, time_limit)
+    watcher = threading.Thread(target=reporter.watch, name=f"job-{job_id}-watch", daemon=True)
+    watcher.start()
+    final: dict[str, Any] = {}
+    try:
+        timetable = services.timetable_of(upload, school_name)
+        order = parse_order(order_doc, timetable, file="приказ")
+        solve = load_function(solver_function)
+        result = solve(
+            timetable,
+            order,
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            progress=reporter.progress,
+            stop=reporter.stop,
+        )
+        final = {
+            "schedule_json": result.schedule.dumps(),
+            "summary": summarise(result),
+            "message": None,
+        }
+        final["status"] = "cancelled" if reporter.stop.is_set() else "succeeded"
+        if final["status"] == "cancelled":
+            final["message"] = "отменено; лучшее найденное до отмены расписание сохранено."
+    except InputError as exc:
+        final = {
+            "status": "failed",
+            "message": "приказ или расписание не приняты: исправьте ошибки ниже.",
+            "problems": [dataclasses.asdict(p) for p in exc.problems],
+        }
+    except InfeasibleOrder as exc:
+        final = {
+            "status": "failed",
+            "message": f"приказ невыполним: {exc.explanation}",
+            "problems": [{"file": "приказ", "message": c} for c in exc.conflicts],
+        }
+    except Exception as exc:
+        log.exception("job %s failed", job_id)
+        final = {
+            "status": "failed",
+            "message": f"внутренняя ошибка перестроения ({type(exc).__name__}: {exc}). "
+            "Опубликованная версия не изменилась; сообщите администратору.",
+        }
+    finally:
+        reporter.done.set()
+        watcher.join()
+    with factory() as s:
+        with reporter.lock:
+            pending = reporter.pending
+        s.execute(
+            update(Job)
+            .where(Job.id == job_id)
+            .values(
+                **pending,
+                **final,
+                progress=1.0,
+                finished_at=utcnow(),
+                heartbeat_at=utcnow(),
+            )
+        )
+        s.commit()
+    return str(final["status"])
+
+
+def _pid_alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class JobRunner:
+    """Submits job rows to a local pool: processes (default), threads or inline (tests)."""
+
+    def __init__(self, settings: Settings, factory: sessionmaker[Session]):
+        self.settings = settings
+        self.factory = factory
+        self._executor: Executor | None = None
+        self._lock = threading.Lock()
+        self.futures: dict[str, Future[str]] = {}
+
+    def _pool(self) -> Executor:
+        with self._lock:
+            if self._executor is None:
+                if self.settings.job_runner == "process":
+                    self._executor = ProcessPoolExecutor(
+                        max_workers=self.settings.job_pool_size,
+                        mp_context=multiprocessing.get_context("spawn"),
+                    )
+                else:
+                    self._executor = ThreadPoolExecutor(
+                        max_workers=self.settings.job_pool_size, thread_name_prefix="planner-job"
+                    )
+            return self._executor
+
+    def submit(self, job_id: str) -> None:
+        args = (self.settings.database_url, job_id, self.settings.solver_function)
+        if self.settings.job_runner == "inline":
+            run_job(*args)
+            return
+        future = self._pool().submit(run_job, *args)
+        self.futures[job_id] = future
+        future.add_done_callback(lambda f, j=job_id: self._done(j, f))
+
+    def _done(self, job_id: str, future: Future[str]) -> None:
+        self.futures.pop(job_id, None)
+        exc = future.exception()
+        if exc is None:
+            return
+        # The worker process died (BrokenProcessPool) or could not start: record it.
+        log.error("job %s: worker failed: %r", job_id, exc)
+        with self.factory() as s:
+            s.execute(
+                update(Job)
+                .where(Job.id == job_id, Job.status.in_(("queued", "running")))
+                .values(
+                    status="failed",
+                    message=f"{INTERRUPTED} ({type(exc).__name__})",
+                    finished_at=utcnow(),
+                )
+            )
+            s.commit()
+
+    def wait(self, job_id: str, timeout: float | None = None) -> None:
+        """Block until a submitted job's worker returns (tests, demo)."""
+        future = self.futures.get(job_id)
+        if future is not None:
+            with contextlib.suppress(Exception):
+                future.result(timeout)
+
+    def recover(self) -> list[str]:
+        """At start-up: fail rows left running by a dead worker, re-queue queued rows."""
+        host = socket.gethostname()
+        stale_before = utcnow() - timedelta(seconds=self.settings.job_stale_seconds)
+        failed: list[str] = []
+        with self.factory() as s:
+            for job in s.scalars(select(Job).where(Job.status == "running")):
+                same_host_dead = job.worker_host == host and not _pid_alive(job.worker_pid)
+                beat = aware(job.heartbeat_at) or aware(job.started_at)
+                silent = beat is None or beat < stale_before
+                if same_host_dead or silent:
+                    job.status = "failed"
+                    job.message = INTERRUPTED
+                    job.finished_at = utcnow()
+                    failed.append(job.id)
+            queued = list(
+                s.scalars(select(Job.id).where(Job.status == "queued").order_by(Job.created_at))
+            )
+            s.commit()
+        for job_id in queued:
+            self.submit(job_id)
+        return failed
+
+    def shutdown(self, wait: bool = True) -> None:
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=wait, cancel_futures=not wait)

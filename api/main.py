@@ -1,0 +1,126 @@
+"""The FastAPI app (``create_app``) and ``planner serve`` (``serve``).
+
+Integration point for the HTML pages: if the ``web`` package provides ``web.routes.router``, the
+app includes it (see :func:`_include_web`); nothing else in api/ knows about web/.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.db import make_engine, make_session_factory, upgrade
+from api.jobs import JobRunner
+from api.problems import ApiError
+from api.routes import auth, health, links, public, rebuilds, schools
+from api.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+HTTP_MESSAGES = {
+    404: "адрес не найден; проверьте ссылку.",
+    405: "этот метод для адреса не поддерживается.",
+}
+
+
+def _error(status: int, message: str, problems: list[dict[str, Any]] | None = None, **kw: Any):
+    return JSONResponse(
+        {"detail": {"message": message, "problems": problems or []}}, status_code=status, **kw
+    )
+
+
+def _install_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return _error(exc.status, exc.message, exc.problems, headers=headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        message = HTTP_MESSAGES.get(exc.status_code) or str(exc.detail)
+        return _error(exc.status_code, message, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [
+            {
+                "file": "запрос",
+                "row": None,
+                "column": ".".join(str(x) for x in err.get("loc", ()) if x != "body") or None,
+                "element": None,
+                "message": err.get("msg", ""),
+            }
+            for err in exc.errors()
+        ]
+        return _error(422, "запрос не принят: исправьте поля, перечисленные ниже.", problems)
+
+
+def _include_web(app: FastAPI) -> bool:
+    """Mount the HTML pages of ``web.routes.router`` when that package exists."""
+    try:
+        from web.routes import router as web_router
+    except ModuleNotFoundError as exc:
+        if exc.name in ("web", "web.routes"):
+            return False
+        raise
+    app.include_router(web_router)
+    return True
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app: data folder, secret key, ``alembic upgrade head``, job runner."""
+    settings = settings or get_settings()
+    settings.ensure_data_dir()
+    settings.resolved_secret_key()
+    upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    factory = make_session_factory(engine)
+    runner = JobRunner(settings, factory)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        failed = runner.recover()
+        if failed:
+            log.warning("marked %d interrupted rebuild job(s) as failed", len(failed))
+        yield
+        runner.shutdown(wait=False)
+        engine.dispose()
+
+    app = FastAPI(
+        title="Планировщик дистанционного расписания",
+        description="JSON API v1: школы, расписания, перестроения, версии, ссылки и календари.",
+        version="1",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = factory
+    app.state.runner = runner
+    _install_handlers(app)
+    for module in (health, auth, schools, rebuilds, links, public):
+        app.include_router(module.router)
+    app.state.web_mounted = _include_web(app)
+    return app
+
+
+def serve(demo: bool = False, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """``planner serve``: the embedded default (SQLite in the data folder, local process pool)."""
+    import uvicorn
+
+    settings = get_settings()
+    if settings.base_url == "http://127.0.0.1:8000" and (host, port) != ("127.0.0.1", 8000):
+        settings.base_url = f"http://{host}:{port}"
+    app = create_app(settings)
+    if demo:
+        from api.demo import load_demo
+
+        print(load_demo(app))
+    print(f"Планировщик: {settings.base_url}/  (данные: {settings.data_dir})")
+    uvicorn.run(app, host=host, port=port, log_level="info")

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from api import services
+from api.deps import AuthDep, SessionDep, SettingsDep
+
+router = APIRouter(prefix="/api/v1/rebuilds", tags=["rebuilds"])
+
+
+class PublishIn(BaseModel):
+    comment: str = Field(default="", max_length=2000)
+
+
+@router.get("/{job_id}")
+def get_rebuild(job_id: str, auth: AuthDep, session: SessionDep) -> dict[str, Any]:
+    """Status, progress, best objective so far and the summary of a rebuild."""
+    return services.job_public(services.get_job(session, job_id))
+
+
+@router.post("/{job_id}/cancel")
+def cancel_rebuild(job_id: str, auth: AuthDep, session: SessionDep) -> dict[str, Any]:
+    """Cancel a queued or running rebuild."""
+    job = services.cancel_job(session, services.get_job(session, job_id))
+    return services.job_public(job)
+
+
+@router.post("/{job_id}/publish", status_code=201)
+def publish_rebuild(
+    job_id: str,
+    auth: AuthDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    body: PublishIn | None = None,
+) -> dict[str, Any]:
+    """Publish a finished rebuild as the next version."""
+    job = services.get_job(session, job_id)
+    version = services.publish_job(
+        session, job, author=auth.admin.login, comment=(body.comment if body else ""),
+        settings=settings,
+    )  # fmt: skip
+    return services.version_public(version)

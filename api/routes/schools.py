@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, File, UploadFile
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
+
+from api import services
+from api.deps import AuthDep, RunnerDep, SessionDep, SettingsDep
+
+router = APIRouter(prefix="/api/v1/schools", tags=["schools"])
+
+
+class SchoolCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=300)
+    timezone: str | None = Field(default=None, max_length=64)
+
+
+class RebuildCreate(BaseModel):
+    order: dict[str, Any] = Field(description="Приказ: те же ключи, что в YAML-файле приказа")
+    time_limit: float | None = Field(default=None, gt=0, le=3600)
+    workers: int | None = Field(default=None, ge=1, le=64)
+    seed: int | None = None
+
+
+class LinkCreate(BaseModel):
+    kind: str = Field(pattern="^(class|teacher)$")
+    target: str = Field(min_length=1, max_length=200)
+    with_calls: bool = False
+
+
+@router.post("", status_code=201)
+def create_school(body: SchoolCreate, auth: AuthDep, session: SessionDep, settings: SettingsDep):
+    """Create a school."""
+    school = services.create_school(session, body.name, body.timezone, settings)
+    return services.school_public(session, school)
+
+
+@router.get("")
+def list_schools(auth: AuthDep, session: SessionDep) -> list[dict[str, Any]]:
+    """Every school."""
+    return [services.school_public(session, s) for s in services.list_schools(session)]
+
+
+@router.get("/{school_id}")
+def get_school(school_id: int, auth: AuthDep, session: SessionDep) -> dict[str, Any]:
+    """One school with its current timetable and published version number."""
+    return services.school_public(session, services.get_school(session, school_id))
+
+
+@router.post("/{school_id}/timetable", status_code=201)
+async def upload_timetable(
+    school_id: int, auth: AuthDep, session: SessionDep, file: UploadFile = File(...)
+) -> dict[str, Any]:
+    """Upload the regular timetable (.csv, .xlsx, aSc .xml, FET .fet); all or nothing."""
+    school = services.get_school(session, school_id)
+    content = await file.read()
+    upload = services.import_timetable(session, school, file.filename or "", content)
+    return services.upload_public(upload)
+
+
+@router.post("/{school_id}/rebuilds", status_code=202)
+def start_rebuild(
+    school_id: int,
+    body: RebuildCreate,
+    auth: AuthDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    runner: RunnerDep,
+) -> dict[str, Any]:
+    """Start a rebuild for an order; returns the job to poll."""
+    school = services.get_school(session, school_id)
+    job = services.create_job(
+        session, school, body.order, settings, author=auth.admin.login,
+        time_limit=body.time_limit, workers=body.workers, seed=body.seed,
+    )  # fmt: skip
+    runner.submit(job.id)
+    return services.job_public(services.get_job(session, job.id))
+
+
+@router.get("/{school_id}/rebuilds")
+def list_rebuilds(school_id: int, auth: AuthDep, session: SessionDep) -> list[dict[str, Any]]:
+    """The school's latest rebuild jobs, newest first."""
+    school = services.get_school(session, school_id)
+    return [services.job_public(j) for j in services.list_jobs(session, school)]
+
+
+@router.get("/{school_id}/versions")
+def list_versions(school_id: int, auth: AuthDep, session: SessionDep) -> list[dict[str, Any]]:
+    """Published versions, oldest first."""
+    school = services.get_school(session, school_id)
+    return [services.version_public(v) for v in services.list_versions(session, school)]
+
+
+@router.get("/{school_id}/versions/{number}")
+def get_version(school_id: int, number: int, auth: AuthDep, session: SessionDep):
+    """One published version with its schedule.json."""
+    school = services.get_school(session, school_id)
+    return services.version_public(
+        services.get_version(session, school, number), with_schedule=True
+    )
+
+
+@router.get("/{school_id}/versions/{number}/files/{name:path}")
+def get_version_file(
+    school_id: int,
+    number: int,
+    name: str,
+    auth: AuthDep,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> FileResponse:
+    """One export file of a version (feeds/*.ics, epos.csv, epos.xlsx, report.html, …)."""
+    school = services.get_school(session, school_id)
+    version = services.get_version(session, school, number)
+    path = services.version_file(settings, version, name)
+    return FileResponse(path, filename=path.name)
+
+
+@router.get("/{school_id}/links")
+def list_links(
+    school_id: int, auth: AuthDep, session: SessionDep, settings: SettingsDep
+) -> list[dict[str, Any]]:
+    """Class and teacher links with their page and feed URLs."""
+    school = services.get_school(session, school_id)
+    return [services.link_public(x, settings) for x in services.list_links(session, school)]
+
+
+@router.post("/{school_id}/links", status_code=201)
+def issue_link(
+    school_id: int, body: LinkCreate, auth: AuthDep, session: SessionDep, settings: SettingsDep
+) -> dict[str, Any]:
+    """Issue another link for a class (with or without call links) or a teacher."""
+    school = services.get_school(session, school_id)
+    link = services.issue_link(
+        session, school, body.kind, body.target.strip(), with_calls=body.with_calls
+    )
+    return services.link_public(link, settings)

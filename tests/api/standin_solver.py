@@ -1,0 +1,99 @@
+"""Stand-ins for ``planner.rebuild.solve_remote`` with the same signature, for job tests.
+
+``solve_remote`` puts every lesson of the ordered classes online at its base time; ``solve_slow``
+reports progress until it is stopped (or 20 s pass); ``solve_infeasible`` raises InfeasibleOrder;
+``solve_crash`` raises a plain error.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any
+
+from planner.errors import InfeasibleOrder
+from planner.model import Timetable
+from planner.order import QuarantineOrder
+from planner.schedule import BaseRef, Schedule, ScheduleItem
+
+
+def _schedule(timetable: Timetable, order: QuarantineOrder) -> Schedule:
+    items = []
+    for d in order.dates(timetable.school.school_days):
+        for lesson in timetable.lessons:
+            if lesson.day != d.isoweekday():
+                continue
+            for cls in lesson.classes:
+                online = cls in order.classes
+                items.append(
+                    ScheduleItem(
+                        date=d,
+                        class_name=cls,
+                        kind="lesson",
+                        group=lesson.group,
+                        format="online" if online else "in_person",
+                        subject=lesson.subject,
+                        teacher=lesson.teacher,
+                        start=lesson.start,
+                        end=lesson.end,
+                        screen_minutes=lesson.length if online else None,
+                        base=BaseRef(lesson.day, lesson.lesson),
+                        lesson_no=lesson.lesson,
+                        room=None if online else lesson.room,
+                        classes=lesson.classes,
+                    )
+                )
+    return Schedule(
+        school=timetable.school.name,
+        timezone=timetable.school.timezone,
+        norm_set="standin",
+        order=order.summary(),
+        items=tuple(items),
+        meta={},
+    )
+
+
+def solve_remote(
+    timetable: Timetable,
+    order: QuarantineOrder,
+    *,
+    catalogue: Any = None,
+    previous: Schedule | None = None,
+    time_limit: float = 30.0,
+    workers: int = 2,
+    seed: int = 1,
+    progress: Callable[[Any], None] | None = None,
+    stop: threading.Event | None = None,
+) -> SimpleNamespace:
+    if progress:
+        progress(SimpleNamespace(objective=12.0, bound=4.0, solutions=1))
+    return SimpleNamespace(
+        schedule=_schedule(timetable, order),
+        report=SimpleNamespace(violations=[], warnings=[]),
+        stats={"status": "FEASIBLE", "objective": 12.0},
+    )
+
+
+def solve_slow(timetable: Timetable, order: QuarantineOrder, **kw: Any) -> SimpleNamespace:
+    stop: threading.Event = kw["stop"]
+    progress = kw["progress"]
+    deadline = time.monotonic() + 20
+    n = 0
+    while not stop.is_set() and time.monotonic() < deadline:
+        n += 1
+        progress(SimpleNamespace(objective=100.0 - n, bound=1.0, solutions=n))
+        time.sleep(0.05)
+    return solve_remote(timetable, order)
+
+
+def solve_infeasible(timetable: Timetable, order: QuarantineOrder, **kw: Any) -> SimpleNamespace:
+    raise InfeasibleOrder(
+        "5А: математика должна быть онлайн, но в этот день у класса нет места.",
+        ["must_online 5А Математика 2026-12-07"],
+    )
+
+
+def solve_crash(timetable: Timetable, order: QuarantineOrder, **kw: Any) -> SimpleNamespace:
+    raise RuntimeError("сбой решателя")
