@@ -8,8 +8,11 @@ one ``ConstraintActivityPreferredStartingTime`` (weight 100, active) per placed 
 Mapping (FET → our model):
 
 * **Days** → ISO weekdays by their order (the names are free text). Five or six days give a 5- or
-  6-day week. Files with more than seven days (A/B weeks, e.g. 12 days) keep the first week
-  (6 days when the count divides by 6, else 5) and drop the lessons of the later days.
+  6-day week. Files with more than six days (A/B weeks, e.g. 12 days) keep the first week
+  (6 days when the count divides by 6, else 5 when it divides by 5, else 6) and drop the lessons
+  of the later days. ``<Mode>Terms</Mode>`` files keep the first term
+  (``Number_of_Days_Per_Term`` days). The ``Mornings_Afternoons`` and ``Block_Planning`` modes
+  are refused: their "days" are half-days or blocks, not weekdays.
 * **Hours** → lesson numbers. Hours that are a ``ConstraintBreakTimes`` break on every day
   (``RECREO``, ``COMIDA`` …) are breaks, not lessons, and get no number. Clock times are read from
   the hour names (``08:00-8:50``, ``07:30 - 08:15``, ``8.00``); when the names carry only the start,
@@ -250,7 +253,26 @@ class _Reader:
                 row=self.line(days_list),
                 element="Days_List",
             )
-        if len(names) <= 6:
+        mode_el = self.root.find("Mode")
+        mode = (mode_el.text or "").strip() if mode_el is not None else "Official"
+        per_term = 0
+        if mode == "Terms":
+            try:
+                per_term = int(self.text(self.root, "Number_of_Days_Per_Term") or "0")
+            except ValueError:
+                per_term = 0
+        elif mode not in ("Official", ""):
+            raise InputError.at(
+                self.file,
+                f"режим FET «{mode}» не поддерживается: импортируются расписания в режимах "
+                "Official и Terms. Сохраните расписание в FET в официальном режиме "
+                "(Settings → Mode → Official) и запустите fet-cl заново.",
+                row=self.line(mode_el),
+                element="Mode",
+            )
+        if 1 <= per_term <= 6:
+            keep = min(per_term, len(names))
+        elif len(names) <= 6:
             keep = len(names)
         elif len(names) % 6 == 0:
             keep = 6
@@ -258,7 +280,12 @@ class _Reader:
             keep = 5
         else:
             keep = 6
-        if keep < len(names):
+        if keep < len(names) and per_term:
+            self.notes.append(
+                f"режим Terms: импортирован первый период ({keep} дн., «{names[0]}» … "
+                f"«{names[keep - 1]}»), остальные {len(names) - keep} дн. пропущены"
+            )
+        elif keep < len(names):
             self.notes.append(
                 f"в файле {len(names)} дней (например, недели А и Б): импортированы первые {keep} "
                 f"(«{names[0]}» … «{names[keep - 1]}»), остальные дни пропущены"

@@ -130,7 +130,7 @@ def test_lom_start_only_hours_groups_and_combined_lessons(solved: dict[str, Solv
     assert tt.classes["11 г"].subgroups == ("биолози", "спортисти")
     groups = {x.group for x in tt.lessons}
     assert {"спортисти", "историци1", "историци2", "биолози"} <= groups
-    # Activity 4: four teachers, one 4-hour lesson of 8 б (Id 1 in the file).
+    # Activity Id 1: a 4-hour English lesson of 8 б.
     by_id = {x.source.element: x for x in tt.lessons}
     first = by_id["Activity Id=1"]
     assert (first.classes, first.subject, first.teachers) == (
@@ -138,7 +138,8 @@ def test_lom_start_only_hours_groups_and_combined_lessons(solved: dict[str, Solv
         "Английски",
         ("Ст.Караиванова",),
     )
-    assert first.lesson + 3 <= 7 and first.length > 3 * 40
+    (schedule,) = tt.bell_schedules.values()
+    assert first.end == schedule.bell(first.lesson + 3).end  # Duration 4: four lessons long
     combined = [x for x in tt.lessons if len(x.classes) == 3]
     assert len(combined) == 8
     assert sum(len(x.teachers) == 4 for x in tt.lessons) == 8
@@ -464,3 +465,42 @@ def test_convert_tiny_school_round_trip(tmp_path: Path) -> None:
     assert sorted(back.lessons, key=lambda x: x.key) == sorted(
         original.lessons, key=lambda x: x.key
     )
+
+
+def test_terms_mode_keeps_the_first_term(tmp_path: Path) -> None:
+    text = fixture_path("ab_week.fet").read_text()
+    text = text.replace(
+        '<fet version="6.8.5">\n',
+        '<fet version="6.8.5">\n<Mode>Terms</Mode>\n<Number_of_Terms>2</Number_of_Terms>\n'
+        "<Number_of_Days_Per_Term>6</Number_of_Days_Per_Term>\n",
+    )
+    path = tmp_path / "terms.fet"
+    path.write_text(text)
+    tt = read_fet(path)
+    assert tt.school.days_per_week == 6
+    assert [(x.day, x.lesson) for x in tt.sorted_lessons()] == [(1, 1), (6, 3)]
+    assert tt.source.startswith(
+        "terms.fet (FET 6.8.5): режим Terms: импортирован первый период (6 дн., «А-Понедельник» "
+        "… «А-Суббота»), остальные 6 дн. пропущены; "
+    )
+
+
+def test_block_planning_mode_is_refused() -> None:
+    path = Path(
+        "/usr/share/doc/fet-data/examples/FET-6-block-planning/by-Darren-McDonald/"
+        "Blocks-8-overflow_data_and_timetable.fet"
+    )
+    with pytest.raises(InputError) as err:
+        read_fet(path)
+    assert err.value.problems == [
+        Problem(
+            file=str(path),
+            message=(
+                "режим FET «Block_Planning» не поддерживается: импортируются расписания в режимах "
+                "Official и Terms. Сохраните расписание в FET в официальном режиме "
+                "(Settings → Mode → Official) и запустите fet-cl заново."
+            ),
+            row=5,
+            element="Mode",
+        )
+    ]
