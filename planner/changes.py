@@ -117,7 +117,8 @@ class LessonChange:
         """The ЭПОС «изменение» value: замена, отмена, перенос or без изменений."""
         if "cancelled" in self.kinds:
             return EPOS_CHANGE_RU["cancelled"]
-        if "moved" in self.kinds:
+        b, a = self.before, self.after
+        if "moved" in self.kinds and b and a and (b.date, b.start) != (a.date, a.start):
             return EPOS_CHANGE_RU["moved"]
         if "teacher" in self.kinds or "added" in self.kinds:
             return EPOS_CHANGE_RU["replacement"]

@@ -22,7 +22,7 @@ Decisions (see ``docs/exports.md``):
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -41,6 +41,7 @@ from planner.versions import (
     event_revisions,
 )
 
+from .common import base_times, is_primary, lesson_times
 from .slugs import assign_slugs
 
 NAMESPACE = uuid.UUID("6f1c2a8e-3b7d-5e41-9a0c-2d5e8b7f4c13")
@@ -91,27 +92,6 @@ class Feed:
 def event_uid(feed_kind: str, slot_key: str) -> str:
     """Stable, name-free UID of an event of a feed kind (RFC 7986 §5.3)."""
     return f"{uuid.uuid5(NAMESPACE, f'{feed_kind}|{slot_key}')}@{UID_HOST}"
-
-
-def _base_times(timetable: Timetable | None) -> dict[tuple[str, int, int, str | None], tuple]:
-    out: dict[tuple[str, int, int, str | None], tuple] = {}
-    if timetable is None:
-        return out
-    for lesson in timetable.lessons:
-        for c in lesson.classes:
-            out.setdefault((c, lesson.day, lesson.lesson, lesson.group), (lesson.start, lesson.end))
-    return out
-
-
-def lesson_times(
-    item: ScheduleItem, base_times: Mapping[tuple[str, int, int, str | None], tuple]
-) -> tuple[time, time] | None:
-    """The item's own times, else (self-study) the base lesson's, else ``None``."""
-    if item.start is not None and item.end is not None:
-        return item.start, item.end
-    if item.base is None:
-        return None
-    return base_times.get((item.class_name, item.base.day, item.base.lesson, item.group))
 
 
 def health_inside(schedule: Schedule, lesson: ScheduleItem) -> list[ScheduleItem]:
@@ -204,17 +184,16 @@ def feed_events(
     health_events: bool = False,
 ) -> dict[str, dict[str, FeedEvent]]:
     """Feed id (``teacher:<name>``, ``class:<name>``) → UID → event, for one schedule."""
-    base_times = _base_times(timetable)
+    times_of = base_times(timetable)
     feeds: dict[str, dict[str, FeedEvent]] = {}
     for item in schedule.lessons():
-        times = lesson_times(item, base_times)
+        times = lesson_times(item, times_of)
         if times is None:
             continue
         ev = _lesson_event("class", schedule, item, times, with_link=private_class_links)
         feeds.setdefault(f"class:{item.class_name}", {})[ev.uid] = ev
         # A combined lesson is one teacher event, known by its first class's slot.
-        primary = (item.classes or (item.class_name,))[0]
-        if item.format == "self_study" or not item.teacher or primary != item.class_name:
+        if item.format == "self_study" or not item.teacher or not is_primary(item):
             continue
         ev = _lesson_event("teacher", schedule, item, times, with_link=True)
         for teacher in (t.strip() for t in item.teacher.split(",")):

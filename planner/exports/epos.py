@@ -1,0 +1,224 @@
+"""``epos.csv`` and ``epos.xlsx``: every lesson occurrence of the period, for the ЭПОС admin.
+
+The fields follow ЭПОС/МЭШ ``schedule_items`` (date, lesson number, group, subject, teacher, room,
+``lesson_type`` NORMAL/REMOTE, topic, replaced/cancelled/transferred) — see
+``/work/shared/reference/epos-ical.md`` §1.3–1.5. No public document describes a file import into
+ЭПОС, so the CSV is a machine-readable interchange file (our flat importer reads it back) and the
+XLSX the same rows with Russian headers for a person keying them in.
+
+Rows:
+
+* one per lesson occurrence; a combined lesson (поток) is one row with its classes comma-separated;
+* a self-study lesson keeps its base lesson's number and times (its slot in the diary, the same
+  time the class feed shows it at), with format «самостоятельно» and type REMOTE;
+* a base lesson the schedule drops is a row with ``change`` = «отмена» (the flat reader skips it);
+* ``change`` / ``replaces`` compare with the regular timetable on that date.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from planner.changes import ChangeSet, LessonChange, class_order, describe_lesson
+from planner.model import Timetable, hhmm
+from planner.schedule import FORMAT_RU, Schedule, ScheduleItem
+
+from .common import base_times, is_primary, lesson_times
+
+FIELDS: tuple[str, ...] = (
+    "date",
+    "lesson_no",
+    "start",
+    "end",
+    "class",
+    "group",
+    "subject",
+    "teacher",
+    "room",
+    "format",
+    "lesson_type",
+    "call_url",
+    "topic",
+    "change",
+    "replaces",
+)
+HEADERS_RU = {
+    "date": "Дата",
+    "lesson_no": "Урок №",
+    "start": "Начало",
+    "end": "Конец",
+    "class": "Класс",
+    "group": "Группа",
+    "subject": "Предмет",
+    "teacher": "Учитель",
+    "room": "Кабинет",
+    "format": "Формат",
+    "lesson_type": "Тип урока (ЭПОС)",
+    "call_url": "Ссылка на онлайн-урок",
+    "topic": "Тема / комментарий",
+    "change": "Изменение",
+    "replaces": "Было",
+}
+WIDTHS = {
+    "date": 11,
+    "lesson_no": 7,
+    "start": 7,
+    "end": 7,
+    "class": 9,
+    "group": 12,
+    "subject": 22,
+    "teacher": 20,
+    "room": 10,
+    "format": 15,
+    "lesson_type": 10,
+    "call_url": 40,
+    "topic": 28,
+    "change": 14,
+    "replaces": 40,
+}
+WHOLE_CLASS_RU = "весь класс"
+ONLINE_ROOM_RU = "онлайн"
+
+
+@dataclass(frozen=True, slots=True)
+class EposRow:
+    """One row of the ЭПОС export, values as written (text)."""
+
+    values: dict[str, str]
+
+    def __getitem__(self, name: str) -> str:
+        return self.values[name]
+
+
+def lesson_type(item: ScheduleItem) -> str:
+    """``REMOTE`` for online and self-study lessons, ``NORMAL`` in class (as in ЭПОС/МЭШ)."""
+    return "NORMAL" if item.format == "in_person" else "REMOTE"
+
+
+def _row(
+    item: ScheduleItem, change: LessonChange | None, *, cancelled: bool, with_links: bool
+) -> EposRow:
+    number = item.lesson_no
+    if number is None and item.base is not None:
+        number = item.base.lesson
+    if cancelled:
+        change_text, replaces = "отмена", ""
+    elif change is None:
+        change_text, replaces = "без изменений", ""
+    else:
+        change_text = change.epos_change
+        before = change.before or change.replaces
+        replaces = describe_lesson(before) if before is not None else ""
+    values = {
+        "date": item.date.isoformat(),
+        "lesson_no": "" if number is None else str(number),
+        "start": hhmm(item.start) or "",
+        "end": hhmm(item.end) or "",
+        "class": ", ".join(item.classes or (item.class_name,)),
+        "group": item.group or "",
+        "subject": item.subject or "",
+        "teacher": item.teacher or "",
+        "room": (item.room or "") if item.format == "in_person" else "",
+        "format": FORMAT_RU.get(item.format or "", item.format or ""),
+        "lesson_type": lesson_type(item),
+        "call_url": (item.call_url or "") if with_links and item.format == "online" else "",
+        "topic": item.note or "",
+        "change": change_text,
+        "replaces": replaces,
+    }
+    return EposRow(values)
+
+
+def epos_rows(
+    schedule: Schedule,
+    against_base: ChangeSet,
+    timetable: Timetable | None = None,
+    *,
+    with_links: bool = True,
+) -> list[EposRow]:
+    """The export rows: the schedule's lessons and the cancelled base lessons, in time order.
+
+    ``timetable`` gives self-study lessons their base lesson's times.
+    """
+    by_key = against_base.by_key()
+    times_of = base_times(timetable)
+    entries: list[tuple[tuple, EposRow]] = []
+    for item in schedule.lessons():
+        if not is_primary(item):
+            continue
+        times = lesson_times(item, times_of)
+        if times is not None and item.start is None:
+            item = replace(item, start=times[0], end=times[1])
+        row = _row(item, by_key.get(item.slot_key), cancelled=False, with_links=with_links)
+        entries.append((_order(item), row))
+    for change in against_base.of_kind("cancelled"):
+        item = change.item
+        if is_primary(item):
+            row = _row(item, change, cancelled=True, with_links=with_links)
+            entries.append((_order(item), row))
+    entries.sort(key=lambda e: e[0])
+    return [row for _, row in entries]
+
+
+def _order(item: ScheduleItem) -> tuple:
+    number = item.base.lesson if item.base else 0
+    return (
+        item.date,
+        class_order(item.class_name),
+        item.start_min if item.start_min is not None else 10_000 + number,
+        number,
+        item.group or "",
+        item.subject or "",
+    )
+
+
+def write_epos_csv(path: Path, rows: Sequence[EposRow]) -> Path:
+    """UTF-8 with BOM (Excel opens it as UTF-8), ``;``-free: comma separated, header row first."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(FIELDS)
+    for row in rows:
+        writer.writerow([row[f] for f in FIELDS])
+    path.write_bytes(("\ufeff" + buf.getvalue()).encode("utf-8"))
+    return path
+
+
+def write_epos_xlsx(path: Path, rows: Sequence[EposRow], *, title: str) -> Path:
+    """The same rows with Russian headers, frozen header, filters and column widths."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Уроки"
+    ws.append([HEADERS_RU[f] for f in FIELDS])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in rows:
+        values = dict(row.values)
+        if not values["group"]:
+            values["group"] = WHOLE_CLASS_RU
+        if values["format"] == FORMAT_RU["online"] and not values["room"]:
+            values["room"] = ONLINE_ROOM_RU
+        ws.append([values[f] for f in FIELDS])
+    for i, f in enumerate(FIELDS, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = WIDTHS[f]
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(FIELDS))}{max(1, len(rows) + 1)}"
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.oddHeader.center.text = title
+    wb.properties.title = title
+    wb.properties.creator = "remote-planner"
+    wb.save(path)
+    return path
