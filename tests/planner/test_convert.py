@@ -7,6 +7,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from planner.cli import app
+from planner.imports import load_timetable
 from planner.imports.flat import read_flat
 
 FILES = Path(__file__).parent / "imports" / "files" / "flat"
@@ -52,3 +53,13 @@ def test_convert_unknown_output_extension_exits_2(tmp_path: Path) -> None:
     assert result.stderr == (
         f"Ошибка / Error:\n{out}: не знаю, как записать «.ods»; укажите файл .csv или .xlsx.\n"
     )
+
+
+def test_convert_real_asc_export_reads_back_equal(tmp_path: Path) -> None:
+    source = Path("/work/shared/fixtures/asc/SOTY2026.xml")
+    out = tmp_path / "soty.csv"
+
+    result = runner.invoke(app, ["convert", str(source), "--out", str(out)])
+
+    assert result.exit_code == 0, result.output
+    assert set(read_flat(out).lessons) == set(load_timetable(source).lessons)
