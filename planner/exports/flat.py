@@ -147,7 +147,9 @@ def _write_xlsx(timetable: Timetable, path: Path) -> None:
         for r, values in enumerate(rows, start=1):
             for c, value in enumerate(values, start=1):
                 is_number = r > 1 and rows[0][c - 1] in ("урок", "смена") and value.isdigit()
-                ws.cell(row=r, column=c, value=int(value) if is_number else value)
+                cell = ws.cell(row=r, column=c, value=int(value) if is_number else value)
+                if cell.data_type == "f":  # text such as «=Информатика» is data, not a formula
+                    cell.data_type = "s"
         bold = Font(bold=True)
         for c, name in enumerate(rows[0], start=1):
             ws.cell(row=1, column=c).font = bold

@@ -69,6 +69,7 @@ __all__ = [
 ]
 
 MAX_PROBLEMS = 50
+HEADER_SEARCH_ROWS = 10
 MAX_UNPACKED_BYTES = 200 * 2**20
 _T = TypeVar("_T")
 
@@ -314,6 +315,8 @@ def _shown(value: object) -> str:
 
 
 def _parse_day(value: object) -> int:
+    if isinstance(value, date):  # a date typed into the day column of a workbook
+        value = value.isoweekday()
     text = _text(value)
     key = text.lower().rstrip(".").strip()
     day = _DAY_WORDS.get(key)
@@ -421,8 +424,15 @@ def _map_header(
             "файл пуст; в первой строке должны быть заголовки столбцов.",
             element=table.element,
         )
-    header_row, header = table.rows[start]
     lookup = {alias: name for name in fields for alias in HEADERS[name]}
+    # A title line («Расписание уроков на 2026/27 уч. год») may stand above the header: the
+    # header is the first of the top rows that names at least three known columns.
+    filled = [i for i, (_, cells) in enumerate(table.rows) if any(_text(c) for c in cells)]
+    for i in filled[:HEADER_SEARCH_ROWS]:
+        if len({lookup.get(_norm_header(c)) for c in table.rows[i][1]} - {None}) >= 3:
+            start = i
+            break
+    header_row, header = table.rows[start]
     index: dict[str, int] = {}
     label: dict[str, str] = {}
     problems: list[Problem] = []

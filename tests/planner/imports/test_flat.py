@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zipfile
-from datetime import time
+from datetime import datetime, time
 from pathlib import Path
 
 import pytest
@@ -466,6 +466,42 @@ def write_flat_xlsx(tmp_path: Path) -> Path:
     out = tmp_path / "out.xlsx"
     write_flat(read_flat(FILES / "school-ru.csv"), out)
     return out
+
+
+def test_read_flat_title_line_above_the_header(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "Расписание уроков МАОУ СОШ № 7;;;\n;;;\n" + csv_ru("Пн;1;08:30;09:10;5А;;Чтение;Петрова;"),
+    )
+
+    tt = read_flat(path)
+
+    assert tt.lessons == (lesson(1, 1, "08:30", "09:10", "5А", "Чтение", "Петрова"),)
+    assert tt.lessons[0].source == SourceRef("t.csv", 4)
+
+
+def test_read_flat_xlsx_date_in_day_column(tmp_path: Path) -> None:
+    path = _workbook(
+        tmp_path / "d.xlsx",
+        {
+            "Расписание": [
+                ["день", "урок", "начало", "конец", "класс", "предмет", "учитель"],
+                [datetime(2026, 2, 10), 1, "08:30", "09:10", "5А", "Чтение", "Петрова"],
+            ]
+        },
+    )
+
+    assert read_flat(path).lessons[0].day == 2
+
+
+def test_round_trip_xlsx_keeps_text_that_looks_like_a_formula(tmp_path: Path) -> None:
+    path = write(tmp_path, csv_ru("Пн;1;08:30;09:10;5А;;=1+1;Петрова;"))
+    out = tmp_path / "out.xlsx"
+
+    write_flat(read_flat(path), out)
+
+    assert load_workbook(out)["Расписание"]["G2"].value == "=1+1"
+    assert read_flat(out).lessons[0].subject == "=1+1"
 
 
 def test_load_timetable_dispatches_csv_and_xlsx_to_read_flat(tmp_path: Path) -> None:
