@@ -15,14 +15,28 @@ subject  предмет     required
 teacher  учитель     several comma-separated allowed; may be empty
 room     кабинет     optional column
 shift    смена       optional column, 1 or 2 (default 1)
+time     время       optional, ``08:30-09:10`` in one cell instead of start/end
 ======== =========== ============================================================
+
+The header is the first of the top rows that names three known columns (a title line above it is
+skipped). Row numbers in errors are the ones Excel or an editor shows (header = row 1 when it is
+the first line). A merged cell of a workbook (a day written once beside its lessons) counts for
+every row it spans. One spelling per name: ``7а``/``7 А``/``7-А`` are the class first written
+``7А``, ``Иванова М. П.`` is ``Иванова М.П.``; combined classes keep the order written.
 
 The bells (lesson number → start/end) come from a ``Звонки``/``bells`` sheet of the workbook or a
 ``bells.csv``/``звонки.csv`` next to the CSV (columns ``смена, урок, начало, конец`` and an
 optional ``классы``), or from other rows of the same class or shift that carry times.
 
 The ``epos.csv`` our ЭПОС export writes reads too: ``date`` becomes its ISO weekday (the first date
-of each weekday wins, later weeks are dropped) and ``lesson_no`` is the lesson number.
+of each weekday wins, later weeks are dropped), ``lesson_no`` is the lesson number, rows whose
+``change`` is ``отмена`` are skipped, room ``онлайн`` is no room and group ``весь класс`` is the
+whole class.
+
+Clashes (:mod:`planner.clashes`) are errors naming both rows, with the aSc importer's rule for
+teachers: a lesson with several teachers (a team or rotation) and two overlapping lessons of one
+subject by one teacher are not teacher clashes, so what ``planner convert`` writes from a real
+aSc export reads back.
 
 Reading is all or nothing: every problem of every row is collected and raised as one
 :class:`~planner.errors.InputError`.
