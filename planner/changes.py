@@ -214,10 +214,14 @@ def class_order(name: str) -> tuple[int, str]:
 
 def _change_order(c: LessonChange) -> tuple[Any, ...]:
     item = c.item
+    # A self-study lesson has no time of its own: it sorts at the time of the lesson it was.
+    start = item.start_min
+    if start is None and c.before is not None:
+        start = c.before.start_min
     return (
         c.date,
         *class_order(c.class_name),
-        item.start_min if item.start_min is not None else 10_000,
+        start if start is not None else 10_000,
         item.base.lesson if item.base else 0,
         item.group or "",
         item.subject or "",
