@@ -52,7 +52,7 @@ import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -252,8 +252,11 @@ def _open_workbook(path: Path, file: str) -> Any:
             "файл не является книгой Excel .xlsx (это не ZIP-архив); откройте его в Excel или "
             "LibreOffice и сохраните как «Книга Excel (.xlsx)».",
         )
-    with zipfile.ZipFile(path) as archive:
-        unpacked = sum(info.file_size for info in archive.infolist())
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        unpacked = 0  # openpyxl below reports the damage
     if unpacked > MAX_UNPACKED_BYTES:
         raise InputError.at(
             file,
@@ -324,10 +327,6 @@ def _text(value: object) -> str:
     return unicodedata.normalize("NFC", str(value)).replace("\xa0", " ").strip()
 
 
-def _shown(value: object) -> str:
-    return _text(value)
-
-
 def _parse_day(value: object) -> int:
     if isinstance(value, date):  # a date typed into the day column of a workbook
         value = value.isoweekday()
@@ -371,6 +370,10 @@ def _parse_time(value: object) -> time:
         value = value.time()
     if isinstance(value, time):
         return time(value.hour, value.minute)
+    if isinstance(value, timedelta) and timedelta(0) <= value < timedelta(days=1):
+        total = round(value.total_seconds() / 60)  # a "[ч]:мм" cell of a workbook
+        if total < 24 * 60:
+            return time(total // 60, total % 60)
     if isinstance(value, float) and 0 <= value < 1:  # an Excel time stored as a day fraction
         total = round(value * 24 * 60)
         if total < 24 * 60:
@@ -428,7 +431,7 @@ def _map_header(
     *,
     hint_encoding: bool = False,
 ) -> tuple[_Columns, list[tuple[int, list[object]]]]:
-    """Find the header (the first non-empty row) and map its columns to fields."""
+    """Find the header row (skipping a title line above it) and map its columns to fields."""
     start = next(
         (i for i, (_, cells) in enumerate(table.rows) if any(_text(c) for c in cells)), None
     )
