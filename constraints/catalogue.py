@@ -388,7 +388,10 @@ def _comparable(value: Any, unit: str) -> int | None:
 # YAML loading and validation
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_BaseLoader):  # type: ignore[valid-type,misc]
     """SafeLoader that refuses duplicate mapping keys (PyYAML silently keeps the last one)."""
 
 
@@ -859,6 +862,17 @@ def _load_library(directory: Path, extra_files: Sequence[Path]) -> _Library:
         if "overrides" in raw:
             for key, spec in reader.overrides(raw["overrides"], lib):
                 pending_overrides.append((reader, key, spec))
+    # A school's own document may add keys, not silently replace a norm: that is what overrides
+    # (with a reason) are for.
+    for key, defs in lib.keydefs.items():
+        local = [kd for kd in defs if kd.document.kind == "local-act"]
+        if local and len(local) < len(defs):
+            other = next(kd for kd in defs if kd.document.kind != "local-act")
+            raise _FileReader(local[0].document.file).fail(
+                key,
+                f"ключ уже задан документом {other.document.name}; чтобы изменить значение "
+                "локальным актом, запишите его в раздел overrides с reason (см. README).",
+            )
     # Overrides are checked once every file is read: they may name keys from any document.
     for reader, key, spec in pending_overrides:
         lib.overrides.append(
@@ -1480,6 +1494,7 @@ class NormCatalogue:
             act = self._active[key]
             kd = act.keydef
             entries: list[str] = []
+            low_bands: list[_Band] = []
             if (
                 not kd.bands
                 and kd.confidence in LOW_CONFIDENCE
@@ -1504,6 +1519,7 @@ class NormCatalogue:
                 if policy is not None and band.policies is not None and policy not in band.policies:
                     continue
                 scope = ", ".join(self._band_scope(band, None, None))
+                low_bands.append(band)
                 if band.by_subject is not None and conf not in LOW_CONFIDENCE:
                     shown = ", ".join(low_subjects)
                 elif band.by_subject is not None:
@@ -1514,21 +1530,8 @@ class NormCatalogue:
             if not entries:
                 continue
             doc = kd.document
-            item = (
-                kd.item
-                if not kd.bands
-                else (
-                    next(
-                        (
-                            b.item
-                            for b in kd.bands
-                            if b.item and (b.confidence or kd.confidence) in LOW_CONFIDENCE
-                        ),
-                        None,
-                    )
-                    or kd.item
-                )
-            )
+            items = {b.item or kd.item for b in low_bands}
+            item = items.pop() if len(items) == 1 else kd.item
             citation = f"{doc.name}, {item}" if item else doc.name
             out.append(
                 f"Низкая достоверность: «{kd.title}» ({key}) — {'; '.join(entries)} "

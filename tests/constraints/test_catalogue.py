@@ -593,3 +593,55 @@ def test_local_act_override_without_reason_is_an_error(tmp_path: Path) -> None:
         f"Файл {act}, ключ «overrides.break.min_minutes»: нужны value и reason (номер и дата "
         'приказа), например {value: 25, reason: "Приказ № 45 от 28.11.2026"}.'
     )
+
+
+def test_local_act_document_may_add_keys_but_not_replace_norms(tmp_path: Path) -> None:
+    act = tmp_path / "school-norms.yaml"
+    head = (
+        'document:\n  id: school-45\n  name: "Положение школы № 45"\n  kind: local-act\n'
+        "  effective_from: 2026-09-01\nnorms:\n"
+    )
+    act.write_text(
+        head + "  school.online_lessons_max:\n    title: Онлайн-уроков в день не более\n"
+        "    unit: lessons\n    item: п. 2.1\n    confidence: setting\n    value: 4\n",
+        encoding="utf-8",
+    )
+    cat = NormCatalogue.load(on=DEC_1, extra_files=[act])
+    n = cat.value("school.online_lessons_max")
+    assert (n.value, n.citation) == (4, "Положение школы № 45, п. 2.1")
+    act.write_text(
+        head + "  break.min_minutes:\n    title: Перемена\n    unit: min\n    item: п. 2.2\n"
+        "    confidence: setting\n    value: 5\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CatalogueError) as err:
+        NormCatalogue.load(on=DEC_1, extra_files=[act])
+    assert str(err.value) == (
+        f"Файл {act}, ключ «break.min_minutes»: ключ уже задан документом СП 2.4.3648-20; чтобы "
+        "изменить значение локальным актом, запишите его в раздел overrides с reason (см. README)."
+    )
+
+
+def test_warnings_narrowed_to_the_order_bands(cat: NormCatalogue) -> None:
+    low = [
+        w
+        for w in cat.warnings(DEC_1, date(2026, 12, 5), grades=[5, 6], device="pc", policy="home")
+        if w.startswith("Низкая")
+    ]
+    assert low == [
+        "Низкая достоверность: «Окончание онлайн-уроков не позднее» (day.online_end_not_after) — "
+        "18:00 (СП 2.4.3648-20, п. 3.5.2). Значение не проверено по официальному тексту; при "
+        "необходимости задайте его локальным актом (overrides).",
+        "Низкая достоверность: «Трудность предмета» (difficulty.score) — 5–9 кл.: ОБЖ "
+        "(СанПиН 1.2.3685-21, табл. 6.10). Значение не проверено по официальному тексту; при "
+        "необходимости задайте его локальным актом (overrides).",
+        "Низкая достоверность: «Гимнастика для глаз» (health.eye_gymnastics_minutes) — 2 мин "
+        "(МР 2.4.0330-23, текст не проверен). Значение не проверено по официальному тексту; при "
+        "необходимости задайте его локальным актом (overrides).",
+        "Низкая достоверность: «Физкультминутка» (health.physical_break_minutes) — 2 мин "
+        "(МР 2.4.0330-23, текст не проверен). Значение не проверено по официальному тексту; при "
+        "необходимости задайте его локальным актом (overrides).",
+        "Низкая достоверность: «Длительность онлайн-урока не более» (lesson.online_max_minutes) — "
+        "40 мин (СП 2.4.3648-20, п. 3.5.2). Значение не проверено по официальному тексту; при "
+        "необходимости задайте его локальным актом (overrides).",
+    ]
