@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zipfile
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -329,6 +329,16 @@ def test_read_flat_xlsx_native_cell_types(tmp_path: Path) -> None:
                 ["день", "урок", "начало", "конец", "класс", "предмет", "учитель", "кабинет"],
                 [1, 1.0, time(8, 30), time(9, 10), 5, "Математика", "Иванова", 21],
                 ["Вт", 2, 0.3888888888888889, 0.4166666666666667, "5", "Чтение", None, 21.0],
+                [
+                    "Ср",
+                    3,
+                    timedelta(hours=10, minutes=20),
+                    timedelta(hours=11),
+                    "5",
+                    "Труд",
+                    "",
+                    "",
+                ],
             ]
         },
     )
@@ -338,6 +348,7 @@ def test_read_flat_xlsx_native_cell_types(tmp_path: Path) -> None:
     assert tt.lessons == (
         lesson(1, 1, "08:30", "09:10", "5", "Математика", "Иванова", room="21"),
         lesson(2, 2, "09:20", "10:00", "5", "Чтение", room="21"),
+        lesson(3, 3, "10:20", "11:00", "5", "Труд"),
     )
     assert tt.lessons[0].source == SourceRef("types.xlsx", 2, "Лист1")
 
