@@ -1,0 +1,262 @@
+from __future__ import annotations
+
+import socket
+import subprocess
+import uuid
+
+from fastapi.testclient import TestClient
+
+from tests.api.util import ORDER_5A, ORDER_BOTH, make_school, published, rebuild, wait_job
+
+STANDIN = "tests.api.standin_solver"
+
+
+def test_rebuild_lifecycle_succeeds(client, app, auth_headers) -> None:
+    school_id = make_school(client, auth_headers)
+    r = client.post(
+        f"/api/v1/schools/{school_id}/rebuilds",
+        json={"order": ORDER_5A, "time_limit": 2, "workers": 1},
+        headers=auth_headers,
+    )
+    assert r.status_code == 202
+    first = r.json()
+    assert first["status"] in ("queued", "running", "succeeded")
+    assert first["created_by"] == "zavuch"
+    job = wait_job(client, first["id"], auth_headers)
+    assert job["status"] == "succeeded"
+    assert job["status_ru"] == "готово"
+    assert job["progress"] == 1.0
+    assert job["best_objective"] == 12.0
+    assert job["best_bound"] == 4.0
+    assert job["has_schedule"] is True
+    assert job["summary"]["online"] == 7  # 5А has 7 lessons a week
+    assert job["summary"]["in_person"] == 7
+    assert job["summary"]["dates"] == [
+        "2026-12-07", "2026-12-08", "2026-12-09", "2026-12-10", "2026-12-11",
+    ]  # fmt: skip
+    assert job["summary"]["violations"] == []
+    assert job["started_at"] and job["finished_at"]
+    listed = client.get(f"/api/v1/schools/{school_id}/rebuilds", headers=auth_headers).json()
+    assert [j["id"] for j in listed] == [job["id"]]
+
+
+def test_rebuild_with_bad_order_is_422(client, auth_headers) -> None:
+    school_id = make_school(client, auth_headers)
+    r = client.post(
+        f"/api/v1/schools/{school_id}/rebuilds",
+        json={"order": {"classes": ["9Я"], "from": "2026-12-07", "to": "2026-12-11"}},
+        headers=auth_headers,
+    )
+    assert r.status_code == 422
+    detail = r.json()["detail"]
+    assert detail["message"] == "приказ не принят: исправьте ошибки ниже и отправьте снова."
+    assert detail["problems"][0]["file"] == "приказ"
+    assert detail["problems"][0]["column"] == "classes"
+    assert "9Я" in detail["problems"][0]["message"]
+
+
+def test_rebuild_without_timetable_is_409(client, auth_headers) -> None:
+    school_id = client.post(
+        "/api/v1/schools", json={"name": "Пустая"}, headers=auth_headers
+    ).json()["id"]
+    r = client.post(
+        f"/api/v1/schools/{school_id}/rebuilds", json={"order": ORDER_5A}, headers=auth_headers
+    )
+    assert r.status_code == 409
+    assert r.json()["detail"]["message"].startswith("у школы «Пустая» ещё нет расписания")
+
+
+def test_unknown_job_is_404(client, auth_headers) -> None:
+    r = client.get("/api/v1/rebuilds/nope", headers=auth_headers)
+    assert r.status_code == 404
+    assert r.json()["detail"]["message"] == "перестроения nope нет; проверьте номер задачи."
+
+
+def test_cancel_running_job(client, app, auth_headers) -> None:
+    import time
+
+    app.state.settings.solver_function = f"{STANDIN}:solve_slow"
+    school_id = make_school(client, auth_headers)
+    r = client.post(
+        f"/api/v1/schools/{school_id}/rebuilds", json={"order": ORDER_5A}, headers=auth_headers
+    )
+    job_id = r.json()["id"]
+    deadline = time.monotonic() + 20
+    while True:  # wait until the worker reported progress
+        doc = client.get(f"/api/v1/rebuilds/{job_id}", headers=auth_headers).json()
+        if doc["status"] == "running" and doc["solutions"] > 0:
+            break
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert doc["best_objective"] is not None and doc["best_objective"] < 100
+    r = client.post(f"/api/v1/rebuilds/{job_id}/cancel", headers=auth_headers)
+    assert r.status_code == 200
+    assert r.json()["cancel_requested"] is True
+    job = wait_job(client, job_id, auth_headers)
+    assert job["status"] == "cancelled"
+    assert job["message"] == "отменено; лучшее найденное до отмены расписание сохранено."
+    r = client.post(f"/api/v1/rebuilds/{job_id}/cancel", headers=auth_headers)
+    assert r.status_code == 409
+    r = client.post(f"/api/v1/rebuilds/{job_id}/publish", headers=auth_headers)
+    assert r.status_code == 409
+    assert r.json()["detail"]["message"] == (
+        "публиковать можно только готовое перестроение; это — «отменено»."
+    )
+
+
+def test_cancel_queued_job(app, auth_headers, client) -> None:
+    from api import services
+    from api.models import Job, School, TimetableUpload
+
+    school_id = make_school(client, auth_headers)
+    with app.state.session_factory() as s:
+        school = s.get(School, school_id)
+        upload = services.current_upload(s, school)
+        job = Job(
+            id=uuid.uuid4().hex, school_id=school_id, timetable_id=upload.id, order_doc=ORDER_5A,
+            time_limit=2, workers=1, seed=1,
+        )  # fmt: skip
+        s.add(job)
+        s.commit()
+        assert isinstance(upload, TimetableUpload)
+    r = client.post(f"/api/v1/rebuilds/{job.id}/cancel", headers=auth_headers)
+    assert r.json()["status"] == "cancelled"
+    assert r.json()["message"] == "отменено до начала решения."
+    # a worker that picks it up later does nothing
+    from api.jobs import run_job
+
+    assert run_job(app.state.settings.database_url, job.id, f"{STANDIN}:solve_remote") == (
+        "cancelled"
+    )
+
+
+def test_failed_rebuild_keeps_published_version_serving(client, app, auth_headers) -> None:
+    school_id = make_school(client, auth_headers)
+    version = published(client, school_id, auth_headers)
+    assert version["number"] == 1
+    link = next(
+        x
+        for x in client.get(f"/api/v1/schools/{school_id}/links", headers=auth_headers).json()
+        if x["kind"] == "class" and x["target"] == "5А"
+    )
+    before = client.get(f"/api/v1/public/{link['token']}").json()
+    app.state.settings.solver_function = f"{STANDIN}:solve_infeasible"
+    job = rebuild(client, school_id, auth_headers, ORDER_BOTH)
+    assert job["status"] == "failed"
+    assert job["message"] == (
+        "приказ невыполним: 5А: математика должна быть онлайн, но в этот день у класса нет места."
+    )
+    assert job["problems"] == [
+        {"file": "приказ", "message": "must_online 5А Математика 2026-12-07"}
+    ]
+    app.state.settings.solver_function = f"{STANDIN}:solve_crash"
+    job = rebuild(client, school_id, auth_headers, ORDER_BOTH)
+    assert job["status"] == "failed"
+    assert job["message"].startswith("внутренняя ошибка перестроения (RuntimeError: сбой решателя)")
+    school = client.get(f"/api/v1/schools/{school_id}", headers=auth_headers).json()
+    assert school["published_version"] == 1
+    assert client.get(f"/api/v1/public/{link['token']}").json() == before
+    assert before["version"] == 1 and len(before["items"]) == 7
+
+
+def test_publish_creates_immutable_versions(client, auth_headers) -> None:
+    school_id = make_school(client, auth_headers)
+    v1 = published(client, school_id, auth_headers, ORDER_5A)
+    assert (v1["number"], v1["author"], v1["comment"]) == (1, "zavuch", "тест")
+    assert v1["content_hash"].startswith("sha256:")
+    v1_full = client.get(f"/api/v1/schools/{school_id}/versions/1", headers=auth_headers).json()
+    # the same draft again: nothing to publish
+    job = rebuild(client, school_id, auth_headers, ORDER_5A)
+    r = client.post(f"/api/v1/rebuilds/{job['id']}/publish", headers=auth_headers)
+    assert r.status_code == 409
+    assert r.json()["detail"]["message"] == (
+        "черновик совпадает с опубликованной версией 1; публиковать нечего."
+    )
+    v2 = published(client, school_id, auth_headers, ORDER_BOTH)
+    assert v2["number"] == 2
+    versions = client.get(f"/api/v1/schools/{school_id}/versions", headers=auth_headers).json()
+    assert [v["number"] for v in versions] == [1, 2]
+    assert versions[0] == v1
+    again = client.get(f"/api/v1/schools/{school_id}/versions/1", headers=auth_headers).json()
+    assert again == v1_full
+    online = [i for i in again["schedule"]["items"] if i["format"] == "online"]
+    assert {i["class"] for i in online} == {"5А"}
+    r = client.get(f"/api/v1/schools/{school_id}/versions/3", headers=auth_headers)
+    assert r.status_code == 404
+    assert r.json()["detail"]["message"] == "у школы «Школа № 1» нет опубликованной версии № 3."
+
+
+def test_version_files_endpoint(client, app, auth_headers) -> None:
+    school_id = make_school(client, auth_headers)
+    version = published(client, school_id, auth_headers)
+    url = f"/api/v1/schools/{school_id}/versions/1/files"
+    import importlib.util
+
+    if importlib.util.find_spec("planner.exports.bundle") is not None:
+        assert "report.html" in version["files"], version["files_message"]
+        name = "report.html"
+        r = client.get(f"{url}/{name}", headers=auth_headers)
+        assert r.status_code == 200
+        path = app.state.settings.data_dir / "schools" / str(school_id) / "versions" / "1" / name
+        assert r.content == path.read_bytes()
+    else:
+        assert version["files"] == []
+        assert version["files_message"] == (
+            "файлы выгрузки недоступны в этой сборке (нет planner.exports.bundle)."
+        )
+    r = client.get(f"{url}/%2e%2e%2f%2e%2e%2fsecret_key", headers=auth_headers)
+    assert r.status_code == 404
+    r = client.get(f"{url}/nope.txt", headers=auth_headers)
+    assert r.status_code == 404
+    assert r.json()["detail"]["message"].startswith("в версии № 1 нет файла «nope.txt»")
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen(["true"])
+    proc.wait()
+    return proc.pid
+
+
+def test_restart_marks_stale_running_job_and_requeues_queued(app, client, auth_headers) -> None:
+    from api import services
+    from api.main import create_app
+    from api.models import Job, School
+
+    school_id = make_school(client, auth_headers)
+    with app.state.session_factory() as s:
+        upload = services.current_upload(s, s.get(School, school_id))
+        stale = Job(
+            id=uuid.uuid4().hex, school_id=school_id, timetable_id=upload.id, order_doc=ORDER_5A,
+            time_limit=2, workers=1, seed=1, status="running", worker_pid=_dead_pid(),
+            worker_host=socket.gethostname(),
+        )  # fmt: skip
+        queued = Job(
+            id=uuid.uuid4().hex, school_id=school_id, timetable_id=upload.id, order_doc=ORDER_5A,
+            time_limit=2, workers=1, seed=1, status="queued",
+        )  # fmt: skip
+        s.add_all([stale, queued])
+        s.commit()
+    restarted = create_app(app.state.settings)
+    try:
+        with TestClient(restarted) as c2:
+            doc = c2.get(f"/api/v1/rebuilds/{stale.id}", headers=auth_headers).json()
+            assert doc["status"] == "failed"
+            assert doc["message"].startswith("перестроение прервано: процесс решателя завершился")
+            assert wait_job(c2, queued.id, auth_headers)["status"] == "succeeded"
+    finally:
+        restarted.state.runner.shutdown()
+        restarted.state.engine.dispose()
+
+
+def test_job_runs_in_real_process_pool(client, app, auth_headers) -> None:
+    import os
+
+    app.state.settings.job_runner = "process"
+    school_id = make_school(client, auth_headers)
+    job = rebuild(client, school_id, auth_headers, ORDER_5A)
+    assert job["status"] == "succeeded"
+    with app.state.session_factory() as s:
+        from api.models import Job
+
+        row = s.get(Job, job["id"])
+        assert row.worker_pid is not None and row.worker_pid != os.getpid()
