@@ -1,0 +1,80 @@
+"""Class chat messages: content, no links, splitting into numbered parts."""
+
+from __future__ import annotations
+
+from planner.changes import diff_schedules
+from planner.exports.chat import (
+    MAX_MESSAGE,
+    PART_SEPARATOR,
+    class_message,
+    split_message,
+    write_chat_messages,
+)
+
+from .school import TUE, changed, remote_schedule, school_timetable, t
+
+
+def test_message_lists_days_formats_and_health():
+    text = class_message(remote_schedule(), "5А", timetable=school_timetable())
+    lines = text.split("\n")
+    assert lines[0] == "5А: дистанционное обучение с 01.12 по 08.12.2026"
+    i = lines.index("Вторник, 01.12 — онлайн-уроков: 3 из 5")
+    assert lines[i + 1 : i + 8] == [
+        "08:30–09:00 Математика — онлайн (Иванова И.И.)",
+        "   на уроке: гимнастика для глаз в 08:45, физкультминутка в 08:52",
+        "09:05–09:10 гимнастика для глаз (без экрана)",
+        "09:20–09:50 Английский язык (англ-1) — онлайн (Смит Д.Д.)",
+        "09:25–10:10 Английский язык (англ-2) — самостоятельно, без видеосвязи",
+        "10:30–11:15 Русский язык — самостоятельно, без видеосвязи",
+        "11:25–11:55 Хор — онлайн, вместе с 5Б (Сидорова С.С.)",
+    ]
+    assert "Среда, 02.12 — онлайн-уроков: 1 из 2" in lines
+    assert "Памятка для родителей:" in lines
+
+
+def test_message_has_no_call_links():
+    text = class_message(remote_schedule(), "5А", timetable=school_timetable())
+    assert "http" not in text and "sferum" not in text and "vk.com" not in text
+
+
+def test_update_message_lists_changes_of_this_class_only():
+    before = remote_schedule()
+    after = changed(before, {"subject": "История", "date": TUE}, start=t("08:40"), end=t("09:10"))
+    since = diff_schedules(before, after)
+    b = class_message(after, "5Б", since_previous=since, version=4).split("\n")
+    assert b[3:5] == [
+        "Обновление расписания (версия 4). Изменилось:",
+        "• 01.12 (Вт), 5Б, «История»: время: 08:30–09:00 → 08:40–09:10",
+    ]
+    a = class_message(after, "5А", since_previous=since, version=4).split("\n")
+    assert a[3] == "Обновление расписания (версия 4). Для 5А изменений нет."
+
+
+def test_short_text_is_one_unnumbered_part():
+    assert split_message("a\nb") == ["a\nb"]
+
+
+def test_long_text_splits_at_line_boundaries_into_numbered_parts():
+    lines = [f"строка {i:04d} " + "х" * 80 for i in range(120)]
+    text = "\n".join(lines)
+    parts = split_message(text)
+    assert len(parts) == 3
+    assert [p.split("\n", 1)[0] for p in parts] == ["(1/3)", "(2/3)", "(3/3)"]
+    assert all(len(p) <= MAX_MESSAGE for p in parts)
+    assert [line for p in parts for line in p.split("\n")[1:]] == lines
+
+
+def test_overlong_line_is_cut_hard():
+    parts = split_message("я" * 5000, limit=4096)
+    assert [len(p) <= 4096 for p in parts] == [True, True]
+    assert "".join(p.split("\n", 1)[1] for p in parts) == "я" * 5000
+
+
+def test_write_one_file_per_class(tmp_path):
+    paths = write_chat_messages(
+        tmp_path, remote_schedule(), slugs={"5А": "5a", "5Б": "5b"}, timetable=school_timetable()
+    )
+    assert [p.name for p in paths] == ["5a.txt", "5b.txt"]
+    text = paths[1].read_text(encoding="utf-8")
+    assert text.startswith("5Б: дистанционное обучение")
+    assert PART_SEPARATOR not in text
