@@ -36,9 +36,11 @@ class Size(StrEnum):
     large = "large"
 
 
-def _fail(exc: PlannerError) -> typer.Exit:
-    typer.echo(f"Ошибка / Error:\n{exc}", err=True)
-    return typer.Exit(exc.exit_code)
+def _fail(exc: Exception) -> typer.Exit:
+    """Print a user error and give its exit code (a bad norm override is bad input: 2)."""
+    message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+    typer.echo(f"Ошибка / Error:\n{message}", err=True)
+    return typer.Exit(getattr(exc, "exit_code", 2))
 
 
 @app.command()
@@ -102,6 +104,7 @@ def rebuild(
     ] = False,
 ) -> None:
     """Перестроить расписание для дистанционного режима / Rebuild the timetable for remote mode."""
+    from constraints.catalogue import CatalogueError
     from planner.rebuild import rebuild_command
 
     try:
@@ -109,7 +112,7 @@ def rebuild(
             timetable, order, out, previous=previous, time_limit=time_limit,
             workers=workers, seed=seed, echo=None if quiet else typer.echo,
         )  # fmt: skip
-    except PlannerError as exc:
+    except (PlannerError, CatalogueError) as exc:
         raise _fail(exc) from None
     raise typer.Exit(code)
 
@@ -121,11 +124,12 @@ def check(
     order: Annotated[Path, typer.Option("--order", help="Приказ / Quarantine order")],
 ) -> None:
     """Проверить готовое расписание по всем нормам / Check a schedule against every rule."""
+    from constraints.catalogue import CatalogueError
     from planner.rebuild import check_command
 
     try:
         code = check_command(schedule, timetable, order, echo=typer.echo)
-    except PlannerError as exc:
+    except (PlannerError, CatalogueError) as exc:
         raise _fail(exc) from None
     raise typer.Exit(code)
 
