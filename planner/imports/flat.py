@@ -92,7 +92,16 @@ _T = TypeVar("_T")
 HEADERS: dict[str, tuple[str, ...]] = {
     "day": ("день", "день недели", "day", "weekday"),
     "date": ("дата", "date"),
-    "lesson": ("урок", "№ урока", "номер урока", "lesson", "lesson_no", "lesson no", "period"),
+    "lesson": (
+        "урок",
+        "№ урока",
+        "урок №",
+        "номер урока",
+        "lesson",
+        "lesson_no",
+        "lesson no",
+        "period",
+    ),
     "start": ("начало", "начало урока", "время начала", "start", "start_time", "from"),
     "end": ("конец", "конец урока", "окончание", "время окончания", "end", "end_time", "to"),
     "time": ("время", "time"),

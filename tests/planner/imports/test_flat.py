@@ -365,6 +365,26 @@ def test_read_flat_epos_export_keeps_the_first_week(tmp_path: Path) -> None:
     assert tt.school.days_per_week == 6
 
 
+def test_read_flat_epos_xlsx_with_russian_headers(tmp_path: Path) -> None:
+    header = ["Дата", "Урок №", "Начало", "Конец", "Класс", "Группа", "Предмет", "Учитель"]
+    slot = ["2026-02-09", "1", "08:30", "09:10", "7А"]
+    path = _workbook(
+        tmp_path / "epos.xlsx",
+        {
+            "Уроки": [
+                [*header, "Кабинет", "Формат", "Изменение", "Было"],
+                [*slot, "весь класс", "Алгебра", "Орлова", "онлайн", "онлайн", "без изменений", ""],
+                [*slot, "весь класс", "Физика", "Белов", "32", "очно", "отмена", ""],
+            ]
+        },
+    )
+
+    tt = read_flat(path)
+
+    assert tt.lessons == (lesson(1, 1, "08:30", "09:10", "7А", "Алгебра", "Орлова"),)
+    assert tt.lessons[0].source == SourceRef("epos.xlsx", 2, "Уроки")
+
+
 def test_read_flat_ignores_blank_rows_but_counts_them(tmp_path: Path) -> None:
     path = write(
         tmp_path,
