@@ -1,0 +1,164 @@
+"""Breaks between online lessons (СП 2.4.3648-20 п. 3.4.16): at least 10 minutes; when the day has
+4 or more lessons, a big break of at least 20 minutes after the 2nd or the 3rd lesson; grade 1
+gets a dynamic pause of at least 40 minutes in the middle of the day (after its 2nd lesson, when
+a 3rd follows)."""
+
+from __future__ import annotations
+
+import itertools
+
+from constraints.base import CheckView, ModelContext, Violation, fmt_date, item_where
+from constraints.day_window import norms_guard
+
+
+def _at(ctx: ModelContext, c: str, u: int, p: int):
+    """A literal that is true whenever unit u is the p-th online lesson of class c's day.
+
+    Half-reified: it may also be true otherwise, which only adds constraints, never removes
+    them; the rules below only use it as an enforcement literal.
+    """
+    key = f"at:{c}:{u}:{p}"
+    lit = ctx.cache.get(key)
+    if lit is None:
+        m = ctx.model
+        eq = m.new_bool_var(f"pos_eq[{c},{u},{p}]")
+        m.add(ctx.pos[(c, u)] != p).only_enforce_if(eq.Not())
+        lit = m.new_bool_var(key)
+        m.add_bool_or([ctx.vars[u].online.Not(), eq.Not(), lit])
+        ctx.cache[key] = lit
+    return lit
+
+
+def build_breaks_min(ctx: ModelContext) -> None:
+    """Online lessons of a class keep the base order, at least the minimum break apart."""
+    gap = ctx.limits.break_min.value
+    for (c, d), ids in ctx.problem.class_days.items():
+        g = ctx.guard(*norms_guard(ctx, c, d))
+        for a_pos, a in enumerate(ids):
+            va = ctx.vars[a]
+            for b in ids[a_pos + 1 :]:
+                vb = ctx.vars[b]
+                both = [va.online, vb.online]
+                ctx.model.add(vb.start >= va.end + gap).only_enforce_if([*both, *g])
+                if g:  # explaining: the break is a norm (guarded), the base order is not
+                    ctx.model.add(vb.start >= va.end).only_enforce_if(both)
+
+
+def build_big_break(ctx: ModelContext) -> None:
+    """With 4+ online lessons a day, the break after the 2nd or the 3rd is a big one."""
+    lim = ctx.limits
+    big, after, from_n = lim.big_break.value, lim.big_after, lim.big_from
+    for (c, d), ids in ctx.problem.class_days.items():
+        if len(ids) < from_n:
+            continue
+        g = ctx.guard(*norms_guard(ctx, c, d))
+        count = ctx.count[(c, d)]
+        day_big = ctx.model.new_bool_var(f"day_big[{c},{d}]")
+        ctx.model.add(count <= from_n - 1).only_enforce_if(day_big.Not())
+        choice = []
+        for p in after:
+            bb = ctx.model.new_bool_var(f"big_after[{c},{d},{p}]")
+            choice.append(bb)
+            for a_pos, a in enumerate(ids):
+                for b in ids[a_pos + 1 :]:
+                    if a_pos + 1 > p:
+                        continue
+                    lits = [_at(ctx, c, a, p), _at(ctx, c, b, p + 1), bb]
+                    ctx.model.add(ctx.vars[b].start >= ctx.vars[a].end + big).only_enforce_if(lits)
+        ctx.model.add_bool_or(choice).only_enforce_if([day_big, *g])
+
+
+def build_dynamic_pause(ctx: ModelContext) -> None:
+    """Grade 1: a dynamic pause after the 2nd online lesson when a 3rd follows."""
+    pause = ctx.limits.dynamic_pause.value
+    tt = ctx.problem.timetable
+    for (c, d), ids in ctx.problem.class_days.items():
+        if tt.grade_of(c) != 1 or len(ids) < 3:
+            continue
+        g = ctx.guard(*norms_guard(ctx, c, d))
+        for a_pos, a in enumerate(ids):
+            for b in ids[a_pos + 1 :]:
+                if a_pos + 1 > 2:
+                    continue
+                lits = [_at(ctx, c, a, 2), _at(ctx, c, b, 3), *g]
+                ctx.model.add(ctx.vars[b].start >= ctx.vars[a].end + pause).only_enforce_if(lits)
+
+
+# -- checks ---------------------------------------------------------------------------------------
+
+
+def _gaps(view: CheckView, c: str, d) -> list[tuple[int, tuple, tuple]]:
+    slots = view.online_slots(c, d)
+    return [(b[0] - a[1], a, b) for a, b in itertools.pairwise(slots)]
+
+
+def check_breaks_min(view: CheckView) -> list[Violation]:
+    lim = view.limits.break_min
+    out: list[Violation] = []
+    for c, d in sorted(view.by_class_day, key=lambda k: (k[1], k[0])):
+        if c not in view.quarantined:
+            continue
+        for gap, a, b in _gaps(view, c, d):
+            if gap < lim.value:
+                out.append(
+                    Violation(
+                        "breaks_min",
+                        f"{c}, {fmt_date(d)}: перемена {gap} мин между {item_where(a[2][0])} и "
+                        f"{item_where(b[2][0])} при норме {lim.value} ({lim.citation})",
+                        lim.citation,
+                        c,
+                        d,
+                    )
+                )
+    return out
+
+
+def check_big_break(view: CheckView) -> list[Violation]:
+    lim = view.limits
+    big = lim.big_break
+    out: list[Violation] = []
+    for c, d in sorted(view.by_class_day, key=lambda k: (k[1], k[0])):
+        if c not in view.quarantined:
+            continue
+        gaps = _gaps(view, c, d)
+        n = len(gaps) + 1 if gaps else len(view.online_slots(c, d))
+        if n < lim.big_from:
+            continue
+        after = [p for p in lim.big_after if p - 1 < len(gaps)]
+        if any(gaps[p - 1][0] >= big.value for p in after):
+            continue
+        which = " или ".join(f"{p}-го" for p in after)
+        figures = " и ".join(f"{gaps[p - 1][0]}" for p in after)
+        out.append(
+            Violation(
+                "big_break",
+                f"{c}, {fmt_date(d)}: при {n} онлайн-уроках нет большой перемены не меньше "
+                f"{big.value} мин после {which} урока (перемены {figures} мин) ({big.citation})",
+                big.citation,
+                c,
+                d,
+            )
+        )
+    return out
+
+
+def check_dynamic_pause(view: CheckView) -> list[Violation]:
+    pause = view.limits.dynamic_pause
+    out: list[Violation] = []
+    for c, d in sorted(view.by_class_day, key=lambda k: (k[1], k[0])):
+        if c not in view.quarantined or view.grade(c) != 1:
+            continue
+        gaps = _gaps(view, c, d)
+        if len(gaps) >= 2 and gaps[1][0] < pause.value:
+            out.append(
+                Violation(
+                    "dynamic_pause",
+                    f"{c}, {fmt_date(d)}: после 2-го онлайн-урока перерыв {gaps[1][0]} мин, "
+                    f"а динамическая пауза для 1 класса — не меньше {pause.value} мин "
+                    f"({pause.citation})",
+                    pause.citation,
+                    c,
+                    d,
+                )
+            )
+    return out

@@ -1,0 +1,72 @@
+"""Family-friendly options of the order (soft): sibling classes sharing one computer at home are
+not online at the same time (``sibling_classes``); classes of one grade start their online day
+at different times (``stagger_starts``)."""
+
+from __future__ import annotations
+
+from constraints.base import ModelContext, fmt_date
+from constraints.breaks import _at
+
+
+def build_sibling_overlap(ctx: ModelContext) -> None:
+    """Two online lessons of sibling classes at the same time pay the minutes they could share."""
+    w = ctx.weights.sibling_overlap
+    p = ctx.problem
+    m = ctx.model
+    for a_cls, b_cls in p.order.sibling_classes:
+        for d in p.dates:
+            ua = p.class_days.get((a_cls, d), [])
+            ub = p.class_days.get((b_cls, d), [])
+            for i in ua:
+                for j in ub:
+                    if i == j:
+                        continue
+                    vi, vj = ctx.vars[i], ctx.vars[j]
+                    ov = m.new_bool_var(f"sib_ov[{i},{j}]")
+                    before = m.new_bool_var(f"sib_b[{i},{j}]")
+                    both = [vi.online, vj.online, ov.Not()]
+                    m.add(vi.end <= vj.start).only_enforce_if([before, *both])
+                    m.add(vj.end <= vi.start).only_enforce_if([before.Not(), *both])
+                    minutes = min(p.units[i].max_len, p.units[j].max_len)
+                    ctx.penalise(
+                        "sibling_overlap",
+                        f"sibling_overlap(classes={a_cls}+{b_cls}, date={fmt_date(d)})",
+                        ov * minutes,
+                        w,
+                        (a_cls, d, None),
+                    )
+                    # ov only pays when both are online
+                    m.add_implication(ov, vi.online)
+                    m.add_implication(ov, vj.online)
+
+
+def build_stagger_starts(ctx: ModelContext) -> None:
+    """Two classes of one grade whose first online lesson starts at the same minute pay once."""
+    p = ctx.problem
+    if not p.order.stagger_starts:
+        return
+    w = ctx.weights.stagger_starts
+    m = ctx.model
+    tt = p.timetable
+    for d in p.dates:
+        firsts: dict[int, list[tuple[str, object]]] = {}
+        for c in p.order.classes:
+            ids = p.class_days.get((c, d), [])
+            if not ids:
+                continue
+            first = m.new_int_var(0, 24 * 60, f"first[{c},{d}]")
+            for i in ids:
+                m.add(first == ctx.vars[i].start).only_enforce_if(_at(ctx, c, i, 1))
+            firsts.setdefault(tt.grade_of(c) or 0, []).append((c, first))
+        for _grade, group in sorted(firsts.items()):
+            for k, (ca, fa) in enumerate(group):
+                for cb, fb in group[k + 1 :]:
+                    same = m.new_bool_var(f"same_start[{ca},{cb},{d}]")
+                    m.add(fa != fb).only_enforce_if(same.Not())
+                    ctx.penalise(
+                        "stagger_starts",
+                        f"stagger_starts(classes={ca}+{cb}, date={fmt_date(d)})",
+                        same,
+                        w,
+                        (ca, d, None),
+                    )

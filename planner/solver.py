@@ -1,0 +1,413 @@
+"""The CP-SAT model of the remote rebuild and its solve loop.
+
+One unit per base time slot of a quarantined class (see :mod:`constraints.problem`). Per unit: a
+Boolean *online*, an integer start (minutes since midnight), a duration from a small set of
+allowed lengths (0 when self-study) and an optional interval. Every rule in
+:mod:`constraints.rules` adds its part; the objective is one weighted sum of named penalties.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from constraints.base import ModelContext, Penalty
+from constraints.problem import Problem
+from constraints.rules import ALL_RULES
+from constraints.weights import DEFAULT_WEIGHTS, EXPLAIN_RU, Weights
+from planner.errors import InfeasibleOrder
+
+# Online lessons start on a 5-minute grid (or exactly at their base start).
+GRID = 5
+# An online lesson may move at most this much earlier than its base start (later is open, up to
+# the end of the online day), which keeps domains tight without losing second-shift lessons.
+EARLIEST_SHIFT = 180
+
+STATUS_NAMES = {
+    cp_model.OPTIMAL: "OPTIMAL",
+    cp_model.FEASIBLE: "FEASIBLE",
+    cp_model.INFEASIBLE: "INFEASIBLE",
+    cp_model.MODEL_INVALID: "MODEL_INVALID",
+    cp_model.UNKNOWN: "UNKNOWN",
+}
+
+
+@dataclass(frozen=True)
+class SolveProgress:
+    """One improving solution, as the progress callback reports it."""
+
+    elapsed: float  # seconds since the solve started
+    objective: float
+    bound: float
+    solutions: int
+
+    @property
+    def gap(self) -> float:
+        return _gap(self.objective, self.bound)
+
+
+@dataclass
+class PenaltyLine:
+    """One soft rule's share of the objective, with its Russian explanation."""
+
+    rule: str
+    weight: int
+    amount: int  # sum of the terms before weighting
+    cost: int  # weight × amount
+    explanation: str
+    top: list[tuple[str, int]] = field(default_factory=list)  # biggest named terms
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "weight": self.weight,
+            "amount": self.amount,
+            "cost": self.cost,
+            "explanation": self.explanation,
+            "top": [{"name": n, "amount": a} for n, a in self.top],
+        }
+
+
+@dataclass
+class SolveStats:
+    status: str
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    first_solution_s: float | None
+    wall_s: float
+    solutions: int
+    units: int
+    online_units: int
+    self_study_units: int
+    online_minutes: int
+    variables: int
+    constraints: int
+    workers: int
+    seed: int
+    deterministic: bool
+    penalties: list[PenaltyLine] = field(default_factory=list)
+    stopped: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        doc = {k: v for k, v in self.__dict__.items() if k != "penalties"}
+        doc["penalties"] = [p.to_json() for p in self.penalties]
+        return doc
+
+
+@dataclass
+class Assignment:
+    """The solver's decision per unit."""
+
+    online: dict[int, bool]
+    start: dict[int, int]
+    dur: dict[int, int]
+
+
+def _gap(obj: float, bound: float) -> float:
+    if obj == bound:
+        return 0.0
+    return abs(obj - bound) / max(1.0, abs(obj))
+
+
+def build_model(
+    problem: Problem,
+    *,
+    weights: Weights = DEFAULT_WEIGHTS,
+    previous: dict[tuple[str, date, int, int], tuple[str, int | None]] | None = None,
+    explain: bool = False,
+    rules: tuple[Any, ...] = ALL_RULES,
+) -> ModelContext:
+    """Create variables and let every rule add its part."""
+    model = cp_model.CpModel()
+    ctx = ModelContext(model, problem, weights, explain=explain, previous=previous or {})
+    lim = problem.limits
+    lo, hi = lim.day_start.value, lim.online_end.value
+    if explain:  # the window is a norm to explain, so it must not live in the domains
+        lo, hi = 0, 24 * 60
+    for u in problem.units:
+        on = model.new_bool_var(f"online[{u.id}]")
+        latest = max(lo, hi - min(u.lengths))
+        earliest = max(lo, u.base_start - EARLIEST_SHIFT) if not explain else lo
+        grid = sorted({*range(-(-earliest // GRID) * GRID, latest + 1, GRID),
+                       min(max(u.base_start, earliest), latest)})  # fmt: skip
+        start = model.new_int_var_from_domain(cp_model.Domain.from_values(grid), f"start[{u.id}]")
+        dur = model.new_int_var_from_domain(
+            cp_model.Domain.from_values([0, *sorted(u.lengths)]), f"dur[{u.id}]"
+        )
+        end = model.new_int_var(lo, max(hi, latest + max(u.lengths)), f"end[{u.id}]")
+        model.add(end == start + dur)
+        model.add(dur == 0).only_enforce_if(on.Not())
+        model.add(dur >= min(u.lengths)).only_enforce_if(on)
+        # a self-study unit parks at its base start, so equal plans print identically
+        model.add(start == min(max(u.base_start, earliest), latest)).only_enforce_if(on.Not())
+        interval = model.new_optional_interval_var(start, dur, end, on, f"iv[{u.id}]")
+        from constraints.base import UnitVars
+
+        ctx.vars.append(UnitVars(on, start, dur, end, interval))
+        if u.blocked:
+            g = ctx.guard(
+                f"blocked:{u.id}",
+                f"урок {u.label} {u.date.strftime('%d.%m')}: {u.blocked}",
+                "переведите на дистанционное обучение и второй класс общего урока или "
+                "разрешите по нему самостоятельную работу",
+            )
+            model.add(on == 0).only_enforce_if(g)
+    for (c, d), ids in problem.class_days.items():
+        running: list[Any] = []
+        for i in ids:
+            running.append(ctx.vars[i].online)
+            p = model.new_int_var(0, len(ids), f"pos[{c},{i}]")
+            model.add(p == sum(running))
+            ctx.pos[(c, i)] = p
+        cnt = model.new_int_var(0, len(ids), f"count[{c},{d}]")
+        model.add(cnt == sum(ctx.vars[i].online for i in ids))
+        ctx.count[(c, d)] = cnt
+    for rule in rules:
+        if rule.build is not None and (rule.hard or not explain):
+            rule.build(ctx)
+    if not explain and ctx.penalties:
+        objective = sum(p.weight * p.var for p in ctx.penalties)
+        ctx.cache["objective"] = objective
+        model.minimize(objective)
+    _add_hints(ctx)
+    return ctx
+
+
+def _add_hints(ctx: ModelContext) -> None:
+    """Hint every unit from the previous version (a re-plan starts where the last one ended)."""
+    if not ctx.previous:
+        return
+    for u in ctx.problem.units:
+        x = u.lessons[0]
+        prev = ctx.previous.get((u.classes[0], u.date, x.day, x.lesson))
+        if prev is None:
+            continue
+        fmt, start = prev
+        v = ctx.vars[u.id]
+        ctx.model.add_hint(v.online, fmt == "online")
+        if fmt == "online" and start is not None:
+            ctx.model.add_hint(v.start, start)
+
+
+class _Progress(cp_model.CpSolverSolutionCallback):
+    def __init__(
+        self,
+        t0: float,
+        progress: Callable[[SolveProgress], None] | None,
+        stop: threading.Event | None,
+    ):
+        super().__init__()
+        self.t0 = t0
+        self.progress = progress
+        self.stop = stop
+        self.first: float | None = None
+        self.count = 0
+
+    def on_solution_callback(self) -> None:
+        now = time.perf_counter() - self.t0
+        self.count += 1
+        if self.first is None:
+            self.first = now
+        if self.progress is not None:
+            self.progress(
+                SolveProgress(now, self.objective_value, self.best_objective_bound, self.count)
+            )
+        if self.stop is not None and self.stop.is_set():
+            self.stop_search()
+
+
+def configure(
+    solver: cp_model.CpSolver, *, time_limit: float, workers: int, seed: int, deterministic: bool
+) -> None:
+    p = solver.parameters
+    p.max_time_in_seconds = float(time_limit)
+    p.num_workers = max(1, int(workers))
+    p.random_seed = int(seed)
+    del deterministic  # see solve_model: determinism comes from a one-worker canonical re-solve
+
+
+def solve_model(
+    ctx: ModelContext,
+    *,
+    time_limit: float = 30.0,
+    workers: int = 2,
+    seed: int = 1,
+    deterministic: bool = True,
+    progress: Callable[[SolveProgress], None] | None = None,
+    stop: threading.Event | None = None,
+) -> tuple[Assignment | None, SolveStats]:
+    solver = cp_model.CpSolver()
+    configure(solver, time_limit=time_limit, workers=workers, seed=seed,
+              deterministic=deterministic)  # fmt: skip
+    t0 = time.perf_counter()
+    cb = _Progress(t0, progress, stop)
+    done = threading.Event()
+    watcher = None
+    if stop is not None:
+
+        def watch() -> None:
+            while not done.wait(0.05):
+                if stop.is_set():
+                    solver.stop_search()
+                    return
+
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+    try:
+        status = solver.solve(ctx.model, cb)
+    finally:
+        done.set()
+        if watcher is not None:
+            watcher.join()
+    wall = time.perf_counter() - t0
+    proto = ctx.model.proto
+    p = ctx.problem
+    stats = SolveStats(
+        status=STATUS_NAMES.get(status, str(status)),
+        objective=None,
+        bound=None,
+        gap=None,
+        first_solution_s=cb.first,
+        wall_s=round(wall, 3),
+        solutions=cb.count,
+        units=len(p.units),
+        online_units=0,
+        self_study_units=len(p.units),
+        online_minutes=0,
+        variables=len(proto.variables),
+        constraints=len(proto.constraints),
+        workers=workers,
+        seed=seed,
+        deterministic=deterministic,
+        stopped=bool(stop is not None and stop.is_set()),
+    )
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, stats
+    objective = solver.objective_value if ctx.penalties else 0.0
+    bound = solver.best_objective_bound if ctx.penalties else 0.0
+    if deterministic and workers > 1 and status == cp_model.OPTIMAL and "objective" in ctx.cache:
+        canon = _canonical(ctx, int(round(solver.objective_value)), seed,
+                           time_limit - (time.perf_counter() - t0))  # fmt: skip
+        if canon is not None:
+            solver = canon
+        else:
+            stats.deterministic = False
+    elif workers > 1:
+        stats.deterministic = False
+    a = Assignment(
+        online={u.id: bool(solver.value(ctx.vars[u.id].online)) for u in p.units},
+        start={u.id: int(solver.value(ctx.vars[u.id].start)) for u in p.units},
+        dur={u.id: int(solver.value(ctx.vars[u.id].dur)) for u in p.units},
+    )
+    stats.online_units = sum(a.online.values())
+    stats.self_study_units = len(p.units) - stats.online_units
+    stats.online_minutes = sum(a.dur.values())
+    stats.objective, stats.bound = objective, bound
+    stats.gap = round(_gap(objective, bound), 6)
+    stats.penalties = penalty_lines(ctx, lambda e: int(solver.value(e)))
+    return a, stats
+
+
+def _canonical(
+    ctx: ModelContext, optimum: int, seed: int, time_left: float
+) -> cp_model.CpSolver | None:
+    """Re-solve at the proven optimum with one worker: parallel workers may each return another
+    of several optimal plans, a single worker with a fixed seed always returns the same one."""
+    model = ctx.model.clone()
+    model.clear_objective()
+    model.clear_hints()
+    model.add(ctx.cache["objective"] <= optimum)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = int(seed)
+    solver.parameters.max_time_in_seconds = max(1.0, time_left)
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return solver
+
+
+def penalty_lines(
+    ctx: ModelContext, value: Callable[[Any], int], top: int = 5
+) -> list[PenaltyLine]:
+    """The objective broken down by rule, each with its Russian explanation."""
+    by_rule: dict[str, list[tuple[Penalty, int]]] = {}
+    for pen in ctx.penalties:
+        by_rule.setdefault(pen.rule, []).append((pen, value(pen.var)))
+    out = []
+    for rule, terms in by_rule.items():
+        amount = sum(v for _p, v in terms)
+        weight = terms[0][0].weight
+        biggest = sorted(((p.name, v) for p, v in terms if v), key=lambda t: (-t[1], t[0]))[:top]
+        out.append(PenaltyLine(rule, weight, amount, amount * weight, EXPLAIN_RU.get(rule, rule),
+                               biggest))  # fmt: skip
+    return out
+
+
+def fixed_objective(ctx: ModelContext, a: Assignment) -> tuple[float, list[PenaltyLine]]:
+    """The objective of a given plan (the naive baseline) under the same weights."""
+    for u in ctx.problem.units:
+        v = ctx.vars[u.id]
+        ctx.model.add(v.online == int(a.online[u.id]))
+        ctx.model.add(v.dur == a.dur[u.id])
+        if a.online[u.id]:
+            ctx.model.add(v.start == a.start[u.id])
+    ctx.model.clear_hints()
+    sol, stats = solve_model(ctx, time_limit=30, workers=1, seed=1)
+    if sol is None:
+        raise ValueError(f"the fixed plan is not accepted by the model: {stats.status}")
+    return float(stats.objective or 0.0), stats.penalties
+
+
+def explain_infeasible(problem: Problem, *, time_limit: float = 20.0) -> InfeasibleOrder:
+    """Find a small set of guarded requirements that cannot hold together and say it in Russian.
+
+    Solves a copy of the model with an assumption literal per requirement group (one worker, as
+    CP-SAT requires for assumptions), takes ``sufficient_assumptions_for_infeasibility`` and
+    shrinks it by deletion.
+    """
+    ctx = build_model(problem, explain=True)
+    guards = list(ctx.guards.values())
+    core = _core(ctx, [g.lit for g in guards], time_limit)
+    if core is None:
+        return InfeasibleOrder(
+            "Приказ нельзя выполнить, но найти конкретную причину за отведённое время не удалось. "
+            "Уменьшите обязательные требования (must_online, min_online_per_day).",
+            [],
+        )
+    # shrink: drop each literal whose removal keeps the rest infeasible
+    kept = list(core)
+    for lit in list(core):
+        trial = [x for x in kept if x is not lit]
+        if trial and _core(ctx, trial, time_limit / 4) is not None:
+            kept = trial
+    by_index = {g.lit.index: g for g in guards}
+    chosen = [by_index[x.index] for x in kept if x.index in by_index]
+    chosen.sort(key=lambda g: (not g.key.startswith(("must_online", "min_online")), g.key))
+    lines = [
+        "Приказ нельзя выполнить: эти требования противоречат друг другу —",
+        *(f"  • {g.text}" for g in chosen),
+        "Что сделать (достаточно одного):",
+        *(f"  • {g.fix}" for g in chosen),
+    ]
+    return InfeasibleOrder("\n".join(lines), [g.key for g in chosen])
+
+
+def _core(ctx: ModelContext, lits: list[Any], time_limit: float) -> list[Any] | None:
+    """The assumptions CP-SAT blames when ``lits`` are infeasible; None if they are feasible."""
+    ctx.model.clear_assumptions()
+    ctx.model.add_assumptions(lits)
+    solver = cp_model.CpSolver()
+    configure(solver, time_limit=time_limit, workers=1, seed=1, deterministic=True)
+    status = solver.solve(ctx.model)
+    if status != cp_model.INFEASIBLE:
+        return None
+    idx = set(solver.sufficient_assumptions_for_infeasibility())
+    return [x for x in lits if x.index in idx] or list(lits)
