@@ -89,6 +89,16 @@ from planner.model import (
 BELL_SCHEDULE = "aSc"
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 _BITS = re.compile(r"^[01]+$")
+_EXPAT_RU = {
+    "mismatched tag": "закрывающий тег не совпадает с открывающим",
+    "not well-formed (invalid token)": "недопустимый символ или разметка",
+    "unclosed token": "элемент не закрыт",
+    "no element found": "файл обрывается — нет закрывающих тегов",
+    "junk after document element": "лишний текст после корневого элемента",
+    "undefined entity": "неизвестная сущность (&…;)",
+    "duplicate attribute": "атрибут повторяется",
+    "syntax error": "синтаксическая ошибка",
+}
 
 
 # --------------------------------------------------------------------------------------- parsing
@@ -139,6 +149,7 @@ def _parse_xml(data: bytes, file: str) -> tuple[Element, dict[int, int]]:
     except ParseError as exc:
         line, column = exc.position
         reason = re.sub(r":\s*line \d+, column \d+$", "", str(exc))
+        reason = _EXPAT_RU.get(reason, reason)
         raise InputError.at(
             file,
             f"файл повреждён — это не правильный XML (позиция {column + 1}: {reason}). "
