@@ -1,0 +1,171 @@
+"""``report.html`` — the compliance report to print or show an inspector.
+
+School, order, norm set and its validity, every rule in force with its citation and confidence,
+local-act overrides with their reasons, and per class per day the online minutes against the caps
+of *both* screen policies («дома» and «в школе», СанПиН 1.2.3685-21 табл. 6.8) as inline SVG bars,
+lesson lengths, breaks, health slots, violations and warnings. One self-contained file: no external
+assets, A4 print CSS, Russian.
+
+``catalogue`` and ``check_report`` are duck-typed (``constraints.catalogue.NormCatalogue`` and
+``constraints.checker.CheckReport``): only the attributes listed in :func:`render_report` are read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from planner.model import DAY_NAMES_RU, sort_class_names
+from planner.order import DEVICE_RU, POLICY_RU, QuarantineOrder
+from planner.schedule import Schedule
+
+CONFIDENCE_RU = {
+    "high": "высокая",
+    "medium": "средняя",
+    "low": "низкая",
+    "setting": "настройка планировщика",
+}
+BAR_WIDTH = 110  # px of the longest bar
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """One SVG bar: online minutes against one policy's cap."""
+
+    policy: str  # «дома» / «в школе»
+    minutes: int
+    cap: int
+    active: bool  # the order's policy
+    scale: float  # px per minute
+
+    @property
+    def over(self) -> bool:
+        return self.minutes > self.cap
+
+    @property
+    def fill_width(self) -> int:
+        return round(self.minutes * self.scale)
+
+    @property
+    def cap_x(self) -> int:
+        return round(self.cap * self.scale)
+
+
+def _env() -> Environment:
+    env = Environment(
+        loader=PackageLoader("planner.exports", "templates"),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["ru_date"] = lambda d: f"{d:%d.%m.%Y}" if d else "—"
+    env.filters["ru_day"] = lambda d: f"{d:%d.%m} ({DAY_NAMES_RU[d.isoweekday() - 1]})"
+    env.filters["joinmin"] = lambda xs: ", ".join(str(x) for x in xs) if xs else "—"
+    return env
+
+
+def _documents(norms: Iterable[Any]) -> list[dict[str, Any]]:
+    """The documents the norms come from, with their validity."""
+    docs: dict[str, dict[str, Any]] = {}
+    for n in norms:
+        name = getattr(n, "document", None)
+        if not name or name in docs:
+            continue
+        docs[name] = {
+            "name": name,
+            "from": getattr(n, "effective_from", None),
+            "to": getattr(n, "effective_to", None),
+            "expired": bool(getattr(n, "expired", False)),
+        }
+    return sorted(docs.values(), key=lambda d: d["name"])
+
+
+def _norm_row(n: Any) -> dict[str, Any]:
+    title = getattr(n, "title", "") or n.key
+    scope = getattr(n, "scope", "")
+    value_text = n.value_text() if hasattr(n, "value_text") else f"{n.value} {n.unit}"
+    return {
+        "key": n.key,
+        "title": title,
+        "scope": scope,
+        "value": value_text,
+        "citation": n.citation,
+        "confidence": getattr(n, "confidence_ru", None)
+        or CONFIDENCE_RU.get(n.confidence, n.confidence),
+        "low": n.confidence == "low",
+        "override": n.override_reason,
+    }
+
+
+def _day_row(d: Any, policy: str, scale: float) -> dict[str, Any]:
+    bars = [
+        Bar(POLICY_RU["home"], d.online_minutes, d.cap_home, policy == "home", scale),
+        Bar(POLICY_RU["school"], d.online_minutes, d.cap_school, policy == "school", scale),
+    ]
+    return {"d": d, "bars": bars}
+
+
+def render_report(
+    schedule: Schedule,
+    order: QuarantineOrder,
+    catalogue: Any,
+    check_report: Any,
+    *,
+    now: datetime,
+    version: int | None = None,
+    school: str | None = None,
+) -> str:
+    """The report HTML.
+
+    Reads ``catalogue.name``, ``catalogue.all_norms()`` (``key value unit citation confidence
+    override_reason``, optionally ``title scope document effective_from effective_to
+    value_text()``), ``catalogue.warnings(from, to)`` and ``check_report.violations`` (``rule
+    class_name date message citation``), ``.warnings``, ``.days`` (``class_name date grade
+    online_minutes cap_home cap_school cap cap_citation lessons_online lessons_self_study
+    lesson_lengths breaks health_slots first_start last_end``).
+    """
+    norms = list(catalogue.all_norms())
+    days = list(check_report.days)
+    top = max([1, *(max(d.online_minutes, d.cap_home, d.cap_school) for d in days)])
+    scale = BAR_WIDTH / top
+    per_class: dict[str, list[dict[str, Any]]] = {}
+    for d in sorted(days, key=lambda d: d.date):
+        per_class.setdefault(d.class_name, []).append(_day_row(d, order.screen_policy, scale))
+    per_class = {c: per_class[c] for c in sort_class_names(per_class)}
+    warnings = list(dict.fromkeys([*check_report.warnings]))
+    overrides = [_norm_row(n) for n in norms if n.override_reason]
+    local = now.astimezone(ZoneInfo(schedule.timezone))
+    context = {
+        "school": school or schedule.school,
+        "schedule": schedule,
+        "order": order,
+        "device": DEVICE_RU.get(order.device, order.device),
+        "policy": POLICY_RU.get(order.screen_policy, order.screen_policy),
+        "norm_set": getattr(catalogue, "name", schedule.norm_set),
+        "documents": _documents(norms),
+        "norms": [_norm_row(n) for n in norms],
+        "overrides": overrides,
+        "order_overrides": sorted(order.overrides.items()),
+        "per_class": per_class,
+        "violations": list(check_report.violations),
+        "warnings": warnings,
+        "generated": local,
+        "version": version,
+        "bar_width": BAR_WIDTH,
+        "total_days": len(days),
+        "period_dates": [d for d in schedule.dates() if isinstance(d, date)],
+    }
+    return _env().get_template("report.html").render(**context)
+
+
+def write_report(path: Path, html: str) -> Path:
+    path.write_text(html, encoding="utf-8")
+    return path
