@@ -47,8 +47,11 @@ Clashes follow aSc's own semantics, which a real school's export relies on:
    pseudo-class.
    A whole-class lesson that overlaps another lesson of the same class is therefore a lesson for
    the part of the class that chose it: it gets the subject as group name (with the teachers, then
-   a number, added when two parallel lessons would share a name). Two lessons of the *same named
-   group* at once remain a clash.
+   a number, added when two parallel lessons would share a name). This holds also when the other
+   lesson is on a named group: the real export needs it (its JC classes mix group lessons with
+   whole-class electives). The price: two whole-class lessons of one class at once in an aSc file
+   are read as a choice, not reported; their count is written into ``Timetable.source`` so the
+   deputy director can check it. Two lessons of the *same named group* at once remain a clash.
 3. *Teams and rotations.* A lesson with several teachers is a team or a rotation (``FH (History
    term 1&3, Geog term 2&4)``), so not every listed teacher is in the room at every card; a teacher
    overlap that involves such a lesson is not reported, nor are two overlapping lessons of one
@@ -919,6 +922,12 @@ def _sort_key(x: BaseLesson) -> tuple[object, ...]:
     return (x.day, x.start_min, x.end_min, x.classes, x.group or "", x.subject, x.teachers)
 
 
+def _limit_text() -> str:
+    if MAX_INPUT_BYTES >= 2**20:
+        return f"{MAX_INPUT_BYTES // 2**20} МБ"
+    return f"{MAX_INPUT_BYTES} байт"
+
+
 def read_asc(path: Path, *, school_name: str | None = None) -> Timetable:
     """Read an aSc Timetables 2012 XML export (see the module docstring for the mapping)."""
     path = Path(path)
@@ -930,14 +939,14 @@ def read_asc(path: Path, *, school_name: str | None = None) -> Timetable:
     if size > MAX_INPUT_BYTES:
         raise InputError.at(
             file,
-            f"файл больше {MAX_INPUT_BYTES // 2**20} МБ; это не похоже на расписание школы.",
+            f"файл больше {_limit_text()}; это не похоже на расписание школы.",
         )
     with path.open("rb") as handle:
         data = handle.read(MAX_INPUT_BYTES + 1)
     if len(data) > MAX_INPUT_BYTES:
         raise InputError.at(
             file,
-            f"файл больше {MAX_INPUT_BYTES // 2**20} МБ; это не похоже на расписание школы.",
+            f"файл больше {_limit_text()}; это не похоже на расписание школы.",
         )
     root, lines = _parse_xml(data, file)
     return _Reader(path, root, lines).read(school_name)

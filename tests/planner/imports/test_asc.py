@@ -440,6 +440,34 @@ def test_one_subgroup_in_two_lessons_at_once_is_a_clash(tmp_path: Path) -> None:
     ]
 
 
+def test_file_over_the_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("planner.imports.asc.MAX_INPUT_BYTES", 1000)
+
+    assert _problems(SMALL) == [
+        Problem(
+            file=str(SMALL), message="файл больше 1000 байт; это не похоже на расписание школы."
+        )
+    ]
+
+
+def test_teacher_overlap_with_a_team_lesson_is_not_a_clash(tmp_path: Path) -> None:
+    # Химия S1-01 is taught by Новикова and Орлов; Новикова has Биология 5А at that time too.
+    path = _variant(
+        tmp_path,
+        'lessonid="L-CHE" classroomids="R201,R202" period="2" weeks="11" terms="10"',
+        'lessonid="L-CHE" classroomids="R201,R202" period="3" weeks="11" terms="10"',
+    )
+
+    timetable = read_asc(path)
+
+    friday = sorted((x.lesson, x.subject, x.teachers) for x in timetable.lessons if x.day == 5)
+    assert friday == [
+        (3, "Биология", ("Новикова Е.Е.",)),
+        (3, "Химия", ("Новикова Е.Е.", "Орлов Д.Д.")),
+        (4, "Биология", ("Новикова Е.Е.",)),
+    ]
+
+
 def test_not_an_asc_file(tmp_path: Path) -> None:
     path = tmp_path / "other.xml"
     path.write_text('<?xml version="1.0"?>\n<fet version="6.0"/>\n', encoding="utf-8")
