@@ -26,8 +26,10 @@ Mapping (FET → our model):
   into overlapping groups), or a *year is a grade* whose groups are the classes (year ``8`` with
   groups ``8 а``, ``8 б``; year ``5`` with classes ``5a``…``5d`` and a cross-class group ``5MF``).
   A year is taken as a grade when its name does not look like a class (``5A``, ``10-Б``,
-  ``ЛД101``) and some of its groups, taken in file order and skipping those that overlap
-  earlier ones, split it completely into disjoint parts; those groups are the classes.
+  ``ЛД101``), fewer than a quarter of the activities that touch it are on the whole year (a class
+  has most lessons on the whole class, a grade has them on its classes), and some of its groups,
+  taken in file order and skipping those that overlap earlier ones, split it completely into
+  disjoint parts; those groups are the classes.
 * **Activities** → one :class:`BaseLesson` each, spanning ``Duration`` hours; every teacher, the
   subject, the room of an active weight-100 ``ConstraintActivityPreferredRoom``. Inactive
   activities and activities without students are skipped (counted in ``Timetable.source``).
@@ -93,6 +95,8 @@ _CLASS_LIKE = re.compile(
     r"^\s*(?:\d{1,2}\s*[-–.]?\s*[^\W\d_ºª°]{1,3}\d?|[^\W\d_]{1,4}\s*-?\s*\d{2,4})\s*$"
 )
 _STRIP = " -_.:/"
+# A year whose activities cover the whole year this often is a class, not a grade.
+WHOLE_YEAR_SHARE = 0.25
 
 
 @dataclass(slots=True)
@@ -412,6 +416,14 @@ class _Reader:
             sets[year_name] = frozenset(y_atoms)
             years.append((year_name, frozenset(y_atoms), groups))
 
+        # How many active activities of each year cover the whole year (a year that is a class
+        # has most of its lessons on the whole year; a grade has them on its classes).
+        covering: list[frozenset[str]] = []
+        for a in self.root.iterfind("Activities_List/Activity"):
+            if (a.findtext("Active") or "true").strip().lower() == "false":
+                continue
+            names = [(x.text or "").strip() for x in a.findall("Students")]
+            covering.append(frozenset().union(*(sets.get(n, frozenset()) for n in names)))
         position = {a: i for i, a in enumerate(atom_order)}
 
         def ordered(atoms: Iterable[str]) -> tuple[str, ...]:
@@ -421,7 +433,11 @@ class _Reader:
         seen: set[str] = set()
         grade_years: list[str] = []
         for year_name, y_atoms, groups in years:
+            touching = [c for c in covering if c & y_atoms]
+            whole = sum(c >= y_atoms for c in touching)
             classes = _class_groups(year_name, y_atoms, groups)
+            if classes is not None and whole >= WHOLE_YEAR_SHARE * len(touching) > 0:
+                classes = None
             if classes is None:
                 if year_name in seen:
                     continue

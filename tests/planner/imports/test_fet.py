@@ -282,6 +282,31 @@ def test_tiny_school_maps_years_groups_categories_and_rooms() -> None:
     assert tt.rooms == ("101", "Спортзал")
 
 
+def test_year_with_mostly_whole_year_lessons_is_a_class_not_a_grade() -> None:
+    # "1º Bach A" splits into disjoint groups Rel/Est, but half its lessons are on the whole
+    # year, so it is one class; year "5" has its lessons on 5А and 5Б, so it is a grade.
+    tt = read_fet(fixture_path("categories.fet"))
+    assert {name: c.subgroups for name, c in tt.classes.items()} == {
+        "1º Bach A": ("Rel", "Est", "GH", "HU", "GH Rel", "HU Rel", "GH Est", "HU Est"),
+        "5А": (),
+        "5Б": (),
+    }
+    assert [(x.day, x.lesson, x.classes, x.group, x.subject) for x in tt.sorted_lessons()] == [
+        (1, 1, ("1º Bach A",), None, "Математика"),
+        (1, 1, ("5А",), None, "Математика"),
+        (1, 2, ("1º Bach A",), None, "Физкультура"),
+        (1, 2, ("5Б",), None, "Математика"),
+        (2, 1, ("1º Bach A",), "Est", "Технология"),
+        (2, 1, ("1º Bach A",), "Rel", "Классный час"),
+        (2, 2, ("5А",), None, "Технология"),
+        (2, 3, ("5Б",), None, "Технология"),
+        (3, 1, ("5А", "5Б"), None, "Классный час"),
+    ]
+    assert tt.source == (
+        "categories.fet (FET 6.8.5): годы FET «5» — параллели: классами считаются их группы"
+    )
+
+
 def test_ab_week_keeps_first_six_days_and_skips_break_hour() -> None:
     tt = read_fet(fixture_path("ab_week.fet"))
     assert tt.school.days_per_week == 6
