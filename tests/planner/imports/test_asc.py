@@ -156,6 +156,28 @@ def test_parallel_whole_class_lessons_become_choice_groups(tmp_path: Path) -> No
     )
 
 
+def test_card_with_durationperiods_covers_several_periods(tmp_path: Path) -> None:
+    text = SMALL.read_text(encoding="utf-8").replace(
+        '    <card lessonid="L-PE" classroomids="RGYM" period="5" weeks="11" terms="11" '
+        'days="001000" />\n',
+        "",
+    )
+    path = tmp_path / "duration.xml"
+    path.write_text(
+        text.replace(
+            '<card lessonid="L-PE" classroomids="RGYM" period="4"',
+            '<card lessonid="L-PE" classroomids="RGYM" durationperiods="2" period="4"',
+        ),
+        encoding="utf-8",
+    )
+
+    timetable = read_asc(path)
+
+    assert [
+        (x.day, x.lesson, x.start, x.end) for x in timetable.lessons if x.room == "Спортзал"
+    ] == [(3, 4, time(10, 45), time(12, 15))]
+
+
 def test_cards_past_the_last_period_continue_a_regular_grid(tmp_path: Path) -> None:
     text = SMALL.read_text(encoding="utf-8")
     start = text.index("  <periods ")
