@@ -400,6 +400,84 @@ def test_teacher_clash_in_input_is_an_error() -> None:
     )
 
 
+def broken_tiny(tmp_path: Path, edits: dict[int, tuple[str, str]]) -> Path:
+    """tiny.fet with ``old`` → ``new`` replaced on the given 1-based lines."""
+    lines = fixture_path("tiny.fet").read_text().splitlines(keepends=True)
+    for row, (old, new) in edits.items():
+        assert old in lines[row - 1]
+        lines[row - 1] = lines[row - 1].replace(old, new)
+    path = tmp_path / "broken.fet"
+    path.write_text("".join(lines))
+    return path
+
+
+def test_every_bad_reference_of_activities_is_reported_at_once(tmp_path: Path) -> None:
+    path = broken_tiny(
+        tmp_path, {202: ("5Б англ2", "5В"), 214: ("2", "два"), 224: ("Технология", "Труд")}
+    )
+    with pytest.raises(InputError) as err:
+        read_fet(path)
+    file = str(path)
+    assert err.value.problems == [
+        Problem(
+            file=file,
+            message=(
+                "класс или группа «5В» не описаны в Students_List; добавьте их в FET или "
+                "исправьте активность."
+            ),
+            row=202,
+            column="Students",
+            element="Activity Id=4",
+        ),
+        Problem(
+            file=file,
+            message="длительность «два» должна быть целым числом часов от 1; исправьте активность.",
+            row=214,
+            column="Duration",
+            element="Activity Id=5",
+        ),
+        Problem(
+            file=file,
+            message=(
+                "предмет «Труд» не описан в Subjects_List; добавьте его в FET или исправьте "
+                "предмет активности."
+            ),
+            row=224,
+            column="Subject",
+            element="Activity Id=6",
+        ),
+    ]
+
+
+def test_unknown_room_and_day_of_placements(tmp_path: Path) -> None:
+    path = broken_tiny(tmp_path, {391: ("Спортзал", "Спортзал 2"), 374: ("Среда", "Середа")})
+    with pytest.raises(InputError) as err:
+        read_fet(path)
+    file = str(path)
+    assert err.value.problems == [
+        Problem(
+            file=file,
+            message=(
+                "день «Середа» не описан в Days_List; исправьте ограничение или сохраните файл "
+                "заново в FET."
+            ),
+            row=374,
+            column="Preferred_Day",
+            element="ConstraintActivityPreferredStartingTime Activity_Id=10",
+        ),
+        Problem(
+            file=file,
+            message=(
+                "кабинет «Спортзал 2» не описан в Rooms_List; добавьте его в FET или исправьте "
+                "ограничение."
+            ),
+            row=391,
+            column="Room",
+            element="ConstraintActivityPreferredRoom Activity_Id=5",
+        ),
+    ]
+
+
 def test_overlapping_fet_categories_in_parallel_are_a_clash() -> None:
     with pytest.raises(InputError) as err:
         read_fet(fixture_path("clash_groups.fet"))
