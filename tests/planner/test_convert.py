@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 from planner.cli import app
 from planner.imports import load_timetable
 from planner.imports.flat import read_flat
+from tests.paths import ASC_FIXTURES
 
 FILES = Path(__file__).parent / "imports" / "files" / "flat"
 
@@ -56,7 +57,7 @@ def test_convert_unknown_output_extension_exits_2(tmp_path: Path) -> None:
 
 
 def test_convert_real_asc_export_reads_back_equal(tmp_path: Path) -> None:
-    source = Path("/work/shared/fixtures/asc/SOTY2026.xml")
+    source = ASC_FIXTURES / "SOTY2026.xml"
     out = tmp_path / "soty.csv"
 
     result = runner.invoke(app, ["convert", str(source), "--out", str(out)])
