@@ -1,0 +1,184 @@
+"""Everything ``planner rebuild`` (and publishing in the web app) writes into OUTDIR.
+
+=========================  ======================================================================
+``versions.json``          the version history, this schedule as its latest version
+``changes.json``           changes against the regular timetable and since the previous version
+``feeds/*.ics``            iCalendar feeds per teacher and per class (:mod:`planner.exports.ical`)
+``epos.csv``/``.xlsx``     every lesson occurrence for ЭПОС (:mod:`planner.exports.epos`)
+``changes.xlsx``           the printable «лист замен» (:mod:`planner.exports.changes_xlsx`)
+``asc.xml``                the remote week as aSc Timetables 2012 XML (first week of the period)
+``report.html``            the compliance report (:mod:`planner.exports.report`)
+``chat/<class>.txt``       messages for the class chats (:mod:`planner.exports.chat`)
+=========================  ======================================================================
+
+``history`` is the published history: from the CLI's ``--previous`` folder (the schedule is then
+published here as the next version) or from the web app (the schedule already is its latest
+version). Without history the schedule becomes version 1.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from planner.changes import ChangeSet, diff_against_base, diff_schedules
+from planner.model import BaseLesson, SchoolClass, Timetable
+from planner.order import QuarantineOrder
+from planner.schedule import Schedule
+from planner.versions import VersionHistory, is_published, publish
+
+from .changes_xlsx import write_changes_xlsx
+from .chat import write_chat_messages
+from .common import is_primary
+from .epos import epos_rows, write_epos_csv, write_epos_xlsx
+from .ical import write_feeds
+from .report import render_report, write_report
+from .slugs import assign_slugs
+
+CLI_AUTHOR = "planner rebuild (командная строка)"
+
+
+def first_week(schedule: Schedule, timetable: Timetable) -> Timetable:
+    """The period's first week of the schedule as a weekly :class:`Timetable`.
+
+    Timed lessons only (online and in class), at their new times and lesson numbers; self-study
+    lessons have no time in the remote day and are left out. A combined lesson stays one lesson.
+    """
+    dates = schedule.dates()
+    if not dates:
+        raise ValueError("the schedule has no dates")
+    end = dates[0] + timedelta(days=7)
+    lessons: list[BaseLesson] = []
+    for item in schedule.lessons():
+        if item.date >= end or item.start is None or item.end is None or not is_primary(item):
+            continue
+        number = item.lesson_no or (item.base.lesson if item.base else 1)
+        lessons.append(
+            BaseLesson(
+                day=item.date.isoweekday(),
+                lesson=number,
+                start=item.start,
+                end=item.end,
+                classes=item.classes or (item.class_name,),
+                subject=item.subject or "Урок",
+                teachers=tuple(t.strip() for t in (item.teacher or "").split(",") if t.strip()),
+                group=item.group,
+                room=item.room if item.format == "in_person" else None,
+            )
+        )
+    names = {c for lesson in lessons for c in lesson.classes}
+    classes = {
+        name: (
+            SchoolClass(
+                name=name,
+                grade=timetable.classes[name].grade,
+                shift=timetable.classes[name].shift,
+                subgroups=timetable.classes[name].subgroups,
+            )
+            if name in timetable.classes
+            else SchoolClass.from_name(name)
+        )
+        for name in names
+    }
+    return Timetable(
+        school=timetable.school,
+        classes=classes,
+        lessons=tuple(lessons),
+        source=f"дистанционное расписание, неделя с {dates[0]:%d.%m.%Y}",
+    )
+
+
+def _period(order: QuarantineOrder) -> str:
+    return f"с {order.date_from:%d.%m.%Y} по {order.date_to:%d.%m.%Y}"
+
+
+def write_bundle(
+    outdir: Path,
+    schedule: Schedule,
+    timetable: Timetable,
+    order: QuarantineOrder,
+    catalogue: Any,
+    check_report: Any,
+    history: VersionHistory | None,
+    *,
+    now: datetime | None = None,
+    author: str = CLI_AUTHOR,
+) -> list[Path]:
+    """Write every export of ``schedule`` into ``outdir``; returns the paths written."""
+    now = now or datetime.now(UTC)
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    history = history or VersionHistory()
+    if not is_published(schedule, history):
+        comment = f"Приказ: {', '.join(order.classes)} {_period(order)}"
+        history = publish(schedule, history, author=author, comment=comment, now=now)
+    latest = history.latest
+    assert latest is not None
+    previous = history.previous_of(latest.number)
+
+    against_base = diff_against_base(schedule, timetable)
+    since: ChangeSet | None = diff_schedules(previous.schedule, schedule) if previous else None
+    paths: list[Path] = []
+
+    history.write(outdir / "versions.json")
+    paths.append(outdir / "versions.json")
+    changes_doc = {
+        "version": latest.number,
+        "previous_version": previous.number if previous else None,
+        "against_base": against_base.to_json(),
+        "since_previous": since.to_json() if since is not None else None,
+    }
+    (outdir / "changes.json").write_text(
+        json.dumps(changes_doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
+    paths.append(outdir / "changes.json")
+
+    paths += write_feeds(outdir / "feeds", schedule, timetable, history, now=now)
+
+    rows = epos_rows(schedule, against_base, timetable)
+    paths.append(write_epos_csv(outdir / "epos.csv", rows))
+    paths.append(write_epos_xlsx(outdir / "epos.xlsx", rows, title=f"{schedule.school} — ЭПОС"))
+    paths.append(
+        write_changes_xlsx(
+            outdir / "changes.xlsx",
+            against_base,
+            school=schedule.school,
+            period=_period(order),
+            since_previous=since,
+            previous_number=previous.number if previous else None,
+        )
+    )
+
+    asc_path = _write_asc(outdir / "asc.xml", schedule, timetable)
+    if asc_path is not None:
+        paths.append(asc_path)
+
+    html = render_report(
+        schedule, order, catalogue, check_report, now=latest.published_at, version=latest.number
+    )
+    paths.append(write_report(outdir / "report.html", html))
+
+    slugs = assign_slugs(schedule.class_names())
+    paths += write_chat_messages(
+        outdir / "chat",
+        schedule,
+        slugs=slugs,
+        timetable=timetable,
+        since_previous=since,
+        version=latest.number if previous else None,
+    )
+    return paths
+
+
+def _write_asc(path: Path, schedule: Schedule, timetable: Timetable) -> Path | None:
+    week = first_week(schedule, timetable)
+    if not week.lessons:
+        return None
+    try:
+        from planner.exports.asc import write_asc
+    except ImportError:  # the aSc writer is optional in a partial build; the rest still goes out
+        return None
+    write_asc(week, path)
+    return path
