@@ -607,3 +607,26 @@ def test_block_planning_mode_is_refused() -> None:
             element="Mode",
         )
     ]
+
+
+def test_lesson_running_into_a_break_hour_is_an_error(tmp_path: Path) -> None:
+    text = fixture_path("ab_week.fet").read_text().splitlines(keepends=True)
+    assert text[179] == "\t<Preferred_Hour>1</Preferred_Hour>\n"
+    text[179] = (
+        "\t<Preferred_Hour>2</Preferred_Hour>\n"  # activity 2 (2 hours) now meets "Перемена"
+    )
+    path = tmp_path / "into_break.fet"
+    path.write_text("".join(text))
+    with pytest.raises(InputError) as err:
+        read_fet(path)
+    assert err.value.problems == [
+        Problem(
+            file=str(path),
+            message=(
+                "активность длительностью 2 ч. с часа «2» выходит за конец дня или попадает на "
+                "перемену; составьте расписание заново в fet-cl."
+            ),
+            row=110,
+            element="Activity Id=2",
+        )
+    ]
