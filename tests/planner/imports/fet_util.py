@@ -42,7 +42,7 @@ def example(relative: str) -> Path:
     raise FileNotFoundError(f"fet-data example missing: {relative} (apt-get install fet-data)")
 
 
-def solve(source: Path, outdir: Path, *, time_limit: int = 30) -> Solved:
+def solve(source: Path, outdir: Path, *, time_limit: int = 10) -> Solved:
     """Solve one ``.fet`` with fixed seeds; raise if fet-cl does not place every activity."""
     outdir.mkdir(parents=True, exist_ok=True)
     name = source.name.removesuffix(".gz").removesuffix(".fet")
