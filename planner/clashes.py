@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from planner.errors import InputError, Problem
 from planner.model import DAY_NAMES_RU, BaseLesson, hhmm
@@ -68,6 +69,29 @@ def find_clashes(lessons: Iterable[BaseLesson], file: str) -> list[Problem]:
                 if _overlap(a, b) and _class_conflict(a, b, class_name):
                     report("Класс", class_name, a, b)
     return problems
+
+
+def team_teaching_view(lessons: Sequence[BaseLesson]) -> list[BaseLesson]:
+    """The lessons as the teacher clash check sees them in real school files.
+
+    A lesson with several teachers is a team or a rotation (aSc exports list every teacher of a
+    term-rotating subject): not every listed teacher is in the room at every lesson, so its
+    teachers are not checked. Two overlapping lessons of one subject by one teacher are one session
+    that a group joins. Class clashes are always checked.
+    """
+    view = [replace(x, teachers=()) if len(x.teachers) > 1 else x for x in lessons]
+    by_teacher: dict[tuple[str, int, str], list[int]] = defaultdict(list)
+    for i, x in enumerate(view):
+        for teacher in x.teachers:
+            by_teacher[(teacher, x.day, x.subject)].append(i)
+    drop: set[int] = set()
+    for indices in by_teacher.values():
+        indices.sort(key=lambda i: (view[i].start_min, view[i].end_min))
+        for k, i in enumerate(indices):
+            for j in indices[k + 1 :]:
+                if view[j].start_min < view[i].end_min:
+                    drop.add(j)
+    return [replace(x, teachers=()) if i in drop else x for i, x in enumerate(view)]
 
 
 def raise_on_clashes(lessons: Iterable[BaseLesson], file: str) -> None:

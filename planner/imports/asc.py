@@ -66,7 +66,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError, TreeBuilder
@@ -74,7 +74,7 @@ from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import DefusedXMLParser
 
-from planner.clashes import raise_on_clashes
+from planner.clashes import raise_on_clashes, team_teaching_view
 from planner.errors import InputError, Problem
 from planner.imports import MAX_INPUT_BYTES
 from planner.model import (
@@ -416,7 +416,7 @@ class _Reader:
         self.assign_choice_groups(drafts)
         base = [self.to_lesson(d) for d in drafts]
         base.sort(key=_sort_key)
-        raise_on_clashes(self.clash_view(base), self.file)
+        raise_on_clashes(team_teaching_view(base), self.file)
 
         bells = tuple(
             Bell(p.lesson, clock(p.start), clock(p.end))
@@ -840,22 +840,6 @@ class _Reader:
             room=", ".join(draft.rooms) if draft.rooms else None,
             source=draft.source,
         )
-
-    def clash_view(self, lessons: list[BaseLesson]) -> list[BaseLesson]:
-        """Rule 3: the lessons as the clash check sees them."""
-        view = [replace(x, teachers=()) if len(x.teachers) > 1 else x for x in lessons]
-        by_teacher_day: dict[tuple[str, int, str], list[int]] = defaultdict(list)
-        for i, x in enumerate(view):
-            for teacher in x.teachers:
-                by_teacher_day[(teacher, x.day, x.subject)].append(i)
-        drop: set[int] = set()
-        for indices in by_teacher_day.values():
-            indices.sort(key=lambda i: (view[i].start_min, view[i].end_min))
-            for k, i in enumerate(indices):
-                for j in indices[k + 1 :]:
-                    if view[j].start_min < view[i].end_min:
-                        drop.add(j)
-        return [replace(x, teachers=()) if i in drop else x for i, x in enumerate(view)]
 
     def school_classes(
         self,

@@ -51,12 +51,12 @@ import unicodedata
 import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from planner.clashes import find_clashes
+from planner.clashes import find_clashes, team_teaching_view
 from planner.errors import InputError, Problem
 from planner.model import (
     DAY_NAMES_RU,
@@ -918,29 +918,6 @@ def _schedule(name: str, bells: dict[int, tuple[time, time]]) -> BellSchedule:
     )
 
 
-def _clash_view(lessons: list[BaseLesson]) -> list[BaseLesson]:
-    """The lessons as the teacher clash check sees them (the same rule as the aSc importer's, so
-    that what ``planner convert`` writes from a real aSc export reads back).
-
-    A lesson with several teachers is a team or a rotation: not every listed teacher is in the
-    room at every lesson, so its teachers are not checked. Two overlapping lessons of one subject
-    by one teacher are one session a group joins. Class clashes are always checked.
-    """
-    view = [replace(x, teachers=()) if len(x.teachers) > 1 else x for x in lessons]
-    by_teacher: dict[tuple[str, int, str], list[int]] = defaultdict(list)
-    for i, x in enumerate(view):
-        for teacher in x.teachers:
-            by_teacher[(teacher, x.day, x.subject)].append(i)
-    drop: set[int] = set()
-    for indices in by_teacher.values():
-        indices.sort(key=lambda i: (view[i].start_min, view[i].end_min))
-        for k, i in enumerate(indices):
-            for j in indices[k + 1 :]:
-                if view[j].start_min < view[i].end_min:
-                    drop.add(j)
-    return [replace(x, teachers=()) if i in drop else x for i, x in enumerate(view)]
-
-
 def read_flat(path: Path | str, *, school_name: str | None = None) -> Timetable:
     """Read a flat CSV or XLSX timetable (see the module docstring for the columns).
 
@@ -996,7 +973,7 @@ def read_flat(path: Path | str, *, school_name: str | None = None) -> Timetable:
         first_row[lesson] = r.row
         lessons.append(lesson)
     problems += out.problems
-    problems += find_clashes(_clash_view(lessons), file)
+    problems += find_clashes(team_teaching_view(lessons), file)
     if problems:
         problems.sort(key=lambda p: (p.file != file, p.row or 0))
         raise InputError(_cap(problems, file))
