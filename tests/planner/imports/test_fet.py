@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+from concurrent.futures import ThreadPoolExecutor
 from datetime import time
 from pathlib import Path
 
@@ -31,7 +32,9 @@ SCHOOLS = {
 def solved(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Solved]:
     """Each real school solved once per test session by fet-cl (fixed seeds, < 1 s each)."""
     root = tmp_path_factory.mktemp("fet-cl")
-    return {key: solve(example(rel), root / key) for key, rel in SCHOOLS.items()}
+    with ThreadPoolExecutor(max_workers=len(SCHOOLS)) as pool:  # fet-cl runs are separate processes
+        runs = {key: pool.submit(solve, example(rel), root / key) for key, rel in SCHOOLS.items()}
+        return {key: run.result() for key, run in runs.items()}
 
 
 def t(text: str) -> time:
