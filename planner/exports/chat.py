@@ -8,6 +8,7 @@ so a long text is split at line boundaries into numbered parts «(1/3)».
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
@@ -151,11 +152,16 @@ def write_chat_messages(
     timetable: Timetable | None = None,
     since_previous: ChangeSet | None = None,
     version: int | None = None,
+    classes: Iterable[str] | None = None,
 ) -> list[Path]:
-    """One ``<class-slug>.txt`` per class of the schedule; parts separated by a marked line."""
+    """One ``<class-slug>.txt`` per class (default: every class of the schedule).
+
+    Parts of a long message are separated by a marked line.
+    """
     outdir.mkdir(parents=True, exist_ok=True)
     paths = []
-    for class_name in sorted(schedule.class_names(), key=class_order):
+    wanted = schedule.class_names() if classes is None else list(classes)
+    for class_name in sorted(wanted, key=class_order):
         text = class_message(
             schedule,
             class_name,

@@ -9,8 +9,12 @@ XLSX the same rows with Russian headers for a person keying them in.
 Rows:
 
 * one per lesson occurrence; a combined lesson (поток) is one row with its classes comma-separated;
-* a self-study lesson keeps its base lesson's number and times (its slot in the diary, the same
-  time the class feed shows it at), with format «самостоятельно» and type REMOTE;
+* a self-study lesson has its base lesson's number, no times (it has no fixed time in the remote
+  day: online lessons move, and its old bell slot may now hold an online lesson), format
+  «самостоятельно» and type REMOTE. These rows are in ``epos.xlsx`` (the administrator keys them
+  in) but not in ``epos.csv``: the flat importer reads the CSV back as the timed remote timetable
+  and would fill an empty time from the bells. (When the flat reader learns to skip
+  «самостоятельно» rows, pass ``self_study=True`` for the CSV too.);
 * a base lesson the schedule drops is a row with ``change`` = «отмена» (the flat reader skips it);
 * ``change`` / ``replaces`` compare with the regular timetable on that date.
 """
@@ -20,7 +24,8 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from datetime import time
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -28,7 +33,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from planner.changes import ChangeSet, LessonChange, class_order, describe_lesson
-from planner.model import Timetable, hhmm
+from planner.model import Timetable, hhmm, minutes
 from planner.schedule import FORMAT_RU, Schedule, ScheduleItem
 
 from .common import base_times, is_primary, lesson_times
@@ -143,37 +148,39 @@ def epos_rows(
     timetable: Timetable | None = None,
     *,
     with_links: bool = True,
+    self_study: bool = True,
 ) -> list[EposRow]:
     """The export rows: the schedule's lessons and the cancelled base lessons, in time order.
 
-    ``timetable`` gives self-study lessons their base lesson's times.
+    ``self_study=False`` leaves self-study lessons out (the CSV); ``timetable`` only places
+    them in the day's order, at the time of the lesson they were.
     """
     by_key = against_base.by_key()
     times_of = base_times(timetable)
     entries: list[tuple[tuple, EposRow]] = []
     for item in schedule.lessons():
-        if not is_primary(item):
+        if not is_primary(item) or (item.format == "self_study" and not self_study):
             continue
-        times = lesson_times(item, times_of)
-        if times is not None and item.start is None:
-            item = replace(item, start=times[0], end=times[1])
         row = _row(item, by_key.get(item.slot_key), cancelled=False, with_links=with_links)
-        entries.append((_order(item), row))
+        entries.append((_order(item, lesson_times(item, times_of)), row))
     for change in against_base.of_kind("cancelled"):
         item = change.item
         if is_primary(item):
             row = _row(item, change, cancelled=True, with_links=with_links)
-            entries.append((_order(item), row))
+            entries.append((_order(item, None), row))
     entries.sort(key=lambda e: e[0])
     return [row for _, row in entries]
 
 
-def _order(item: ScheduleItem) -> tuple:
+def _order(item: ScheduleItem, times: tuple[time, time] | None) -> tuple:
     number = item.base.lesson if item.base else 0
+    start = item.start_min
+    if start is None:
+        start = minutes(times[0]) if times else 10_000 + number
     return (
         item.date,
         class_order(item.class_name),
-        item.start_min if item.start_min is not None else 10_000 + number,
+        start,
         number,
         item.group or "",
         item.subject or "",

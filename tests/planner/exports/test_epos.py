@@ -27,13 +27,14 @@ def test_rows_one_per_lesson_occurrence_combined_once():
     assert [(r["class"], r["lesson_no"], r["subject"], r["group"], r["start"]) for r in tue] == [
         ("5А", "1", "Математика", "", "08:30"),
         ("5А", "2", "Английский язык", "англ-1", "09:20"),
-        ("5А", "2", "Английский язык", "англ-2", "09:25"),
-        ("5А", "3", "Русский язык", "", "10:30"),
+        ("5А", "2", "Английский язык", "англ-2", ""),
+        ("5А", "3", "Русский язык", "", ""),
         ("5А, 5Б", "3", "Хор", "", "11:25"),
         ("5Б", "1", "История", "", "08:30"),
         ("5Б", "2", "Математика", "", "09:20"),
     ]
     assert len(rows) == 7 + 3 + 7
+    assert len(rows_of(self_study=False)) == 5 + 1 + 5
 
 
 def test_row_values_online_and_self_study():
@@ -58,12 +59,13 @@ def test_row_values_online_and_self_study():
     }
     rus = rows[3].values
     assert (rus["start"], rus["end"], rus["format"], rus["lesson_type"], rus["change"]) == (
-        "10:30",
-        "11:15",
+        "",
+        "",
         "самостоятельно",
         "REMOTE",
         "без изменений",
     )
+    assert rus["replaces"] == "Русский язык, 10:30–11:15, очно, Иванова И.И."
     assert rows_of(with_links=False)[0]["call_url"] == ""
 
 
@@ -93,14 +95,14 @@ def test_change_column_replacement_move_and_cancellation():
 
 
 def test_csv_has_machine_headers_and_utf8_bom(tmp_path):
-    path = write_epos_csv(tmp_path / "epos.csv", rows_of())
+    path = write_epos_csv(tmp_path / "epos.csv", rows_of(self_study=False))
     raw = path.read_bytes()
     assert raw.startswith("\ufeff".encode())
     with path.open(encoding="utf-8-sig", newline="") as f:
         table = list(csv.reader(f))
     assert tuple(table[0]) == FIELDS
-    assert table[5][4] == "5А, 5Б"
-    assert len(table) == 1 + 17
+    assert table[3][4] == "5А, 5Б"
+    assert len(table) == 1 + 11
 
 
 def test_xlsx_has_russian_headers_and_print_setup(tmp_path):
@@ -115,41 +117,32 @@ def test_xlsx_has_russian_headers_and_print_setup(tmp_path):
     assert ws.max_row == 18
 
 
-def first_week_lessons(schedule, timetable) -> set[BaseLesson]:
-    """The lessons of the schedule's first week as the export places them (self-study at base)."""
-    first = min(schedule.dates())
-    out = set()
-    for r in rows_of(schedule):
-        d = date.fromisoformat(r["date"])
-        if (d - first).days >= 7 or r["change"] == "отмена":
-            continue
-        out.add(
-            BaseLesson(
-                day=d.isoweekday(),
-                lesson=int(r["lesson_no"]),
-                start=t(r["start"]),
-                end=t(r["end"]),
-                classes=tuple(c.strip() for c in r["class"].split(",")),
-                subject=r["subject"],
-                teachers=(r["teacher"],),
-                group=r["group"] or None,
-                room=r["room"] or None,
-            )
-        )
-    return out
-
-
 def test_epos_csv_round_trips_through_the_flat_importer(tmp_path):
     schedule = remote_schedule()
-    path = write_epos_csv(tmp_path / "epos.csv", rows_of(schedule))
+    path = write_epos_csv(tmp_path / "epos.csv", rows_of(schedule, self_study=False))
     back = load_timetable(path)
-    assert set(back.lessons) == first_week_lessons(schedule, school_timetable())
-    assert len(back.lessons) == 10
-    expected = {
-        (i.date.isoweekday(), i.subject, i.group, i.start, i.end)
+    first_week = {
+        BaseLesson(
+            day=i.date.isoweekday(),
+            lesson=i.lesson_no,
+            start=i.start,
+            end=i.end,
+            classes=i.classes,
+            subject=i.subject,
+            teachers=(i.teacher,),
+            group=i.group,
+        )
         for i in schedule.lessons()
         if i.start is not None and i.date < date(2026, 12, 8)
     }
-    got = {(x.day, x.subject, x.group, x.start, x.end) for x in back.lessons}
-    assert expected <= got
+    assert set(back.lessons) == first_week
+    assert len(back.lessons) == 6  # Хор of 5А and 5Б is one combined lesson
     assert sorted(back.classes) == ["5А", "5Б"]
+
+
+def test_cancelled_rows_are_skipped_by_the_importer(tmp_path):
+    schedule = without(remote_schedule(), {"subject": "Литература"})
+    rows = rows_of(schedule, self_study=False)
+    assert [r["change"] for r in rows if r["subject"] == "Литература"] == ["отмена"]
+    back = load_timetable(write_epos_csv(tmp_path / "epos.csv", rows))
+    assert "Литература" not in {x.subject for x in back.lessons}
