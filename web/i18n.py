@@ -1,0 +1,205 @@
+"""Russian first, English switchable: a dict catalogue keyed by the Russian text.
+
+Templates call ``_("Русский текст")``; with ``lang=en`` the English text of :data:`EN` is shown.
+The language comes from the ``lang`` query parameter (which also sets the ``lang`` cookie), then
+the cookie, then Russian. A test checks every ``_("…")`` of the templates has an English entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+LANGS = ("ru", "en")
+DEFAULT_LANG = "ru"
+LANG_COOKIE = "lang"
+
+EN: dict[str, str] = {
+    # layout and navigation
+    "Планировщик дистанционного расписания": "Remote timetable planner",
+    "Перейти к содержимому": "Skip to content",
+    "Язык": "Language",
+    "Выйти": "Log out",
+    "Школы": "Schools",
+    "Расписание": "Timetable",
+    "Приказ": "Order",
+    "Перестроения": "Rebuilds",
+    "Ссылки": "Links",
+    "Выгрузки": "Downloads",
+    "Шаги": "Steps",
+    # login
+    "Вход": "Log in",
+    "Вход для администратора": "Administrator login",
+    "Логин": "Login",
+    "Пароль": "Password",
+    "Войти": "Log in",
+    "Сессия истекла или форма устарела: обновите страницу и войдите снова.": (
+        "The session expired or the form is stale: reload the page and log in again."
+    ),
+    # schools
+    "Новая школа": "New school",
+    "Название школы": "School name",
+    "Часовой пояс": "Time zone",
+    "Создать": "Create",
+    "Школ пока нет: создайте первую.": "No schools yet: create the first one.",
+    "расписание не загружено": "no timetable uploaded",
+    "опубликована версия": "published version",
+    "классов": "classes",
+    "уроков": "lessons",
+    "учителей": "teachers",
+    # upload and base timetable
+    "Загрузка обычного расписания": "Upload the regular timetable",
+    "Файл расписания (CSV, XLSX, aSc XML, FET)": "Timetable file (CSV, XLSX, aSc XML, FET)",
+    "Загрузить": "Upload",
+    "Текущее расписание": "Current timetable",
+    "загружено": "uploaded",
+    "Ошибки в файле": "Errors in the file",
+    "Файл": "File",
+    "Строка": "Row",
+    "Столбец": "Column",
+    "Элемент": "Element",
+    "Что исправить": "What to fix",
+    "Обычное расписание": "Regular timetable",
+    "по классам": "by class",
+    "по учителям": "by teacher",
+    "Класс": "Class",
+    "Учитель": "Teacher",
+    "Урок": "Lesson",
+    "День": "Day",
+    "Сначала загрузите расписание.": "Upload a timetable first.",
+    # order form
+    "Новый приказ": "New order",
+    "Классы": "Classes",
+    "все классы параллели": "whole grade",
+    "параллель": "grade",
+    "С": "From",
+    "По": "To",
+    "Устройство": "Device",
+    "ПК": "PC",
+    "ноутбук": "laptop",
+    "планшет": "tablet",
+    "Экранное время по столбцу СанПиН": "Screen time column of СанПиН",
+    "дома": "at home",
+    "в школе": "at school",
+    "Резерв экранного времени на домашние задания, мин": ("Screen minutes kept for homework"),
+    "Минимум онлайн-уроков в день (необязательно)": "Minimum online lessons a day (optional)",
+    "Праздничные дни (через запятую, ГГГГ-ММ-ДД)": "Holidays (comma-separated, YYYY-MM-DD)",
+    "Разнести начало уроков у классов": "Stagger class start times",
+    "Значения локального акта": "Values of the school's local act",
+    "Ключ нормы": "Norm key",
+    "Значение": "Value",
+    "Основание (номер и дата приказа)": "Reason (order number and date)",
+    "Лимит времени решателя, с": "Solver time limit, s",
+    "Перестроить": "Rebuild",
+    "Приказ не принят": "The order was not accepted",
+    # rebuild progress
+    "Перестроение": "Rebuild",
+    "Состояние": "Status",
+    "Ход решения": "Progress",
+    "Лучшее значение цели": "Best objective",
+    "Оценка снизу": "Bound",
+    "Найдено планов": "Plans found",
+    "Отменить": "Cancel",
+    "Посмотреть результат": "Review the result",
+    "Страница обновляется сама каждую секунду.": "This page refreshes itself every second.",
+    "Обновить": "Refresh",
+    "в очереди": "queued",
+    "решается": "solving",
+    "готово": "done",
+    "ошибка": "failed",
+    "отменено": "cancelled",
+    # review
+    "Проверка результата": "Review",
+    "Нарушения норм": "Norm violations",
+    "Нарушений нет.": "No violations.",
+    "Предупреждения": "Warnings",
+    "Онлайн-минуты и предел": "Online minutes against the cap",
+    "онлайн, мин": "online, min",
+    "предел, мин": "cap, min",
+    "День класса": "A class's day",
+    "Сетка классов": "Class grid",
+    "Сетка учителей": "Teacher grid",
+    "Изменения относительно обычного расписания": "Changes against the regular timetable",
+    "Изменения относительно последней опубликованной версии": (
+        "Changes against the last published version"
+    ),
+    "Опубликованных версий ещё нет.": "Nothing has been published yet.",
+    "Изменений нет.": "No changes.",
+    "Опубликовать": "Publish",
+    "Комментарий к версии": "Comment on the version",
+    "Опубликовано: версия": "Published: version",
+    "онлайн": "online",
+    "самостоятельно": "self-study",
+    "очно": "in person",
+    "перемена": "break",
+    "гимнастика для глаз": "eye gymnastics",
+    "физкультминутка": "exercise break",
+    "динамическая пауза": "active pause",
+    "Показать": "Show",
+    "Дата": "Date",
+    "и ещё": "and more",
+    # links
+    "Ссылки для родителей и учителей": "Links for parents and teachers",
+    "Страница": "Page",
+    "Календарь": "Calendar",
+    "QR-код": "QR code",
+    "со ссылками на звонки": "with call links",
+    "без ссылок на звонки": "without call links",
+    "Отозвать": "Revoke",
+    "Заменить": "Rotate",
+    "Новая ссылка для класса": "New class link",
+    "Показывать ссылки на звонки": "Show call links",
+    "Выпустить": "Issue",
+    "Печать": "Print",
+    # downloads
+    "Опубликованные версии": "Published versions",
+    "Версия": "Version",
+    "Автор": "Author",
+    "Комментарий": "Comment",
+    "Файлы": "Files",
+    "Сообщения для чатов классов": "Class chat messages",
+    # parents
+    "Сегодня": "Today",
+    "Ближайший учебный день": "Next school day",
+    "Неделя": "Week",
+    "обновлено в": "updated at",
+    "Расписание ещё не опубликовано.": "The timetable has not been published yet.",
+    "изменено": "changed",
+    "Подключиться": "Join the call",
+    "без видеосвязи": "no video call",
+    "Распечатать": "Print",
+    # teachers
+    "Мои уроки": "My lessons",
+    "Подписаться на календарь": "Subscribe to the calendar",
+    "Подписаться (webcal)": "Subscribe (webcal)",
+    "Добавить в Google Календарь": "Add to Google Calendar",
+    "Адрес календаря для копирования": "Calendar address to copy",
+    "Ссылка на звонок": "Call link",
+    "Ссылка на звонок для всех уроков класса": "Call link for every lesson of the class",
+    "Сохранить": "Save",
+    "Ссылка сохранена.": "Link saved.",
+    "Ссылка удалена.": "Link removed.",
+    "Это не ссылка Сферума или VK: проверьте, что ученики смогут по ней подключиться.": (
+        "This is not a Сферум or VK link: check that pupils can join with it."
+    ),
+    "для урока": "for the lesson",
+    # errors
+    "Страница не найдена": "Page not found",
+    "Ссылка недействительна: её отозвали или заменили. Попросите новую в школе.": (
+        "The link is no longer valid: it was revoked or replaced. Ask the school for a new one."
+    ),
+    "Ошибка": "Error",
+}
+
+
+def translator(lang: str) -> Callable[[str], str]:
+    """The ``_`` of one request: identity for Russian, the catalogue for English."""
+    if lang == "en":
+        return lambda text: EN.get(text, text)
+    return lambda text: text
+
+
+def pick_lang(query: str | None, cookie: str | None) -> str:
+    for value in (query, cookie):
+        if value in LANGS:
+            return value
+    return DEFAULT_LANG

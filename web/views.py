@@ -1,0 +1,187 @@
+"""Presentational helpers of the pages: grids, day timelines, bar charts, call-link checks.
+
+Nothing here decides anything about the timetable; it arranges what the domain produced.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from planner.model import Timetable, hhmm, sort_class_names
+from planner.schedule import KIND_RU, ScheduleItem
+
+DAYS_RU = ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс")
+DAYS_RU_LONG = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье")
+HEALTH_KINDS = ("eye_gymnastics", "physical_break", "dynamic_pause")
+FORMAT_LABEL = {"online": "онлайн", "self_study": "самостоятельно", "in_person": "очно"}
+KNOWN_CALL_HOSTS = ("vk.com", "vk.ru", "sferum.ru")
+
+
+def day_label(d: date) -> str:
+    return f"{DAYS_RU[d.isoweekday() - 1]}, {d:%d.%m}"
+
+
+def time_span(item: ScheduleItem) -> str:
+    if item.start is None or item.end is None:
+        return ""
+    return f"{hhmm(item.start)}–{hhmm(item.end)}"
+
+
+def kind_label(item: ScheduleItem) -> str:
+    if item.kind == "lesson":
+        return FORMAT_LABEL.get(item.format or "", item.format or "")
+    return KIND_RU.get(item.kind, item.kind)
+
+
+# ---------------------------------------------------------------------------------------------
+# The regular timetable
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Rows are lesson numbers, columns weekdays; a cell holds short lines of text."""
+
+    title: str
+    days: list[int]
+    rows: list[int]
+    cells: dict[tuple[int, int], list[str]]
+
+
+def base_grid(timetable: Timetable, *, by: str, target: str) -> Grid:
+    """One class's or one teacher's regular week."""
+    cells: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for x in timetable.lessons:
+        if by == "class" and target not in x.classes:
+            continue
+        if by == "teacher" and target not in x.teachers:
+            continue
+        who = ", ".join(x.classes) if by == "teacher" else ", ".join(x.teachers)
+        group = f" ({x.group})" if x.group else ""
+        room = f", каб. {x.room}" if x.room else ""
+        cells[(x.lesson, x.day)].append(
+            f"{hhmm(x.start)}–{hhmm(x.end)} {x.subject}{group} — {who}{room}"
+        )
+    days = list(timetable.school.school_days)
+    rows = sorted({lesson for lesson, _ in cells}) or [1]
+    return Grid(title=target, days=days, rows=rows, cells=dict(cells))
+
+
+def grade_groups(class_names: Iterable[str]) -> list[tuple[str, list[str]]]:
+    """Classes grouped by parallel, in school order: [("5", ["5А", "5Б"]), …]."""
+    from planner.model import parse_grade
+
+    out: dict[str, list[str]] = {}
+    for name in sort_class_names(class_names):
+        grade = parse_grade(name)
+        out.setdefault(str(grade) if grade is not None else "—", []).append(name)
+    return list(out.items())
+
+
+# ---------------------------------------------------------------------------------------------
+# A rebuilt day
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    width: float
+    lane: int
+    css: str
+    label: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Timeline:
+    class_name: str
+    start: int
+    end: int
+    ticks: list[tuple[float, str]]
+    bars: list[Bar]
+    untimed: list[ScheduleItem]
+
+
+def timeline(class_name: str, items: list[ScheduleItem], width: float = 1000.0) -> Timeline:
+    """Lessons and breaks on lane 0, health slots on lane 1, as x/width in a 0..width box."""
+    timed = [i for i in items if i.start_min is not None and i.end_min is not None]
+    untimed = [i for i in items if i.kind == "lesson" and i.start_min is None]
+    if not timed:
+        return Timeline(class_name, 480, 840, [], [], untimed)
+    lo = min(i.start_min for i in timed if i.start_min is not None) // 60 * 60
+    hi = -(-max(i.end_min for i in timed if i.end_min is not None) // 60) * 60
+    span = max(hi - lo, 60)
+
+    def x(m: int) -> float:
+        return round((m - lo) * width / span, 2)
+
+    bars = []
+    for i in timed:
+        assert i.start_min is not None and i.end_min is not None
+        lane = 1 if i.kind in HEALTH_KINDS else 0
+        css = f"k-{i.kind}" if i.kind != "lesson" else f"f-{i.format}"
+        label = i.subject or "" if i.kind == "lesson" else ""
+        title = f"{time_span(i)} {kind_label(i)}" + (f": {i.subject}" if i.subject else "")
+        bars.append(Bar(x(i.start_min), x(i.end_min) - x(i.start_min), lane, css, label, title))
+    ticks = [(x(m), f"{m // 60:02d}:00") for m in range(lo, hi + 1, 60)]
+    return Timeline(class_name, lo, hi, ticks, bars, untimed)
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    label: str
+    minutes: int
+    cap: int
+    over: bool
+    width: float  # of the minutes bar, percent of the chart
+    cap_x: float  # position of the cap line, percent
+
+
+def cap_chart(days: Iterable[Any]) -> list[ChartRow]:
+    """Online minutes of each class and day against its cap (checker's DayFigures)."""
+    days = list(days)
+    top = max([max(d.online_minutes, d.cap) for d in days] or [1]) or 1
+    return [
+        ChartRow(
+            label=f"{d.class_name}, {day_label(d.date)}",
+            minutes=d.online_minutes,
+            cap=d.cap,
+            over=d.online_minutes > d.cap,
+            width=round(d.online_minutes * 100 / top, 2),
+            cap_x=round(d.cap * 100 / top, 2),
+        )
+        for d in days
+    ]
+
+
+def by_date(items: Iterable[ScheduleItem]) -> dict[date, list[ScheduleItem]]:
+    out: dict[date, list[ScheduleItem]] = {}
+    for i in items:
+        out.setdefault(i.date, []).append(i)
+    return dict(sorted(out.items()))
+
+
+def teachers_of(items: Iterable[ScheduleItem]) -> list[str]:
+    return sorted(
+        {t.strip() for i in items if i.kind == "lesson" for t in (i.teacher or "").split(",")}
+        - {""}
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Call links
+
+
+def is_known_call_url(url: str) -> bool:
+    """A Сферум/VK call link (``https://vk.com|vk.ru/call/join/…``, ``sferum.ru/?call_link=``)."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    if parts.scheme != "https" or host not in KNOWN_CALL_HOSTS:
+        return False
+    if host in ("vk.com", "vk.ru"):
+        return parts.path.startswith("/call/join/") and len(parts.path) > len("/call/join/")
+    return bool(parse_qs(parts.query).get("call_link"))
