@@ -27,7 +27,13 @@ from planner.changes import ChangeSet, diff_against_base, diff_schedules
 from planner.model import BaseLesson, SchoolClass, Timetable
 from planner.order import QuarantineOrder
 from planner.schedule import Schedule
-from planner.versions import VersionHistory, is_published, publish
+from planner.versions import (
+    PublishedVersion,
+    VersionHistory,
+    content_hash,
+    is_published,
+    publish,
+)
 
 from .changes_xlsx import write_changes_xlsx
 from .chat import write_chat_messages
@@ -88,6 +94,29 @@ def first_week(schedule: Schedule, timetable: Timetable) -> Timetable:
         lessons=tuple(lessons),
         source=f"дистанционное расписание, неделя с {dates[0]:%d.%m.%Y}",
     )
+
+
+def load_previous_history(previous_dir: Path | None) -> VersionHistory | None:
+    """The history of a previous OUTDIR (``--previous``): its ``versions.json``.
+
+    An OUTDIR written before versions existed has only ``schedule.json``: it becomes version 1,
+    published when the file was last written. No folder → ``None``.
+    """
+    if previous_dir is None:
+        return None
+    previous_dir = Path(previous_dir)
+    versions = previous_dir / "versions.json"
+    if versions.is_file():
+        return VersionHistory.read(versions)
+    schedule_path = previous_dir / "schedule.json"
+    if not schedule_path.is_file():
+        return None
+    schedule = Schedule.read(schedule_path)
+    when = datetime.fromtimestamp(schedule_path.stat().st_mtime, UTC).replace(microsecond=0)
+    version = PublishedVersion(
+        1, when, "неизвестно (результат без versions.json)", "", schedule, content_hash(schedule)
+    )
+    return VersionHistory((version,))
 
 
 def _period(order: QuarantineOrder) -> str:

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from constraints.catalogue import NormCatalogue
 from constraints.checker import check_schedule
 from planner.changes import diff_against_base
-from planner.exports.bundle import first_week, write_bundle
+from planner.exports.bundle import first_week, load_previous_history, write_bundle
 from planner.imports import load_timetable
 from planner.versions import VersionHistory
 
@@ -179,3 +179,15 @@ def test_schedule_already_published_is_not_published_again(first, tmp_path):
     assert [v.number for v in again.versions] == [1]
     for path in (outdir / "feeds").glob("*.ics"):
         assert (tmp_path / "feeds" / path.name).read_bytes() == path.read_bytes()
+
+
+def test_load_previous_history_reads_versions_or_falls_back_to_schedule(first, tmp_path):
+    outdir, _ = first
+    assert load_previous_history(outdir) == VersionHistory.read(outdir / "versions.json")
+    assert load_previous_history(None) is None
+    assert load_previous_history(tmp_path) is None
+    remote_schedule().write(tmp_path / "schedule.json")
+    old = load_previous_history(tmp_path)
+    assert [v.number for v in old.versions] == [1]
+    assert old.latest.schedule == remote_schedule()
+    assert old.latest.published_at.tzinfo is not None
