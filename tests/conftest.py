@@ -126,3 +126,15 @@ def client(app):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def auth_headers(api_token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {api_token}"}
+
+
+@pytest.fixture(autouse=True)
+def _fast_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Real argon2id, with small cost parameters so the suite stays fast."""
+    from argon2 import PasswordHasher
+
+    import api.security
+
+    monkeypatch.setattr(
+        api.security, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
