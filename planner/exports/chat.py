@@ -98,11 +98,11 @@ def class_message(
             if start is None:
                 start = minutes(slot[0]) if slot else 9999
             entries.append((start, 0, _lesson_line(i, times)))
-            health = health_inside(schedule, i)
+            health = health_inside(items, i)
             if health:
                 text = ", ".join(f"{KIND_RU[h.kind]} в {hhmm(h.start)}" for h in health)
                 entries.append((start, 1, f"   на уроке: {text}"))
-        inside = {id(h) for i in lessons for h in health_inside(schedule, i)}
+        inside = {id(h) for i in lessons for h in health_inside(items, i)}
         for h in items:
             if h.kind in HEALTH_KINDS and id(h) not in inside and h.start is not None:
                 entries.append(

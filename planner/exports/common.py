@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import time
+from collections.abc import Iterable, Mapping
+from datetime import date, time
 
 from planner.model import Timetable
 from planner.schedule import ScheduleItem
@@ -34,3 +34,11 @@ def lesson_times(item: ScheduleItem, times: BaseTimes) -> tuple[time, time] | No
 def is_primary(item: ScheduleItem) -> bool:
     """A combined lesson is one lesson: it is written from its first class's item only."""
     return (item.classes or (item.class_name,))[0] == item.class_name
+
+
+def by_class_day(items: Iterable[ScheduleItem]) -> dict[tuple[str, date], list[ScheduleItem]]:
+    """Items grouped by (class, date), in schedule order — one pass instead of a scan per lesson."""
+    out: dict[tuple[str, date], list[ScheduleItem]] = {}
+    for item in items:
+        out.setdefault((item.class_name, item.date), []).append(item)
+    return out

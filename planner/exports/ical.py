@@ -41,7 +41,7 @@ from planner.versions import (
     event_revisions,
 )
 
-from .common import base_times, is_primary, lesson_times
+from .common import base_times, by_class_day, is_primary, lesson_times
 from .slugs import assign_slugs
 
 NAMESPACE = uuid.UUID("6f1c2a8e-3b7d-5e41-9a0c-2d5e8b7f4c13")
@@ -94,12 +94,12 @@ def event_uid(feed_kind: str, slot_key: str) -> str:
     return f"{uuid.uuid5(NAMESPACE, f'{feed_kind}|{slot_key}')}@{UID_HOST}"
 
 
-def health_inside(schedule: Schedule, lesson: ScheduleItem) -> list[ScheduleItem]:
-    """Eye gymnastics, физкультминутки and pauses that fall inside a lesson of its class."""
+def health_inside(day_items: Iterable[ScheduleItem], lesson: ScheduleItem) -> list[ScheduleItem]:
+    """Eye gymnastics, физкультминутки and pauses inside a lesson (``day_items``: its class-day)."""
     if lesson.start_min is None or lesson.end_min is None:
         return []
     out = []
-    for h in schedule.of_class(lesson.class_name, lesson.date):
+    for h in day_items:
         if h.kind not in HEALTH_KINDS or h.start_min is None:
             continue
         if h.group and lesson.group and h.group != lesson.group:
@@ -124,7 +124,7 @@ def _who(item: ScheduleItem) -> str:
 
 def _lesson_event(
     feed_kind: str,
-    schedule: Schedule,
+    day_items: list[ScheduleItem],
     item: ScheduleItem,
     times: tuple[time, time],
     *,
@@ -138,7 +138,7 @@ def _lesson_event(
         lines.append(f"Учитель: {item.teacher}")
     if item.format == "self_study":
         lines.append("Самостоятельная работа по заданию учителя (в ЭПОС).")
-    health = health_lines(health_inside(schedule, item))
+    health = health_lines(health_inside(day_items, item))
     if health:
         lines.append("Здоровье на уроке:")
         lines.extend(f"• {line}" for line in health)
@@ -185,17 +185,19 @@ def feed_events(
 ) -> dict[str, dict[str, FeedEvent]]:
     """Feed id (``teacher:<name>``, ``class:<name>``) → UID → event, for one schedule."""
     times_of = base_times(timetable)
+    days = by_class_day(schedule.items)
     feeds: dict[str, dict[str, FeedEvent]] = {}
     for item in schedule.lessons():
         times = lesson_times(item, times_of)
         if times is None:
             continue
-        ev = _lesson_event("class", schedule, item, times, with_link=private_class_links)
+        day_items = days[(item.class_name, item.date)]
+        ev = _lesson_event("class", day_items, item, times, with_link=private_class_links)
         feeds.setdefault(f"class:{item.class_name}", {})[ev.uid] = ev
         # A combined lesson is one teacher event, known by its first class's slot.
         if item.format == "self_study" or not item.teacher or not is_primary(item):
             continue
-        ev = _lesson_event("teacher", schedule, item, times, with_link=True)
+        ev = _lesson_event("teacher", day_items, item, times, with_link=True)
         for teacher in (t.strip() for t in item.teacher.split(",")):
             if teacher:
                 feeds.setdefault(f"teacher:{teacher}", {})[ev.uid] = ev
@@ -207,7 +209,7 @@ def feed_events(
                 lesson.start_min is not None
                 and lesson.end_min is not None
                 and lesson.start_min <= (h.start_min or 0) < lesson.end_min
-                for lesson in schedule.of_class(h.class_name, h.date)
+                for lesson in days[(h.class_name, h.date)]
                 if lesson.is_lesson and (not h.group or not lesson.group or h.group == lesson.group)
             )
             if not inside:
