@@ -188,6 +188,9 @@ EN: dict[str, str] = {
         "The link is no longer valid: it was revoked or replaced. Ask the school for a new one."
     ),
     "Ошибка": "Error",
+    "Это ссылка учителя; откройте её по адресу /t/….": "This is a teacher link; open it at /t/….",
+    "Это ссылка класса; откройте её по адресу /c/….": "This is a class link; open it at /c/….",
+    "Неверный логин или пароль.": "Wrong login or password.",
 }
 
 

@@ -45,6 +45,11 @@ from web.i18n import LANG_COOKIE, LANGS, pick_lang, translator
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
 LOGIN_CSRF_COOKIE = "planner_login_csrf"
+NOT_FOUND_MESSAGES = {
+    "revoked": "Ссылка недействительна: её отозвали или заменили. Попросите новую в школе.",
+    "teacher_link": "Это ссылка учителя; откройте её по адресу /t/….",
+    "class_link": "Это ссылка класса; откройте её по адресу /c/….",
+}
 STATIC_TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
 
 templates = Jinja2Blocks(directory=str(HERE / "templates"))
@@ -290,8 +295,10 @@ def order_from_form(form: Any, timetable_classes: list[str]) -> dict[str, Any]:
     classes = [c for c in form.getlist("classes") if c in timetable_classes]
     grades = set(form.getlist("grades"))
     classes.extend(c for c in timetable_classes if str(parse_grade(c)) in grades)
-    doc: dict[str, Any] = {
-        "classes": sort_class_names(set(classes)),
+    doc: dict[str, Any] = {}
+    if classes:  # no key at all: the order parser then says which field is missing
+        doc["classes"] = sort_class_names(set(classes))
+    doc |= {
         "from": str(form.get("from") or "").strip(),
         "to": str(form.get("to") or "").strip(),
         "device": str(form.get("device") or "pc"),
@@ -653,10 +660,9 @@ def class_page(request: Request, token: str, session: SessionDep) -> Response:
     try:
         link = services.resolve_token(session, token)
     except NotFound:
-        return not_found_page(request, "Ссылка недействительна: её отозвали или заменили. "
-                                       "Попросите новую в школе.")  # fmt: skip
+        return not_found_page(request, NOT_FOUND_MESSAGES["revoked"])
     if link.kind != "class":
-        return not_found_page(request, "Это ссылка учителя; откройте её по адресу /t/….")
+        return not_found_page(request, NOT_FOUND_MESSAGES["teacher_link"])
     response = render(request, "class_page.html", _token_context(session, link), block="week")
     return _etag_response(request, response)
 
@@ -694,10 +700,9 @@ def teacher_page(
     try:
         link = services.resolve_token(session, token)
     except NotFound:
-        return not_found_page(request, "Ссылка недействительна: её отозвали или заменили. "
-                                       "Попросите новую в школе.")  # fmt: skip
+        return not_found_page(request, NOT_FOUND_MESSAGES["revoked"])
     if link.kind != "teacher":
-        return not_found_page(request, "Это ссылка класса; откройте её по адресу /c/….")
+        return not_found_page(request, NOT_FOUND_MESSAGES["class_link"])
     ctx = {**_teacher_context(session, link, settings), "saved": saved, "warn": bool(warn)}
     response = render(request, "teacher_page.html", ctx)
     response.headers["Cache-Control"] = "private, no-store"
@@ -718,8 +723,7 @@ def teacher_call_link(
     try:
         link = services.resolve_token(session, token)
     except NotFound:
-        return not_found_page(request, "Ссылка недействительна: её отозвали или заменили. "
-                                       "Попросите новую в школе.")  # fmt: skip
+        return not_found_page(request, NOT_FOUND_MESSAGES["revoked"])
     try:
         row = services.set_call_link(session, link, class_name.strip(), url, slot=slot.strip())
     except Invalid as exc:

@@ -1,0 +1,312 @@
+"""HTML routes over HTTP against the live server: access control, tokens, privacy, caching, i18n."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+from starlette.datastructures import FormData
+
+from tests.web.conftest import ADMIN_LOGIN, ADMIN_PASSWORD, DEMO_CSV, Live, Published
+from web import i18n, views
+from web.routes import order_from_form, router
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
+DUMMY = {"school_id": "1", "job_id": "0" * 32, "link_id": "1", "action": "revoke"}
+
+
+@contextmanager
+def admin_client(live: Live) -> Iterator[tuple[httpx.Client, str]]:
+    """A browser-like client logged in through the login form, and its CSRF token."""
+    with httpx.Client(base_url=live.url, timeout=30) as c:
+        yield _login(c)
+
+
+def _login(c: httpx.Client) -> tuple[httpx.Client, str]:
+    page = c.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token is not None
+    r = c.post(
+        "/login",
+        data={"login": ADMIN_LOGIN, "password": ADMIN_PASSWORD, "csrf_token": token.group(1)},
+    )
+    assert r.status_code == 303, r.text
+    return c, c.cookies["planner_csrf"]
+
+
+def admin_routes() -> list[tuple[str, str]]:
+    out = []
+    for route in router.routes:
+        path = getattr(route, "path", "")
+        if path.startswith("/admin") or path == "/logout":
+            out.extend((m, path) for m in sorted(route.methods - {"HEAD"}))
+    return out
+
+
+def test_admin_routes_are_all_listed() -> None:
+    assert admin_routes() == [
+        ("POST", "/logout"),
+        ("GET", "/admin"),
+        ("POST", "/admin/schools"),
+        ("GET", "/admin/schools/{school_id}"),
+        ("POST", "/admin/schools/{school_id}/timetable"),
+        ("GET", "/admin/schools/{school_id}/order"),
+        ("POST", "/admin/schools/{school_id}/order"),
+        ("GET", "/admin/rebuilds/{job_id}"),
+        ("POST", "/admin/rebuilds/{job_id}/cancel"),
+        ("GET", "/admin/rebuilds/{job_id}/review"),
+        ("POST", "/admin/rebuilds/{job_id}/publish"),
+        ("GET", "/admin/schools/{school_id}/links"),
+        ("POST", "/admin/schools/{school_id}/links"),
+        ("POST", "/admin/links/{link_id}/{action}"),
+        ("GET", "/admin/schools/{school_id}/downloads"),
+    ]
+
+
+@pytest.mark.parametrize(("method", "path"), admin_routes())
+def test_anonymous_user_is_sent_to_login(live: Live, method: str, path: str) -> None:
+    url = path.format(**DUMMY)
+    with httpx.Client(base_url=live.url) as c:
+        r = c.request(method, url, data={"csrf_token": "x"} if method == "POST" else None)
+    expected = "/login?next=" + (url.replace("/", "%2F") if method == "GET" else "%2Fadmin")
+    assert (r.status_code, r.headers["location"]) == (303, expected)
+
+
+def test_admin_route_with_api_token_of_nobody_is_refused(live: Live) -> None:
+    with httpx.Client(base_url=live.url) as c:
+        r = c.get("/admin", headers={"Authorization": "Bearer plt_nope"})
+    assert r.status_code == 401
+
+
+def test_login_form_without_its_csrf_cookie_is_refused(live: Live) -> None:
+    with httpx.Client(base_url=live.url) as c:
+        r = c.post("/login", data={"login": ADMIN_LOGIN, "password": ADMIN_PASSWORD,
+                                   "csrf_token": "forged"})  # fmt: skip
+    assert r.status_code == 403
+    assert "Сессия истекла или форма устарела: обновите страницу и войдите снова." in r.text
+    assert "planner_session" not in r.cookies
+
+
+def test_login_with_a_wrong_password_says_so(live: Live) -> None:
+    with httpx.Client(base_url=live.url) as c:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text)
+        assert token is not None
+        r = c.post("/login", data={"login": ADMIN_LOGIN, "password": "не тот пароль",
+                                   "csrf_token": token.group(1)})  # fmt: skip
+    assert r.status_code == 401
+    assert '<p class="error" role="alert">Неверный логин или пароль.</p>' in r.text
+
+
+def test_login_then_logout(live: Live) -> None:
+    with admin_client(live) as (c, csrf):
+        assert c.get("/admin").status_code == 200
+        assert c.post("/logout", data={"csrf_token": "wrong"}).status_code == 403
+        r = c.post("/logout", data={"csrf_token": csrf})
+        assert (r.status_code, r.headers["location"]) == (303, "/login")
+        assert c.get("/admin").status_code == 303
+
+
+def test_upload_errors_are_shown_with_file_row_and_column(live: Live) -> None:
+    with admin_client(live) as (c, csrf):
+        r = c.post("/admin/schools", data={"name": "Школа с ошибкой", "csrf_token": csrf})
+        assert r.status_code == 303
+        school = r.headers["location"]
+        bad = (
+            "день,урок,начало,конец,класс,предмет,учитель\n"
+            "Пн,1,08:00,08:45,5А,Математика,Иванова И.И.\n"
+            "Пн,один,08:50,09:35,5А,Русский язык,Иванова И.И.\n"
+        )
+        r = c.post(f"{school}/timetable", data={"csrf_token": csrf},
+                   files={"file": ("bad.csv", bad.encode(), "text/csv")})  # fmt: skip
+    assert r.status_code == 422
+    assert 'id="upload-error"' in r.text
+    assert (
+        "<tr><td>bad.csv</td><td>3</td>\n  <td>урок</td><td></td><td>«один» — номер урока должен "
+        "быть целым положительным числом (1, 2, 3…)</td></tr>"
+    ) in r.text
+
+
+def test_order_form_refuses_an_order_without_classes(live: Live, published: Published) -> None:
+    with admin_client(live) as (c, csrf):
+        r = c.post(f"/admin/schools/{published.school_id}/order",
+                   data={"csrf_token": csrf, "from": "2026-12-07", "to": "2026-12-11"})  # fmt: skip
+    assert r.status_code == 422
+    assert 'id="order-error"' in r.text
+    assert "<td>приказ</td>" in r.text
+
+
+def test_order_from_form_expands_parallels_and_keeps_overrides() -> None:
+    form = FormData(
+        [("grades", "5"), ("classes", "7А"), ("classes", "5А"), ("from", "2026-12-07"),
+         ("to", "2026-12-11"), ("device", "tablet"), ("screen_policy", "school"),
+         ("holidays", "2026-12-09, 2026-12-10"), ("min_online_per_day", "2"),
+         ("override_key", "day.online_end_not_after"), ("override_value", "17:00"),
+         ("override_reason", "Приказ № 45"), ("override_key", ""), ("override_value", ""),
+         ("override_reason", "")]
+    )  # fmt: skip
+    assert order_from_form(form, ["5А", "5Б", "6А", "7А"]) == {
+        "classes": ["5А", "5Б", "7А"],
+        "from": "2026-12-07",
+        "to": "2026-12-11",
+        "device": "tablet",
+        "screen_policy": "school",
+        "min_online_per_day": 2,
+        "holidays": ["2026-12-09", "2026-12-10"],
+        "overrides": {"day.online_end_not_after": {"value": "17:00", "reason": "Приказ № 45"}},
+    }
+
+
+def _online_teacher(published: Published) -> str:
+    return next(
+        i["teacher"].split(",")[0].strip()
+        for i in published.items
+        if i["kind"] == "lesson" and i.get("format") == "online" and i.get("teacher")
+    )
+
+
+def test_call_link_shows_only_on_pages_whose_token_grants_it(
+    live: Live, published: Published
+) -> None:
+    teacher = published.link("teacher", _online_teacher(published))
+    plain = published.link("class", "5А")
+    url = "https://vk.com/call/join/TeSt-Link_5a"
+    with httpx.Client(base_url=live.url) as c:
+        r = c.post(f"/t/{teacher['token']}/calls", data={"class_name": "5А", "url": url})
+        assert (r.status_code, r.headers["location"].split("#")[0]) == (
+            303, f"/t/{teacher['token']}?saved=1"
+        )  # fmt: skip
+        assert f'href="{url}"' in c.get(f"/t/{teacher['token']}").text
+        page = c.get(f"/c/{plain['token']}").text
+        assert "vk.com" not in page and "call/join" not in page
+        with live.api() as api:
+            body = {"kind": "class", "target": "5А", "with_calls": True}
+            granted = api.post(f"/api/v1/schools/{published.school_id}/links", json=body).json()
+        page = c.get(f"/c/{granted['token']}").text
+        assert f'<a class="call" href="{url}" rel="noopener noreferrer">Подключиться</a>' in page
+        # the plain page stays without it
+        assert "call/join" not in c.get(f"/c/{plain['token']}").text
+
+
+def test_teacher_call_link_must_be_https_and_unknown_hosts_get_a_warning(
+    live: Live, published: Published
+) -> None:
+    teacher = published.link("teacher", _online_teacher(published))
+    with httpx.Client(base_url=live.url) as c:
+        r = c.post(f"/t/{teacher['token']}/calls",
+                   data={"class_name": "5А", "url": "http://vk.com/call/join/abc"})  # fmt: skip
+        assert r.status_code == 422
+        assert (
+            '<p class="error" role="alert" id="call-error">«http://vk.com/call/join/abc» — не '
+            "ссылка на звонок; вставьте ссылку целиком, начиная с https:// (например "
+            "https://sferum.ru/?call_link=…).</p>"
+        ) in r.text
+        r = c.post(f"/t/{teacher['token']}/calls",
+                   data={"class_name": "7А", "url": "https://meet.example.org/room"})  # fmt: skip
+        assert r.headers["location"].split("#")[0] == f"/t/{teacher['token']}?saved=1&warn=1"
+        page = c.get(r.headers["location"]).text
+        assert 'id="call-warning"' in page
+        r = c.post(f"/t/{teacher['token']}/calls", data={"class_name": "7А", "url": ""})
+        assert r.headers["location"].split("#")[0] == f"/t/{teacher['token']}?saved=0"
+
+
+def test_revoked_and_unknown_tokens_get_404(live: Live, published: Published) -> None:
+    with live.api() as api:
+        link = api.post(f"/api/v1/schools/{published.school_id}/links",
+                        json={"kind": "class", "target": "7А"}).json()  # fmt: skip
+        with httpx.Client(base_url=live.url) as c:
+            assert c.get(f"/c/{link['token']}").status_code == 200
+            api.post(f"/api/v1/links/{link['id']}/revoke")
+            r = c.get(f"/c/{link['token']}")
+            assert r.status_code == 404
+            assert "её отозвали или заменили" in r.text
+            assert c.get("/c/no-such-token").status_code == 404
+            assert c.get("/t/no-such-token").status_code == 404
+            teacher = published.link("teacher", _online_teacher(published))
+            assert c.get(f"/c/{teacher['token']}").status_code == 404
+
+
+def test_parent_page_etag_and_cache_control(live: Live, published: Published) -> None:
+    token = published.link("class", "7А")["token"]
+    with httpx.Client(base_url=live.url) as c:
+        r = c.get(f"/c/{token}")
+        assert r.status_code == 200
+        assert r.headers["cache-control"] == "private, no-cache"
+        again = c.get(f"/c/{token}", headers={"If-None-Match": r.headers["etag"]})
+        assert (again.status_code, again.content) == (304, b"")
+        assert c.get(f"/c/{token}", headers={"If-None-Match": '"old"'}).status_code == 200
+
+
+def test_parent_page_shows_the_week_without_names_of_pupils(
+    live: Live, published: Published
+) -> None:
+    token = published.link("class", "5А")["token"]
+    with httpx.Client(base_url=live.url) as c:
+        page = c.get(f"/c/{token}").text
+    assert '<html lang="ru">' in page
+    assert re.search(r'<p class="updated" id="updated">обновлено в \d\d:\d\d \(', page)
+    for d in ("07.12", "08.12", "09.12", "10.12", "11.12"):
+        assert f"{d}</h3>" in page
+    assert "Ближайший учебный день" in page
+    assert "самостоятельно" in page and "онлайн" in page
+    assert "<script" not in page.split("</head>")[1]
+
+
+def test_english_is_switchable_and_remembered(live: Live, published: Published) -> None:
+    token = published.link("class", "5А")["token"]
+    with httpx.Client(base_url=live.url) as c:
+        r = c.get(f"/c/{token}?lang=en")
+        assert '<html lang="en">' in r.text and ">Week</h2>" in r.text
+        assert r.cookies["lang"] == "en"
+        assert '<html lang="en">' in c.get(f"/c/{token}").text
+        assert '<html lang="ru">' in c.get(f"/c/{token}?lang=ru").text
+
+
+def test_htmx_request_gets_only_the_progress_block(live: Live, published: Published) -> None:
+    with admin_client(live) as (c, _csrf), live.api() as api:
+        job = api.get(f"/api/v1/schools/{published.school_id}/rebuilds").json()[0]
+        r = c.get(f"/admin/rebuilds/{job['id']}", headers={"HX-Request": "true"})
+        full = c.get(f"/admin/rebuilds/{job['id']}")
+    assert r.text.lstrip().startswith('<section id="progress"')
+    assert "<html" not in r.text
+    assert full.text.startswith("<!doctype html>")
+
+
+def test_every_translatable_text_has_english() -> None:
+    found = set()
+    for path in TEMPLATES.glob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        found |= set(re.findall(r'_\("([^"]+)"\)', text)) | set(re.findall(r"_\('([^']+)'\)", text))
+    from api.services import STATUS_RU
+    from planner.order import DEVICE_RU, POLICY_RU
+    from web.routes import NOT_FOUND_MESSAGES
+
+    found |= set(STATUS_RU.values()) | set(DEVICE_RU.values()) | set(POLICY_RU.values())
+    found |= set(views.FORMAT_LABEL.values()) | set(NOT_FOUND_MESSAGES.values())
+    found |= {"перемена", "гимнастика для глаз", "физкультминутка", "динамическая пауза"}
+    assert len(found) > 100
+    assert sorted(found - set(i18n.EN)) == []
+
+
+@pytest.mark.parametrize(
+    ("url", "known"),
+    [
+        ("https://vk.com/call/join/AbC_123", True),
+        ("https://vk.ru/call/join/AbC_123", True),
+        ("https://sferum.ru/?call_link=AbC_123", True),
+        ("https://vk.com/call/join/", False),
+        ("https://sferum.ru/?p=1", False),
+        ("http://vk.com/call/join/AbC", False),
+        ("https://meet.example.org/x", False),
+    ],
+)
+def test_known_call_links(url: str, known: bool) -> None:
+    assert views.is_known_call_url(url) is known
+
+
+def test_demo_fixture_is_the_small_demo_school() -> None:
+    head = DEMO_CSV.read_text(encoding="utf-8-sig").splitlines()[0]
+    assert head == "день,урок,начало,конец,класс,группа,предмет,учитель,кабинет,смена"
