@@ -62,6 +62,7 @@ DEMO_WEEK_START = date(2026, 12, 7)
 SECOND_SHIFT_GRADES = (3,)
 DAYS = (1, 2, 3, 4, 5)
 TARGET_LOAD = 22.5  # hours a week a subject teacher aims at (ставка 18 ч, до 27 ч)
+MIN_LOAD = 18
 SOLVER_DETERMINISTIC_SECONDS = 4.0
 
 BELLS_SHIFT_1 = "1 смена"
@@ -236,6 +237,76 @@ def _class_names(parallels: int, top_grade: int) -> list[tuple[str, int]]:
     return [(f"{g}{LETTERS[i]}", g) for g in range(1, top_grade + 1) for i in range(parallels)]
 
 
+def _teachers_needed(total: int, split: bool) -> int:
+    """Teachers for a profile's hours; two at least when classes split into subgroups."""
+    return max(2 if split else 1, round(total / TARGET_LOAD))
+
+
+def _assign(
+    units: list[_Unit], teachers: list[str], load: dict[str, int], rng: random.Random
+) -> dict[int, str]:
+    """Unit index → teacher: longest units first to the lightest teacher, then evened out."""
+    owner: dict[int, str] = {}
+
+    def allowed(u: _Unit, t: str, ignore: int | None = None, side: bool = True) -> bool:
+        """``t`` may teach ``u``: not the other subgroup too, and on the right side."""
+        for j, other in owner.items():
+            if other == t and j != ignore and units[j].sibling_key == u.sibling_key:
+                return False
+        # Technology: the first teacher of each pair takes subgroup 1 (workshop), the other 2.
+        if side and "Труд (технология)" in u.hours and u.group and len(teachers) > 1:
+            return teachers.index(t) % 2 == int(u.group[-1]) - 1
+        return True
+
+    order = sorted(range(len(units)), key=lambda i: (-units[i].total, rng.random()))
+    for i in order:
+        u = units[i]
+        free = [t for t in teachers if allowed(u, t)]
+        free = free or [t for t in teachers if allowed(u, t, side=False)]
+        best = min(free, key=lambda t: (load[t], teachers.index(t)))
+        load[best] += u.total
+        owner[i] = best
+    _balance(units, owner, load, teachers, allowed)
+    return owner
+
+
+def _balance(
+    units: list[_Unit],
+    owner: dict[int, str],
+    load: dict[str, int],
+    teachers: list[str],
+    allowed: Callable[..., bool],
+) -> None:
+    """Even out the heaviest and the lightest teacher by moving or swapping one unit at a time."""
+    for _step in range(100):
+        hi = max(teachers, key=lambda t: (load[t], -teachers.index(t)))
+        lo = min(teachers, key=lambda t: (load[t], teachers.index(t)))
+        gap = load[hi] - load[lo]
+        best: tuple[int, int, int | None] | None = None  # (new gap, unit of hi, unit of lo)
+        for i in sorted(j for j, t in owner.items() if t == hi):
+            u = units[i]
+            options: list[int | None] = [None]
+            options += sorted(j for j, t in owner.items() if t == lo)
+            for j in options:
+                delta = u.total - (units[j].total if j is not None else 0)
+                if not 0 < delta < gap:
+                    continue
+                if not allowed(u, lo, j) or (j is not None and not allowed(units[j], hi, i)):
+                    continue
+                if best is None or abs(gap - 2 * delta) < best[0]:
+                    best = (abs(gap - 2 * delta), i, j)
+        if best is None or best[0] >= gap:
+            return
+        _new_gap, i, j = best
+        owner[i] = lo
+        load[hi] -= units[i].total
+        load[lo] += units[i].total
+        if j is not None:
+            owner[j] = hi
+            load[lo] -= units[j].total
+            load[hi] += units[j].total
+
+
 def _pairs(names: list[str]) -> list[tuple[str, ...]]:
     return [tuple(names[i : i + 2]) for i in range(0, len(names), 2)]
 
@@ -327,33 +398,33 @@ def _build_structure(parallels: int, top_grade: int, rng: random.Random) -> _Sch
     units = list(merged.values())
 
     # Specialists: enough teachers for ~22.5 hours each; longest units first to the lightest.
-    assigned: list[_Unit] = [u for u in units if not u.profile]
+    # A profile too small for its teachers (a small school) shares them with a related one.
+    totals: dict[str, tuple[int, bool]] = {}
     for p in profiles:
-        title = p["title"]
-        mine = [u for u in units if u.profile == title]
-        if not mine:
-            continue
-        total = sum(u.total for u in mine)
-        split = any(u.group for u in mine)
-        count = max(2 if split else 1, round(total / TARGET_LOAD))
+        mine = [u for u in units if u.profile == p["title"]]
+        if mine:
+            totals[p["title"]] = (sum(u.total for u in mine), any(u.group for u in mine))
+    pool = {title: title for title in totals}
+    for merge in doc.get("merges", []):
+        members = [t for t in merge["profiles"] if t in totals]
+        if len(members) > 1 and any(
+            totals[t][0] / _teachers_needed(*totals[t]) < MIN_LOAD for t in members
+        ):
+            for t in members:
+                pool[t] = merge["title"]
+    room_kind = {pool[t]: t for t in reversed(list(totals))}
+    assigned: list[_Unit] = [u for u in units if not u.profile]
+    for title in dict.fromkeys(pool[t] for t in totals):
+        mine = [u for u in units if u.profile and pool[u.profile] == title]
+        count = _teachers_needed(sum(u.total for u in mine), any(u.group for u in mine))
         teachers = [names.new(primary=False) for _ in range(count)]
         for t in teachers:
             teacher_profile[t] = title
         load = dict.fromkeys(teachers, 0)
-        taken: dict[tuple[str, ...], set[str]] = defaultdict(set)
-        order = sorted(range(len(mine)), key=lambda i: (-mine[i].total, rng.random()))
-        for i in order:
-            u = mine[i]
-            free = [t for t in teachers if t not in taken[u.sibling_key]]
-            # Technology: the first teacher of each pair takes subgroup 1 (workshop), the other 2.
-            if title == "Труд (технология)" and u.group:
-                side = int(u.group[-1]) - 1
-                free = [t for t in free if teachers.index(t) % 2 == side] or free
-            best = min(free, key=lambda t: (load[t], teachers.index(t)))
-            load[best] += u.total
-            taken[u.sibling_key].add(best)
+        owner = _assign(mine, teachers, load, rng)
+        for i, u in enumerate(mine):
             assigned.append(
-                _Unit(u.classes, u.group, u.hours, u.profile, u.sibling_key, teacher=best)
+                _Unit(u.classes, u.group, u.hours, u.profile, u.sibling_key, teacher=owner[i])
             )
 
     # Rooms: each specialist has a cabinet; PE teachers a hall; labs by subgroup.
@@ -362,15 +433,16 @@ def _build_structure(parallels: int, top_grade: int, rng: random.Random) -> _Sch
     for t, title in teacher_profile.items():
         specialists_by_profile[title].append(t)
     for title, ts in specialists_by_profile.items():
+        kind = room_kind.get(title, title)
         for i, t in enumerate(ts):
-            if title == "Начальные классы":
+            if kind == "Начальные классы":
                 continue
-            if title == "Физическая культура и ОБЗР":
+            if kind == "Физическая культура и ОБЗР":
                 own_room[t] = HALL_NAMES[i] if i < len(HALL_NAMES) else f"Спортзал {i + 1}"
-            elif title == "Труд (технология)":
+            elif kind == "Труд (технология)":
                 own_room[t] = TECH_ROOMS[i % 2] + (f" № {i // 2 + 1}" if len(ts) > 2 else "")
             else:
-                own_room[t] = rooms.take(_PROFILE_FLOORS[title])
+                own_room[t] = rooms.take(_PROFILE_FLOORS[kind])
     labs = [rooms.take(_SCIENCES), rooms.take(_SCIENCES)]
     obzr_room = rooms.take((1,))
 

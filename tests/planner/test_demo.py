@@ -200,7 +200,7 @@ def _hours(tt: Timetable) -> dict[tuple[str, str, str | None], int]:
     return dict(out)
 
 
-@pytest.mark.parametrize("size", ["small", "medium"])
+@pytest.mark.parametrize("size", ["small", "medium", "large"])
 def test_weekly_hours_of_every_class_equal_the_curriculum(size: str) -> None:
     tt = build_demo_school(size, 1)
     abbr = _data("curriculum.yaml")["subgroups"]
@@ -253,6 +253,26 @@ def test_medium_teacher_loads_between_18_and_27(medium: Timetable) -> None:
     assert max(loads.values()) <= 27
 
 
+def test_large_teacher_loads_between_18_and_27() -> None:
+    loads = _loads(build_demo_school("large", 1))
+    assert len(loads) == 79
+    assert (min(loads.values()), max(loads.values())) == (18, 25)
+
+
+def test_small_school_shares_teachers_between_related_profiles() -> None:
+    profiles = Counter(teacher_profiles("small", 1).values())
+    assert profiles == {
+        "Начальные классы": 4,
+        "Русский язык и литература": 2,
+        "Математика, физика и информатика": 2,
+        "Английский язык": 2,
+        "История и обществознание": 1,
+        "Биология, химия и география": 1,
+        "Физическая культура и ОБЗР": 1,
+        "Технология, ИЗО и музыка": 2,
+    }
+
+
 def test_primary_teacher_teaches_her_class_except_english_and_pe(medium: Timetable) -> None:
     profiles = teacher_profiles("medium", 1)
     assert Counter(profiles.values())["Начальные классы"] == 12
@@ -290,12 +310,12 @@ def test_teacher_names_are_unique_fio_with_initials(medium: Timetable) -> None:
 # --- the timetable's rules -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("size", ["small", "medium"])
+@pytest.mark.parametrize("size", ["small", "medium", "large"])
 def test_no_teacher_or_class_clash(size: str) -> None:
     assert find_clashes(build_demo_school(size, 1).lessons, "demo") == []
 
 
-@pytest.mark.parametrize("size", ["small", "medium"])
+@pytest.mark.parametrize("size", ["small", "medium", "large"])
 def test_no_room_clash(size: str) -> None:
     tt = build_demo_school(size, 1)
     by_room: dict[tuple[str, int], list[BaseLesson]] = defaultdict(list)
@@ -315,7 +335,7 @@ def test_room_check_would_see_a_clash(medium: Timetable) -> None:
     assert len(find_clashes([*medium.lessons, clash], "demo")) >= 1
 
 
-@pytest.mark.parametrize("size", ["small", "medium"])
+@pytest.mark.parametrize("size", ["small", "medium", "large"])
 def test_days_have_no_gaps_and_keep_the_daily_limits(size: str) -> None:
     tt = build_demo_school(size, 1)
     for name, c in tt.classes.items():
