@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from planner.changes import ChangeSet, class_order
+from planner.changes import ChangeSet, LessonChange, class_order, day_label, lesson_label
 from planner.model import DAY_NAMES_RU_LONG, Timetable, hhmm, minutes
 from planner.schedule import KIND_RU, Schedule, ScheduleItem
 
@@ -35,6 +35,14 @@ REMINDERS = (
 
 def _date_heading(d: date) -> str:
     return f"{DAY_NAMES_RU_LONG[d.isoweekday() - 1]}, {d:%d.%m}"
+
+
+def _change_line(change: LessonChange) -> str:
+    """The change without the class (the chat is the class's): ``07.12 (Пн), «ИЗО»: …``."""
+    details = "; ".join(change.details())
+    if "added" in change.kinds or "cancelled" in change.kinds:
+        return f"{day_label(change.date)}: {details}"
+    return f"{day_label(change.date)}, {lesson_label(change.item)}: {details}"
 
 
 def _lesson_line(item: ScheduleItem, times: BaseTimes) -> str:
@@ -80,7 +88,7 @@ def class_message(
         label = f"Обновление расписания (версия {version})" if version else "Обновление расписания"
         if mine:
             lines.append(f"{label}. Изменилось:")
-            lines.extend(f"• {c.message}" for c in mine)
+            lines.extend(f"• {_change_line(c)}" for c in mine)
         else:
             lines.append(f"{label}. Для {class_name} изменений нет.")
     for d in dates:

@@ -44,7 +44,7 @@ def test_update_message_lists_changes_of_this_class_only():
     b = class_message(after, "5Б", since_previous=since, version=4).split("\n")
     assert b[3:5] == [
         "Обновление расписания (версия 4). Изменилось:",
-        "• 01.12 (Вт), 5Б, «История»: время: 08:30–09:00 → 08:40–09:10",
+        "• 01.12 (Вт), «История»: время: 08:30–09:00 → 08:40–09:10",
     ]
     a = class_message(after, "5А", since_previous=since, version=4).split("\n")
     assert a[3] == "Обновление расписания (версия 4). Для 5А изменений нет."
