@@ -280,6 +280,77 @@ def build_calendar(
     return cal.to_ical()
 
 
+def feed_entries(
+    history: VersionHistory,
+    timetable: Timetable | None,
+    *,
+    now: datetime,
+    private_class_links: bool = False,
+    health_events: bool = False,
+    grace: timedelta = GRACE,
+) -> dict[str, list[tuple[FeedEvent, Revision, str]]]:
+    """Feed id → (event, revision, STATUS) of every feed, from the whole history.
+
+    The latest version's events are ``CONFIRMED``; events of earlier versions that are gone stay
+    ``CANCELLED`` for ``grace`` after the version that removed them.
+    """
+
+    def fingerprints(s: Schedule) -> dict[str, FeedEvent]:
+        return {
+            _sep(fid, uid): ev
+            for fid, events in feed_events(
+                s,
+                timetable,
+                private_class_links=private_class_links,
+                health_events=health_events,
+            ).items()
+            for uid, ev in events.items()
+        }
+
+    per_feed: dict[str, list[tuple[FeedEvent, Revision, str]]] = {}
+    for key, rev in event_revisions(history, fingerprints).items():
+        fid, _uid = key.split("\x1f", 1)
+        if rev.present:
+            status = "CONFIRMED"
+        elif now - rev.changed_at <= grace:
+            status = "CANCELLED"
+        else:
+            continue
+        assert isinstance(rev.state, FeedEvent)
+        per_feed.setdefault(fid, []).append((rev.state, rev, status))
+    return per_feed
+
+
+def render_feed(
+    kind: str,
+    name: str,
+    history: VersionHistory,
+    timetable: Timetable | None,
+    *,
+    now: datetime,
+    private_class_links: bool = False,
+    health_events: bool = False,
+    grace: timedelta = GRACE,
+) -> bytes:
+    """One feed (``kind`` ``teacher`` or ``class``) of the latest published version, as bytes.
+
+    For the web app's feed route: the same bytes ``write_feeds`` writes for that feed.
+    """
+    latest = history.latest
+    if latest is None:
+        raise ValueError("no published version")
+    entries = feed_entries(
+        history,
+        timetable,
+        now=now,
+        private_class_links=private_class_links,
+        health_events=health_events,
+        grace=grace,
+    )
+    feed = Feed(kind, name, "")
+    return build_calendar(feed, entries.get(feed.id, []), latest.schedule.timezone)
+
+
 def write_feeds(
     outdir: Path,
     schedule: Schedule,
@@ -296,32 +367,14 @@ def write_feeds(
     ``history`` holds the published versions; ``schedule`` is the latest (added at ``now`` when it
     is not published yet). Events of earlier versions that are gone stay cancelled for ``grace``.
     """
-
-    def fingerprints(s: Schedule) -> dict[str, FeedEvent]:
-        return {
-            _sep(fid, uid): ev
-            for fid, events in feed_events(
-                s,
-                timetable,
-                private_class_links=private_class_links,
-                health_events=health_events,
-            ).items()
-            for uid, ev in events.items()
-        }
-
-    full = with_draft(schedule, history, now)
-    revisions = event_revisions(full, fingerprints)
-    per_feed: dict[str, list[tuple[FeedEvent, Revision, str]]] = {}
-    for key, rev in revisions.items():
-        fid, _uid = key.split("\x1f", 1)
-        if rev.present:
-            status = "CONFIRMED"
-        elif now - rev.changed_at <= grace:
-            status = "CANCELLED"
-        else:
-            continue
-        assert isinstance(rev.state, FeedEvent)
-        per_feed.setdefault(fid, []).append((rev.state, rev, status))
+    per_feed = feed_entries(
+        with_draft(schedule, history, now),
+        timetable,
+        now=now,
+        private_class_links=private_class_links,
+        health_events=health_events,
+        grace=grace,
+    )
     teachers = assign_slugs(f.split(":", 1)[1] for f in per_feed if f.startswith("teacher:"))
     classes = assign_slugs(f.split(":", 1)[1] for f in per_feed if f.startswith("class:"))
     outdir.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,7 @@ import vobject
 from ical.calendar_stream import IcsCalendarStream
 from icalendar import Calendar
 
-from planner.exports.ical import GRACE, event_uid, write_feeds
+from planner.exports.ical import GRACE, event_uid, render_feed, write_feeds
 from planner.exports.slugs import assign_slugs, slugify
 from planner.versions import VersionHistory, publish
 
@@ -265,3 +265,13 @@ def test_wednesday_self_study_of_other_class(tmp_path):
     text = feeds(tmp_path)["class-5b.ics"]
     pe = by_summary(text)["Физкультура\\, 5Б\\, самостоятельно"]
     assert pe["DTSTART;TZID=Asia/Yekaterinburg"] == WED.strftime("%Y%m%d") + "T083000"
+
+
+def test_render_feed_gives_the_bytes_write_feeds_writes(tmp_path):
+    h = publish(remote_schedule(), VersionHistory(), author="A", now=T1)
+    h = publish(replanned(), h, author="A", now=T2)
+    files = feeds(tmp_path, history=h, now=T2)
+    got = render_feed("teacher", "Иванова И.И.", h, school_timetable(), now=T2)
+    assert got.decode("utf-8") == files["teacher-ivanova-i-i.ics"]
+    got = render_feed("class", "5Б", h, school_timetable(), now=T2)
+    assert got.decode("utf-8") == files["class-5b.ics"]
