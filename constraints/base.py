@@ -28,6 +28,19 @@ def fmt_date(d: date) -> str:
     return d.strftime("%d.%m")
 
 
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """«1 урок», «2 урока», «5 уроков»."""
+    if n % 10 == 1 and n % 100 != 11:
+        return f"{n} {one}"
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return f"{n} {few}"
+    return f"{n} {many}"
+
+
+def lessons_ru(n: int) -> str:
+    return plural(n, "онлайн-урок", "онлайн-урока", "онлайн-уроков")
+
+
 def fmt_min(m: int) -> str:
     return f"{m // 60:02d}:{m % 60:02d}"
 

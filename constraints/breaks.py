@@ -61,7 +61,7 @@ def build_big_break(ctx: ModelContext) -> None:
             choice.append(bb)
             for a_pos, a in enumerate(ids):
                 for b in ids[a_pos + 1 :]:
-                    if a_pos + 1 > p:
+                    if a_pos + 1 < p:  # fewer units before it than p
                         continue
                     lits = [_at(ctx, c, a, p), _at(ctx, c, b, p + 1), bb]
                     ctx.model.add(ctx.vars[b].start >= ctx.vars[a].end + big).only_enforce_if(lits)
@@ -78,7 +78,7 @@ def build_dynamic_pause(ctx: ModelContext) -> None:
         g = ctx.guard(*norms_guard(ctx, c, d))
         for a_pos, a in enumerate(ids):
             for b in ids[a_pos + 1 :]:
-                if a_pos + 1 > 2:
+                if a_pos + 1 < 2:
                     continue
                 lits = [_at(ctx, c, a, 2), _at(ctx, c, b, 3), *g]
                 ctx.model.add(ctx.vars[b].start >= ctx.vars[a].end + pause).only_enforce_if(lits)

@@ -101,23 +101,15 @@ def check_schedule(
     for rule in HARD_RULES:
         if rule.check is not None:
             violations.extend(rule.check(view))
-    return CheckReport(violations, _warnings(catalogue, order, limits, view), _figures(view))
+    return CheckReport(violations, _warnings(catalogue, order), _figures(view))
 
 
-def _warnings(catalogue: Any, order: QuarantineOrder, limits: Limits, view: CheckView) -> list[str]:
+def _warnings(catalogue: Any, order: QuarantineOrder) -> list[str]:
+    """The catalogue's own warnings for the period: low-confidence norms in use, a norm set
+    expiring inside the period, the order's overrides."""
     out: list[str] = []
     with contextlib.suppress(AttributeError):
         out.extend(str(w) for w in catalogue.warnings(order.date_from, order.date_to))
-    for key, ov in sorted(order.overrides.items()):
-        out.append(f"Действует значение локального акта: {key} = {ov.value} ({ov.reason}).")
-    end = limits.online_end
-    if end.low_confidence and not end.override_reason:
-        msg = (
-            f"Окончание онлайн-уроков не позже {end.value // 60:02d}:{end.value % 60:02d} "
-            f"({end.citation}) — норма низкой достоверности; проверьте по тексту документа."
-        )
-        if msg not in out:
-            out.append(msg)
     return list(dict.fromkeys(out))
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from constraints.base import CheckView, ModelContext, Violation, fmt_date
+from constraints.base import CheckView, ModelContext, Violation, fmt_date, lessons_ru
 from constraints.day_window import norms_guard
 from constraints.problem import is_pe
 
@@ -56,7 +56,7 @@ def check_lessons_per_day(view: CheckView) -> list[Violation]:
         out.append(
             Violation(
                 "lessons_per_day",
-                f"{c}, {fmt_date(d)}: {n} онлайн-уроков при норме {limit} ({plain.citation})",
+                f"{c}, {fmt_date(d)}: {lessons_ru(n)} при норме {limit} ({plain.citation})",
                 plain.citation,
                 c,
                 d,

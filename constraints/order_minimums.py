@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from constraints.base import CheckView, ModelContext, Violation, fmt_date
+from constraints.base import CheckView, ModelContext, Violation, fmt_date, lessons_ru
 from constraints.problem import Unit
 from planner.order import MustOnline
 
@@ -64,7 +64,7 @@ def build_min_online_per_day(ctx: ModelContext) -> None:
         need = min(k, len(ids))
         g = ctx.guard(
             f"min_online:{c}:{d.isoformat()}",
-            f"минимум {need} онлайн-урока в день по приказу для {c} на {fmt_date(d)}",
+            f"минимум {lessons_ru(need)} в день по приказу для {c} на {fmt_date(d)}",
             f"уменьшите min_online_per_day в приказе (сейчас {k})",
         )
         ctx.model.add(ctx.count[(c, d)] >= need).only_enforce_if(g)
@@ -113,8 +113,7 @@ def check_min_online_per_day(view: CheckView) -> list[Violation]:
                 out.append(
                     Violation(
                         "min_online_per_day",
-                        f"{c}, {fmt_date(d)}: {n} онлайн-уроков, а по приказу нужно не меньше "
-                        f"{need}",
+                        f"{c}, {fmt_date(d)}: {lessons_ru(n)}, а по приказу нужно не меньше {need}",
                         ORDER_NORM,
                         c,
                         d,

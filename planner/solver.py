@@ -25,9 +25,6 @@ from planner.errors import InfeasibleOrder
 
 # Online lessons start on a 5-minute grid (or exactly at their base start).
 GRID = 5
-# An online lesson may move at most this much earlier than its base start (later is open, up to
-# the end of the online day), which keeps domains tight without losing second-shift lessons.
-EARLIEST_SHIFT = 180
 
 STATUS_NAMES = {
     cp_model.OPTIMAL: "OPTIMAL",
@@ -134,7 +131,7 @@ def build_model(
     for u in problem.units:
         on = model.new_bool_var(f"online[{u.id}]")
         latest = max(lo, hi - min(u.lengths))
-        earliest = max(lo, u.base_start - EARLIEST_SHIFT) if not explain else lo
+        earliest = lo
         grid = sorted({*range(-(-earliest // GRID) * GRID, latest + 1, GRID),
                        min(max(u.base_start, earliest), latest)})  # fmt: skip
         start = model.new_int_var_from_domain(cp_model.Domain.from_values(grid), f"start[{u.id}]")
@@ -181,8 +178,14 @@ def build_model(
 
 
 def _add_hints(ctx: ModelContext) -> None:
-    """Hint every unit from the previous version (a re-plan starts where the last one ended)."""
+    """Hint every unit from the previous version (a re-plan starts where the last one ended),
+    or, for a first plan, from the naive baseline (a legal plan in most cases)."""
+    if ctx.explain:
+        return
     if not ctx.previous:
+        from planner.naive import naive_plan
+
+        _full_hint(ctx, naive_plan(ctx.problem))
         return
     for u in ctx.problem.units:
         x = u.lessons[0]
@@ -194,6 +197,28 @@ def _add_hints(ctx: ModelContext) -> None:
         ctx.model.add_hint(v.online, fmt == "online")
         if fmt == "online" and start is not None:
             ctx.model.add_hint(v.start, start)
+
+
+def _full_hint(ctx: ModelContext, a: Assignment, time_limit: float = 5.0) -> None:
+    """Hint every model variable from a plan: fix the unit variables in a copy, let one worker
+    complete the auxiliary ones, and hint the complete solution (CP-SAT then starts from it)."""
+    model = ctx.model.clone()  # keeps the objective: the auxiliary terms settle at their best
+    for u in ctx.problem.units:
+        idx = ctx.vars[u.id]
+        on = model.get_int_var_from_proto_index(idx.online.index)
+        dur = model.get_int_var_from_proto_index(idx.dur.index)
+        model.add(on == int(a.online[u.id]))
+        model.add(dur == a.dur[u.id])
+        if a.online[u.id]:
+            model.add(model.get_int_var_from_proto_index(idx.start.index) == a.start[u.id])
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = time_limit
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return  # the plan breaks a hard minimum of the order: no hint, the search starts cold
+    values = solver.response_proto.solution
+    for i in range(len(ctx.model.proto.variables)):
+        ctx.model.add_hint(ctx.model.get_int_var_from_proto_index(i), values[i])
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
@@ -293,7 +318,7 @@ def solve_model(
     objective = solver.objective_value if ctx.penalties else 0.0
     bound = solver.best_objective_bound if ctx.penalties else 0.0
     if deterministic and workers > 1 and status == cp_model.OPTIMAL and "objective" in ctx.cache:
-        canon = _canonical(ctx, int(round(solver.objective_value)), seed,
+        canon = _canonical(ctx, round(solver.objective_value), seed,
                            time_limit - (time.perf_counter() - t0))  # fmt: skip
         if canon is not None:
             solver = canon
