@@ -167,8 +167,7 @@ def write_bundle(
     paths += write_feeds(outdir / "feeds", schedule, timetable, history, now=now)
 
     rows = epos_rows(schedule, against_base, timetable)
-    csv_rows = epos_rows(schedule, against_base, timetable, self_study=False)
-    paths.append(write_epos_csv(outdir / "epos.csv", csv_rows))
+    paths.append(write_epos_csv(outdir / "epos.csv", rows))
     paths.append(write_epos_xlsx(outdir / "epos.xlsx", rows, title=f"{schedule.school} — ЭПОС"))
     paths.append(
         write_changes_xlsx(

@@ -11,10 +11,8 @@ Rows:
 * one per lesson occurrence; a combined lesson (поток) is one row with its classes comma-separated;
 * a self-study lesson has its base lesson's number, no times (it has no fixed time in the remote
   day: online lessons move, and its old bell slot may now hold an online lesson), format
-  «самостоятельно» and type REMOTE. These rows are in ``epos.xlsx`` (the administrator keys them
-  in) but not in ``epos.csv``: the flat importer reads the CSV back as the timed remote timetable
-  and would fill an empty time from the bells. (When the flat reader learns to skip
-  «самостоятельно» rows, pass ``self_study=True`` for the CSV too.);
+  «самостоятельно» and type REMOTE, in both files (the flat importer skips them when it reads
+  ``epos.csv`` back as the timed remote timetable);
 * a base lesson the schedule drops is a row with ``change`` = «отмена» (the flat reader skips it);
 * ``change`` / ``replaces`` compare with the regular timetable on that date.
 """
@@ -148,18 +146,17 @@ def epos_rows(
     timetable: Timetable | None = None,
     *,
     with_links: bool = True,
-    self_study: bool = True,
 ) -> list[EposRow]:
     """The export rows: the schedule's lessons and the cancelled base lessons, in time order.
 
-    ``self_study=False`` leaves self-study lessons out (the CSV); ``timetable`` only places
-    them in the day's order, at the time of the lesson they were.
+    ``timetable`` only places self-study lessons in the day's order, at the time of the lesson
+    they were.
     """
     by_key = against_base.by_key()
     times_of = base_times(timetable)
     entries: list[tuple[tuple, EposRow]] = []
     for item in schedule.lessons():
-        if not is_primary(item) or (item.format == "self_study" and not self_study):
+        if not is_primary(item):
             continue
         row = _row(item, by_key.get(item.slot_key), cancelled=False, with_links=with_links)
         entries.append((_order(item, lesson_times(item, times_of)), row))

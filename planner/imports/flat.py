@@ -30,7 +30,8 @@ optional ``классы``), or from other rows of the same class or shift that c
 
 The ``epos.csv`` our ЭПОС export writes reads too: ``date`` becomes its ISO weekday (the first date
 of each weekday wins, later weeks are dropped), ``lesson_no`` is the lesson number, rows whose
-``change`` is ``отмена`` are skipped, room ``онлайн`` is no room and group ``весь класс`` is the
+``change`` is ``отмена`` and rows whose ``format`` is ``самостоятельно`` (no fixed time) are
+skipped, room ``онлайн`` is no room and group ``весь класс`` is the
 whole class.
 
 Clashes (:mod:`planner.clashes`) are errors naming both rows, with the aSc importer's rule for
@@ -112,6 +113,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "room": ("кабинет", "каб.", "аудитория", "room"),
     "shift": ("смена", "shift"),
     "change": ("изменение", "change"),
+    "format": ("формат", "format"),
 }
 BELL_FIELDS = ("shift", "lesson", "start", "end", "class")
 
@@ -121,6 +123,9 @@ BELLS_FILE_NAMES = ("bells.csv", "звонки.csv")
 
 # ``change`` cells (of our ЭПОС export) of a lesson that does not take place: the row is skipped.
 CANCELLED = {"отмена", "отменен", "cancel", "cancelled", "canceled"}
+
+# ``format`` cells of a lesson without a fixed time (our ЭПОС export): the row is skipped.
+UNTIMED = {"самостоятельно", "самостоятельная работа", "self_study", "self-study"}
 
 # ``room`` cells that are no room (our ЭПОС export writes «онлайн» for remote lessons).
 NO_ROOM = {"онлайн", "online", "дистанционно"}
@@ -651,6 +656,8 @@ def _read_rows(table: _Table) -> tuple[list[_Row], list[Problem], _Columns]:
         if not any(_text(c) for c in cells):
             continue
         if _norm_header(cols.get(cells, "change")) in CANCELLED:
+            continue
+        if _norm_header(cols.get(cells, "format")) in UNTIMED:
             continue
         ok = True
         day_name = "date" if use_date else "day"

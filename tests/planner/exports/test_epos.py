@@ -34,7 +34,6 @@ def test_rows_one_per_lesson_occurrence_combined_once():
         ("5Б", "2", "Математика", "", "09:20"),
     ]
     assert len(rows) == 7 + 3 + 7
-    assert len(rows_of(self_study=False)) == 5 + 1 + 5
 
 
 def test_row_values_online_and_self_study():
@@ -95,14 +94,21 @@ def test_change_column_replacement_move_and_cancellation():
 
 
 def test_csv_has_machine_headers_and_utf8_bom(tmp_path):
-    path = write_epos_csv(tmp_path / "epos.csv", rows_of(self_study=False))
+    path = write_epos_csv(tmp_path / "epos.csv", rows_of())
     raw = path.read_bytes()
     assert raw.startswith("\ufeff".encode())
     with path.open(encoding="utf-8-sig", newline="") as f:
         table = list(csv.reader(f))
     assert tuple(table[0]) == FIELDS
-    assert table[3][4] == "5А, 5Б"
-    assert len(table) == 1 + 11
+    assert table[5][4] == "5А, 5Б"
+    assert [r[9] for r in table[1:6]] == [
+        "онлайн",
+        "онлайн",
+        "самостоятельно",
+        "самостоятельно",
+        "очно",
+    ]
+    assert len(table) == 1 + 17
 
 
 def test_xlsx_has_russian_headers_and_print_setup(tmp_path):
@@ -119,7 +125,7 @@ def test_xlsx_has_russian_headers_and_print_setup(tmp_path):
 
 def test_epos_csv_round_trips_through_the_flat_importer(tmp_path):
     schedule = remote_schedule()
-    path = write_epos_csv(tmp_path / "epos.csv", rows_of(schedule, self_study=False))
+    path = write_epos_csv(tmp_path / "epos.csv", rows_of(schedule))
     back = load_timetable(path)
     first_week = {
         BaseLesson(
@@ -142,7 +148,7 @@ def test_epos_csv_round_trips_through_the_flat_importer(tmp_path):
 
 def test_cancelled_rows_are_skipped_by_the_importer(tmp_path):
     schedule = without(remote_schedule(), {"subject": "Литература"})
-    rows = rows_of(schedule, self_study=False)
+    rows = rows_of(schedule)
     assert [r["change"] for r in rows if r["subject"] == "Литература"] == ["отмена"]
     back = load_timetable(write_epos_csv(tmp_path / "epos.csv", rows))
     assert "Литература" not in {x.subject for x in back.lessons}
