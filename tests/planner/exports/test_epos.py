@@ -106,7 +106,7 @@ def test_csv_has_machine_headers_and_utf8_bom(tmp_path):
         "онлайн",
         "самостоятельно",
         "самостоятельно",
-        "очно",
+        "онлайн",
     ]
     assert len(table) == 1 + 17
 
