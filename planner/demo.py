@@ -21,11 +21,12 @@ How the school is built:
 from __future__ import annotations
 
 import io
+import itertools
 import random
 import re
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from functools import cache, lru_cache
@@ -64,6 +65,11 @@ DAYS = (1, 2, 3, 4, 5)
 TARGET_LOAD = 22.5  # hours a week a subject teacher aims at (ставка 18 ч, до 27 ч)
 MIN_LOAD = 18
 SOLVER_DETERMINISTIC_SECONDS = 4.0
+TEACHER_DAY_MAX = 6  # lessons a day a teacher may have
+WINDOW_WEIGHT = 8  # one free lesson in a teacher's day weighs like a hard subject moved by one
+IMPROVE_SWEEPS = 4
+HARD = 9  # difficulty from which a subject counts as hard
+LAST_HARD_PENALTY = 20  # a hard subject as the day's last lesson
 
 BELLS_SHIFT_1 = "1 смена"
 BELLS_SHIFT_2 = "2 смена"
@@ -512,16 +518,24 @@ def _cliques(slots: list[tuple[int, int, Any]]) -> list[list[Any]]:
     return out
 
 
+def _windows(intervals: Iterable[tuple[int, int]]) -> int:
+    """Free lessons between a teacher's lessons of a day (a 20-minute break is not one)."""
+    spans = sorted(intervals)
+    return sum(max(0, round((b[0] - a[1] - 10) / 55)) for a, b in itertools.pairwise(spans))
+
+
 def _improve(
     school: _School,
     placed: dict[int, list[tuple[int, int]]],
     interval: Callable[[int, int], tuple[int, int]],
 ) -> None:
-    """Swap pairs of a class's lessons while that moves hard subjects towards lessons 2–4.
+    """Swap pairs of a class's lessons while that helps: hard subjects towards lessons 2–4 and
+    fewer free lessons (окна) in the teachers' days.
 
     A swap keeps every hard rule: the class's days keep their length, a subject never gets a
-    third lesson on a day, and each moved lesson's teachers and rooms must be free at the new
-    time. Combined lessons stay where the solver put them. Deterministic: fixed sweep order.
+    third lesson on a day, a teacher never more than ``TEACHER_DAY_MAX`` lessons, and each moved
+    lesson's teachers and rooms must be free at the new time. Combined lessons stay where the
+    solver put them. Deterministic: fixed sweep order, strict improvement only.
     """
     classes = school.classes
     difficulty: dict[str, int] = dict(_data("curriculum.yaml")["difficulty"])
@@ -529,41 +543,64 @@ def _improve(
     resources = [
         sorted({r for _g, t, room in ev.parts for r in (("t", t), ("r", room))}) for ev in events
     ]
-    busy: dict[tuple[tuple[str, str], int], dict[tuple[int, int], tuple[int, int]]] = defaultdict(
-        dict
-    )  # (resource, day) → {(event, lesson): (start, end)}
+    teachers_of = [[r for r in res if r[0] == "t"] for res in resources]
+    # (resource, day) → {(event, lesson): (start, end)}
+    busy: dict[tuple[tuple[str, str], int], dict[tuple[int, int], tuple[int, int]]]
+    busy = defaultdict(dict)
     for e, slots in placed.items():
         for d, p in slots:
             for res in resources[e]:
                 busy[res, d][e, p] = interval(e, p)
 
-    def grade(e: int) -> int:
-        return classes[events[e].classes[0]].grade or 1
+    totals: dict[str, int] = defaultdict(int)
+    for ev in events:
+        for c in ev.classes:
+            totals[c] += ev.hours
+    last = {c: day_lengths(total) for c, total in totals.items()}
 
-    def cost(e: int, p: int) -> int:
-        return _position_weight(grade(e), p) * difficulty.get(events[e].subject, 5)
+    def cost(e: int, d: int, p: int) -> int:
+        ev = events[e]
+        grade = classes[ev.classes[0]].grade or 1
+        score = difficulty.get(ev.subject, 5)
+        extra = LAST_HARD_PENALTY if score >= HARD and p == last[ev.classes[0]][d] else 0
+        return _position_weight(grade, p) * score + extra
 
     def free(e: int, d: int, p: int, moving: tuple[tuple[int, int], ...]) -> bool:
         start, end = interval(e, p)
         for res in resources[e]:
             for key, (s2, e2) in busy[res, d].items():
-                if key[0] == e or (key[0], key[1]) in moving:
+                if key[0] == e or key in moving:
                     continue
                 if s2 < end and start < e2:
                     return False
         return True
 
-    def cap_ok(e: int, d_from: int, d_to: int) -> bool:
+    def day_caps_ok(e: int, other: int, d_from: int, d_to: int) -> bool:
         if d_from == d_to:
             return True
         cap = 1 if events[e].hours <= len(DAYS) else 2
-        return sum(1 for d, _p in placed[e] if d == d_to) + 1 <= cap
+        if sum(1 for d, _p in placed[e] if d == d_to) + 1 > cap:
+            return False
+        return all(
+            len(busy[t, d_to]) + 1 - (t in teachers_of[other]) <= TEACHER_DAY_MAX
+            for t in teachers_of[e]
+        )
+
+    def move(e: int, old: tuple[int, int], new: tuple[int, int]) -> None:
+        placed[e].remove(old)
+        placed[e].append(new)
+        for res in resources[e]:
+            del busy[res, old[0]][e, old[1]]
+            busy[res, new[0]][e, new[1]] = interval(e, new[1])
+
+    def windows(keys: list[tuple[tuple[str, str], int]]) -> int:
+        return sum(_windows(busy[k].values()) for k in keys)
 
     by_class: dict[str, list[int]] = defaultdict(list)
     for e, ev in enumerate(events):
         if len(ev.classes) == 1:
             by_class[ev.classes[0]].append(e)
-    for _sweep in range(3):
+    for _sweep in range(IMPROVE_SWEEPS):
         changed = False
         for c in sorted(by_class, key=lambda n: (classes[n].grade or 0, n)):
             cells = sorted((d, p, e) for e in by_class[c] for d, p in placed[e])
@@ -573,26 +610,24 @@ def _improve(
                     d2, p2, b = cells[j]
                     if a == b:
                         continue
-                    gain = cost(a, p1) + cost(b, p2) - cost(a, p2) - cost(b, p1)
-                    if gain <= 0 or not (cap_ok(a, d1, d2) and cap_ok(b, d2, d1)):
+                    if not (day_caps_ok(a, b, d1, d2) and day_caps_ok(b, a, d2, d1)):
                         continue
                     moving = ((a, p1), (b, p2))
                     if not (free(a, d2, p2, moving) and free(b, d1, p1, moving)):
                         continue
-                    placed[a].remove((d1, p1))
-                    placed[b].remove((d2, p2))
-                    placed[a].append((d2, p2))
-                    placed[b].append((d1, p1))
-                    for res in resources[a]:
-                        del busy[res, d1][a, p1]
-                    for res in resources[b]:
-                        del busy[res, d2][b, p2]
-                    for res in resources[a]:
-                        busy[res, d2][a, p2] = interval(a, p2)
-                    for res in resources[b]:
-                        busy[res, d1][b, p1] = interval(b, p1)
-                    cells[i], cells[j] = (d1, p1, b), (d2, p2, a)
-                    changed = True
+                    gain = cost(a, d1, p1) + cost(b, d2, p2) - cost(a, d2, p2) - cost(b, d1, p1)
+                    keys = sorted({(t, d) for t in teachers_of[a] + teachers_of[b]
+                                   for d in (d1, d2)})  # fmt: skip
+                    before = windows(keys)
+                    move(a, (d1, p1), (d2, p2))
+                    move(b, (d2, p2), (d1, p1))
+                    gain += WINDOW_WEIGHT * (before - windows(keys))
+                    if gain > 0:
+                        cells[i], cells[j] = (d1, p1, b), (d2, p2, a)
+                        changed = True
+                    else:
+                        move(a, (d2, p2), (d1, p1))
+                        move(b, (d1, p1), (d2, p2))
         if not changed:
             break
 
@@ -647,7 +682,10 @@ def _place(school: _School, seed: int) -> list[BaseLesson]:
                 users["t", teacher].append(e)
             if e not in users["r", room]:
                 users["r", room].append(e)
-    for _key, evs in users.items():
+    for key, evs in users.items():
+        if key[0] == "t":
+            for d in DAYS:
+                model.add(sum(x[e, d, p] for e in evs for p in periods[e]) <= TEACHER_DAY_MAX)
         if len(evs) < 2:
             continue
         slots = [(*interval(e, p), (e, p)) for e in evs for p in periods[e]]

@@ -20,6 +20,7 @@ from planner.demo import (
     BELLS_SHIFT_2,
     _data,
     _plural_classes,
+    _windows,
     bell_schedules,
     build_demo_school,
     curriculum,
@@ -370,8 +371,26 @@ def test_hard_subjects_are_rarely_last(medium: Timetable) -> None:
             if (c, x.day) not in last or x.lesson > last[c, x.day].lesson:
                 last[c, x.day] = x
     hard = Counter(c for (c, _d), x in last.items() if difficulty[x.subject] >= 9)
-    assert max(hard.values()) <= 3
-    assert sum(hard.values()) <= len(last) // 5
+    assert max(hard.values()) <= 2
+    assert sum(hard.values()) <= len(last) // 8
+
+
+def test_teachers_have_at_most_six_lessons_and_few_free_lessons_a_day(medium: Timetable) -> None:
+    days: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
+    for x in medium.lessons:
+        for t in x.teachers:
+            days[t, x.day].append((x.start_min, x.end_min))
+    assert max(len(v) for v in days.values()) == 6
+    assert sum(_windows(v) for v in days.values()) <= len(days) // 2
+
+
+def test_windows_count_free_lessons_not_big_breaks() -> None:
+    lesson = {1: (480, 525), 2: (535, 580), 3: (600, 645), 4: (665, 710), 5: (720, 765)}
+    assert _windows([lesson[1], lesson[2], lesson[3]]) == 0
+    assert _windows([lesson[1], lesson[3]]) == 1
+    assert _windows([lesson[2], lesson[4]]) == 1
+    assert _windows([lesson[1], lesson[4]]) == 2
+    assert _windows([lesson[5], lesson[1]]) == 3
 
 
 # --- orders ----------------------------------------------------------------------------------
