@@ -1,0 +1,128 @@
+"""``planner rebuild`` and ``planner check`` through the Typer CLI on a small school."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from planner.cli import app
+from planner.exports.flat import write_flat
+from planner.schedule import Schedule
+from tests.constraints.school import small_school
+
+runner = CliRunner()
+
+ORDER = """\
+classes: [1А, 5А, 7Б]
+from: 2026-11-30
+to: 2026-11-30
+device: pc
+screen_policy: home
+"""
+
+
+def files(tmp_path: Path, order_text: str = ORDER) -> tuple[Path, Path]:
+    timetable = tmp_path / "timetable.csv"
+    write_flat(small_school(), timetable)
+    order = tmp_path / "order.yaml"
+    order.write_text(order_text, encoding="utf-8")
+    return timetable, order
+
+
+def rebuild(tmp_path: Path, out: str, *extra: str, order_text: str = ORDER):
+    timetable, order = files(tmp_path, order_text)
+    return runner.invoke(
+        app,
+        ["rebuild", str(timetable), "--order", str(order), "--out", str(tmp_path / out),
+         "--time-limit", "10", "--workers", "2", "--seed", "1", *extra],
+    )  # fmt: skip
+
+
+def test_rebuild_writes_schedule_and_summary(tmp_path: Path) -> None:
+    result = rebuild(tmp_path, "out")
+    assert result.exit_code == 0, result.output
+    doc = json.loads((tmp_path / "out" / "schedule.json").read_text(encoding="utf-8"))
+    assert doc["order"]["classes"] == ["1А", "5А", "7Б"]
+    assert doc["meta"]["solver"]["status"] == "OPTIMAL"
+    lines = result.output.splitlines()
+    assert lines[0] == "Перестраиваю: классов 3, дней 1, предел 10 с, потоков 2, зерно 1"
+    assert "Готово за " in result.output and "(OPTIMAL, доказан оптимум)." in result.output
+    assert (
+        "Классов на дистанте: 3; уроков онлайн: 12, самостоятельно: 5; онлайн-минут: 315." in lines
+    )
+    assert any(line.startswith("  ") and "план №1: штраф" in line for line in lines)
+
+
+def test_rebuild_is_deterministic_for_same_seed(tmp_path: Path) -> None:
+    assert rebuild(tmp_path, "a").exit_code == 0
+    assert rebuild(tmp_path, "b").exit_code == 0
+    a = Schedule.read(tmp_path / "a" / "schedule.json")
+    b = Schedule.read(tmp_path / "b" / "schedule.json")
+    assert a.items == b.items
+
+
+def test_rebuild_with_previous_keeps_plan(tmp_path: Path) -> None:
+    assert rebuild(tmp_path, "v1").exit_code == 0
+    result = rebuild(tmp_path, "v2", "--previous", str(tmp_path / "v1"))
+    assert result.exit_code == 0, result.output
+    v1 = Schedule.read(tmp_path / "v1" / "schedule.json")
+    v2 = Schedule.read(tmp_path / "v2" / "schedule.json")
+    assert v1.items == v2.items
+
+
+def test_rebuild_bad_order_exits_2(tmp_path: Path) -> None:
+    result = rebuild(
+        tmp_path, "out", order_text="classes: [5Я]\nfrom: 2026-11-30\nto: 2026-11-30\n"
+    )
+    assert result.exit_code == 2
+    assert "класса «5Я» нет в расписании" in result.output
+
+
+def test_rebuild_missing_previous_exits_2(tmp_path: Path) -> None:
+    result = rebuild(tmp_path, "out", "--previous", str(tmp_path / "nowhere"))
+    assert result.exit_code == 2
+    assert "нет прошлого результата schedule.json; проверьте папку --previous." in result.output
+
+
+def test_rebuild_infeasible_order_exits_3(tmp_path: Path) -> None:
+    text = ORDER.replace("screen_policy: home", "screen_policy: school") + "min_online_per_day: 4\n"
+    result = rebuild(tmp_path, "out", order_text=text)
+    assert result.exit_code == 3
+    assert "Приказ нельзя выполнить" in result.output
+    assert "минимум 4 онлайн-урока в день по приказу для 1А на 30.11" in result.output
+    assert not (tmp_path / "out" / "schedule.json").exists()
+
+
+def test_check_passes_solver_output_and_flags_edited_file(tmp_path: Path) -> None:
+    assert rebuild(tmp_path, "out").exit_code == 0
+    timetable, order = tmp_path / "timetable.csv", tmp_path / "order.yaml"
+    path = tmp_path / "out" / "schedule.json"
+    ok = runner.invoke(
+        app, ["check", str(path), "--timetable", str(timetable), "--order", str(order)]
+    )
+    assert ok.exit_code == 0, ok.output
+    assert ok.output.splitlines()[-1] == "Нарушений нет: проверено классов 3, дней 1."
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    first = next(i for i in doc["items"] if i["class"] == "5А" and i.get("format") == "online")
+    first["start"], first["end"] = "07:30", "08:00"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    bad = runner.invoke(
+        app, ["check", str(path), "--timetable", str(timetable), "--order", str(order)]
+    )
+    assert bad.exit_code == 1
+    assert "[day_window] 5А, 30.11: урок «" in bad.output
+    assert "07:30–08:00 начинается раньше 08:00 (СанПиН 1.2.3685-21, табл. 6.6)" in bad.output
+    assert bad.output.splitlines()[-1].startswith("Нарушений: ")
+
+
+def test_check_unreadable_schedule_exits_2(tmp_path: Path) -> None:
+    timetable, order = files(tmp_path)
+    path = tmp_path / "schedule.json"
+    path.write_text("{}", encoding="utf-8")
+    result = runner.invoke(
+        app, ["check", str(path), "--timetable", str(timetable), "--order", str(order)]
+    )
+    assert result.exit_code == 2
+    assert "файл не читается как schedule.json" in result.output
