@@ -484,6 +484,14 @@ def get_version(session: Session, school: School, number: int) -> Version:
     return version
 
 
+def version_timetable(session: Session, version: Version) -> Timetable:
+    """The regular timetable a version was rebuilt from."""
+    upload = session.get(TimetableUpload, version.timetable_id)
+    school = session.get(School, version.school_id)
+    assert upload is not None and school is not None
+    return timetable_of(upload, school.name)
+
+
 def version_public(version: Version, *, with_schedule: bool = False) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "number": version.number,
@@ -811,6 +819,7 @@ class LinkView:
     items: list[ScheduleItem]
     with_calls: bool
     last_modified: datetime
+    calls: list[CallLink]
 
 
 def _teachers(item: ScheduleItem) -> list[str]:
@@ -852,6 +861,7 @@ def link_view(session: Session, link: Link) -> LinkView:
     items: list[ScheduleItem] = []
     stamps = [aware(link.created_at) or utcnow()]
     with_calls = link.kind == "teacher" or link.with_calls
+    calls: list[CallLink] = []
     if version is not None:
         schedule = Schedule.from_json(json.loads(version.schedule_json))
         if link.kind == "class":
@@ -871,6 +881,7 @@ def link_view(session: Session, link: Link) -> LinkView:
         items=items,
         with_calls=with_calls,
         last_modified=max(stamps).astimezone(UTC).replace(microsecond=0),
+        calls=calls,
     )
 
 

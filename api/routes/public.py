@@ -26,7 +26,8 @@ def feed(token: str, request: Request, session: SessionDep) -> Response:
     link = services.resolve_token(session, token)
     view = services.link_view(session, link)
     history = services.history_of(services.list_versions(session, view.school))
-    body = feeds.build_feed(view, history)
+    timetable = services.version_timetable(session, view.version) if view.version else None
+    body = feeds.build_token_feed(view, history, timetable)
     etag = feeds.etag_of(body)
     headers = {
         "ETag": etag,

@@ -106,8 +106,8 @@ def test_feed_content_valid_and_without_call_links(client, auth_headers) -> None
     assert len(cal.vevent_list) == 7
     assert "call_link" not in class_feed
     summaries = sorted(e.summary.value for e in cal.vevent_list)
-    assert summaries[0] == "История, 5А — онлайн"
-    assert summaries.count("Математика, 5А — онлайн") == 3
+    assert summaries[0] == "История, 5А, онлайн"
+    assert summaries.count("Математика, 5А, онлайн") == 3
     assert "TZID=Asia/Yekaterinburg" in class_feed and "BEGIN:VTIMEZONE" in class_feed
     public = client.get(f"/api/v1/public/{links[('class', '5А')]['token']}").json()
     assert public["with_calls"] is False
