@@ -14,8 +14,11 @@ How the school is built:
 * teachers: one primary teacher per class in grades 1–4, subject specialists (profiles) for the
   rest, loads balanced by longest-first assignment;
 * lessons placed by a small CP-SAT model (one worker, a deterministic time budget): no clash of
-  class, subgroup, teacher or room, no gaps in a class's day, per-day limits of СП 2.4.3648-20
-  п. 3.4.16, at most two lessons of one subject a day, hard subjects on lessons 2–4.
+  class, subgroup, teacher or room (by clock time, across the three bell schedules), no gaps in
+  a class's day, per-day limits of СП 2.4.3648-20 п. 3.4.16, at most two lessons of one subject
+  a day, at most six lessons a day for a teacher;
+* then pairwise swaps inside each class move hard subjects to lessons 2–4 (not last) and
+  shorten the teachers' free lessons (окна), never breaking a rule above.
 """
 
 from __future__ import annotations
@@ -700,7 +703,10 @@ def _place(school: _School, seed: int) -> list[BaseLesson]:
     solver.parameters.max_deterministic_time = SOLVER_DETERMINISTIC_SECONDS
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise RuntimeError(f"demo timetable not found: {solver.status_name(status)}")
+        raise RuntimeError(
+            f"демо-расписание не построено ({solver.status_name(status)}) / "
+            "demo timetable not found"
+        )
     placed: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for (e, d, p), var in x.items():
         if solver.boolean_value(var):
@@ -751,7 +757,10 @@ def _school_name(size: str, count: int) -> str:
 
 def _check_size(size: str) -> tuple[int, int]:
     if size not in SIZES:
-        raise ValueError(f"size must be one of {', '.join(SIZES)}, not {size!r}")
+        raise ValueError(
+            f"размер демо-школы — {', '.join(SIZES)}, а не «{size}» / "
+            f"size must be one of {', '.join(SIZES)}, not {size!r}"
+        )
     return SIZES[size]
 
 
@@ -871,9 +880,9 @@ def write_demo_school(outdir: Path, size: str = "medium", seed: int = 1) -> list
     """Write ``timetable.csv``, ``timetable.xlsx`` and the two orders into ``outdir``."""
     from planner.exports.flat import write_flat
 
+    timetable = build_demo_school(size, seed)
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    timetable = build_demo_school(size, seed)
     paths = [outdir / "timetable.csv", outdir / "timetable.xlsx"]
     write_flat(timetable, paths[0])
     write_flat(timetable, paths[1])

@@ -519,6 +519,13 @@ def test_school_names_use_russian_plural() -> None:
     assert _plural_classes(34) == "34 класса"
 
 
-def test_unknown_size_is_refused() -> None:
-    with pytest.raises(ValueError, match="size must be one of small, medium, large, not 'huge'"):
+def test_unknown_size_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError) as err:
         build_demo_school("huge", 1)
+    assert str(err.value) == (
+        "размер демо-школы — small, medium, large, а не «huge» / "
+        "size must be one of small, medium, large, not 'huge'"
+    )
+    with pytest.raises(ValueError):
+        write_demo_school(tmp_path / "out", "Medium", 1)
+    assert not (tmp_path / "out").exists()
