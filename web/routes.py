@@ -35,7 +35,7 @@ from api.deps import (
 from api.models import Job, Link, School, TimetableUpload
 from api.problems import ApiError, Invalid, NotFound
 from api.routes.auth import set_session_cookies
-from planner.changes import ChangeSet, diff_against_base, diff_schedules
+from planner.changes import CHANGE_RU, ChangeSet, diff_against_base, diff_schedules
 from planner.model import parse_grade, sort_class_names
 from planner.order import DEVICE_RU, DEVICES, POLICY_RU, SCREEN_POLICIES
 from planner.schedule import Schedule
@@ -58,6 +58,8 @@ templates.env.globals.update(
     kind_label=views.kind_label,
     day_label=views.day_label,
     days_ru=views.DAYS_RU,
+    day_entries=views.day_entries,
+    change_ru=CHANGE_RU,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -440,7 +442,9 @@ def _review_context(session: Any, job: Job, day: str | None, cls: str | None) ->
         i for i in day_items if i.class_name in remote_set and i.format != "in_person"
     )
     schedule_of_day = schedule.with_items(day_items)
-    teacher_rows = [(t, schedule_of_day.of_teacher(t)) for t in teachers]
+    teacher_rows = [
+        (t, sorted(schedule_of_day.of_teacher(t), key=views.start_key)) for t in teachers
+    ]
     timelines = [
         views.timeline(name, [i for i in day_items if i.class_name == name]) for name in remote
     ]

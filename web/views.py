@@ -185,3 +185,43 @@ def is_known_call_url(url: str) -> bool:
     if host in ("vk.com", "vk.ru"):
         return parts.path.startswith("/call/join/") and len(parts.path) > len("/call/join/")
     return bool(parse_qs(parts.query).get("call_link"))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A row of a day list: a lesson with the health slots inside it, or a lone health slot."""
+
+    item: ScheduleItem
+    health: list[ScheduleItem]
+
+
+def day_entries(items: Iterable[ScheduleItem]) -> list[Entry]:
+    """Lessons (and health slots outside lessons) in time order; breaks are left out."""
+    items = [i for i in items if i.kind != "break"]
+    lessons = [i for i in items if i.kind == "lesson"]
+    inside: dict[int, list[ScheduleItem]] = {}
+    lone: list[ScheduleItem] = []
+    for h in (i for i in items if i.kind in HEALTH_KINDS):
+        host = next(
+            (
+                n
+                for n, x in enumerate(lessons)
+                if x.class_name == h.class_name
+                and x.start_min is not None
+                and x.end_min is not None
+                and h.start_min is not None
+                and x.start_min <= h.start_min < x.end_min
+            ),
+            None,
+        )
+        if host is None:
+            lone.append(h)
+        else:
+            inside.setdefault(host, []).append(h)
+    entries = [Entry(x, sorted(inside.get(n, []), key=start_key)) for n, x in enumerate(lessons)]
+    entries.extend(Entry(h, []) for h in lone)
+    return sorted(entries, key=lambda e: start_key(e.item))
+
+
+def start_key(item: ScheduleItem) -> int:
+    return item.start_min if item.start_min is not None else 24 * 60

@@ -281,11 +281,13 @@ def test_every_translatable_text_has_english() -> None:
         text = path.read_text(encoding="utf-8")
         found |= set(re.findall(r'_\("([^"]+)"\)', text)) | set(re.findall(r"_\('([^']+)'\)", text))
     from api.services import STATUS_RU
+    from planner.changes import CHANGE_RU
     from planner.order import DEVICE_RU, POLICY_RU
     from web.routes import NOT_FOUND_MESSAGES
 
     found |= set(STATUS_RU.values()) | set(DEVICE_RU.values()) | set(POLICY_RU.values())
     found |= set(views.FORMAT_LABEL.values()) | set(NOT_FOUND_MESSAGES.values())
+    found |= set(CHANGE_RU.values())
     found |= {"перемена", "гимнастика для глаз", "физкультминутка", "динамическая пауза"}
     assert len(found) > 100
     assert sorted(found - set(i18n.EN)) == []
