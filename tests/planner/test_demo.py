@@ -529,3 +529,23 @@ def test_unknown_size_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         write_demo_school(tmp_path / "out", "Medium", 1)
     assert not (tmp_path / "out").exists()
+
+
+def test_cli_demo_school_prints_the_written_files(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from planner.cli import app
+
+    result = CliRunner().invoke(app, ["demo-school", str(tmp_path), "--size", "small"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        str(tmp_path / name)
+        for name in (
+            "timetable.csv",
+            "timetable.xlsx",
+            "order-three-classes.yaml",
+            "order-whole-school.yaml",
+        )
+    ]
+    back = load_timetable(tmp_path / "timetable.csv")
+    assert set(back.lessons) == set(build_demo_school("small", 1).lessons)
