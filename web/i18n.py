@@ -153,6 +153,8 @@ EN: dict[str, str] = {
     "со ссылками на звонки": "with call links",
     "без ссылок на звонки": "without call links",
     "Отозвать": "Revoke",
+    "Учителя": "Teachers",
+    "Отозвать ссылку? Она перестанет открываться.": "Revoke the link? It will stop working.",
     "Заменить": "Rotate",
     "Новая ссылка для класса": "New class link",
     "Показывать ссылки на звонки": "Show call links",

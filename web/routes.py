@@ -675,7 +675,7 @@ def _teacher_context(session: Any, link: Link, settings: Any) -> dict[str, Any]:
     ctx = _token_context(session, link)
     feed = services.link_urls(link, settings)["feed_url"]
     webcal = "webcal://" + feed.split("://", 1)[1]
-    classes = sort_class_names({i.class_name for i in ctx["view"].items})
+    classes = sort_class_names({i.class_name for i in ctx["view"].items if i.format == "online"})
     class_links = {
         c.class_name: c.url
         for c in services.call_links_of(session, link.school_id)
