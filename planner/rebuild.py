@@ -233,6 +233,9 @@ def rebuild_command(
     t0 = time.perf_counter()
 
     def on_progress(p: SolveProgress) -> None:
+        if p.solutions == 0:
+            say(f"  {p.elapsed:6.2f} с  стартовый план: штраф {p.objective:,.0f}".replace(",", " "))
+            return
         say(
             f"  {p.elapsed:6.2f} с  план №{p.solutions}: штраф {p.objective:,.0f}, "
             f"граница {p.bound:,.0f}, разрыв {p.gap:.1%}".replace(",", " ")

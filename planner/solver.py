@@ -183,9 +183,9 @@ def _add_hints(ctx: ModelContext) -> None:
     if ctx.explain:
         return
     if not ctx.previous:
-        from planner.naive import naive_plan
+        from planner.naive import greedy_plan
 
-        _full_hint(ctx, naive_plan(ctx.problem))
+        _full_hint(ctx, greedy_plan(ctx.problem))
         return
     for u in ctx.problem.units:
         x = u.lessons[0]
@@ -216,6 +216,7 @@ def _full_hint(ctx: ModelContext, a: Assignment, time_limit: float = 5.0) -> Non
     solver.parameters.max_time_in_seconds = time_limit
     if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return  # the plan breaks a hard minimum of the order: no hint, the search starts cold
+    ctx.cache["hint_plan"] = (a, solver.objective_value)
     values = solver.response_proto.solution
     for i in range(len(ctx.model.proto.variables)):
         ctx.model.add_hint(ctx.model.get_int_var_from_proto_index(i), values[i])
@@ -255,6 +256,10 @@ def configure(
     p.max_time_in_seconds = float(time_limit)
     p.num_workers = max(1, int(workers))
     p.random_seed = int(seed)
+    # Measured on the medium demo school: probing and symmetry detection cost about half of the
+    # time to the first solution and did not improve the 30-second result.
+    p.cp_model_probing_level = 0
+    p.symmetry_level = 0
     del deterministic  # see solve_model: determinism comes from a one-worker canonical re-solve
 
 
@@ -273,6 +278,10 @@ def solve_model(
               deterministic=deterministic)  # fmt: skip
     t0 = time.perf_counter()
     cb = _Progress(t0, progress, stop)
+    hint = ctx.cache.get("hint_plan")
+    if hint is not None and progress is not None:
+        # the complete hint is already a legal plan: report it before the search starts
+        progress(SolveProgress(0.0, float(hint[1]), float("-inf"), 0))
     done = threading.Event()
     watcher = None
     if stop is not None:
@@ -314,6 +323,14 @@ def solve_model(
         stopped=bool(stop is not None and stop.is_set()),
     )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if hint is not None and status == cp_model.UNKNOWN:
+            # stopped (or out of time) before the search's first plan: the hint is the best
+            a, obj = hint
+            stats.status = "FEASIBLE"
+            stats.objective, stats.bound = float(obj), None
+            stats.first_solution_s = 0.0
+            _fill_counts(stats, a)
+            return a, stats
         return None, stats
     objective = solver.objective_value if ctx.penalties else 0.0
     bound = solver.best_objective_bound if ctx.penalties else 0.0
@@ -331,13 +348,17 @@ def solve_model(
         start={u.id: int(solver.value(ctx.vars[u.id].start)) for u in p.units},
         dur={u.id: int(solver.value(ctx.vars[u.id].dur)) for u in p.units},
     )
-    stats.online_units = sum(a.online.values())
-    stats.self_study_units = len(p.units) - stats.online_units
-    stats.online_minutes = sum(a.dur.values())
+    _fill_counts(stats, a)
     stats.objective, stats.bound = objective, bound
     stats.gap = round(_gap(objective, bound), 6)
     stats.penalties = penalty_lines(ctx, lambda e: int(solver.value(e)))
     return a, stats
+
+
+def _fill_counts(stats: SolveStats, a: Assignment) -> None:
+    stats.online_units = sum(a.online.values())
+    stats.self_study_units = len(a.online) - stats.online_units
+    stats.online_minutes = sum(a.dur.values())
 
 
 def _canonical(
