@@ -116,7 +116,7 @@ def greedy_plan(problem: Problem) -> Assignment:
             return False
         if spans[0][0] < lim.day_start.value or spans[-1][1] > lim.online_end.value:
             return False
-        gaps = [b[0] - a[1] for a, b in zip(spans, spans[1:], strict=False)]
+        gaps = [b[0] - a[1] for a, b in itertools.pairwise(spans)]
         if any(g < lim.break_min.value for g in gaps):
             return False
         if len(spans) >= lim.big_from and not any(
