@@ -73,6 +73,8 @@ WINDOW_WEIGHT = 8  # one free lesson in a teacher's day weighs like a hard subje
 IMPROVE_SWEEPS = 4
 HARD = 9  # difficulty from which a subject counts as hard
 LAST_HARD_PENALTY = 20  # a hard subject as the day's last lesson
+#: lighter Monday and Friday, the peak on Tuesday–Thursday (СанПиН табл. 6.9–6.11 practice)
+DAY_WEIGHT = {1: 1, 2: 0, 3: 0, 4: 0, 5: 2}
 
 BELLS_SHIFT_1 = "1 смена"
 BELLS_SHIFT_2 = "2 смена"
@@ -566,7 +568,7 @@ def _improve(
         grade = classes[ev.classes[0]].grade or 1
         score = difficulty.get(ev.subject, 5)
         extra = LAST_HARD_PENALTY if score >= HARD and p == last[ev.classes[0]][d] else 0
-        return _position_weight(grade, p) * score + extra
+        return _position_weight(grade, p) * score + extra + DAY_WEIGHT[d] * score
 
     def free(e: int, d: int, p: int, moving: tuple[tuple[int, int], ...]) -> bool:
         start, end = interval(e, p)

@@ -375,6 +375,17 @@ def test_hard_subjects_are_rarely_last(medium: Timetable) -> None:
     assert sum(hard.values()) <= len(last) // 8
 
 
+def test_week_peaks_midweek_and_friday_is_lightest(medium: Timetable) -> None:
+    difficulty = _data("curriculum.yaml")["difficulty"]
+    per_day = Counter({d: 0 for d in range(1, 6)})
+    class_hours = {(x.day, x.lesson, c, x.subject) for x in medium.lessons for c in x.classes}
+    for day, _lesson, _class, subject in class_hours:
+        per_day[day] += difficulty[subject]
+    order = sorted(per_day, key=lambda d: per_day[d])
+    assert order[0] == 5
+    assert order[-1] in (2, 3)
+
+
 def test_teachers_have_at_most_six_lessons_and_few_free_lessons_a_day(medium: Timetable) -> None:
     days: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
     for x in medium.lessons:
