@@ -167,6 +167,12 @@ EN: dict[str, str] = {
     "Комментарий": "Comment",
     "Файлы": "Files",
     "Сообщения для чатов классов": "Class chat messages",
+    "ЭПОС": "ЭПОС (e-journal)",
+    "Лист замен": "Substitution sheet",
+    "Отчёт о нормах": "Norms report",
+    "Сообщения в чаты": "Chat messages",
+    "Календари": "Calendars",
+    "Прочее": "Other",
     # parents
     "Сегодня": "Today",
     "Ближайший учебный день": "Next school day",

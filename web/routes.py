@@ -60,6 +60,10 @@ templates.env.globals.update(
     days_ru=views.DAYS_RU,
     day_entries=views.day_entries,
     change_ru=CHANGE_RU,
+    group_files=views.group_files,
+)
+templates.env.filters.update(
+    ru_date=views.ru_date,
 )
 
 router = APIRouter(include_in_schema=False)

@@ -225,3 +225,34 @@ def day_entries(items: Iterable[ScheduleItem]) -> list[Entry]:
 
 def start_key(item: ScheduleItem) -> int:
     return item.start_min if item.start_min is not None else 24 * 60
+
+
+FILE_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("ЭПОС", ("epos.",)),
+    ("Лист замен", ("changes.xlsx",)),
+    ("Отчёт о нормах", ("report.",)),
+    ("Сообщения в чаты", ("chat/",)),
+    ("Календари", ("feeds/",)),
+)
+
+
+def group_files(files: Iterable[str]) -> list[tuple[str, list[str]]]:
+    """Export files of a version under the headings the deputy director looks for."""
+    groups: dict[str, list[str]] = {label: [] for label, _ in FILE_GROUPS}
+    other: list[str] = []
+    for name in sorted(files):
+        label = next((lb for lb, prefixes in FILE_GROUPS if name.startswith(prefixes)), None)
+        (groups[label] if label else other).append(name)
+    out = [(label, names) for label, names in groups.items() if names]
+    if other:
+        out.append(("Прочее", other))
+    return out
+
+
+def ru_date(value: str | date) -> str:
+    """ISO date (or date) as ДД.ММ.ГГГГ; anything else unchanged."""
+    try:
+        d = value if isinstance(value, date) else date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return f"{d:%d.%m.%Y}"

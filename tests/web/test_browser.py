@@ -109,6 +109,8 @@ def test_deputy_director_walks_from_upload_to_publish(
 
     page.get_by_role("link", name="Выгрузки").click()
     expect(page.locator("textarea.message")).to_have_count(2)
+    expect(page.get_by_role("link", name="epos.csv")).to_be_visible()
+    expect(page.get_by_role("link", name="changes.xlsx")).to_be_visible()
     expect(page.locator("tbody tr th").first).to_have_text("1")
     page.screenshot(path=str(artifacts / "admin-7-downloads.png"), full_page=True)
 

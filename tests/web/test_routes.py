@@ -11,7 +11,16 @@ import httpx
 import pytest
 from starlette.datastructures import FormData
 
-from tests.web.conftest import ADMIN_LOGIN, ADMIN_PASSWORD, DEMO_CSV, Live, Published
+from tests.web.conftest import (
+    ADMIN_LOGIN,
+    ADMIN_PASSWORD,
+    DEMO_CSV,
+    WEEK_FROM,
+    WEEK_TO,
+    Live,
+    Published,
+    wait_job,
+)
 from web import i18n, views
 from web.routes import order_from_form, router
 
@@ -255,6 +264,29 @@ def test_parent_page_shows_the_week_without_names_of_pupils(
     assert "<script" not in page.split("</head>")[1]
 
 
+def test_parent_page_highlights_what_changed_since_the_previous_version(live: Live) -> None:
+    with live.api() as api:
+        sid = api.post("/api/v1/schools", json={"name": "Школа с двумя версиями"}).json()["id"]
+        upload = {"file": ("demo-small.csv", DEMO_CSV.read_bytes(), "text/csv")}
+        r = api.post(f"/api/v1/schools/{sid}/timetable", files=upload)
+        assert r.status_code == 201, r.text
+        for device in ("pc", "tablet"):  # tablet: shorter screen time, lessons change
+            order = {"classes": ["6А"], "from": WEEK_FROM, "to": WEEK_TO, "device": device}
+            job = api.post(f"/api/v1/schools/{sid}/rebuilds",
+                           json={"order": order, "time_limit": 2, "workers": 1}).json()  # fmt: skip
+            assert wait_job(api, job["id"])["status"] == "succeeded"
+            r = api.post(f"/api/v1/rebuilds/{job['id']}/publish", json={"comment": device})
+            assert r.status_code == 201, r.text
+        links = api.get(f"/api/v1/schools/{sid}/links").json()
+    token = next(x["token"] for x in links if x["kind"] == "class" and x["target"] == "6А")
+    with httpx.Client(base_url=live.url) as c:
+        page = c.get(f"/c/{token}").text
+    assert "· Версия 2" in page
+    changed = re.findall(r'<li class="item k-lesson f-\w+ changed">', page)
+    assert len(changed) > 0
+    assert page.count('<span class="changed-tag">изменено</span>') == len(changed)
+
+
 def test_english_is_switchable_and_remembered(live: Live, published: Published) -> None:
     token = published.link("class", "5А")["token"]
     with httpx.Client(base_url=live.url) as c:
@@ -287,7 +319,7 @@ def test_every_translatable_text_has_english() -> None:
 
     found |= set(STATUS_RU.values()) | set(DEVICE_RU.values()) | set(POLICY_RU.values())
     found |= set(views.FORMAT_LABEL.values()) | set(NOT_FOUND_MESSAGES.values())
-    found |= set(CHANGE_RU.values())
+    found |= set(CHANGE_RU.values()) | {label for label, _ in views.FILE_GROUPS} | {"Прочее"}
     found |= {"перемена", "гимнастика для глаз", "физкультминутка", "динамическая пауза"}
     assert len(found) > 100
     assert sorted(found - set(i18n.EN)) == []
@@ -307,6 +339,19 @@ def test_every_translatable_text_has_english() -> None:
 )
 def test_known_call_links(url: str, known: bool) -> None:
     assert views.is_known_call_url(url) is known
+
+
+def test_group_files_puts_exports_under_headings() -> None:
+    files = ["versions.json", "feeds/class-5a.ics", "epos.xlsx", "chat/5a.txt", "epos.csv",
+             "changes.xlsx", "report.html", "asc.xml"]  # fmt: skip
+    assert views.group_files(files) == [
+        ("ЭПОС", ["epos.csv", "epos.xlsx"]),
+        ("Лист замен", ["changes.xlsx"]),
+        ("Отчёт о нормах", ["report.html"]),
+        ("Сообщения в чаты", ["chat/5a.txt"]),
+        ("Календари", ["feeds/class-5a.ics"]),
+        ("Прочее", ["asc.xml", "versions.json"]),
+    ]
 
 
 def test_demo_fixture_is_the_small_demo_school() -> None:
