@@ -26,12 +26,24 @@ PHONE = {"width": 390, "height": 844}
 HTMX_IDLE = "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
 
 
+UNLABELLED = """() => [...document.querySelectorAll('input, select, textarea')]
+  .filter(el => el.type !== 'hidden' && !(el.labels && el.labels.length) && !el.ariaLabel)
+  .map(el => el.outerHTML)"""
+
+
+def assert_accessible(page: Page) -> None:
+    """Every form control has a label, and the page says its language."""
+    assert page.evaluate(UNLABELLED) == []
+    assert page.locator("html").get_attribute("lang") in ("ru", "en")
+
+
 def _login(page: Page, live: Live) -> None:
     page.goto(live.url + "/admin")
     expect(page).to_have_url(live.url + "/login?next=%2Fadmin")
+    assert_accessible(page)
     page.get_by_label("Логин").fill(ADMIN_LOGIN)
     page.get_by_label("Пароль").fill(ADMIN_PASSWORD)
-    page.get_by_role("button", name="Войти").click()
+    page.get_by_label("Пароль").press("Enter")  # keyboard submission
     expect(page).to_have_url(live.url + "/admin")
 
 
@@ -57,6 +69,7 @@ def test_deputy_director_walks_from_upload_to_publish(
         ["broken.csv", "2", "урок", "", re.compile("«один» — номер урока")]
     )
     page.screenshot(path=str(artifacts / "admin-1-upload-error.png"), full_page=True)
+    assert_accessible(page)
 
     page.get_by_label("Файл расписания (CSV, XLSX, aSc XML, FET)").set_input_files(DEMO_CSV)
     page.get_by_role("button", name="Загрузить").click()
@@ -67,6 +80,7 @@ def test_deputy_director_walks_from_upload_to_publish(
     page.locator("#by").select_option("teacher")
     expect(page.locator("#grid label[for=target]")).to_have_text("Учитель")
     page.screenshot(path=str(artifacts / "admin-2-base-grid.png"), full_page=True)
+    assert_accessible(page)
 
     page.get_by_role("link", name="Новый приказ →").click()
     page.get_by_label("5 — все классы параллели").check()
@@ -80,6 +94,7 @@ def test_deputy_director_walks_from_upload_to_publish(
     page.get_by_label("Основание (номер и дата приказа)").first.fill("Приказ № 45 от 28.11.2026")
     page.get_by_label("Лимит времени решателя, с").fill("2")
     page.screenshot(path=str(artifacts / "admin-3-order.png"), full_page=True)
+    assert_accessible(page)
     page.get_by_role("button", name="Перестроить").click()
 
     expect(page).to_have_url(re.compile(r"/admin/rebuilds/[0-9a-f]{32}$"))
@@ -96,6 +111,7 @@ def test_deputy_director_walks_from_upload_to_publish(
     local_act = page.locator("#warnings li").filter(has_text="Приказ № 45 от 28.11.2026")
     expect(local_act.first).to_be_visible()
     page.screenshot(path=str(artifacts / "admin-5-review.png"), full_page=True)
+    assert_accessible(page)
     page.get_by_role("link", name=re.compile("^Вт, 08.12")).click()  # htmx swaps the day
     expect(page.locator("#chart-h")).to_have_text("Онлайн-минуты и предел — Вт, 08.12")
     expect(page).to_have_url(re.compile(r"review\?day=2026-12-08$"))
@@ -106,6 +122,7 @@ def test_deputy_director_walks_from_upload_to_publish(
     expect(page.locator("li.qr[data-kind=class]")).to_have_count(9)
     expect(page.locator("li.qr .qr-code svg").first).to_be_visible()
     page.screenshot(path=str(artifacts / "admin-6-links.png"), full_page=True)
+    assert_accessible(page)
 
     page.get_by_role("link", name="Выгрузки").click()
     expect(page.locator("textarea.message")).to_have_count(2)
@@ -113,6 +130,7 @@ def test_deputy_director_walks_from_upload_to_publish(
     expect(page.get_by_role("link", name="changes.xlsx")).to_be_visible()
     expect(page.locator("tbody tr th").first).to_have_text("1")
     page.screenshot(path=str(artifacts / "admin-7-downloads.png"), full_page=True)
+    assert_accessible(page)
 
     # a second rebuild, cancelled from its progress page
     page.goto(school_url + "/order")
@@ -144,6 +162,7 @@ def test_parent_page_on_a_phone(live: Live, published: Published, browser: Any, 
     expect(page.locator(".focus .badge.f-online").first).to_have_text("онлайн")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.screenshot(path=str(artifacts / "parent-phone.png"))
+    assert_accessible(page)
     page.screenshot(path=str(artifacts / "parent-phone-full.png"), full_page=True)
     page.emulate_media(media="print")
     expect(page.locator("header.top")).to_be_hidden()
@@ -195,6 +214,7 @@ def test_teacher_page_subscribe_and_call_link(
         "href", "https://sferum.ru/?call_link=Abc-123"
     )
     page.screenshot(path=str(artifacts / "teacher-phone.png"))
+    assert_accessible(page)
     page.screenshot(path=str(artifacts / "teacher-phone-full.png"), full_page=True)
     feed = page.request.get(f"{live.url}/feeds/{token}.ics").text()
     assert "https://sferum.ru/?call_link=Abc-123" in feed
