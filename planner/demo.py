@@ -89,6 +89,8 @@ HALL_NAMES = (
     "Спортзал корпуса 2",
 )
 TECH_ROOMS = ("Мастерская", "Кабинет технологии")
+#: rooms of a subject whoever teaches it (grades 5–11; grades 1–4 stay in their homeroom)
+SUBJECT_ROOMS = {"Музыка": "Кабинет музыки", "ИЗО": "Кабинет ИЗО"}
 
 
 # --- static data -----------------------------------------------------------------------------
@@ -237,7 +239,6 @@ _PROFILE_FLOORS = {
     "Русский язык и литература": _HUMANITIES,
     "Английский язык": _HUMANITIES,
     "История и обществознание": _HUMANITIES,
-    "ИЗО и музыка": _HUMANITIES,
     "Математика": _SCIENCES,
     "Физика и информатика": _SCIENCES,
     "Биология, химия и география": _SCIENCES,
@@ -446,8 +447,8 @@ def _build_structure(parallels: int, top_grade: int, rng: random.Random) -> _Sch
     for title, ts in specialists_by_profile.items():
         kind = room_kind.get(title, title)
         for i, t in enumerate(ts):
-            if kind == "Начальные классы":
-                continue
+            if kind in ("Начальные классы", "ИЗО и музыка"):
+                continue  # homerooms; the music and art rooms of SUBJECT_ROOMS
             if kind == "Физическая культура и ОБЗР":
                 own_room[t] = HALL_NAMES[i] if i < len(HALL_NAMES) else f"Спортзал {i + 1}"
             elif kind == "Труд (технология)":
@@ -465,6 +466,8 @@ def _build_structure(parallels: int, top_grade: int, rng: random.Random) -> _Sch
             return labs[int(u.group[-1]) - 1] if u.group else labs[0]
         if subject == "ОБЗР":
             return obzr_room
+        if subject in SUBJECT_ROOMS:
+            return SUBJECT_ROOMS[subject]
         return own_room[u.teacher]
 
     # Events: one per class (set) and subject; the two subgroups of a subject run together.
