@@ -209,7 +209,7 @@ def get_school(session: Session, school_id: int) -> School:
     return school
 
 
-_TT_CACHE: OrderedDict[tuple[int, str], Timetable] = OrderedDict()
+_TT_CACHE: OrderedDict[tuple[str, str], Timetable] = OrderedDict()
 _TT_LOCK = threading.Lock()
 
 
@@ -238,8 +238,12 @@ def parse_timetable_file(filename: str, content: bytes, school_name: str) -> Tim
 
 
 def timetable_of(upload: TimetableUpload, school_name: str) -> Timetable:
-    """The parsed timetable of an upload (kept in a small in-process cache; it is immutable)."""
-    key = (upload.id, hashlib.sha256(upload.content).hexdigest())
+    """The parsed timetable of an upload.
+
+    Kept in a small in-process cache keyed by school name and file hash (the parse depends on
+    nothing else; Timetable is immutable).
+    """
+    key = (school_name, hashlib.sha256(upload.content).hexdigest())
     with _TT_LOCK:
         if key in _TT_CACHE:
             _TT_CACHE.move_to_end(key)
@@ -287,7 +291,7 @@ def import_timetable(
     ensure_links(session, school, timetable)
     session.commit()
     with _TT_LOCK:
-        _TT_CACHE[(upload.id, hashlib.sha256(content).hexdigest())] = timetable
+        _TT_CACHE[(school.name, hashlib.sha256(content).hexdigest())] = timetable
     return upload
 
 

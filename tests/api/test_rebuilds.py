@@ -260,3 +260,49 @@ def test_job_runs_in_real_process_pool(client, app, auth_headers) -> None:
 
         row = s.get(Job, job["id"])
         assert row.worker_pid is not None and row.worker_pid != os.getpid()
+
+
+def test_same_file_for_two_schools_keeps_each_school_name(client, auth_headers) -> None:
+    from tests.api.util import DATA
+
+    first = make_school(client, auth_headers)
+    second = client.post("/api/v1/schools", json={"name": "Гимназия № 2"}, headers=auth_headers)
+    second_id = second.json()["id"]
+    r = client.post(
+        f"/api/v1/schools/{second_id}/timetable",
+        files={"file": ("school.csv", (DATA / "school.csv").read_bytes(), "text/csv")},
+        headers=auth_headers,
+    )
+    assert r.status_code == 201
+    published(client, first, auth_headers)
+    published(client, second_id, auth_headers)
+    names = [
+        client.get(f"/api/v1/schools/{sid}/versions/1", headers=auth_headers).json()["schedule"][
+            "school"
+        ]
+        for sid in (first, second_id)
+    ]
+    assert names == ["Школа № 1", "Гимназия № 2"]
+
+
+def test_cancel_through_real_process_pool(client, app, auth_headers) -> None:
+    import time
+
+    app.state.settings.job_runner = "process"
+    app.state.settings.solver_function = f"{STANDIN}:solve_slow"
+    school_id = make_school(client, auth_headers)
+    r = client.post(
+        f"/api/v1/schools/{school_id}/rebuilds", json={"order": ORDER_5A}, headers=auth_headers
+    )
+    job_id = r.json()["id"]
+    deadline = time.monotonic() + 30
+    while True:  # the worker process writes its progress into the row
+        doc = client.get(f"/api/v1/rebuilds/{job_id}", headers=auth_headers).json()
+        if doc["status"] == "running" and doc["solutions"] > 0:
+            break
+        assert time.monotonic() < deadline, doc
+        time.sleep(0.05)
+    assert client.post(f"/api/v1/rebuilds/{job_id}/cancel", headers=auth_headers).status_code == 200
+    job = wait_job(client, job_id, auth_headers)
+    assert job["status"] == "cancelled"
+    assert job["has_schedule"] is True
