@@ -50,6 +50,7 @@ EN: dict[str, str] = {
     "Загрузка обычного расписания": "Upload the regular timetable",
     "Файл расписания (CSV, XLSX, aSc XML, FET)": "Timetable file (CSV, XLSX, aSc XML, FET)",
     "Загрузить": "Upload",
+    "Расписание загружено.": "Timetable uploaded.",
     "Текущее расписание": "Current timetable",
     "загружено": "uploaded",
     "Ошибки в файле": "Errors in the file",

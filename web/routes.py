@@ -118,9 +118,10 @@ async def page_auth(request: Request, session: SessionDep) -> Auth:
     auth = await optional_auth(request, session)
     if auth is None:
         target = request.url.path if request.method == "GET" else "/admin"
-        raise HTTPException(
-            status_code=303, headers={"Location": "/login?" + urlencode({"next": target})}
-        )
+        login = "/login?" + urlencode({"next": target})
+        if is_htmx(request):  # htmx would swap the login page into a fragment: go there instead
+            raise HTTPException(status_code=401, headers={"HX-Redirect": login})
+        raise HTTPException(status_code=303, headers={"Location": login})
     return auth
 
 
@@ -266,9 +267,10 @@ def school_page(
     session: SessionDep,
     by: str = "class",
     target: str | None = None,
+    uploaded: str | None = None,
 ) -> Response:
     school = services.get_school(session, school_id)
-    ctx = _school_context(session, school, by, target)
+    ctx = {**_school_context(session, school, by, target), "uploaded": bool(uploaded)}
     return render(request, "school.html", ctx, block="grid", auth=auth)
 
 

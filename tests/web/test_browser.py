@@ -73,6 +73,7 @@ def test_deputy_director_walks_from_upload_to_publish(
 
     page.get_by_label("Файл расписания (CSV, XLSX, aSc XML, FET)").set_input_files(DEMO_CSV)
     page.get_by_role("button", name="Загрузить").click()
+    expect(page.locator("#uploaded")).to_have_text("Расписание загружено.")
     expect(page.locator("#grid table.grid caption")).to_have_text("1А")
     page.get_by_label("Класс").select_option("5А")  # htmx swaps the grid
     expect(page.locator("#grid table.grid caption")).to_have_text("5А")

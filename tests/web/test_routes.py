@@ -85,6 +85,14 @@ def test_anonymous_user_is_sent_to_login(live: Live, method: str, path: str) -> 
     assert (r.status_code, r.headers["location"]) == (303, expected)
 
 
+def test_anonymous_htmx_request_is_told_to_go_to_login(live: Live) -> None:
+    with httpx.Client(base_url=live.url) as c:
+        r = c.get(f"/admin/rebuilds/{'0' * 32}", headers={"HX-Request": "true"})
+    assert (r.status_code, r.headers["hx-redirect"]) == (
+        401, "/login?next=%2Fadmin%2Frebuilds%2F" + "0" * 32
+    )  # fmt: skip
+
+
 def test_admin_route_with_api_token_of_nobody_is_refused(live: Live) -> None:
     with httpx.Client(base_url=live.url) as c:
         r = c.get("/admin", headers={"Authorization": "Bearer plt_nope"})
