@@ -53,8 +53,16 @@ from planner.model import (
 __all__ = [
     "DEMO_WEEK_START",
     "SIZES",
+    "bell_schedules",
     "build_demo_school",
+    "curriculum",
+    "daily_max",
+    "day_lengths",
     "demo_orders",
+    "demo_week",
+    "order_yaml",
+    "teacher_profiles",
+    "weekly_max",
     "write_demo_school",
 ]
 
