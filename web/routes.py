@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -425,19 +428,56 @@ def rebuild_cancel(request: Request, job_id: str, auth: PageAuth, session: Sessi
     return redirect(f"/admin/rebuilds/{job_id}")
 
 
-def _review_context(session: Any, job: Job, day: str | None, cls: str | None) -> dict[str, Any]:
-    school = services.get_school(session, job.school_id)
+@dataclass(frozen=True)
+class _Checked:
+    """What the review shows of a finished job; immutable, so it is cached per job and version."""
+
+    order: Any
+    schedule: Schedule
+    report: Any
+    since_base: ChangeSet
+    since_version: ChangeSet | None
+
+
+_CHECKED: OrderedDict[tuple[str, int | None], _Checked] = OrderedDict()
+_CHECKED_LOCK = threading.Lock()
+
+
+def _checked(session: Any, school: School, job: Job, latest: Any) -> _Checked:
+    key = (job.id, latest.number if latest is not None else None)
+    with _CHECKED_LOCK:
+        if key in _CHECKED:
+            _CHECKED.move_to_end(key)
+            return _CHECKED[key]
     upload = session.get(TimetableUpload, job.timetable_id)
     timetable = services.timetable_of(upload, school.name)
     order = services.validate_order(job.order_doc, timetable)
     assert job.schedule_json is not None
     schedule = Schedule.from_json(json.loads(job.schedule_json))
     _catalogue, report = services._catalogue_and_report(schedule, timetable, order)
+    since_version = None
+    if latest is not None:
+        since_version = diff_schedules(
+            Schedule.from_json(json.loads(latest.schedule_json)), schedule
+        )
+    since_base = diff_against_base(schedule, timetable, classes=sort_class_names(order.classes))
+    checked = _Checked(order, schedule, report, since_base, since_version)
+    with _CHECKED_LOCK:
+        _CHECKED[key] = checked
+        while len(_CHECKED) > 4:
+            _CHECKED.popitem(last=False)
+    return checked
+
+
+def _review_context(session: Any, job: Job, day: str | None) -> dict[str, Any]:
+    school = services.get_school(session, job.school_id)
+    latest = services.latest_version(session, school)
+    checked = _checked(session, school, job, latest)
+    order, schedule, report = checked.order, checked.schedule, checked.report
     dates = schedule.dates()
     chosen = date.fromisoformat(day) if day and day in {d.isoformat() for d in dates} else None
     chosen = chosen or (dates[0] if dates else None)
     remote = sort_class_names(order.classes)
-    cls = cls if cls in remote else (remote[0] if remote else None)
     day_items = [i for i in schedule.items if i.date == chosen]
     class_rows = [
         (name, [i for i in day_items if i.class_name == name and i.kind == "lesson"])
@@ -454,19 +494,12 @@ def _review_context(session: Any, job: Job, day: str | None, cls: str | None) ->
     timelines = [
         views.timeline(name, [i for i in day_items if i.class_name == name]) for name in remote
     ]
-    latest = services.latest_version(session, school)
-    since_version: ChangeSet | None = None
-    if latest is not None:
-        before = Schedule.from_json(json.loads(latest.schedule_json))
-        since_version = diff_schedules(before, schedule)
-    since_base = diff_against_base(schedule, timetable, classes=remote)
     return {
         "school": school,
         "job": services.job_public(job),
         "order": order,
         "dates": dates,
         "day": chosen,
-        "cls": cls,
         "remote": remote,
         "class_rows": class_rows,
         "teacher_rows": teacher_rows,
@@ -474,8 +507,8 @@ def _review_context(session: Any, job: Job, day: str | None, cls: str | None) ->
         "chart": views.cap_chart(d for d in report.days if d.date == chosen),
         "violations": report.violations,
         "warnings": report.warnings,
-        "since_base": since_base,
-        "since_version": since_version,
+        "since_base": checked.since_base,
+        "since_version": checked.since_version,
         "latest": latest,
     }
 
@@ -487,12 +520,11 @@ def review_page(
     auth: PageAuth,
     session: SessionDep,
     day: str | None = None,
-    cls: str | None = None,
 ) -> Response:
     job = services.get_job(session, job_id)
     if job.status != "succeeded" or job.schedule_json is None:
         return redirect(f"/admin/rebuilds/{job_id}")
-    ctx = _review_context(session, job, day, cls)
+    ctx = _review_context(session, job, day)
     return render(request, "review.html", ctx, block="day", auth=auth)
 
 
@@ -512,7 +544,7 @@ def publish(
     except ApiError as exc:
         if job.status != "succeeded":
             return redirect(f"/admin/rebuilds/{job_id}")
-        ctx = {**_review_context(session, job, None, None), "publish_error": exc.message}
+        ctx = {**_review_context(session, job, None), "publish_error": exc.message}
         return render(request, "review.html", ctx, status=exc.status, auth=auth)
     return redirect(f"/admin/schools/{job.school_id}/links?published={version.number}")
 
