@@ -126,7 +126,8 @@ def timeline(class_name: str, items: list[ScheduleItem], width: float = 1000.0) 
         css = f"k-{i.kind}" if i.kind != "lesson" else f"f-{i.format}"
         label = i.subject or "" if i.kind == "lesson" else ""
         title = f"{time_span(i)} {kind_label(i)}" + (f": {i.subject}" if i.subject else "")
-        bars.append(Bar(x(i.start_min), x(i.end_min) - x(i.start_min), lane, css, label, title))
+        width_ = round(x(i.end_min) - x(i.start_min), 2)
+        bars.append(Bar(x(i.start_min), width_, lane, css, label, title))
     ticks = [(x(m), f"{m // 60:02d}:00") for m in range(lo, hi + 1, 60)]
     return Timeline(class_name, lo, hi, ticks, bars, untimed)
 
