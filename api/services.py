@@ -96,6 +96,7 @@ def authenticate(session: Session, login: str, password: str, ip: str, settings:
         )
     admin = session.scalar(select(Admin).where(Admin.login == login))
     if not security.verify_password(admin.password_hash if admin else None, password):
+        session.execute(delete(LoginFailure).where(LoginFailure.at <= since))  # keep it small
         session.add(LoginFailure(login=login, ip=ip, at=now))
         session.commit()
         raise Unauthorized("неверный логин или пароль.")
@@ -117,6 +118,7 @@ class NewSession:
 def start_session(session: Session, admin: Admin, settings: Settings) -> NewSession:
     token, csrf = security.session_token(), security.csrf_token()
     expires = utcnow() + timedelta(hours=settings.session_hours)
+    session.execute(delete(WebSession).where(WebSession.expires_at <= utcnow()))
     session.add(
         WebSession(
             admin_id=admin.id,

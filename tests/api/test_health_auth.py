@@ -140,3 +140,59 @@ def test_csrf_rejects_form_post_without_token(client, admin) -> None:
 def test_login_accepts_only_json(client, admin) -> None:
     r = client.post("/api/v1/auth/login", data={"login": ADMIN_LOGIN, "password": ADMIN_PASSWORD})
     assert r.status_code == 422
+
+
+def test_expired_session_is_401(client, app, admin) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from api.db import utcnow
+    from api.models import WebSession
+
+    assert login(client).status_code == 200
+    assert client.get("/api/v1/auth/me").status_code == 200
+    with app.state.session_factory() as s:
+        s.execute(update(WebSession).values(expires_at=utcnow() - timedelta(seconds=1)))
+        s.commit()
+    assert client.get("/api/v1/auth/me").status_code == 401
+    with app.state.session_factory() as s:
+        assert s.query(WebSession).count() == 0
+
+
+def test_request_validation_errors_are_listed(client, auth_headers) -> None:
+    r = client.post(
+        "/api/v1/schools", json={"timezone": "Asia/Yekaterinburg"}, headers=auth_headers
+    )
+    assert r.status_code == 422
+    detail = r.json()["detail"]
+    assert detail["message"] == "запрос не принят: исправьте поля, перечисленные ниже."
+    assert [(p["file"], p["column"]) for p in detail["problems"]] == [("запрос", "name")]
+
+
+def test_openapi_docs(client) -> None:
+    assert client.get("/docs").status_code == 200
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in (
+        "/healthz",
+        "/api/v1/schools",
+        "/api/v1/schools/{school_id}/timetable",
+        "/api/v1/schools/{school_id}/rebuilds",
+        "/api/v1/rebuilds/{job_id}",
+        "/api/v1/rebuilds/{job_id}/cancel",
+        "/api/v1/rebuilds/{job_id}/publish",
+        "/api/v1/schools/{school_id}/versions",
+        "/api/v1/schools/{school_id}/versions/{number}/files/{name}",
+        "/api/v1/schools/{school_id}/links",
+        "/api/v1/links/{link_id}/revoke",
+        "/api/v1/links/{link_id}/rotate",
+        "/api/v1/public/{token}/call-links",
+        "/feeds/{token}.ics",
+    ):
+        assert path in paths, path
+
+
+def test_unknown_path_is_json_404(client) -> None:
+    r = client.get("/nowhere")
+    assert r.status_code == 404
+    assert r.json() == {"detail": {"message": "адрес не найден; проверьте ссылку.", "problems": []}}

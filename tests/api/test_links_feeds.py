@@ -77,6 +77,8 @@ def test_feed_etag_last_modified_and_304(client, auth_headers) -> None:
     assert r304.headers["etag"] == etag
     r304 = client.get(f"/feeds/{token}.ics", headers={"If-Modified-Since": modified})
     assert r304.status_code == 304
+    head = client.head(f"/feeds/{token}.ics")
+    assert head.status_code == 200 and head.headers["etag"] == etag and head.content == b""
     r = client.get(f"/feeds/{token}.ics", headers={"If-None-Match": '"other"'})
     assert r.status_code == 200
     old = format_datetime(
