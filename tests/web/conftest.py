@@ -146,6 +146,8 @@ def published(live: Live) -> Published:
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
+    htmx = ROOT / "web" / "static" / "vendor" / "htmx.min.js"
+    assert htmx.is_file(), f"нет {htmx}: установите htmx командой bash scripts/setup.sh"
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         yield b

@@ -113,6 +113,11 @@ def test_deputy_director_walks_from_upload_to_publish(
     expect(local_act.first).to_be_visible()
     page.screenshot(path=str(artifacts / "admin-5-review.png"), full_page=True)
     assert_accessible(page)
+    review_url = page.url
+    page.goto(review_url + "?lang=en")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Review")
+    page.screenshot(path=str(artifacts / "admin-5-review-en.png"), full_page=True)
+    page.goto(review_url + "?lang=ru")
     page.get_by_role("link", name=re.compile("^Вт, 08.12")).click()  # htmx swaps the day
     expect(page.locator("#chart-h")).to_have_text("Онлайн-минуты и предел — Вт, 08.12")
     expect(page).to_have_url(re.compile(r"review\?day=2026-12-08$"))
