@@ -14,6 +14,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
@@ -101,6 +102,8 @@ def render(
         "auth": auth,
         "csrf": auth.csrf_token if auth else None,
         "path": request.url.path,
+        "day_label": partial(views.day_label, lang=lang),
+        "days_ru": views.DAYS_EN if lang == "en" else views.DAYS_RU,
         **context,
     }
     kwargs: dict[str, Any] = {"status_code": status}

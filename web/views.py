@@ -16,14 +16,16 @@ from planner.model import Timetable, hhmm, sort_class_names
 from planner.schedule import KIND_RU, ScheduleItem
 
 DAYS_RU = ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс")
+DAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DAYS_RU_LONG = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье")
 HEALTH_KINDS = ("eye_gymnastics", "physical_break", "dynamic_pause")
 FORMAT_LABEL = {"online": "онлайн", "self_study": "самостоятельно", "in_person": "очно"}
 KNOWN_CALL_HOSTS = ("vk.com", "vk.ru", "sferum.ru")
 
 
-def day_label(d: date) -> str:
-    return f"{DAYS_RU[d.isoweekday() - 1]}, {d:%d.%m}"
+def day_label(d: date, lang: str = "ru") -> str:
+    names = DAYS_EN if lang == "en" else DAYS_RU
+    return f"{names[d.isoweekday() - 1]}, {d:%d.%m}"
 
 
 def time_span(item: ScheduleItem) -> str:

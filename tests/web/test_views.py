@@ -99,6 +99,10 @@ def test_grade_groups_in_school_order() -> None:
     ]
 
 
+def test_day_label_in_both_languages() -> None:
+    assert (views.day_label(MON), views.day_label(MON, "en")) == ("Пн, 07.12", "Mon, 07.12")
+
+
 def test_ru_date() -> None:
     assert (views.ru_date("2026-12-07"), views.ru_date(MON), views.ru_date("x")) == (
         "07.12.2026", "07.12.2026", "x"
