@@ -19,7 +19,13 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import (
+    BrokenExecutor,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+)
 from datetime import timedelta
 from typing import Any
 
@@ -279,7 +285,11 @@ class JobRunner:
         if self.settings.job_runner == "inline":
             run_job(*args)
             return
-        future = self._pool().submit(run_job, *args)
+        try:
+            future = self._pool().submit(run_job, *args)
+        except BrokenExecutor:  # a worker died earlier: start a fresh pool
+            self._discard_pool()
+            future = self._pool().submit(run_job, *args)
         self.futures[job_id] = future
         future.add_done_callback(lambda f, j=job_id: self._done(j, f))
 
@@ -290,6 +300,8 @@ class JobRunner:
             return
         # The worker process died (BrokenProcessPool) or could not start: record it.
         log.error("job %s: worker failed: %r", job_id, exc)
+        if isinstance(exc, BrokenExecutor):
+            self._discard_pool()
         with self.factory() as s:
             s.execute(
                 update(Job)
@@ -301,6 +313,12 @@ class JobRunner:
                 )
             )
             s.commit()
+
+    def _discard_pool(self) -> None:
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
 
     def wait(self, job_id: str, timeout: float | None = None) -> None:
         """Block until a submitted job's worker returns (tests, demo)."""

@@ -97,3 +97,10 @@ def solve_infeasible(timetable: Timetable, order: QuarantineOrder, **kw: Any) ->
 
 def solve_crash(timetable: Timetable, order: QuarantineOrder, **kw: Any) -> SimpleNamespace:
     raise RuntimeError("сбой решателя")
+
+
+def solve_die(timetable: Timetable, order: QuarantineOrder, **kw: Any) -> SimpleNamespace:
+    """The worker process dies (as if killed by the OOM killer)."""
+    import os
+
+    os._exit(1)

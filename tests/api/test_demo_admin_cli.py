@@ -94,3 +94,25 @@ def test_demo_publishes_a_version_with_the_real_solver(app) -> None:
         assert online <= {"5А", "7А", "9А"} and online
         feed = c.get(f"/feeds/{tokens[0]}.ics")
         assert feed.status_code == 200
+
+
+def test_admin_cli_uses_planner_database_url(database_url, tmp_path, monkeypatch) -> None:
+    from api import services
+    from api.db import make_engine, make_session_factory
+
+    monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path / "cli-data"))
+    monkeypatch.setenv("PLANNER_DATABASE_URL", database_url)
+    runner = CliRunner()
+    r = runner.invoke(
+        cli, ["admin", "create", "it-admin"], input="Длинный-пароль\nДлинный-пароль\n"
+    )
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(cli, ["admin", "token", "it-admin"])
+    assert r.exit_code == 0, r.output
+    token = r.output.strip().splitlines()[-1]
+    engine = make_engine(database_url)
+    try:
+        with make_session_factory(engine)() as s:
+            assert services.token_admin(s, token).login == "it-admin"
+    finally:
+        engine.dispose()

@@ -306,3 +306,17 @@ def test_cancel_through_real_process_pool(client, app, auth_headers) -> None:
     job = wait_job(client, job_id, auth_headers)
     assert job["status"] == "cancelled"
     assert job["has_schedule"] is True
+
+
+def test_dead_worker_process_fails_the_job_and_the_pool_recovers(client, app, auth_headers):
+    app.state.settings.job_runner = "process"
+    app.state.settings.solver_function = f"{STANDIN}:solve_die"
+    school_id = make_school(client, auth_headers)
+    job = rebuild(client, school_id, auth_headers, ORDER_5A)
+    assert job["status"] == "failed"
+    assert job["message"] == (
+        "перестроение прервано: процесс решателя завершился (перезапуск или сбой приложения). "
+        "Опубликованная версия не изменилась; запустите перестроение заново. (BrokenProcessPool)"
+    )
+    app.state.settings.solver_function = f"{STANDIN}:solve_remote"
+    assert rebuild(client, school_id, auth_headers, ORDER_5A)["status"] == "succeeded"
