@@ -1,0 +1,1 @@
+"""Alembic migrations of the web app (a package so wheels ship them)."""
