@@ -111,9 +111,9 @@ class ModelContext:
     penalties: list[Penalty] = field(default_factory=list)
     explain: bool = False
     guards: dict[str, Guard] = field(default_factory=dict)
-    previous: dict[tuple[str, date, int, int], tuple[str, int | None]] = field(
+    previous: dict[tuple[str, date, int, int], tuple[str, int | None, int]] = field(
         default_factory=dict
-    )  # (class, date, base day, base lesson) -> (format, start)
+    )  # (class, date, base day, base lesson) -> (format, start, screen minutes)
     cache: dict[str, Any] = field(default_factory=dict)
 
     @property

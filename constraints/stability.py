@@ -12,7 +12,7 @@ def reference(ctx: ModelContext, uid: int) -> tuple[int, str | None]:
     x = u.lessons[0]
     prev = ctx.previous.get((u.classes[0], u.date, x.day, x.lesson))
     if prev is not None:
-        fmt, start = prev
+        fmt, start, _dur = prev
         if fmt == "online" and start is not None:
             return start, fmt
         return u.base_start, fmt

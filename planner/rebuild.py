@@ -62,16 +62,17 @@ def load_catalogue(order: QuarantineOrder) -> Any:
 
 def previous_index(
     previous: Schedule | None,
-) -> dict[tuple[str, date, int, int], tuple[str, int | None]]:
-    """(class, date, base day, base lesson) → (format, start minutes) of a published version."""
-    out: dict[tuple[str, date, int, int], tuple[str, int | None]] = {}
+) -> dict[tuple[str, date, int, int], tuple[str, int | None, int]]:
+    """(class, date, base day, base lesson) → (format, start, screen minutes) of a published
+    version."""
+    out: dict[tuple[str, date, int, int], tuple[str, int | None, int]] = {}
     if previous is None:
         return out
     for it in previous.lessons():
         if it.base is None or it.format not in ("online", "self_study"):
             continue
         out.setdefault((it.class_name, it.date, it.base.day, it.base.lesson),
-                       (it.format, it.start_min))  # fmt: skip
+                       (it.format, it.start_min, it.screen_minutes or 0))  # fmt: skip
     return out
 
 

@@ -117,7 +117,7 @@ def build_model(
     problem: Problem,
     *,
     weights: Weights = DEFAULT_WEIGHTS,
-    previous: dict[tuple[str, date, int, int], tuple[str, int | None]] | None = None,
+    previous: dict[tuple[str, date, int, int], tuple[str, int | None, int]] | None = None,
     explain: bool = False,
     rules: tuple[Any, ...] = ALL_RULES,
 ) -> ModelContext:
@@ -187,19 +187,39 @@ def _add_hints(ctx: ModelContext) -> None:
 
         _full_hint(ctx, greedy_plan(ctx.problem))
         return
+    # a complete hint from the published plan when it is still legal under the new order …
+    from planner.naive import greedy_plan
+
+    fallback = greedy_plan(ctx.problem)
+    plan = Assignment(dict(fallback.online), dict(fallback.start), dict(fallback.dur))
     for u in ctx.problem.units:
         x = u.lessons[0]
         prev = ctx.previous.get((u.classes[0], u.date, x.day, x.lesson))
         if prev is None:
             continue
-        fmt, start = prev
+        fmt, start, dur = prev
+        on = fmt == "online" and start is not None and dur in u.lengths and not u.blocked
+        plan.online[u.id] = on
+        plan.start[u.id] = start if on and start is not None else u.base_start
+        plan.dur[u.id] = dur if on else 0
+    if _full_hint(ctx, plan):
+        return
+    # … otherwise the greedy plan (complete), the previous formats and starts on top (partial)
+    if _full_hint(ctx, fallback):
+        return
+    for u in ctx.problem.units:
+        x = u.lessons[0]
+        prev = ctx.previous.get((u.classes[0], u.date, x.day, x.lesson))
+        if prev is None:
+            continue
+        fmt, start, _dur = prev
         v = ctx.vars[u.id]
         ctx.model.add_hint(v.online, fmt == "online")
         if fmt == "online" and start is not None:
             ctx.model.add_hint(v.start, start)
 
 
-def _full_hint(ctx: ModelContext, a: Assignment, time_limit: float = 5.0) -> None:
+def _full_hint(ctx: ModelContext, a: Assignment, time_limit: float = 5.0) -> bool:
     """Hint every model variable from a plan: fix the unit variables in a copy, let one worker
     complete the auxiliary ones, and hint the complete solution (CP-SAT then starts from it)."""
     model = ctx.model.clone()  # keeps the objective: the auxiliary terms settle at their best
@@ -215,11 +235,12 @@ def _full_hint(ctx: ModelContext, a: Assignment, time_limit: float = 5.0) -> Non
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = time_limit
     if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return  # the plan breaks a hard minimum of the order: no hint, the search starts cold
+        return False  # the plan breaks a hard rule or minimum of the order: no hint from it
     ctx.cache["hint_plan"] = (a, solver.objective_value)
     values = solver.response_proto.solution
     for i in range(len(ctx.model.proto.variables)):
         ctx.model.add_hint(ctx.model.get_int_var_from_proto_index(i), values[i])
+    return True
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
