@@ -740,6 +740,7 @@ def teacher_page(
     settings: SettingsDep,
     saved: str | None = None,
     warn: str | None = None,
+    at: str | None = None,
 ) -> Response:
     """A teacher's week, calendar subscription and call-link entry."""
     try:
@@ -748,7 +749,8 @@ def teacher_page(
         return not_found_page(request, NOT_FOUND_MESSAGES["revoked"])
     if link.kind != "teacher":
         return not_found_page(request, NOT_FOUND_MESSAGES["class_link"])
-    ctx = {**_teacher_context(session, link, settings), "saved": saved, "warn": bool(warn)}
+    ctx = {**_teacher_context(session, link, settings), "saved": saved, "warn": bool(warn),
+           "at": at}  # fmt: skip
     response = render(request, "teacher_page.html", ctx)
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -777,10 +779,12 @@ def teacher_call_link(
         response = render(request, "teacher_page.html", ctx, status=422)
         response.headers["Cache-Control"] = "no-store"
         return response
+    where = _anchor(slot or class_name)
     query = {"saved": "1" if row else "0"}
     if row is not None and not views.is_known_call_url(row.url):
         query["warn"] = "1"
-    return redirect(f"/t/{token}?{urlencode(query)}#{'s-' + _anchor(slot or class_name)}")
+    query["at"] = where
+    return redirect(f"/t/{token}?{urlencode(query)}#s-{where}")
 
 
 def _anchor(text: str) -> str:

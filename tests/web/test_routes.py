@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -193,8 +194,9 @@ def test_call_link_shows_only_on_pages_whose_token_grants_it(
     url = "https://vk.com/call/join/TeSt-Link_5a"
     with httpx.Client(base_url=live.url) as c:
         r = c.post(f"/t/{teacher['token']}/calls", data={"class_name": "5А", "url": url})
-        assert (r.status_code, r.headers["location"].split("#")[0]) == (
-            303, f"/t/{teacher['token']}?saved=1"
+        where = hashlib.sha1("5А".encode()).hexdigest()[:10]
+        assert (r.status_code, r.headers["location"]) == (
+            303, f"/t/{teacher['token']}?saved=1&at={where}#s-{where}"
         )  # fmt: skip
         assert f'href="{url}"' in c.get(f"/t/{teacher['token']}").text
         page = c.get(f"/c/{plain['token']}").text
@@ -223,11 +225,11 @@ def test_teacher_call_link_must_be_https_and_unknown_hosts_get_a_warning(
         ) in r.text
         r = c.post(f"/t/{teacher['token']}/calls",
                    data={"class_name": "7А", "url": "https://meet.example.org/room"})  # fmt: skip
-        assert r.headers["location"].split("#")[0] == f"/t/{teacher['token']}?saved=1&warn=1"
+        assert r.headers["location"].split("&at=")[0] == f"/t/{teacher['token']}?saved=1&warn=1"
         page = c.get(r.headers["location"]).text
         assert 'id="call-warning"' in page
         r = c.post(f"/t/{teacher['token']}/calls", data={"class_name": "7А", "url": ""})
-        assert r.headers["location"].split("#")[0] == f"/t/{teacher['token']}?saved=0"
+        assert r.headers["location"].split("&at=")[0] == f"/t/{teacher['token']}?saved=0"
 
 
 def test_revoked_and_unknown_tokens_get_404(live: Live, published: Published) -> None:
