@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.db import make_engine, make_session_factory, upgrade
@@ -74,6 +75,11 @@ def _include_web(app: FastAPI) -> bool:
     return True
 
 
+def _operation_id(route: APIRoute) -> str:
+    """Clean OpenAPI operation ids for generated clients: ``<tag>-<function>``."""
+    return f"{route.tags[0]}-{route.name}" if route.tags else route.name
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app: data folder, secret key, ``alembic upgrade head``, job runner."""
     settings = settings or get_settings()
@@ -98,6 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="JSON API v1: школы, расписания, перестроения, версии, ссылки и календари.",
         version="1",
         lifespan=lifespan,
+        generate_unique_id_function=_operation_id,
     )
     app.state.settings = settings
     app.state.engine = engine

@@ -20,7 +20,8 @@ class CallLinkIn(BaseModel):
     slot: str = Field(default="", max_length=500, description="slot_key одного урока или пусто")
 
 
-@router.api_route("/feeds/{token}.ics", methods=["GET", "HEAD"])
+@router.get("/feeds/{token}.ics")
+@router.head("/feeds/{token}.ics", include_in_schema=False)
 def feed(token: str, request: Request, session: SessionDep) -> Response:
     """ICS feed of a class or teacher link (ETag, Last-Modified, 304)."""
     link = services.resolve_token(session, token)

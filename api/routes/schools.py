@@ -54,8 +54,10 @@ async def upload_timetable(
     school_id: int, auth: AuthDep, session: SessionDep, file: UploadFile = File(...)
 ) -> dict[str, Any]:
     """Upload the regular timetable (.csv, .xlsx, aSc .xml, FET .fet); all or nothing."""
+    from planner.imports import MAX_INPUT_BYTES
+
     school = services.get_school(session, school_id)
-    content = await file.read()
+    content = await file.read(MAX_INPUT_BYTES + 1)  # never more than the cap in memory
     upload = services.import_timetable(session, school, file.filename or "", content)
     return services.upload_public(upload)
 
@@ -120,11 +122,16 @@ def get_version_file(
 
 @router.get("/{school_id}/links")
 def list_links(
-    school_id: int, auth: AuthDep, session: SessionDep, settings: SettingsDep
+    school_id: int,
+    auth: AuthDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    include_revoked: bool = False,
 ) -> list[dict[str, Any]]:
-    """Class and teacher links with their page and feed URLs."""
+    """Class and teacher links with their page and feed URLs (revoked ones on request)."""
     school = services.get_school(session, school_id)
-    return [services.link_public(x, settings) for x in services.list_links(session, school)]
+    links = services.list_links(session, school, include_revoked=include_revoked)
+    return [services.link_public(x, settings) for x in links]
 
 
 @router.post("/{school_id}/links", status_code=201)

@@ -173,6 +173,9 @@ def test_request_validation_errors_are_listed(client, auth_headers) -> None:
 def test_openapi_docs(client) -> None:
     assert client.get("/docs").status_code == 200
     paths = client.get("/openapi.json").json()["paths"]
+    assert paths["/api/v1/rebuilds/{job_id}/cancel"]["post"]["operationId"] == (
+        "rebuilds-cancel_rebuild"
+    )
     for path in (
         "/healthz",
         "/api/v1/schools",

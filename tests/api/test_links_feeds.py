@@ -43,6 +43,10 @@ def test_revoked_token_is_404(client, auth_headers) -> None:
             "ссылка недействительна: её отозвали или заменили; попросите новую в школе."
         )
     assert ("class", "5А") not in _links(client, school_id, auth_headers)
+    every = client.get(
+        f"/api/v1/schools/{school_id}/links?include_revoked=true", headers=auth_headers
+    ).json()
+    assert [x["revoked"] for x in every if x["id"] == link["id"]] == [True]
 
 
 def test_rotated_token_old_404_new_200(client, auth_headers) -> None:
