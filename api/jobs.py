@@ -13,6 +13,7 @@ import dataclasses
 import importlib
 import json
 import logging
+import math
 import multiprocessing
 import os
 import socket
@@ -52,12 +53,32 @@ def load_function(path: str) -> Callable[..., Any]:
     return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
 
 
+def _finite(value: Any) -> Any:
+    """JSON has no infinities or NaN (CP-SAT reports ``-inf`` bounds before the first one)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
+
+
+def _number(value: Any) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
 def _jsonable(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    if hasattr(value, "to_json"):
+        value = value.to_json()
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         value = dataclasses.asdict(value)
     elif hasattr(value, "__dict__") and not isinstance(value, (dict, list, str, int, float)):
         value = {k: v for k, v in vars(value).items() if not k.startswith("_")}
-    return json.loads(json.dumps(value, default=str, ensure_ascii=False))
+    return _finite(json.loads(json.dumps(value, default=str, ensure_ascii=False)))
 
 
 def summarise(result: Any) -> dict[str, Any]:
@@ -106,8 +127,8 @@ class _Reporter:
         bound = getattr(p, "bound", getattr(p, "best_bound", None))
         with self.lock:
             self.pending.update(
-                best_objective=float(objective) if objective is not None else None,
-                best_bound=float(bound) if bound is not None else None,
+                best_objective=_number(objective),
+                best_bound=_number(bound),
                 solutions=int(getattr(p, "solutions", self.solutions) or self.solutions),
             )
         if time.monotonic() - self.last_write >= PROGRESS_EVERY:

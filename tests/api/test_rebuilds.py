@@ -320,3 +320,21 @@ def test_dead_worker_process_fails_the_job_and_the_pool_recovers(client, app, au
     )
     app.state.settings.solver_function = f"{STANDIN}:solve_remote"
     assert rebuild(client, school_id, auth_headers, ORDER_5A)["status"] == "succeeded"
+
+
+def test_rebuild_with_the_real_solver(client, app, auth_headers) -> None:
+    app.state.settings.solver_function = "planner.rebuild:solve_remote"
+    school_id = make_school(client, auth_headers)
+    job = rebuild(client, school_id, auth_headers, ORDER_5A)
+    assert job["status"] == "succeeded", job
+    assert job["summary"]["stats"]["status"] in ("OPTIMAL", "FEASIBLE")
+    assert job["summary"]["violations"] == []
+    assert job["summary"]["online"] + job["summary"]["self_study"] == 7
+    assert job["best_objective"] is not None
+    version = client.post(f"/api/v1/rebuilds/{job['id']}/publish", headers=auth_headers).json()
+    assert version["number"] == 1
+    assert "report.html" in version["files"], version["files_message"]
+    r = client.get(
+        f"/api/v1/schools/{school_id}/versions/1/files/report.html", headers=auth_headers
+    )
+    assert r.status_code == 200 and "5А" in r.text
