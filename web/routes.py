@@ -167,7 +167,9 @@ def _safe_next(value: str | None) -> str:
 
 
 @router.get("/login")
-def login_page(request: Request, next: str | None = None) -> Response:
+def login_page(request: Request, session: SessionDep, next: str | None = None) -> Response:
+    if services.session_admin(session, request.cookies.get(SESSION_COOKIE)) is not None:
+        return redirect(_safe_next(next))  # already logged in
     token = security.csrf_token()
     response = render(request, "login.html", {"next": _safe_next(next), "login_csrf": token})
     response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", max_age=3600)

@@ -129,6 +129,10 @@ def test_deputy_director_walks_from_upload_to_publish(
     expect(page.locator("li.qr .qr-code svg").first).to_be_visible()
     page.screenshot(path=str(artifacts / "admin-6-links.png"), full_page=True)
     assert_accessible(page)
+    page.emulate_media(media="print")
+    expect(page.get_by_role("button", name="Отозвать").first).to_be_hidden()
+    page.screenshot(path=str(artifacts / "admin-6-links-print.png"), full_page=True)
+    page.emulate_media(media="screen")
 
     page.get_by_role("link", name="Выгрузки").click()
     expect(page.locator("textarea.message")).to_have_count(2)

@@ -122,6 +122,9 @@ def test_login_with_a_wrong_password_says_so(live: Live) -> None:
 def test_login_then_logout(live: Live) -> None:
     with admin_client(live) as (c, csrf):
         assert c.get("/admin").status_code == 200
+        r = c.get("/login?next=/admin/schools/1")
+        assert (r.status_code, r.headers["location"]) == (303, "/admin/schools/1")
+        assert c.get("/login?next=//evil.example").headers["location"] == "/admin"
         assert c.post("/logout", data={"csrf_token": "wrong"}).status_code == 403
         r = c.post("/logout", data={"csrf_token": csrf})
         assert (r.status_code, r.headers["location"]) == (303, "/login")
