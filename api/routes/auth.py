@@ -16,6 +16,7 @@ from api.deps import (
     is_secure,
 )
 from api.problems import Invalid
+from api.schemas import ERRORS, LoginOut, MeOut, MessageOut
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
@@ -39,7 +40,7 @@ def set_session_cookies(
     )
 
 
-@router.post("/login")
+@router.post("/login", response_model=LoginOut, responses=ERRORS)
 def login(
     body: LoginIn, request: Request, response: Response, session: SessionDep, settings: SettingsDep
 ) -> dict[str, Any]:
@@ -52,7 +53,7 @@ def login(
     return {"login": admin.login, "csrf_token": new.csrf_token}
 
 
-@router.post("/logout")
+@router.post("/logout", response_model=MessageOut, responses=ERRORS)
 def logout(auth: AuthDep, request: Request, response: Response, session: SessionDep) -> dict:
     """End the browser session."""
     services.end_session(session, request.cookies.get(SESSION_COOKIE))
@@ -61,7 +62,7 @@ def logout(auth: AuthDep, request: Request, response: Response, session: Session
     return {"message": "вы вышли из приложения."}
 
 
-@router.get("/me")
+@router.get("/me", response_model=MeOut, responses=ERRORS)
 def me(auth: AuthDep) -> dict[str, Any]:
     """Who is logged in, and how."""
     return {"login": auth.admin.login, "via": auth.via, "csrf_token": auth.csrf_token}

@@ -6,11 +6,12 @@ from fastapi import APIRouter
 from sqlalchemy import text
 
 from api.deps import SessionDep
+from api.schemas import HealthOut
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz")
+@router.get("/healthz", response_model=HealthOut)
 def healthz(session: SessionDep) -> dict[str, Any]:
     """Liveness and database check."""
     session.execute(text("SELECT 1"))

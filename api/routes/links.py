@@ -6,11 +6,12 @@ from fastapi import APIRouter
 
 from api import services
 from api.deps import AuthDep, SessionDep, SettingsDep
+from api.schemas import ERRORS, LinkPublic
 
-router = APIRouter(prefix="/api/v1/links", tags=["links"])
+router = APIRouter(prefix="/api/v1/links", tags=["links"], responses=ERRORS)
 
 
-@router.post("/{link_id}/revoke")
+@router.post("/{link_id}/revoke", response_model=LinkPublic)
 def revoke_link(
     link_id: int, auth: AuthDep, session: SessionDep, settings: SettingsDep
 ) -> dict[str, Any]:
@@ -19,7 +20,7 @@ def revoke_link(
     return services.link_public(link, settings)
 
 
-@router.post("/{link_id}/rotate")
+@router.post("/{link_id}/rotate", response_model=LinkPublic)
 def rotate_link(
     link_id: int, auth: AuthDep, session: SessionDep, settings: SettingsDep
 ) -> dict[str, Any]:

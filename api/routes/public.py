@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from api import feeds, services
 from api.deps import SessionDep
+from api.schemas import ERRORS, CallLinkOut, PublicView
 
 router = APIRouter(tags=["public"])
 
@@ -49,14 +50,14 @@ def feed(token: str, request: Request, session: SessionDep) -> Response:
     return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
 
 
-@router.get("/api/v1/public/{token}")
+@router.get("/api/v1/public/{token}", response_model=PublicView, responses=ERRORS)
 def public_schedule(token: str, session: SessionDep) -> dict[str, Any]:
     """The published schedule a class or teacher link shows (JSON)."""
     link = services.resolve_token(session, token)
     return services.view_public(services.link_view(session, link))
 
 
-@router.put("/api/v1/public/{token}/call-links")
+@router.put("/api/v1/public/{token}/call-links", response_model=CallLinkOut, responses=ERRORS)
 def put_call_link(token: str, body: CallLinkIn, session: SessionDep) -> dict[str, Any]:
     """A teacher sets the call link of a class (or one lesson); the teacher token authorises."""
     link = services.resolve_token(session, token)

@@ -7,28 +7,29 @@ from pydantic import BaseModel, Field
 
 from api import services
 from api.deps import AuthDep, SessionDep, SettingsDep
+from api.schemas import ERRORS, JobPublic, VersionPublic
 
-router = APIRouter(prefix="/api/v1/rebuilds", tags=["rebuilds"])
+router = APIRouter(prefix="/api/v1/rebuilds", tags=["rebuilds"], responses=ERRORS)
 
 
 class PublishIn(BaseModel):
     comment: str = Field(default="", max_length=2000)
 
 
-@router.get("/{job_id}")
+@router.get("/{job_id}", response_model=JobPublic)
 def get_rebuild(job_id: str, auth: AuthDep, session: SessionDep) -> dict[str, Any]:
     """Status, progress, best objective so far and the summary of a rebuild."""
     return services.job_public(services.get_job(session, job_id))
 
 
-@router.post("/{job_id}/cancel")
+@router.post("/{job_id}/cancel", response_model=JobPublic)
 def cancel_rebuild(job_id: str, auth: AuthDep, session: SessionDep) -> dict[str, Any]:
     """Cancel a queued or running rebuild."""
     job = services.cancel_job(session, services.get_job(session, job_id))
     return services.job_public(job)
 
 
-@router.post("/{job_id}/publish", status_code=201)
+@router.post("/{job_id}/publish", status_code=201, response_model=VersionPublic)
 def publish_rebuild(
     job_id: str,
     auth: AuthDep,

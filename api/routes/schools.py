@@ -8,8 +8,17 @@ from pydantic import BaseModel, Field
 
 from api import services
 from api.deps import AuthDep, RunnerDep, SessionDep, SettingsDep
+from api.schemas import (
+    ERRORS,
+    JobPublic,
+    LinkPublic,
+    SchoolPublic,
+    TimetablePublic,
+    VersionDetail,
+    VersionPublic,
+)
 
-router = APIRouter(prefix="/api/v1/schools", tags=["schools"])
+router = APIRouter(prefix="/api/v1/schools", tags=["schools"], responses=ERRORS)
 
 
 class SchoolCreate(BaseModel):
@@ -30,26 +39,26 @@ class LinkCreate(BaseModel):
     with_calls: bool = False
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, response_model=SchoolPublic)
 def create_school(body: SchoolCreate, auth: AuthDep, session: SessionDep, settings: SettingsDep):
     """Create a school."""
     school = services.create_school(session, body.name, body.timezone, settings)
     return services.school_public(session, school)
 
 
-@router.get("")
+@router.get("", response_model=list[SchoolPublic])
 def list_schools(auth: AuthDep, session: SessionDep) -> list[dict[str, Any]]:
     """Every school."""
     return [services.school_public(session, s) for s in services.list_schools(session)]
 
 
-@router.get("/{school_id}")
+@router.get("/{school_id}", response_model=SchoolPublic)
 def get_school(school_id: int, auth: AuthDep, session: SessionDep) -> dict[str, Any]:
     """One school with its current timetable and published version number."""
     return services.school_public(session, services.get_school(session, school_id))
 
 
-@router.post("/{school_id}/timetable", status_code=201)
+@router.post("/{school_id}/timetable", status_code=201, response_model=TimetablePublic)
 async def upload_timetable(
     school_id: int, auth: AuthDep, session: SessionDep, file: UploadFile = File(...)
 ) -> dict[str, Any]:
@@ -62,7 +71,7 @@ async def upload_timetable(
     return services.upload_public(upload)
 
 
-@router.post("/{school_id}/rebuilds", status_code=202)
+@router.post("/{school_id}/rebuilds", status_code=202, response_model=JobPublic)
 def start_rebuild(
     school_id: int,
     body: RebuildCreate,
@@ -81,21 +90,21 @@ def start_rebuild(
     return services.job_public(services.get_job(session, job.id))
 
 
-@router.get("/{school_id}/rebuilds")
+@router.get("/{school_id}/rebuilds", response_model=list[JobPublic])
 def list_rebuilds(school_id: int, auth: AuthDep, session: SessionDep) -> list[dict[str, Any]]:
     """The school's latest rebuild jobs, newest first."""
     school = services.get_school(session, school_id)
     return [services.job_public(j) for j in services.list_jobs(session, school)]
 
 
-@router.get("/{school_id}/versions")
+@router.get("/{school_id}/versions", response_model=list[VersionPublic])
 def list_versions(school_id: int, auth: AuthDep, session: SessionDep) -> list[dict[str, Any]]:
     """Published versions, oldest first."""
     school = services.get_school(session, school_id)
     return [services.version_public(v) for v in services.list_versions(session, school)]
 
 
-@router.get("/{school_id}/versions/{number}")
+@router.get("/{school_id}/versions/{number}", response_model=VersionDetail)
 def get_version(school_id: int, number: int, auth: AuthDep, session: SessionDep):
     """One published version with its schedule.json."""
     school = services.get_school(session, school_id)
@@ -120,7 +129,7 @@ def get_version_file(
     return FileResponse(path, filename=path.name)
 
 
-@router.get("/{school_id}/links")
+@router.get("/{school_id}/links", response_model=list[LinkPublic])
 def list_links(
     school_id: int,
     auth: AuthDep,
@@ -134,7 +143,7 @@ def list_links(
     return [services.link_public(x, settings) for x in links]
 
 
-@router.post("/{school_id}/links", status_code=201)
+@router.post("/{school_id}/links", status_code=201, response_model=LinkPublic)
 def issue_link(
     school_id: int, body: LinkCreate, auth: AuthDep, session: SessionDep, settings: SettingsDep
 ) -> dict[str, Any]:

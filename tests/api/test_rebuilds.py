@@ -147,7 +147,13 @@ def test_failed_rebuild_keeps_published_version_serving(client, app, auth_header
         "приказ невыполним: 5А: математика должна быть онлайн, но в этот день у класса нет места."
     )
     assert job["problems"] == [
-        {"file": "приказ", "message": "must_online 5А Математика 2026-12-07"}
+        {
+            "file": "приказ",
+            "message": "must_online 5А Математика 2026-12-07",
+            "row": None,
+            "column": None,
+            "element": None,
+        }
     ]
     app.state.settings.solver_function = f"{STANDIN}:solve_crash"
     job = rebuild(client, school_id, auth_headers, ORDER_BOTH)

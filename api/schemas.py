@@ -1,0 +1,139 @@
+"""Response shapes of JSON API v1 (for the OpenAPI document at /docs and for validation).
+
+Times are ISO 8601 strings with offset (UTC); the school's zone is in ``timezone``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+
+class ProblemOut(BaseModel):
+    file: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+    element: str | None = None
+
+
+class ErrorDetail(BaseModel):
+    message: str = Field(description="Что не так и что сделать (по-русски)")
+    problems: list[ProblemOut] = []
+
+
+class ErrorOut(BaseModel):
+    detail: ErrorDetail
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "Нужен вход или API-токен"},
+    403: {"model": ErrorOut, "description": "Нет CSRF-токена"},
+    404: {"model": ErrorOut, "description": "Не найдено"},
+    409: {"model": ErrorOut, "description": "Конфликт состояния"},
+    422: {"model": ErrorOut, "description": "Ошибки во входных данных"},
+}
+
+
+class HealthOut(BaseModel):
+    status: str
+    database: str
+
+
+class LoginOut(BaseModel):
+    login: str
+    csrf_token: str
+
+
+class MeOut(BaseModel):
+    login: str
+    via: Literal["session", "token"]
+    csrf_token: str | None
+
+
+class MessageOut(BaseModel):
+    message: str
+
+
+class TimetablePublic(BaseModel):
+    id: int
+    filename: str
+    classes: int
+    lessons: int
+    teachers: int
+    uploaded_at: str | None
+
+
+class SchoolPublic(BaseModel):
+    id: int
+    name: str
+    timezone: str
+    timetable: TimetablePublic | None
+    published_version: int | None
+
+
+class JobPublic(BaseModel):
+    id: str
+    school_id: int
+    status: Literal["queued", "running", "succeeded", "failed", "cancelled"]
+    status_ru: str
+    progress: float = Field(description="0…1: доля лимита времени решателя")
+    best_objective: float | None
+    best_bound: float | None
+    solutions: int
+    cancel_requested: bool
+    message: str | None
+    problems: list[ProblemOut]
+    summary: dict[str, Any] | None
+    has_schedule: bool
+    order: dict[str, Any]
+    time_limit: float
+    created_by: str | None
+    created_at: str | None
+    started_at: str | None
+    finished_at: str | None
+
+
+class VersionPublic(BaseModel):
+    number: int
+    published_at: str | None
+    author: str
+    comment: str
+    content_hash: str
+    job_id: str | None
+    files: list[str]
+    files_message: str | None
+
+
+class VersionDetail(VersionPublic):
+    schedule: dict[str, Any] = Field(description="schedule.json этой версии")
+
+
+class LinkPublic(BaseModel):
+    id: int
+    kind: Literal["class", "teacher"]
+    target: str
+    with_calls: bool
+    created_at: str | None
+    revoked: bool
+    token: str
+    page_url: str
+    feed_url: str
+
+
+class PublicView(BaseModel):
+    school: str
+    timezone: str
+    kind: Literal["class", "teacher"]
+    target: str
+    with_calls: bool
+    version: int | None
+    published_at: str | None
+    items: list[dict[str, Any]] = Field(description="элементы schedule.json этого класса/учителя")
+
+
+class CallLinkOut(BaseModel):
+    class_name: str
+    slot: str
+    url: str | None
