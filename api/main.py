@@ -7,6 +7,7 @@ app includes it (see :func:`_include_web`); nothing else in api/ knows about web
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -117,6 +118,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+class RedactTokens(logging.Filter):
+    """Access logs must not keep link tokens (they open a class's or teacher's schedule)."""
+
+    PATTERN = re.compile(r"(/(?:c|t|feeds|api/v1/public)/)[A-Za-z0-9_-]{16,}")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args and isinstance(record.args, tuple):
+            record.args = tuple(
+                self.PATTERN.sub(r"\1…", a) if isinstance(a, str) else a for a in record.args
+            )
+        record.msg = self.PATTERN.sub(r"\1…", str(record.msg))
+        return True
+
+
 def serve(demo: bool = False, host: str = "127.0.0.1", port: int = 8000) -> None:
     """``planner serve``: the embedded default (SQLite in the data folder, local process pool)."""
     import uvicorn
@@ -130,4 +145,5 @@ def serve(demo: bool = False, host: str = "127.0.0.1", port: int = 8000) -> None
 
         print(load_demo(app))
     print(f"Планировщик: {settings.base_url}/  (данные: {settings.data_dir})")
+    logging.getLogger("uvicorn.access").addFilter(RedactTokens())
     uvicorn.run(app, host=host, port=port, log_level="info")

@@ -11,8 +11,16 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 _hasher = PasswordHasher()
 
-# One dummy hash so an unknown login costs as much time as a wrong password.
-_DUMMY_HASH = _hasher.hash("не-пароль-для-выравнивания-времени")
+_dummy: dict[int, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash to verify against for unknown logins, so they cost as much as a wrong password."""
+    key = id(_hasher)
+    if key not in _dummy:
+        _dummy[key] = _hasher.hash("не-пароль-для-выравнивания-времени")
+    return _dummy[key]
+
 
 LINK_TOKEN_BYTES = 24  # 192 bits, printed as 32 URL-safe characters
 API_TOKEN_PREFIX = "plt_"
@@ -25,7 +33,7 @@ def hash_password(password: str) -> str:
 def verify_password(password_hash: str | None, password: str) -> bool:
     """True when ``password`` matches; runs a full argon2 verification even for unknown users."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        return _hasher.verify(password_hash or _dummy_hash(), password) and bool(password_hash)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

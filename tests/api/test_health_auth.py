@@ -199,3 +199,17 @@ def test_unknown_path_is_json_404(client) -> None:
     r = client.get("/nowhere")
     assert r.status_code == 404
     assert r.json() == {"detail": {"message": "адрес не найден; проверьте ссылку.", "problems": []}}
+
+
+def test_access_log_redacts_link_tokens() -> None:
+    import logging
+
+    from api.main import RedactTokens
+
+    record = logging.LogRecord(
+        "uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "GET", "/feeds/AbCdEfGhIjKlMnOpQrStUvWxYz012345.ics", "1.1", 200),
+        None,
+    )  # fmt: skip
+    assert RedactTokens().filter(record) is True
+    assert record.getMessage() == '127.0.0.1:5000 - "GET /feeds/….ics HTTP/1.1" 200'
