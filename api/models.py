@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -194,3 +195,10 @@ class CallLink(Base):
     slot: Mapped[str] = mapped_column(String(500), default="")  # "" = every lesson of the class
     url: Mapped[str] = mapped_column(String(1000))
     updated_at: Mapped[datetime] = mapped_column(TS, default=utcnow)
+
+
+@event.listens_for(Version, "before_update")
+def _versions_are_immutable(mapper, connection, target) -> None:  # type: ignore[no-untyped-def]
+    raise ValueError(
+        f"опубликованная версия № {target.number} не изменяется; опубликуйте новую версию."
+    )

@@ -344,3 +344,18 @@ def test_rebuild_with_the_real_solver(client, app, auth_headers) -> None:
         f"/api/v1/schools/{school_id}/versions/1/files/report.html", headers=auth_headers
     )
     assert r.status_code == 200 and "5А" in r.text
+
+
+def test_a_version_row_cannot_be_updated(client, app, auth_headers) -> None:
+    import pytest
+    from sqlalchemy import select
+
+    from api.models import Version
+
+    school_id = make_school(client, auth_headers)
+    published(client, school_id, auth_headers)
+    with app.state.session_factory() as s:
+        version = s.scalar(select(Version))
+        version.comment = "переписано"
+        with pytest.raises(ValueError, match="опубликованная версия № 1 не изменяется"):
+            s.commit()
