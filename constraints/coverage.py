@@ -37,6 +37,8 @@ def build_weekly_contact(ctx: ModelContext) -> None:
                 if p.weekly_hours.get((c, s), 0) >= 2:
                     groups[(c, s, u.date.isocalendar()[1])].append(u.id)
     for (c, s, week), ids in sorted(groups.items()):
+        if p.contact_scope is not None and (c, s, week) not in p.contact_scope:
+            continue
         missed = ctx.model.new_bool_var(f"no_contact[{c},{s},{week}]")
         ctx.model.add_bool_or([missed, *(ctx.vars[i].online for i in ids)])
         ctx.penalise(

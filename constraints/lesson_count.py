@@ -23,7 +23,8 @@ def build_lessons_per_day(ctx: ModelContext) -> None:
         g = ctx.guard(*norms_guard(ctx, c, d))
         count = ctx.count[(c, d)]
         pe_units = [i for i in ids if ctx.problem.units[i].is_pe]
-        if with_pe.value > plain.value and pe_units:
+        no_extra = (c, d.isocalendar()[1]) in ctx.problem.no_pe_extra
+        if with_pe.value > plain.value and pe_units and not no_extra:
             extra = ctx.model.new_bool_var(f"pe_extra[{c},{d}]")
             ctx.model.add_bool_or([ctx.vars[i].online for i in pe_units]).only_enforce_if(extra)
             ctx.model.add(count <= plain.value + extra * (with_pe.value - plain.value))

@@ -59,6 +59,10 @@ class Problem:
     teacher_fixed: dict[tuple[str, date], list[tuple[int, int, BaseLesson]]]
     teacher_units: dict[tuple[str, date], list[int]]
     weekly_hours: dict[tuple[str, str], int] = field(default_factory=dict)  # (class, subject)
+    # (class, subject, ISO week) pairs the weekly-contact rule looks at; None = all
+    contact_scope: set[tuple[str, str, int]] | None = None
+    # (class, ISO week) whose once-a-week extra PE lesson is already used on another date
+    no_pe_extra: set[tuple[str, int]] = field(default_factory=set)
 
     def unit_classes(self, c: str, d: date) -> list[Unit]:
         return [self.units[i] for i in self.class_days.get((c, d), [])]

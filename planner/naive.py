@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from datetime import date
+from typing import Any
 
 from constraints.problem import Problem, merged_blocks
 from planner.solver import Assignment
@@ -166,3 +167,124 @@ def greedy_plan(problem: Problem) -> Assignment:
 
 # A subject not yet online this week is worth this much more (objective units) when choosing.
 DEFAULT_WEEKLY_BONUS = 400
+
+
+def _day_ok(problem: Problem, c: str, d: date, spans: list[tuple[int, int]]) -> bool:
+    """Do these online lessons (start, end) of class c on date d keep every class-day rule?"""
+    if not spans:
+        return True
+    lim = problem.limits
+    grade = problem.timetable.grade_of(c)
+    spans = sorted(spans)
+    if sum(e - s for s, e in spans) > lim.daily_cap(grade).value:
+        return False
+    if len(spans) > lim.max_lessons(grade, d)[0].value:
+        return False
+    if spans[0][0] < lim.day_start.value or spans[-1][1] > lim.online_end.value:
+        return False
+    gaps = [b[0] - a[1] for a, b in itertools.pairwise(spans)]
+    if any(g < lim.break_min.value for g in gaps):
+        return False
+    if len(spans) >= lim.big_from and not any(
+        gaps[p - 1] >= lim.big_break.value for p in lim.big_after if p - 1 < len(gaps)
+    ):
+        return False
+    return not (grade == 1 and len(spans) >= 3 and gaps[1] < lim.dynamic_pause.value)
+
+
+def repair_weekly_contact(problem: Problem, a: Assignment, pairs: set[tuple[str, str, int]]) -> int:
+    """Give each (class, subject, week) in ``pairs`` that has no online lesson one, if a legal
+    swap exists: its lesson goes online at its base start (longest length that fits), at most
+    one other online lesson of the day goes to self-study, and the swap must gain (the weekly
+    contact is worth more than the priority minutes it costs). Returns the number of repairs."""
+    buf = problem.limits.switch_buffer.value
+    weight = DEFAULT_WEEKLY_BONUS
+    units_of: dict[tuple[str, str, int], list[int]] = defaultdict(list)
+    for u in problem.units:
+        if u.blocked:
+            continue
+        for c in u.classes:
+            for s in u.subjects:
+                units_of[(c, s, u.date.isocalendar()[1])].append(u.id)
+    repaired = 0
+    for pair in sorted(pairs):
+        ids = units_of.get(pair, [])
+        if not ids or any(a.online[i] for i in ids):
+            continue
+        done = False
+        for i in ids:
+            u = problem.units[i]
+            day_ids = {c: problem.class_days[(c, u.date)] for c in u.classes}
+            victims = sorted(
+                {v for vs in day_ids.values() for v in vs if a.online[v]},
+                key=lambda v: (problem.units[v].priority * a.dur[v], v),
+            )
+            for victim in [None, *victims]:
+                lost = 0 if victim is None else problem.units[victim].priority * a.dur[victim]
+                for length in u.lengths:
+                    if length > u.base_end - u.base_start:
+                        continue
+                    if weight + u.priority * length <= lost:
+                        break
+                    s, e = u.base_start, u.base_start + length
+                    if not _teachers_free(problem, a, u, s, e, buf, victim):
+                        continue
+                    if all(
+                        _in_base_order(a, vs, victim, i, s)
+                        and _day_ok(problem, c, u.date, [
+                            (a.start[v], a.start[v] + a.dur[v])
+                            for v in vs if a.online[v] and v != victim
+                        ] + [(s, e)])
+                        for c, vs in day_ids.items()
+                    ) and (victim is None or _victim_ok(problem, a, victim, i)):  # fmt: skip
+                        if victim is not None:
+                            a.online[victim], a.dur[victim] = False, 0
+                            a.start[victim] = problem.units[victim].base_start
+                        a.online[i], a.start[i], a.dur[i] = True, s, length
+                        done = True
+                        break
+                if done:
+                    break
+            if done:
+                repaired += 1
+                break
+    return repaired
+
+
+def _in_base_order(a: Assignment, ids: list[int], victim: int | None, added: int,
+                   start: int) -> bool:  # fmt: skip
+    """The class's online lessons, with ``added`` at ``start``, still start in base order."""
+    starts = [start if v == added else a.start[v]
+              for v in ids if v == added or (a.online[v] and v != victim)]  # fmt: skip
+    return all(x < y for x, y in itertools.pairwise(starts))
+
+
+def _victim_ok(problem: Problem, a: Assignment, victim: int, added: int) -> bool:
+    """Removing the victim keeps the days of its other classes legal."""
+    v = problem.units[victim]
+    for c in v.classes:
+        if c in problem.units[added].classes:
+            continue
+        spans = [
+            (a.start[w], a.start[w] + a.dur[w])
+            for w in problem.class_days[(c, v.date)]
+            if a.online[w] and w != victim
+        ]
+        if not _day_ok(problem, c, v.date, spans):
+            return False
+    return True
+
+
+def _teachers_free(
+    problem: Problem, a: Assignment, u: Any, s: int, e: int, buf: int, victim: int | None
+) -> bool:
+    for t in u.teachers:
+        for bs, be in merged_blocks(problem.teacher_fixed.get((t, u.date), []), buf):
+            if s < be and bs < e:
+                return False
+        for w in problem.teacher_units.get((t, u.date), []):
+            if w in (u.id, victim) or not a.online[w]:
+                continue
+            if s < a.start[w] + a.dur[w] and a.start[w] < e:
+                return False
+    return True

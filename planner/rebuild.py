@@ -29,6 +29,7 @@ from planner.solver import (
     SolveStats,
     build_model,
     explain_infeasible,
+    solve_by_days,
     solve_model,
 )
 
@@ -100,11 +101,18 @@ def solve_remote(
         catalogue = load_catalogue(order)
     limits = Limits(catalogue, order)
     problem = build_problem(timetable, order, limits)
-    ctx = build_model(problem, weights=weights, previous=previous_index(previous))
-    assignment, stats = solve_model(
-        ctx, time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic,
-        progress=progress, stop=stop,
-    )  # fmt: skip
+    prev = previous_index(previous)
+    if len(problem.dates) > 1:
+        assignment, stats = solve_by_days(
+            problem, weights=weights, previous=prev, time_limit=time_limit, workers=workers,
+            seed=seed, deterministic=deterministic, progress=progress, stop=stop,
+        )  # fmt: skip
+    else:
+        ctx = build_model(problem, weights=weights, previous=prev)
+        assignment, stats = solve_model(
+            ctx, time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic,
+            progress=progress, stop=stop,
+        )  # fmt: skip
     if assignment is None:
         if stats.status == "INFEASIBLE":
             raise explain_infeasible(problem)
@@ -236,6 +244,10 @@ def rebuild_command(
     def on_progress(p: SolveProgress) -> None:
         if p.solutions == 0:
             say(f"  {p.elapsed:6.2f} с  стартовый план: штраф {p.objective:,.0f}".replace(",", " "))
+            return
+        if p.objective != p.objective:  # NaN: a date of a multi-day period is done
+            say(f"  {p.elapsed:6.2f} с  дней готово: {p.solutions}, "
+                f"граница {p.bound:,.0f}".replace(",", " "))  # fmt: skip
             return
         say(
             f"  {p.elapsed:6.2f} с  план №{p.solutions}: штраф {p.objective:,.0f}, "

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -91,6 +92,7 @@ class SolveStats:
     deterministic: bool
     penalties: list[PenaltyLine] = field(default_factory=list)
     stopped: bool = False
+    phases: str = "весь период"
 
     def to_json(self) -> dict[str, Any]:
         doc = {k: v for k, v in self.__dict__.items() if k != "penalties"}
@@ -120,6 +122,7 @@ def build_model(
     previous: dict[tuple[str, date, int, int], tuple[str, int | None, int]] | None = None,
     explain: bool = False,
     rules: tuple[Any, ...] = ALL_RULES,
+    hint: Assignment | None = None,
 ) -> ModelContext:
     """Create variables and let every rule add its part."""
     model = cp_model.CpModel()
@@ -173,7 +176,10 @@ def build_model(
         objective = sum(p.weight * p.var for p in ctx.penalties)
         ctx.cache["objective"] = objective
         model.minimize(objective)
-    _add_hints(ctx)
+    if hint is not None:
+        _full_hint(ctx, hint)
+    else:
+        _add_hints(ctx)
     return ctx
 
 
@@ -419,18 +425,200 @@ def penalty_lines(
 
 
 def fixed_objective(ctx: ModelContext, a: Assignment) -> tuple[float, list[PenaltyLine]]:
-    """The objective of a given plan (the naive baseline) under the same weights."""
+    """The objective of a given plan (the naive baseline, a combined per-day plan) under the
+    same weights; the model itself is left unchanged."""
+    model = ctx.model.clone()
     for u in ctx.problem.units:
         v = ctx.vars[u.id]
-        ctx.model.add(v.online == int(a.online[u.id]))
-        ctx.model.add(v.dur == a.dur[u.id])
+        model.add(model.get_int_var_from_proto_index(v.online.index) == int(a.online[u.id]))
+        model.add(model.get_int_var_from_proto_index(v.dur.index) == a.dur[u.id])
         if a.online[u.id]:
-            ctx.model.add(v.start == a.start[u.id])
-    ctx.model.clear_hints()
-    sol, stats = solve_model(ctx, time_limit=30, workers=1, seed=1)
-    if sol is None:
-        raise ValueError(f"the fixed plan is not accepted by the model: {stats.status}")
-    return float(stats.objective or 0.0), stats.penalties
+            model.add(model.get_int_var_from_proto_index(v.start.index) == a.start[u.id])
+    model.clear_hints()
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 30.0
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise ValueError(
+            f"the fixed plan is not accepted by the model: {solver.status_name(status)}"
+        )
+    return float(solver.objective_value), penalty_lines(ctx, lambda e: int(solver.value(e)))
+
+
+def day_problem(problem: Problem, d: date, scope: set[tuple[str, str, int]],
+                no_pe_extra: set[tuple[str, int]]) -> tuple[Problem, list[int]]:  # fmt: skip
+    """The part of the problem on one date (units renumbered) and the global id of each unit."""
+    ids = [u.id for u in problem.units if u.date == d]
+    new_id = {old: k for k, old in enumerate(ids)}
+    units = [replace(problem.units[old], id=new_id[old]) for old in ids]
+    sub = Problem(
+        timetable=problem.timetable,
+        order=problem.order,
+        limits=problem.limits,
+        dates=[d],
+        units=units,
+        class_days={k: [new_id[i] for i in v] for k, v in problem.class_days.items() if k[1] == d},
+        teacher_fixed={k: v for k, v in problem.teacher_fixed.items() if k[1] == d},
+        teacher_units={
+            k: [new_id[i] for i in v] for k, v in problem.teacher_units.items() if k[1] == d
+        },
+        weekly_hours=problem.weekly_hours,
+        contact_scope=scope,
+        no_pe_extra=set(no_pe_extra),
+    )
+    return sub, ids
+
+
+def solve_by_days(
+    problem: Problem,
+    *,
+    weights: Weights = DEFAULT_WEIGHTS,
+    previous: dict[tuple[str, date, int, int], tuple[str, int | None, int]] | None = None,
+    time_limit: float = 30.0,
+    workers: int = 2,
+    seed: int = 1,
+    deterministic: bool = True,
+    progress: Callable[[SolveProgress], None] | None = None,
+    stop: threading.Event | None = None,
+) -> tuple[Assignment | None, SolveStats]:
+    """Solve a multi-day period date by date, then the whole period from that plan.
+
+    Dates couple only through the weekly-contact rule (and the once-a-week extra PE lesson).
+    Each date is solved on its own, in order, with the weekly-contact terms that live on that
+    date alone plus, on its last date, each subject spread over several dates that has no online
+    lesson yet (so the dates' objectives add up to the whole objective). When no such carried
+    term was needed, the sum of the dates' bounds is a valid lower bound of the whole objective.
+    A repair pass gives remaining subjects a lesson where a legal swap gains, then the
+    whole-period model continues from the combined plan (a complete hint) for the time left and
+    supplies the proven bound. A single-day period goes straight to the whole model.
+    """
+    t0 = time.perf_counter()
+    # the whole-period model first: its complete hint (the greedy plan) is the first legal plan
+    full = build_model(problem, weights=weights, previous=previous)
+    start_plan = full.cache.get("hint_plan")
+    if start_plan is not None and progress is not None:
+        progress(SolveProgress(time.perf_counter() - t0, float(start_plan[1]), float("-inf"), 0))
+    pair_days: dict[tuple[str, str, int], set[date]] = defaultdict(set)
+    for u in problem.units:
+        if u.blocked:
+            continue
+        for c in u.classes:
+            for s in u.subjects:
+                if problem.weekly_hours.get((c, s), 0) >= 2:
+                    pair_days[(c, s, u.date.isocalendar()[1])].add(u.date)
+    combined = Assignment({}, {}, {})
+    lower = 0.0
+    proven = True
+    no_pe: set[tuple[str, int]] = set()
+    bound_valid = True
+    phase = 0.7 * time_limit
+    days = problem.dates
+    covered: set[tuple[str, str, int]] = set()
+    for k, d in enumerate(days):
+        scope = {p for p, ds in pair_days.items() if ds == {d}}
+        # a subject spread over several dates pays on its last date if still without contact:
+        # exactly its share of the whole objective, given the earlier dates
+        carry = {p for p, ds in pair_days.items()
+                 if len(ds) > 1 and max(ds) == d and p not in covered}  # fmt: skip
+        if carry:
+            bound_valid = False  # the dates' bounds then no longer add up to a valid bound
+        scope |= carry
+        sub, ids = day_problem(problem, d, scope, no_pe)
+        left = max(0.2, (phase - (time.perf_counter() - t0)) / (len(days) - k))
+        if stop is not None and stop.is_set():
+            from planner.naive import greedy_plan
+
+            a = greedy_plan(sub)
+            proven = bound_valid = False
+        else:
+            ctx_d = build_model(sub, weights=weights, previous=previous)
+            a, st = solve_model(ctx_d, time_limit=left, workers=workers, seed=seed,
+                                deterministic=deterministic, stop=stop)  # fmt: skip
+            if a is None:
+                return None, st
+            lower += st.bound if st.bound is not None and st.bound > float("-inf") else 0.0
+            proven = proven and st.status == "OPTIMAL"
+            if st.bound is None:
+                bound_valid = False
+        for new, old in enumerate(ids):
+            combined.online[old] = a.online[new]
+            combined.start[old] = a.start[new]
+            combined.dur[old] = a.dur[new]
+            if a.online[new]:
+                u = problem.units[old]
+                week = d.isocalendar()[1]
+                covered.update((c, s, week) for c in u.classes for s in u.subjects)
+        # a class that used its extra PE lesson this week may not use it again
+        for (c, dd), cids in problem.class_days.items():
+            if dd != d:
+                continue
+            plain, _pe = problem.limits.max_lessons(problem.timetable.grade_of(c), d)
+            if sum(combined.online[i] for i in cids) > plain.value:
+                no_pe.add((c, d.isocalendar()[1]))
+                bound_valid = False  # later dates were solved with less freedom than allowed
+        if progress is not None:
+            progress(SolveProgress(time.perf_counter() - t0, float("nan"), lower, k + 1))
+    from planner.naive import repair_weekly_contact
+
+    before = Assignment(dict(combined.online), dict(combined.start), dict(combined.dur))
+    repair_weekly_contact(problem, combined, {p for p, ds in pair_days.items() if len(ds) > 1})
+    full.model.clear_hints()
+    _full_hint(full, combined)
+    objective, lines = fixed_objective(full, before)
+    try:
+        repaired_objective, repaired_lines = fixed_objective(full, combined)
+    except ValueError:  # the repair broke a model rule the checks above do not see: drop it
+        repaired_objective = float("inf")
+    if repaired_objective < objective:
+        objective, lines = repaired_objective, repaired_lines
+    else:
+        combined = before
+    if start_plan is not None and start_plan[1] < objective:  # never worse than the start
+        combined, objective = start_plan[0], float(start_plan[1])
+        lines = fixed_objective(full, combined)[1]
+    best, best_obj = combined, objective
+    status = "OPTIMAL" if proven and bound_valid and objective <= lower else "FEASIBLE"
+    stats_full: SolveStats | None = None
+    rest = time_limit - (time.perf_counter() - t0)
+    if status != "OPTIMAL" and rest > 2.0 and not (stop is not None and stop.is_set()):
+        a2, stats_full = solve_model(full, time_limit=rest, workers=workers, seed=seed,
+                                     deterministic=deterministic, stop=stop)  # fmt: skip
+        if a2 is not None and stats_full.objective is not None and stats_full.objective < best_obj:
+            best, best_obj, lines = a2, stats_full.objective, stats_full.penalties
+        if stats_full.bound is not None and stats_full.bound > float("-inf"):
+            lower = max(lower if bound_valid else float("-inf"), stats_full.bound)
+            bound_valid = True
+        if stats_full.status == "OPTIMAL":
+            status = "OPTIMAL"
+    wall = time.perf_counter() - t0
+    bound = lower if bound_valid else None
+    stats = SolveStats(
+        status=status,
+        objective=best_obj,
+        bound=bound,
+        gap=round(_gap(best_obj, bound), 6) if bound is not None else None,
+        first_solution_s=None,
+        wall_s=round(wall, 3),
+        solutions=len(days) + (stats_full.solutions if stats_full else 0),
+        units=len(problem.units),
+        online_units=0,
+        self_study_units=0,
+        online_minutes=0,
+        variables=len(full.model.proto.variables),
+        constraints=len(full.model.proto.constraints),
+        workers=workers,
+        seed=seed,
+        deterministic=status == "OPTIMAL" or workers == 1,
+        penalties=lines,
+        stopped=bool(stop is not None and stop.is_set()),
+        phases=f"по дням ({len(days)})" + (" + весь период" if stats_full else ""),
+    )
+    _fill_counts(stats, best)
+    if progress is not None:
+        progress(SolveProgress(wall, best_obj, bound if bound is not None else float("-inf"),
+                               stats.solutions))  # fmt: skip
+    return best, stats
 
 
 def explain_infeasible(problem: Problem, *, time_limit: float = 20.0) -> InfeasibleOrder:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from constraints.checker import check_schedule
 from constraints.limits import Limits
 from constraints.problem import build_problem
-from planner.naive import naive_plan
+from planner.naive import greedy_plan, naive_plan
 from planner.rebuild import assemble_schedule, load_catalogue, solve_remote
 from tests.constraints.school import MONDAY, order, random_school
 
@@ -57,12 +57,13 @@ def test_solver_output_passes_checker(case) -> None:
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cases())
-def test_naive_plan_passes_checker(case) -> None:
+def test_naive_and_greedy_plans_pass_checker(case) -> None:
     tt, o = case
     cat = load_catalogue(o)
     problem = build_problem(tt, o, Limits(cat, o))
-    schedule = assemble_schedule(problem, naive_plan(problem), cat)
-    assert [v.message for v in check_schedule(schedule, tt, o, cat).violations] == []
+    for plan in (naive_plan(problem), greedy_plan(problem)):
+        schedule = assemble_schedule(problem, plan, cat)
+        assert [v.message for v in check_schedule(schedule, tt, o, cat).violations] == []
 
 
 def test_random_school_is_clash_free() -> None:
