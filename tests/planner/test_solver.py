@@ -118,6 +118,15 @@ def test_stop_event_returns_best_plan_so_far() -> None:
     assert (seen[0].solutions, seen[0].elapsed) == (0, 0.0)
 
 
+def test_stop_before_a_multi_day_solve_returns_the_start_plan() -> None:
+    stop = threading.Event()
+    stop.set()
+    tt, o = music_week()
+    r = solve(tt, o, stop=stop)
+    assert (r.stats.stopped, r.stats.status) == (True, "FEASIBLE")
+    assert r.stats.online_minutes == 240  # four 30-minute lessons on each of the two days
+
+
 def test_previous_plan_is_reproduced() -> None:
     tt, o = small_school(), order(("1А", "5А", "7Б"))
     first = solve(tt, o)
