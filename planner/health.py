@@ -81,14 +81,11 @@ def health_timeline(
     for (c, d), items in sorted(by_cd.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         grade = timetable.grade_of(c)
         cmax = limits.continuous_max(grade)
-        eye_rule = _rule(
-            "health.eye_gymnastics", eye_norm.citation,
-            f"гимнастика для глаз, непрерывно у экрана не больше {cmax.value} мин",
-        )  # fmt: skip
-        pe_rule = _rule(
-            "health.physical_break", pe_norm.citation,
-            f"физкультминутка, непрерывно у экрана не больше {cmax.value} мин",
-        )  # fmt: skip
+        stretch = f"непрерывно у экрана не больше {cmax.value} мин ({cmax.citation})"
+        eye_rule = (f"health.eye_gymnastics: гимнастика для глаз {eye} мин "
+                    f"({eye_norm.citation}); {stretch}")  # fmt: skip
+        pe_rule = (f"health.physical_break: физкультминутка {physical} мин "
+                   f"({pe_norm.citation}); {stretch}")  # fmt: skip
         # one slot per time (parallel subgroups share the call time)
         slots: list[ScheduleItem] = []
         for it in sorted(items, key=lambda i: (i.start_min, i.end_min)):

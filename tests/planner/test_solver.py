@@ -91,7 +91,10 @@ def test_health_timeline_splits_screen_stretches() -> None:
     edges.append(lesson.end_min)
     stretches = [b - a for a, b in zip(edges[::2], edges[1::2], strict=True)]
     assert stretches == [9, 9, 8]
-    assert all((i.rule and "п. 2.10.2" in i.rule) or "МР" in (i.rule or "") for i in inside)
+    assert inside[0].rule == (
+        "health.eye_gymnastics: гимнастика для глаз 2 мин (МР 2.4.0330-23, текст не проверен); "
+        "непрерывно у экрана не больше 15 мин (СП 2.4.3648-20, п. 2.10.2)"
+    )
 
 
 def test_same_seed_same_schedule_at_optimum_with_two_workers() -> None:
