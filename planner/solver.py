@@ -512,7 +512,7 @@ def solve_by_days(
     proven = True
     no_pe: set[tuple[str, int]] = set()
     bound_valid = True
-    phase = 0.6 * time_limit  # the rest: repair, evaluation and the whole-period model
+    phase = 0.55 * time_limit  # the rest: repair, evaluation and the whole-period model
     days = problem.dates
     covered: set[tuple[str, str, int]] = set()
     for k, d in enumerate(days):
@@ -581,7 +581,7 @@ def solve_by_days(
     status = "OPTIMAL" if proven and bound_valid and objective <= lower else "FEASIBLE"
     stats_full: SolveStats | None = None
     rest = time_limit - (time.perf_counter() - t0)
-    if status != "OPTIMAL" and rest > 0.2 and not (stop is not None and stop.is_set()):
+    if status != "OPTIMAL" and rest > 0.1 and not (stop is not None and stop.is_set()):
         a2, stats_full = solve_model(full, time_limit=rest, workers=workers, seed=seed,
                                      deterministic=deterministic, stop=stop)  # fmt: skip
         if a2 is not None and stats_full.objective is not None and stats_full.objective < best_obj:
