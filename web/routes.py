@@ -617,11 +617,22 @@ def _link_action(session: Any, link_id: int, action: str) -> Link:
 
 @router.post("/admin/links/{link_id}/{action}")
 def link_action(
-    request: Request, link_id: int, action: str, auth: PageAuth, session: SessionDep
+    request: Request,
+    link_id: int,
+    action: str,
+    auth: PageAuth,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> Response:
     if action not in ("revoke", "rotate"):
         raise HTTPException(status_code=404)
-    link = _link_action(session, link_id, action)
+    link = services.get_link(session, link_id)
+    try:
+        _link_action(session, link_id, action)
+    except ApiError as exc:  # e.g. rotating a link that was revoked meanwhile
+        school = services.get_school(session, link.school_id)
+        ctx = {**_links_context(session, school, settings), "error": exc.message}
+        return render(request, "links.html", ctx, status=exc.status, auth=auth)
     return redirect(f"/admin/schools/{link.school_id}/links")
 
 

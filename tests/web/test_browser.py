@@ -151,7 +151,7 @@ def test_deputy_director_walks_from_upload_to_publish(
     page.get_by_label("Лимит времени решателя, с").fill("120")
     page.get_by_role("button", name="Перестроить").click()
     # cancel once a first plan is there (the best plan so far is kept)
-    expect(page.locator("#job-objective")).not_to_have_text("—", timeout=30_000)
+    expect(page.locator("#job-solutions")).not_to_have_text("0", timeout=30_000)
     page.get_by_role("button", name="Отменить").click()
     expect(page.locator("#progress")).not_to_have_attribute(
         "data-status", re.compile("queued|running"), timeout=30_000

@@ -251,6 +251,25 @@ def test_revoked_and_unknown_tokens_get_404(live: Live, published: Published) ->
             assert c.get(f"/c/{teacher['token']}").status_code == 404
 
 
+def test_links_page_revoke_and_rotate(live: Live, published: Published) -> None:
+    with admin_client(live) as (c, csrf), live.api() as api:
+        link = api.post(f"/api/v1/schools/{published.school_id}/links",
+                        json={"kind": "class", "target": "8А"}).json()  # fmt: skip
+        r = c.post(f"/admin/links/{link['id']}/rotate", data={"csrf_token": csrf})
+        assert (r.status_code, r.headers["location"]) == (
+            303, f"/admin/schools/{published.school_id}/links"
+        )  # fmt: skip
+        assert c.get(f"/c/{link['token']}").status_code == 404
+        r = c.post(f"/admin/links/{link['id']}/rotate", data={"csrf_token": csrf})
+        assert r.status_code == 409
+        assert (
+            '<p class="error" role="alert">ссылка уже отозвана; выпустите новую для этого класса '
+            "или учителя.</p>"
+        ) in r.text
+        r = c.post(f"/admin/links/{link['id']}/delete", data={"csrf_token": csrf})
+        assert r.status_code == 404
+
+
 def test_parent_page_etag_and_cache_control(live: Live, published: Published) -> None:
     token = published.link("class", "7А")["token"]
     with httpx.Client(base_url=live.url) as c:
