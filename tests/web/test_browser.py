@@ -228,4 +228,9 @@ def test_teacher_page_subscribe_and_call_link(
     page.screenshot(path=str(artifacts / "teacher-phone-full.png"), full_page=True)
     feed = page.request.get(f"{live.url}/feeds/{token}.ics").text()
     assert "https://sferum.ru/?call_link=Abc-123" in feed
+    # the parents' page of 5А without call-link rights does not show it
+    page.goto(f"{live.url}/c/{published.link('class', '5А')['token']}")
+    expect(page.locator("#week")).to_be_visible()
+    assert "call_link" not in page.content()
+    expect(page.locator("a.call")).to_have_count(0)
     ctx.close()
