@@ -141,18 +141,6 @@ class ModelContext:
         if weight:
             self.penalties.append(Penalty(rule, name, var, weight, where))
 
-    def both_online(self, a: int, b: int) -> cp_model.IntVar:
-        """A literal true iff units a and b are both online (cached)."""
-        key = f"both:{min(a, b)}:{max(a, b)}"
-        lit = self.cache.get(key)
-        if lit is None:
-            lit = self.model.new_bool_var(key)
-            oa, ob = self.vars[a].online, self.vars[b].online
-            self.model.add_bool_and([oa, ob]).only_enforce_if(lit)
-            self.model.add_bool_or([oa.Not(), ob.Not(), lit])
-            self.cache[key] = lit
-        return lit
-
 
 # -- check side ---------------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from constraints.base import ModelContext, Penalty
+from constraints.base import ModelContext, Penalty, UnitVars
 from constraints.problem import Problem
 from constraints.rules import ALL_RULES
 from constraints.weights import DEFAULT_WEIGHTS, EXPLAIN_RU, Weights
@@ -148,8 +148,6 @@ def build_model(
         # a self-study unit parks at its base start, so equal plans print identically
         model.add(start == min(max(u.base_start, earliest), latest)).only_enforce_if(on.Not())
         interval = model.new_optional_interval_var(start, dur, end, on, f"iv[{u.id}]")
-        from constraints.base import UnitVars
-
         ctx.vars.append(UnitVars(on, start, dur, end, interval))
         if u.blocked:
             g = ctx.guard(
@@ -639,7 +637,10 @@ def explain_infeasible(problem: Problem, *, time_limit: float = 20.0) -> Infeasi
         )
     # shrink: drop each literal whose removal keeps the rest infeasible
     kept = list(core)
+    deadline = time.perf_counter() + 2 * time_limit
     for lit in list(core):
+        if time.perf_counter() > deadline:
+            break  # a larger set than the smallest, but still a true conflict
         trial = [x for x in kept if x is not lit]
         if trial and _core(ctx, trial, time_limit / 4) is not None:
             kept = trial
