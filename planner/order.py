@@ -190,6 +190,11 @@ def parse_order(doc: Any, timetable: Timetable, file: str = "приказ") -> Q
                 )
             elif name not in classes:
                 classes.append(name)
+        if not selector:
+            r.fail(
+                "classes",
+                "список классов пуст; укажите хотя бы один класс, all или {grades: [...]}.",
+            )
     else:
         r.fail("classes", "classes — список классов, all или {grades: [...]}.")
 

@@ -118,3 +118,11 @@ def test_load_order_names_the_line_of_broken_yaml(tmp_path: Path) -> None:
     assert problem.file == str(path)
     assert problem.row == 2
     assert problem.message.startswith("файл приказа не читается как YAML/JSON")
+
+
+def test_order_with_an_empty_class_list_is_refused() -> None:
+    with pytest.raises(InputError) as err:
+        parse_order({"classes": [], "from": "2026-12-07", "to": "2026-12-11"}, TT, "order.yaml")
+    assert [(p.column, p.message) for p in err.value.problems] == [
+        ("classes", "список классов пуст; укажите хотя бы один класс, all или {grades: [...]}.")
+    ]
