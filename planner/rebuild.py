@@ -270,7 +270,12 @@ def rebuild_command(
     lessons = [i for i in result.schedule.lessons() if i.class_name in set(order.classes)]
     n_online = sum(1 for i in lessons if i.format == "online")
     n_self = sum(1 for i in lessons if i.format == "self_study")
-    gap = "доказан оптимум" if s.status == "OPTIMAL" else f"разрыв до оптимума {s.gap or 0:.1%}"
+    if s.status == "OPTIMAL":
+        gap = "доказан оптимум"
+    elif s.gap is None:
+        gap = "разрыв до оптимума не доказан"
+    else:
+        gap = f"доказанный разрыв до оптимума не больше {s.gap:.1%}"
     say(f"Готово за {time.perf_counter() - t0:.1f} с ({s.status}, {gap}).")
     say(f"Классов на дистанте: {len(order.classes)}; уроков онлайн: {n_online}, "
         f"самостоятельно: {n_self}; онлайн-минут: {s.online_minutes}.")  # fmt: skip

@@ -495,8 +495,9 @@ def solve_by_days(
     # the whole-period model first: its complete hint (the greedy plan) is the first legal plan
     full = build_model(problem, weights=weights, previous=previous)
     start_plan = full.cache.get("hint_plan")
+    first_at = time.perf_counter() - t0 if start_plan is not None else None
     if start_plan is not None and progress is not None:
-        progress(SolveProgress(time.perf_counter() - t0, float(start_plan[1]), float("-inf"), 0))
+        progress(SolveProgress(first_at or 0.0, float(start_plan[1]), float("-inf"), 0))
     pair_days: dict[tuple[str, str, int], set[date]] = defaultdict(set)
     for u in problem.units:
         if u.blocked:
@@ -596,7 +597,7 @@ def solve_by_days(
         objective=best_obj,
         bound=bound,
         gap=round(_gap(best_obj, bound), 6) if bound is not None else None,
-        first_solution_s=None,
+        first_solution_s=round(first_at, 3) if first_at is not None else None,
         wall_s=round(wall, 3),
         solutions=len(days) + (stats_full.solutions if stats_full else 0),
         units=len(problem.units),
