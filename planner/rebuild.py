@@ -246,8 +246,7 @@ def rebuild_command(
             say(f"  {p.elapsed:6.2f} с  стартовый план: штраф {p.objective:,.0f}".replace(",", " "))
             return
         if p.objective != p.objective:  # NaN: a date of a multi-day period is done
-            say(f"  {p.elapsed:6.2f} с  дней готово: {p.solutions}, "
-                f"граница {p.bound:,.0f}".replace(",", " "))  # fmt: skip
+            say(f"  {p.elapsed:6.2f} с  решено дат: {p.solutions} из {n_days}")
             return
         say(
             f"  {p.elapsed:6.2f} с  план №{p.solutions}: штраф {p.objective:,.0f}, "

@@ -581,8 +581,16 @@ def solve_by_days(
     stats_full: SolveStats | None = None
     rest = time_limit - (time.perf_counter() - t0)
     if status != "OPTIMAL" and rest > 0.1 and not (stop is not None and stop.is_set()):
+        t_full = time.perf_counter() - t0
+
+        def shifted(p: SolveProgress) -> None:  # report on the run's own clock
+            if progress is not None and p.solutions > 0:
+                progress(SolveProgress(t_full + p.elapsed, p.objective, p.bound,
+                                       len(days) + p.solutions))  # fmt: skip
+
         a2, stats_full = solve_model(full, time_limit=rest, workers=workers, seed=seed,
-                                     deterministic=deterministic, stop=stop)  # fmt: skip
+                                     deterministic=deterministic, stop=stop,
+                                     progress=shifted)  # fmt: skip
         if a2 is not None and stats_full.objective is not None and stats_full.objective < best_obj:
             best, best_obj, lines = a2, stats_full.objective, stats_full.penalties
         if stats_full.bound is not None and stats_full.bound > float("-inf"):
