@@ -410,3 +410,16 @@ def test_catalogue_override_changes_online_end() -> None:
     cat = NormCatalogue.load(on=MONDAY, overrides=o.overrides)
     assert check_schedule(r.schedule, tt, o, cat).ok
     assert any("Приказ № 1 от 27.11.2026" in w for w in r.report.warnings)
+
+
+def test_must_online_for_lesson_shared_with_in_person_class_is_explained() -> None:
+    tt = school(L(1, 1, "5А,5Б", "Музыка", "Белова"), L(1, 2, "5А", "Математика", "Смирнова"))
+    o = order(("5А",), must_online=[("5А", "Музыка")])
+    with pytest.raises(InfeasibleOrder) as exc:
+        solve_remote(tt, o, time_limit=5, workers=1)
+    assert exc.value.conflicts == ["must_online:0", "blocked:0"]
+    assert exc.value.explanation.splitlines()[1:3] == [
+        "  • обязательный онлайн-урок по приказу: 5А «Музыка»",
+        "  • урок 5А «Музыка» 30.11: урок общий с классами 5Б, которые учатся очно; учитель "
+        "ведёт его в классе",
+    ]
