@@ -53,6 +53,28 @@ def test_solver_output_passes_checker(case) -> None:
     )
     got = sum(1 for i in r.schedule.lessons() if i.class_name in quarantined)
     assert got == expected
+    assert long_screen_stretches(r) == []
+
+
+def long_screen_stretches(r) -> list[str]:
+    """Online lessons with a continuous screen stretch over the grade's limit."""
+    limits = r.problem.limits
+    out = []
+    for it in r.schedule.lessons():
+        if it.format != "online":
+            continue
+        cmax = limits.continuous_max(r.problem.timetable.grade_of(it.class_name)).value
+        pauses = sorted(
+            (i.start_min, i.end_min)
+            for i in r.schedule.of_class(it.class_name, it.date)
+            if i.kind in ("eye_gymnastics", "physical_break")
+            and it.start_min <= i.start_min < it.end_min
+        )
+        edges = [it.start_min, *(m for p in pauses for m in p), it.end_min]
+        stretches = [b - a for a, b in zip(edges[::2], edges[1::2], strict=True)]
+        if max(stretches) > cmax or len(pauses) < 2:
+            out.append(f"{it.class_name} {it.date} {it.subject}: {stretches}")
+    return out
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
