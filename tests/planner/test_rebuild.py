@@ -126,3 +126,24 @@ def test_check_unreadable_schedule_exits_2(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "файл не читается как schedule.json" in result.output
+
+
+def test_rebuild_teacher_conflict_exits_3_with_explanation(tmp_path: Path) -> None:
+    from tests.planner.test_solver import squeezed_teacher
+
+    timetable = tmp_path / "timetable.csv"
+    write_flat(squeezed_teacher(), timetable)
+    order = tmp_path / "order.yaml"
+    order.write_text(
+        "classes: [5А, 6А]\nfrom: 2026-11-30\nto: 2026-11-30\nmust_online:\n"
+        "  - {class: 5А, subject: Математика}\n  - {class: 6А, subject: Математика}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        app, ["rebuild", str(timetable), "--order", str(order), "--out", str(tmp_path / "out"),
+              "--time-limit", "10", "--workers", "1"],
+    )  # fmt: skip
+    assert result.exit_code == 3, result.output
+    assert "  • обязательный онлайн-урок по приказу: 5А «Математика»" in result.output
+    assert "  • обязательный онлайн-урок по приказу: 6А «Математика»" in result.output
+    assert "  • найдите замену учителю Иванова на часть очных уроков 30.11" in result.output
