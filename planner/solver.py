@@ -366,7 +366,8 @@ def solve_model(
             solver = canon
         else:
             stats.deterministic = False
-    elif workers > 1:
+    elif workers > 1 or (status != cp_model.OPTIMAL and wall >= 0.95 * time_limit):
+        # several workers, or one worker cut off by the wall clock: the plan depends on timing
         stats.deterministic = False
     a = Assignment(
         online={u.id: bool(solver.value(ctx.vars[u.id].online)) for u in p.units},
@@ -514,6 +515,7 @@ def solve_by_days(
     phase = 0.55 * time_limit  # the rest: repair, evaluation and the whole-period model
     days = problem.dates
     covered: set[tuple[str, str, int]] = set()
+    repeatable = True  # every date's plan is the same on a re-run
     for k, d in enumerate(days):
         scope = {p for p, ds in pair_days.items() if ds == {d}}
         # a subject spread over several dates pays on its last date if still without contact:
@@ -529,7 +531,7 @@ def solve_by_days(
             from planner.naive import greedy_plan
 
             a = greedy_plan(sub)
-            proven = bound_valid = False
+            proven = bound_valid = repeatable = False
         else:
             ctx_d = build_model(sub, weights=weights, previous=previous)
             a, st = solve_model(ctx_d, time_limit=left, workers=workers, seed=seed,
@@ -538,6 +540,7 @@ def solve_by_days(
                 return None, st
             lower += st.bound if st.bound is not None and st.bound > float("-inf") else 0.0
             proven = proven and st.status == "OPTIMAL"
+            repeatable = repeatable and st.deterministic
             if st.bound is None:
                 bound_valid = False
         for new, old in enumerate(ids):
@@ -616,7 +619,7 @@ def solve_by_days(
         constraints=len(full.model.proto.constraints),
         workers=workers,
         seed=seed,
-        deterministic=status == "OPTIMAL" or workers == 1,
+        deterministic=repeatable and (stats_full is None or stats_full.deterministic),
         penalties=lines,
         stopped=bool(stop is not None and stop.is_set()),
         phases=f"по дням ({len(days)})" + (" + весь период" if stats_full else ""),
