@@ -7,7 +7,6 @@ model — so a bug in the model encoding cannot hide a broken norm. Its per-clas
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 from dataclasses import dataclass, field
 from datetime import date
@@ -101,16 +100,21 @@ def check_schedule(
     for rule in HARD_RULES:
         if rule.check is not None:
             violations.extend(rule.check(view))
-    return CheckReport(violations, _warnings(catalogue, order), _figures(view))
+    return CheckReport(violations, _warnings(catalogue, order, timetable), _figures(view))
 
 
-def _warnings(catalogue: Any, order: QuarantineOrder) -> list[str]:
-    """The catalogue's own warnings for the period: low-confidence norms in use, a norm set
-    expiring inside the period, the order's overrides."""
-    out: list[str] = []
-    with contextlib.suppress(AttributeError):
-        out.extend(str(w) for w in catalogue.warnings(order.date_from, order.date_to))
-    return list(dict.fromkeys(out))
+def _warnings(catalogue: Any, order: QuarantineOrder, timetable: Timetable) -> list[str]:
+    """The catalogue's own warnings for the period and the order's grades, device and screen
+    policy: low-confidence norms in use, a norm set expiring inside the period, the overrides."""
+    grades = {g for c in order.classes if (g := timetable.grade_of(c)) is not None}
+    found = catalogue.warnings(
+        order.date_from,
+        order.date_to,
+        grades=sorted(grades) or None,
+        device=order.device,
+        policy=order.screen_policy,
+    )
+    return list(dict.fromkeys(str(w) for w in found))
 
 
 def _figures(view: CheckView) -> list[DayFigures]:

@@ -196,10 +196,13 @@ def _write_exports(
     timetable: Timetable,
     order: QuarantineOrder,
     catalogue: Any,
-    previous_schedule: Schedule | None,
-) -> None:
-    """EXPORTS CALL SITE — the exports helper wires ЭПОС/iCal/report.html here. Does nothing yet."""
-    return None
+    previous_dir: Path | None,
+) -> list[Path]:
+    """Publish the result as the next version after ``previous_dir``'s and write every export."""
+    from planner.exports.bundle import load_previous_history, write_bundle
+
+    history = load_previous_history(previous_dir)
+    return write_bundle(out, result.schedule, timetable, order, catalogue, result.report, history)
 
 
 def _load_inputs(timetable_path: Path, order_path: Path) -> tuple[Timetable, QuarantineOrder]:
@@ -263,8 +266,7 @@ def rebuild_command(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     result.schedule.write(out / "schedule.json")
-    # --- exports call site (another helper wires it) ---
-    _write_exports(out, result, timetable, order, catalogue, previous_schedule)
+    exported = _write_exports(out, result, timetable, order, catalogue, previous)
     s = result.stats
     lessons = [i for i in result.schedule.lessons() if i.class_name in set(order.classes)]
     n_online = sum(1 for i in lessons if i.format == "online")
@@ -278,7 +280,7 @@ def rebuild_command(
     say(f"Готово за {time.perf_counter() - t0:.1f} с ({s.status}, {gap}).")
     say(f"Классов на дистанте: {len(order.classes)}; уроков онлайн: {n_online}, "
         f"самостоятельно: {n_self}; онлайн-минут: {s.online_minutes}.")  # fmt: skip
-    say(f"Записано: {out / 'schedule.json'}")
+    say(f"Записано: {out / 'schedule.json'} и ещё файлов: {len(exported)} (ЭПОС, календари, отчёт)")
     for w in result.report.warnings:
         say(f"Внимание: {w}")
     if result.report.violations:  # the checker disagrees with the model: say so loudly

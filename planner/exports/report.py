@@ -12,7 +12,6 @@ assets, A4 print CSS, Russian.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -141,10 +140,7 @@ def render_report(
     for d in sorted(days, key=lambda d: d.date):
         per_class.setdefault(d.class_name, []).append(_day_row(d, order.screen_policy, scale))
     per_class = {c: per_class[c] for c in sort_class_names(per_class)}
-    warnings = [str(w) for w in check_report.warnings]
-    with contextlib.suppress(AttributeError):  # a stand-in catalogue may have no warnings()
-        warnings += [str(w) for w in catalogue.warnings(order.date_from, order.date_to)]
-    warnings = list(dict.fromkeys(warnings))
+    warnings = [str(w) for w in check_report.warnings]  # the checker's carry the catalogue's
     overrides = [_norm_row(n) for n in norms if n.override_reason]
     local = now.astimezone(ZoneInfo(schedule.timezone))
     context = {

@@ -278,8 +278,12 @@ def test_day_figures_are_complete() -> None:
 
 def test_warnings_name_low_confidence_norms() -> None:
     report = check_schedule(make(valid_items()), TT, ORDER, CAT)
-    assert report.warnings == CAT.warnings(ORDER.date_from, ORDER.date_to)
+    grades = sorted({TT.grade_of(c) for c in ORDER.classes})
+    assert report.warnings == CAT.warnings(
+        ORDER.date_from, ORDER.date_to, grades=grades, device="pc", policy="home"
+    )
     assert any("day.online_end_not_after" in w for w in report.warnings)
+    assert not any("планшет" in w for w in report.warnings)  # the order's device only
 
 
 def test_school_policy_uses_school_column() -> None:

@@ -147,3 +147,40 @@ def test_rebuild_teacher_conflict_exits_3_with_explanation(tmp_path: Path) -> No
     assert "  • обязательный онлайн-урок по приказу: 5А «Математика»" in result.output
     assert "  • обязательный онлайн-урок по приказу: 6А «Математика»" in result.output
     assert "  • найдите замену учителю Иванова на часть очных уроков 30.11" in result.output
+
+
+def _events(path: Path) -> dict[str, tuple[int, str]]:
+    from icalendar import Calendar
+
+    cal = Calendar.from_ical(path.read_bytes())
+    return {
+        str(e["UID"]): (int(e.get("SEQUENCE", 0)), str(e.get("STATUS", "")))
+        for e in cal.walk("VEVENT")
+    }
+
+
+def test_rebuild_writes_exports_and_a_replan_bumps_changed_events(tmp_path: Path) -> None:
+    assert rebuild(tmp_path, "v1").exit_code == 0
+    v1 = tmp_path / "v1"
+    assert sorted(p.name for p in v1.iterdir()) == [
+        "asc.xml", "changes.json", "changes.xlsx", "chat", "epos.csv", "epos.xlsx", "feeds",
+        "report.html", "schedule.json", "versions.json",
+    ]  # fmt: skip
+    assert (v1 / "feeds" / "class-5a.ics").is_file()
+    assert (v1 / "chat" / "5a.txt").is_file()
+
+    stricter = ORDER.replace("screen_policy: home", "screen_policy: school")
+    result = rebuild(tmp_path, "v2", "--previous", str(v1), order_text=stricter)
+    assert result.exit_code == 0, result.output
+    v2 = tmp_path / "v2"
+    versions = json.loads((v2 / "versions.json").read_text(encoding="utf-8"))
+    assert [v["number"] for v in versions["versions"]] == [1, 2]
+
+    before = _events(v1 / "feeds" / "class-5a.ics")
+    after = _events(v2 / "feeds" / "class-5a.ics")
+    assert set(before) <= set(after)  # UIDs are stable; a removed lesson stays, cancelled
+    assert all(seq == 0 for seq, _ in before.values())
+    changed = {uid for uid in before if after[uid] != before[uid]}
+    assert changed  # the school column halves the screen time: some lessons turn to self-study
+    assert all(after[uid][0] == 1 for uid in changed)
+    assert all(after[uid][0] == 0 for uid in set(before) - changed)

