@@ -100,7 +100,32 @@ def check_schedule(
     for rule in HARD_RULES:
         if rule.check is not None:
             violations.extend(rule.check(view))
-    return CheckReport(violations, _warnings(catalogue, order, timetable), _figures(view))
+    violations, inherited = _split_inherited(violations, order)
+    warnings = _warnings(catalogue, order, timetable) + inherited
+    return CheckReport(violations, warnings, _figures(view))
+
+
+# Rules whose breach by a class outside the order is still the planner's doing.
+_PLANNER_RULES = {"keep_in_person", "teacher_no_overlap"}
+
+
+def _split_inherited(
+    violations: list[Violation], order: QuarantineOrder
+) -> tuple[list[Violation], list[str]]:
+    """Separate what the regular timetable already did in classes the order leaves in school.
+
+    Those lessons are kept exactly as they were (a 07:30 meeting, a club until 20:00): the
+    planner may not move them, so they are reported as warnings about the regular timetable.
+    """
+    ordered = set(order.classes)
+    kept: list[Violation] = []
+    inherited: list[str] = []
+    for v in violations:
+        if v.class_name and v.class_name not in ordered and v.rule not in _PLANNER_RULES:
+            inherited.append(f"Обычное расписание (приказ его не меняет): {v.message}")
+        else:
+            kept.append(v)
+    return kept, inherited
 
 
 def _warnings(catalogue: Any, order: QuarantineOrder, timetable: Timetable) -> list[str]:

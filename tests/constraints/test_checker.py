@@ -114,6 +114,20 @@ def test_day_window_start_before_eight() -> None:
     ]  # fmt: skip
 
 
+def test_regular_timetable_of_a_class_left_in_school_is_a_warning_not_a_violation() -> None:
+    # 9В stays in school; its (hand-edited) 07:30 lesson is the regular timetable's, not ours.
+    early = replace(in_person(base_lessons()[10]), start=t("07:30"), end=t("08:15"))
+    tt = school(*base_lessons()[:10], replace(base_lessons()[10], start=t("07:30"), end=t("08:15")),
+                *base_lessons()[11:])  # fmt: skip
+    items = {**valid_items(), "9В0": early}
+    report = check_schedule(make(items), tt, ORDER, CAT)
+    assert report.violations == []
+    assert report.warnings[-1] == (
+        "Обычное расписание (приказ его не меняет): 9В, 30.11: урок «Алгебра» 07:30–08:15 "
+        "начинается раньше 08:00 (СанПиН 1.2.3685-21, табл. 6.6)"
+    )
+
+
 def test_day_window_online_end_after_six() -> None:
     items = valid_items()
     items["5А4"] = moved(items["5А4"], "17:40", "18:10")

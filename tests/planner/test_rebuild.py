@@ -184,3 +184,23 @@ def test_rebuild_writes_exports_and_a_replan_bumps_changed_events(tmp_path: Path
     assert changed  # the school column halves the screen time: some lessons turn to self-study
     assert all(after[uid][0] == 1 for uid in changed)
     assert all(after[uid][0] == 0 for uid in set(before) - changed)
+
+
+def test_rebuild_of_a_real_asc_school_passes_the_checker() -> None:
+    """A real aSc export (team teaching, clubs until 20:00, 07:30 meetings) rebuilds cleanly."""
+    from planner.imports import load_timetable
+    from planner.order import parse_order
+    from planner.rebuild import solve_remote
+    from tests.paths import ASC_FIXTURES
+
+    timetable = load_timetable(ASC_FIXTURES / "Term2.xml")
+    order = parse_order(
+        {"classes": ["3A", "3B", "05_25"], "from": "2026-12-07", "to": "2026-12-08"}, timetable
+    )
+    result = solve_remote(timetable, order, time_limit=5, workers=1, seed=1)
+    assert result.report.violations == []
+    lessons = [i for i in result.schedule.lessons() if i.class_name in order.classes]
+    assert {i.format for i in lessons} == {"online", "self_study"}
+    assert any(
+        w.startswith("Обычное расписание (приказ его не меняет): ") for w in result.report.warnings
+    )
