@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import delete, func, select
@@ -44,6 +44,10 @@ from planner.errors import InputError, Problem
 from planner.model import Timetable, sort_class_names
 from planner.order import QuarantineOrder, parse_order
 from planner.schedule import Schedule, ScheduleItem
+
+if TYPE_CHECKING:
+    from constraints.catalogue import NormCatalogue
+    from constraints.checker import CheckReport
 
 JOB_STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
 FINISHED = ("succeeded", "failed", "cancelled")
@@ -600,7 +604,7 @@ def _write_exports(
         assert upload is not None
         timetable = timetable_of(upload, school.name)
         order = validate_order(job.order_doc, timetable)
-        catalogue, report = _catalogue_and_report(schedule, timetable, order)
+        catalogue, report = check_version(schedule, timetable, order)
         if outdir.exists():
             shutil.rmtree(outdir)
         outdir.mkdir(parents=True)
@@ -613,7 +617,11 @@ def _write_exports(
         return [], f"файлы выгрузки не записаны: {type(exc).__name__}: {exc}"
 
 
-def _catalogue_and_report(schedule: Schedule, timetable: Timetable, order: QuarantineOrder):  # type: ignore[no-untyped-def]
+def check_version(
+    schedule: Schedule, timetable: Timetable, order: QuarantineOrder
+) -> tuple[NormCatalogue, CheckReport]:
+    """The order's norm catalogue (with its local-act overrides) and the independent check of
+    ``schedule`` against it: what the review page shows and what the export bundle cites."""
     from constraints.catalogue import NormCatalogue
     from constraints.checker import check_schedule
 

@@ -459,7 +459,7 @@ def _checked(session: Any, school: School, job: Job, latest: Any) -> _Checked:
     order = services.validate_order(job.order_doc, timetable)
     assert job.schedule_json is not None
     schedule = Schedule.from_json(json.loads(job.schedule_json))
-    _catalogue, report = services._catalogue_and_report(schedule, timetable, order)
+    _catalogue, report = services.check_version(schedule, timetable, order)
     since_version = None
     if latest is not None:
         since_version = diff_schedules(

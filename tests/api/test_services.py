@@ -1,0 +1,26 @@
+"""``api.services`` functions that the HTML pages call directly."""
+
+from __future__ import annotations
+
+from api import services
+from planner.imports import load_timetable
+from planner.order import parse_order
+from tests.api.standin_solver import _schedule
+from tests.api.util import DATA
+
+
+def test_check_version_checks_the_schedule_against_the_orders_norms() -> None:
+    timetable = load_timetable(DATA / "school.csv")
+    order = parse_order(
+        {"classes": ["5А"], "from": "2026-12-07", "to": "2026-12-07"}, timetable, file="приказ"
+    )
+    catalogue, report = services.check_version(_schedule(timetable, order), timetable, order)
+    assert type(catalogue).__name__ == "NormCatalogue"
+    # the stand-in keeps 45-minute lessons online: the 5th grade's online limit is 30 minutes
+    assert [v.message for v in report.violations] == [
+        "5А, 07.12: онлайн-урок «Математика» 08:00–08:45 — 45 мин при норме 30 "
+        "(СанПиН 1.2.3685-21, табл. 6.8)",
+        "5А, 07.12: онлайн-урок «Русский язык» 08:55–09:40 — 45 мин при норме 30 "
+        "(СанПиН 1.2.3685-21, табл. 6.8)",
+    ]
+    assert {v.rule for v in report.violations} == {"online_lesson_length"}
