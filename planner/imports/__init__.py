@@ -19,6 +19,12 @@ MAX_INPUT_BYTES = 50 * 1024 * 1024
 FORMATS = {".csv": "flat", ".xlsx": "flat", ".xml": "asc", ".fet": "fet"}
 
 
+def too_big(limit: int) -> str:
+    """The message for a file over ``limit`` bytes (``50 МБ``; below a mebibyte in bytes)."""
+    size = f"{limit // 2**20} МБ" if limit >= 2**20 else f"{limit} байт"
+    return f"файл больше {size}; это не похоже на расписание школы."
+
+
 def detect_format(path: Path) -> str:
     """``flat``, ``asc`` or ``fet`` by the file's extension."""
     fmt = FORMATS.get(path.suffix.lower())
@@ -37,10 +43,7 @@ def load_timetable(path: Path | str, *, school_name: str | None = None) -> Timet
     if not path.is_file():
         raise InputError.at(str(path), "файл не найден; проверьте путь.")
     if path.stat().st_size > MAX_INPUT_BYTES:
-        raise InputError.at(
-            str(path),
-            f"файл больше {MAX_INPUT_BYTES // 2**20} МБ; это не похоже на расписание школы.",
-        )
+        raise InputError.at(str(path), too_big(MAX_INPUT_BYTES))
     fmt = detect_format(path)
     if fmt == "flat":
         from planner.imports.flat import read_flat

@@ -69,14 +69,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
-from xml.etree.ElementTree import Element, ParseError, TreeBuilder
-
-from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
-from defusedxml.ElementTree import DefusedXMLParser
+from xml.etree.ElementTree import Element
 
 from planner.clashes import raise_on_clashes, team_teaching_view
 from planner.errors import InputError, Problem
-from planner.imports import MAX_INPUT_BYTES
+from planner.imports import MAX_INPUT_BYTES, too_big
+from planner.imports._xml import XmlFault, parse_xml
 from planner.model import (
     BaseLesson,
     Bell,
@@ -92,74 +90,36 @@ from planner.model import (
 BELL_SCHEDULE = "aSc"
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 _BITS = re.compile(r"^[01]+$")
-_EXPAT_RU = {
-    "mismatched tag": "закрывающий тег не совпадает с открывающим",
-    "not well-formed (invalid token)": "недопустимый символ или разметка",
-    "unclosed token": "элемент не закрыт",
-    "no element found": "файл обрывается — нет закрывающих тегов",
-    "junk after document element": "лишний текст после корневого элемента",
-    "undefined entity": "неизвестная сущность (&…;)",
-    "duplicate attribute": "атрибут повторяется",
-    "syntax error": "синтаксическая ошибка",
-}
 
 
 # --------------------------------------------------------------------------------------- parsing
 
 
-class _LineBuilder(TreeBuilder):
-    """Tree builder that remembers the source line of every element."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.lines: dict[int, int] = {}
-        self.parser: DefusedXMLParser | None = None
-
-    def start(self, tag: str, attrs: dict[str, str]) -> Element:  # type: ignore[override]
-        element = super().start(tag, attrs)
-        if self.parser is not None:
-            self.lines[id(element)] = self.parser.parser.CurrentLineNumber
-        return element
-
-
-def _parse_xml(data: bytes, file: str) -> tuple[Element, dict[int, int]]:
-    builder = _LineBuilder()
-    parser = DefusedXMLParser(target=builder, forbid_dtd=False, forbid_entities=True)
-    builder.parser = parser
+def _parse_xml(data: bytes, file: str) -> tuple[Element, dict[Element, int]]:
     try:
-        parser.feed(data)
-        root = parser.close()
-    except (EntitiesForbidden, ExternalReferenceForbidden) as exc:
-        external = isinstance(exc, ExternalReferenceForbidden) or bool(getattr(exc, "sysid", None))
-        what = "внешнюю XML-сущность" if external else "XML-сущность"
-        name = getattr(exc, "name", None)
-        named = f" «{name}»" if name else ""
-        raise InputError.at(
-            file,
-            f"файл объявляет {what}{named} (<!ENTITY>); такие файлы не принимаются из соображений "
-            "безопасности. Выгрузите расписание из aSc заново (Файл → Экспорт → aSc Timetables "
-            "2012 XML) и не правьте его вручную.",
-            row=parser.parser.CurrentLineNumber,
-            element="<!ENTITY>",
-        ) from None
-    except DefusedXmlException:
-        raise InputError.at(
-            file,
-            "файл содержит запрещённые конструкции XML (DTD, внешние ссылки); выгрузите "
-            "расписание из aSc заново.",
-            row=parser.parser.CurrentLineNumber,
-        ) from None
-    except ParseError as exc:
-        line, column = exc.position
-        reason = re.sub(r":\s*line \d+, column \d+$", "", str(exc))
-        reason = _EXPAT_RU.get(reason, reason)
-        raise InputError.at(
-            file,
-            f"файл повреждён — это не правильный XML (позиция {column + 1}: {reason}). "
-            "Выгрузите расписание из aSc заново или исправьте разметку в этой строке.",
-            row=line,
-        ) from None
-    return root, builder.lines
+        return parse_xml(data)
+    except XmlFault as fault:
+        if fault.kind == "entity":
+            what = "внешнюю XML-сущность" if fault.external else "XML-сущность"
+            named = f" «{fault.entity}»" if fault.entity else ""
+            message = (
+                f"файл объявляет {what}{named} (<!ENTITY>); такие файлы не принимаются из "
+                "соображений безопасности. Выгрузите расписание из aSc заново (Файл → Экспорт → "
+                "aSc Timetables 2012 XML) и не правьте его вручную."
+            )
+            raise InputError.at(file, message, row=fault.line, element="<!ENTITY>") from None
+        if fault.kind == "forbidden":
+            message = (
+                "файл содержит запрещённые конструкции XML (DTD, внешние ссылки); выгрузите "
+                "расписание из aSc заново."
+            )
+        else:
+            message = (
+                f"файл повреждён — это не правильный XML (позиция {fault.column}: "
+                f"{fault.reason}). Выгрузите расписание из aSc заново или исправьте разметку в "
+                "этой строке."
+            )
+        raise InputError.at(file, message, row=fault.line) from None
 
 
 # ------------------------------------------------------------------------------------ raw tables
@@ -227,7 +187,7 @@ class _Draft:
 
 
 class _Reader:
-    def __init__(self, path: Path, root: Element, lines: dict[int, int]):
+    def __init__(self, path: Path, root: Element, lines: dict[Element, int]):
         self.path = path
         self.file = str(path)
         self.root = root
@@ -237,7 +197,7 @@ class _Reader:
     # ---------------------------------------------------------------- helpers
 
     def line(self, element: Element) -> int | None:
-        return self.lines.get(id(element))
+        return self.lines.get(element)
 
     def error(
         self, element: Element, message: str, column: str | None = None, label: str | None = None
@@ -906,12 +866,6 @@ def _sort_key(x: BaseLesson) -> tuple[object, ...]:
     return (x.day, x.start_min, x.end_min, x.classes, x.group or "", x.subject, x.teachers)
 
 
-def _limit_text() -> str:
-    if MAX_INPUT_BYTES >= 2**20:
-        return f"{MAX_INPUT_BYTES // 2**20} МБ"
-    return f"{MAX_INPUT_BYTES} байт"
-
-
 def read_asc(path: Path, *, school_name: str | None = None) -> Timetable:
     """Read an aSc Timetables 2012 XML export (see the module docstring for the mapping)."""
     path = Path(path)
@@ -921,17 +875,11 @@ def read_asc(path: Path, *, school_name: str | None = None) -> Timetable:
     except OSError:
         raise InputError.at(file, "файл не найден; проверьте путь.") from None
     if size > MAX_INPUT_BYTES:
-        raise InputError.at(
-            file,
-            f"файл больше {_limit_text()}; это не похоже на расписание школы.",
-        )
+        raise InputError.at(file, too_big(MAX_INPUT_BYTES))
     with path.open("rb") as handle:
         data = handle.read(MAX_INPUT_BYTES + 1)
     if len(data) > MAX_INPUT_BYTES:
-        raise InputError.at(
-            file,
-            f"файл больше {_limit_text()}; это не похоже на расписание школы.",
-        )
+        raise InputError.at(file, too_big(MAX_INPUT_BYTES))
     root, lines = _parse_xml(data, file)
     return _Reader(path, root, lines).read(school_name)
 

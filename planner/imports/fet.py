@@ -56,14 +56,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
-from xml.etree.ElementTree import Element, ParseError, TreeBuilder
-
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import DefusedXMLParser
+from xml.etree.ElementTree import Element
 
 from planner.clashes import find_clashes
 from planner.errors import InputError, Problem
-from planner.imports import MAX_INPUT_BYTES
+from planner.imports import MAX_INPUT_BYTES, too_big
+from planner.imports._xml import XmlFault, parse_xml
 from planner.model import (
     DAY_NAMES_RU,
     BaseLesson,
@@ -110,21 +108,6 @@ class _Unit:
     short: dict[str, str] = field(default_factory=dict)  # FET set name → short name
 
 
-class _LineBuilder(TreeBuilder):
-    """Tree builder that remembers the source line of every element."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.lines: dict[Element, int] = {}
-        self.parser: DefusedXMLParser | None = None
-
-    def start(self, tag: str, attrs: dict[str, str]) -> Element:  # type: ignore[override]
-        element = super().start(tag, attrs)
-        if self.parser is not None:
-            self.lines[element] = self.parser.parser.CurrentLineNumber
-        return element
-
-
 def _read_bytes(path: Path, file: str) -> bytes:
     try:
         data = path.read_bytes()
@@ -133,7 +116,7 @@ def _read_bytes(path: Path, file: str) -> bytes:
             file, f"файл не читается ({exc.strerror}); проверьте путь и права."
         ) from None
     if len(data) > MAX_INPUT_BYTES:
-        raise InputError.at(file, _too_big())
+        raise InputError.at(file, too_big(MAX_INPUT_BYTES))
     if data[:2] == b"\x1f\x8b":  # a gzipped .fet, as some FET packages ship them
         try:
             unzip = zlib.decompressobj(16 + zlib.MAX_WBITS)
@@ -143,60 +126,33 @@ def _read_bytes(path: Path, file: str) -> bytes:
                 file, "сжатый файл повреждён; распакуйте его и проверьте."
             ) from None
         if len(data) > MAX_INPUT_BYTES:
-            raise InputError.at(file, _too_big())
+            raise InputError.at(file, too_big(MAX_INPUT_BYTES))
     return data
 
 
-def _too_big() -> str:
-    return f"файл больше {MAX_INPUT_BYTES // 2**20} МБ; это не похоже на расписание школы."
-
-
 def _parse(data: bytes, file: str) -> tuple[Element, dict[Element, int]]:
-    builder = _LineBuilder()
-    parser = DefusedXMLParser(target=builder, forbid_dtd=False, forbid_entities=True)
-    builder.parser = parser
     try:
-        parser.feed(data)
-        root = parser.close()
-    except DefusedXmlException:
-        raise InputError.at(
-            file,
-            "файл объявляет XML-сущности (<!ENTITY>); такие файлы не принимаются из соображений "
-            "безопасности. Откройте его в FET и сохраните заново.",
-            row=parser.parser.CurrentLineNumber,
-        ) from None
-    except ParseError as exc:
-        line, col = exc.position
-        raise InputError.at(
-            file,
-            f"XML повреждён ({_expat_message(exc)}, позиция {col + 1}); "
-            "откройте файл в FET и сохраните заново.",
-            row=line,
-        ) from None
+        root, lines = parse_xml(data)
+    except XmlFault as fault:
+        if fault.kind == "broken":
+            message = (
+                f"XML повреждён ({fault.reason}, позиция {fault.column}); "
+                "откройте файл в FET и сохраните заново."
+            )
+        else:
+            message = (
+                "файл объявляет XML-сущности (<!ENTITY>); такие файлы не принимаются из "
+                "соображений безопасности. Откройте его в FET и сохраните заново."
+            )
+        raise InputError.at(file, message, row=fault.line) from None
     if root.tag != "fet":
         raise InputError.at(
             file,
             f"корневой элемент <{root.tag}>, а в файле FET должен быть <fet>; это не файл FET.",
-            row=builder.lines.get(root),
+            row=lines.get(root),
             element=root.tag,
         )
-    return root, builder.lines
-
-
-_EXPAT_RU = {
-    "mismatched tag": "закрывающий тег не совпадает с открытым",
-    "not well-formed (invalid token)": "недопустимый символ или знак «<», «&» вне тега",
-    "unclosed token": "элемент не закрыт",
-    "no element found": "файл обрывается: корневой элемент не закрыт или файл пуст",
-    "junk after document element": "лишний текст после корневого элемента",
-    "undefined entity": "неизвестная сущность &…;",
-    "syntax error": "синтаксическая ошибка XML",
-}
-
-
-def _expat_message(exc: ParseError) -> str:
-    text = re.sub(r":\s*line \d+, column \d+$", "", str(exc))
-    return _EXPAT_RU.get(text, text)
+    return root, lines
 
 
 class _Reader:

@@ -345,7 +345,7 @@ def test_malformed_xml_names_line_and_position() -> None:
     assert one_problem("malformed.fet") == Problem(
         file=str(fixture_path("malformed.fet")),
         message=(
-            "XML повреждён (закрывающий тег не совпадает с открытым, позиция 3); "
+            "XML повреждён (закрывающий тег не совпадает с открывающим, позиция 3); "
             "откройте файл в FET и сохраните заново."
         ),
         row=77,
@@ -499,7 +499,7 @@ def test_overlapping_fet_categories_in_parallel_are_a_clash() -> None:
 def test_file_over_size_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("planner.imports.fet.MAX_INPUT_BYTES", 1000)
     problem = one_problem("tiny.fet")
-    assert problem.message == "файл больше 0 МБ; это не похоже на расписание школы."
+    assert problem.message == "файл больше 1000 байт; это не похоже на расписание школы."
 
 
 def test_not_a_fet_root_element(tmp_path: Path) -> None:

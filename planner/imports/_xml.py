@@ -1,0 +1,89 @@
+"""XML helpers shared by the aSc and FET importers: safe parsing that keeps source lines.
+
+:func:`parse_xml` parses with ``defusedxml`` (no entity expansion, no external references) and
+remembers the line of every element, so that errors can name the row. It raises
+:class:`XmlFault` with what went wrong; each importer turns that into its own Russian message
+(what to do differs: export again from aSc, save again in FET).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+from xml.etree.ElementTree import Element, ParseError, TreeBuilder
+
+from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
+from defusedxml.ElementTree import DefusedXMLParser
+
+#: expat's reasons in Russian (the text of :class:`xml.etree.ElementTree.ParseError` without
+#: its ``: line N, column M`` tail).
+EXPAT_RU = {
+    "mismatched tag": "закрывающий тег не совпадает с открывающим",
+    "not well-formed (invalid token)": "недопустимый символ или знак «<», «&» вне тега",
+    "unclosed token": "элемент не закрыт",
+    "no element found": "файл обрывается: корневой элемент не закрыт или файл пуст",
+    "junk after document element": "лишний текст после корневого элемента",
+    "undefined entity": "неизвестная сущность &…;",
+    "duplicate attribute": "атрибут повторяется",
+    "syntax error": "синтаксическая ошибка XML",
+}
+
+FaultKind = Literal["entity", "forbidden", "broken"]
+
+
+@dataclass(frozen=True)
+class XmlFault(Exception):
+    """Why a file is not accepted as XML.
+
+    ``entity``: the file declares an entity (``entity`` is its name when known, ``external``
+    whether it points outside the file); ``forbidden``: another construct defusedxml refuses;
+    ``broken``: not well-formed, at ``line`` and 1-based ``column`` for ``reason`` (Russian).
+    """
+
+    kind: FaultKind
+    line: int | None
+    column: int | None = None
+    reason: str = ""
+    entity: str | None = None
+    external: bool = False
+
+
+class _LineBuilder(TreeBuilder):
+    """Tree builder that remembers the source line of every element."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: dict[Element, int] = {}
+        self.parser: DefusedXMLParser | None = None
+
+    def start(self, tag: str, attrs: dict[str, str]) -> Element:  # type: ignore[override]
+        element = super().start(tag, attrs)
+        if self.parser is not None:
+            self.lines[element] = self.parser.parser.CurrentLineNumber
+        return element
+
+
+def parse_xml(data: bytes) -> tuple[Element, dict[Element, int]]:
+    """The root element and each element's source line; :class:`XmlFault` when refused."""
+    builder = _LineBuilder()
+    parser = DefusedXMLParser(target=builder, forbid_dtd=False, forbid_entities=True)
+    builder.parser = parser
+    try:
+        parser.feed(data)
+        root = parser.close()
+    except (EntitiesForbidden, ExternalReferenceForbidden) as exc:
+        external = isinstance(exc, ExternalReferenceForbidden) or bool(getattr(exc, "sysid", None))
+        raise XmlFault(
+            "entity",
+            parser.parser.CurrentLineNumber,
+            entity=getattr(exc, "name", None) or None,
+            external=external,
+        ) from None
+    except DefusedXmlException:
+        raise XmlFault("forbidden", parser.parser.CurrentLineNumber) from None
+    except ParseError as exc:
+        line, column = exc.position
+        reason = re.sub(r":\s*line \d+, column \d+$", "", str(exc))
+        raise XmlFault("broken", line, column + 1, EXPAT_RU.get(reason, reason)) from None
+    return root, builder.lines
