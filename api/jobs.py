@@ -41,6 +41,11 @@ log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.25
 PROGRESS_EVERY = 0.3
+CANCELLED = "отменено; лучшее найденное до отмены расписание сохранено."
+CANCELLED_BEFORE_PLAN = (
+    "отменено до того, как решатель нашёл первый полный план; нового расписания нет. "
+    "Опубликованная версия не изменилась."
+)
 INTERRUPTED = (
     "перестроение прервано: процесс решателя завершился (перезапуск или сбой приложения). "
     "Опубликованная версия не изменилась; запустите перестроение заново."
@@ -224,7 +229,7 @@ def _run(factory: sessionmaker[Session], job_id: str, solver_function: str) -> s
         }
         final["status"] = "cancelled" if reporter.stop.is_set() else "succeeded"
         if final["status"] == "cancelled":
-            final["message"] = "отменено; лучшее найденное до отмены расписание сохранено."
+            final["message"] = CANCELLED
     except InputError as exc:
         final = {
             "status": "failed",
@@ -232,11 +237,15 @@ def _run(factory: sessionmaker[Session], job_id: str, solver_function: str) -> s
             "problems": [dataclasses.asdict(p) for p in exc.problems],
         }
     except InfeasibleOrder as exc:
-        final = {
-            "status": "failed",
-            "message": f"приказ невыполним: {exc.explanation}",
-            "problems": [{"file": "приказ", "message": c} for c in exc.conflicts],
-        }
+        if reporter.stop.is_set() and not exc.conflicts:
+            # stopped before the first complete plan: not a verdict on the order
+            final = {"status": "cancelled", "message": CANCELLED_BEFORE_PLAN}
+        else:
+            final = {
+                "status": "failed",
+                "message": f"приказ невыполним: {exc.explanation}",
+                "problems": [{"file": "приказ", "message": c} for c in exc.conflicts],
+            }
     except Exception as exc:
         log.exception("job %s failed", job_id)
         final = {

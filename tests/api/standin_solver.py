@@ -104,3 +104,16 @@ def solve_die(timetable: Timetable, order: QuarantineOrder, **kw: Any) -> Simple
     import os
 
     os._exit(1)
+
+
+def solve_no_plan_yet(timetable: Timetable, order: QuarantineOrder, **kw: Any) -> SimpleNamespace:
+    """What ``solve_remote`` does when stopped before CP-SAT's first plan and without a legal
+    start plan: it raises InfeasibleOrder without conflicts (status UNKNOWN)."""
+    stop: threading.Event = kw["stop"]
+    kw["progress"](SimpleNamespace(objective=float("nan"), bound=0.0, solutions=1))
+    stop.wait(kw["time_limit"])
+    raise InfeasibleOrder(
+        f"Решатель не нашёл ни одного плана за {kw['time_limit']:g} с (статус UNKNOWN). "
+        "Увеличьте --time-limit или уменьшите обязательные требования приказа.",
+        [],
+    )

@@ -165,6 +165,62 @@ def test_failed_rebuild_keeps_published_version_serving(client, app, auth_header
     assert before["version"] == 1 and len(before["items"]) == 7
 
 
+def test_cancel_before_the_first_plan_is_cancelled_and_keeps_the_version(
+    client, app, auth_headers
+) -> None:
+    import time
+
+    school_id = make_school(client, auth_headers)
+    published(client, school_id, auth_headers)
+    link = next(
+        x
+        for x in client.get(f"/api/v1/schools/{school_id}/links", headers=auth_headers).json()
+        if x["kind"] == "class" and x["target"] == "5А"
+    )
+    before = client.get(f"/api/v1/public/{link['token']}").json()
+    app.state.settings.solver_function = f"{STANDIN}:solve_no_plan_yet"
+    r = client.post(
+        f"/api/v1/schools/{school_id}/rebuilds",
+        json={"order": ORDER_BOTH, "time_limit": 120},
+        headers=auth_headers,
+    )
+    job_id = r.json()["id"]
+    deadline = time.monotonic() + 20
+    while client.get(f"/api/v1/rebuilds/{job_id}", headers=auth_headers).json()["status"] != (
+        "running"
+    ):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert client.post(f"/api/v1/rebuilds/{job_id}/cancel", headers=auth_headers).status_code == 200
+    job = wait_job(client, job_id, auth_headers)
+    assert (job["status"], job["status_ru"]) == ("cancelled", "отменено")
+    assert job["message"] == (
+        "отменено до того, как решатель нашёл первый полный план; нового расписания нет. "
+        "Опубликованная версия не изменилась."
+    )
+    assert job["problems"] == []
+    assert job["has_schedule"] is False
+    school = client.get(f"/api/v1/schools/{school_id}", headers=auth_headers).json()
+    assert school["published_version"] == 1
+    assert client.get(f"/api/v1/public/{link['token']}").json() == before
+
+
+def test_no_plan_without_cancel_is_still_an_error(client, app, auth_headers) -> None:
+    school_id = make_school(client, auth_headers)
+    app.state.settings.solver_function = f"{STANDIN}:solve_no_plan_yet"
+    r = client.post(
+        f"/api/v1/schools/{school_id}/rebuilds",
+        json={"order": ORDER_5A, "time_limit": 1},
+        headers=auth_headers,
+    )
+    job = wait_job(client, r.json()["id"], auth_headers)  # the solver gives up on its own
+    assert job["status"] == "failed"
+    assert job["message"] == (
+        "приказ невыполним: Решатель не нашёл ни одного плана за 1 с (статус UNKNOWN). "
+        "Увеличьте --time-limit или уменьшите обязательные требования приказа."
+    )
+
+
 def test_publish_creates_immutable_versions(client, auth_headers) -> None:
     school_id = make_school(client, auth_headers)
     v1 = published(client, school_id, auth_headers, ORDER_5A)
