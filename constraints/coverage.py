@@ -3,8 +3,6 @@ each subject with two or more weekly hours gets at least one online lesson in th
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from constraints.base import ModelContext, fmt_date
 
 
@@ -28,15 +26,7 @@ def build_weekly_contact(ctx: ModelContext) -> None:
     """A subject with at least two weekly hours gets at least one online lesson in each week."""
     w = ctx.weights.weekly_contact
     p = ctx.problem
-    groups: dict[tuple[str, str, int], list[int]] = defaultdict(list)
-    for u in p.units:
-        if u.blocked:
-            continue
-        for c in u.classes:
-            for s in u.subjects:
-                if p.weekly_hours.get((c, s), 0) >= 2:
-                    groups[(c, s, u.date.isocalendar()[1])].append(u.id)
-    for (c, s, week), ids in sorted(groups.items()):
+    for (c, s, week), ids in sorted(p.contact_groups().items()):
         if p.contact_scope is not None and (c, s, week) not in p.contact_scope:
             continue
         missed = ctx.model.new_bool_var(f"no_contact[{c},{s},{week}]")

@@ -67,6 +67,20 @@ class Problem:
     def unit_classes(self, c: str, d: date) -> list[Unit]:
         return [self.units[i] for i in self.class_days.get((c, d), [])]
 
+    def contact_groups(self) -> dict[tuple[str, str, int], list[int]]:
+        """The weekly-contact rule's groups: for each (class, subject, ISO week) of a subject
+        with at least two weekly hours, the units (not blocked) that could give it, in order."""
+        groups: dict[tuple[str, str, int], list[int]] = defaultdict(list)
+        for u in self.units:
+            if u.blocked:
+                continue
+            week = u.date.isocalendar()[1]
+            for c in u.classes:
+                for s in u.subjects:
+                    if self.weekly_hours.get((c, s), 0) >= 2:
+                        groups[(c, s, week)].append(u.id)
+        return groups
+
 
 def is_pe(subject: str) -> bool:
     s = subject.lower()

@@ -96,7 +96,6 @@ def greedy_plan(problem: Problem) -> Assignment:
     their base start, as long as every hard rule still holds; a leftover of the daily cap goes
     to one shorter lesson. Deterministic."""
     lim = problem.limits
-    tt = problem.timetable
     w = DEFAULT_WEEKLY_BONUS
     buf = lim.switch_buffer.value
     online: dict[int, bool] = {u.id: False for u in problem.units}
@@ -108,23 +107,12 @@ def greedy_plan(problem: Problem) -> Assignment:
     covered: set[tuple[str, str, int]] = set()
 
     def class_ok(c: str, d: date, extra: int, length: int) -> bool:
-        ids = [i for i in problem.class_days[(c, d)] if online[i] or i == extra]
-        grade = tt.grade_of(c)
-        spans = sorted((start[i], start[i] + (length if i == extra else dur[i])) for i in ids)
-        if sum(e - s for s, e in spans) > lim.daily_cap(grade).value:
-            return False
-        if len(spans) > lim.max_lessons(grade, d)[0].value:
-            return False
-        if spans[0][0] < lim.day_start.value or spans[-1][1] > lim.online_end.value:
-            return False
-        gaps = [b[0] - a[1] for a, b in itertools.pairwise(spans)]
-        if any(g < lim.break_min.value for g in gaps):
-            return False
-        if len(spans) >= lim.big_from and not any(
-            gaps[p - 1] >= lim.big_break.value for p in lim.big_after if p - 1 < len(gaps)
-        ):
-            return False
-        return not (grade == 1 and len(spans) >= 3 and gaps[1] < lim.dynamic_pause.value)
+        spans = [
+            (start[i], start[i] + (length if i == extra else dur[i]))
+            for i in problem.class_days[(c, d)]
+            if online[i] or i == extra
+        ]
+        return _day_ok(problem, c, d, spans)
 
     def try_add(u_id: int, length: int) -> bool:
         u = problem.units[u_id]
@@ -199,13 +187,7 @@ def repair_weekly_contact(problem: Problem, a: Assignment, pairs: set[tuple[str,
     contact is worth more than the priority minutes it costs). Returns the number of repairs."""
     buf = problem.limits.switch_buffer.value
     weight = DEFAULT_WEEKLY_BONUS
-    units_of: dict[tuple[str, str, int], list[int]] = defaultdict(list)
-    for u in problem.units:
-        if u.blocked:
-            continue
-        for c in u.classes:
-            for s in u.subjects:
-                units_of[(c, s, u.date.isocalendar()[1])].append(u.id)
+    units_of = problem.contact_groups()  # ``pairs`` are weekly-contact pairs
     repaired = 0
     for pair in sorted(pairs):
         ids = units_of.get(pair, [])

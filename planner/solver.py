@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -499,14 +498,9 @@ def solve_by_days(
     first_at = time.perf_counter() - t0 if start_plan is not None else None
     if start_plan is not None and progress is not None:
         progress(SolveProgress(first_at or 0.0, float(start_plan[1]), float("-inf"), 0))
-    pair_days: dict[tuple[str, str, int], set[date]] = defaultdict(set)
-    for u in problem.units:
-        if u.blocked:
-            continue
-        for c in u.classes:
-            for s in u.subjects:
-                if problem.weekly_hours.get((c, s), 0) >= 2:
-                    pair_days[(c, s, u.date.isocalendar()[1])].add(u.date)
+    pair_days = {
+        pair: {problem.units[i].date for i in ids} for pair, ids in problem.contact_groups().items()
+    }
     combined = Assignment({}, {}, {})
     lower = 0.0
     proven = True
