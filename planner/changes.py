@@ -422,4 +422,6 @@ def diff_against_base(
     """What the schedule changes against the regular timetable on the same dates and classes."""
     dates = schedule.dates() if dates is None else list(dates)
     classes = schedule.class_names() if classes is None else list(classes)
-    return diff_items(expand_base(timetable, dates, classes), schedule.items)
+    wanted_dates, wanted_classes = set(dates), set(classes)
+    items = [i for i in schedule.items if i.date in wanted_dates and i.class_name in wanted_classes]
+    return diff_items(expand_base(timetable, dates, classes), items)

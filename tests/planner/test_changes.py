@@ -228,3 +228,19 @@ def test_diff_against_base_lists_format_and_time_changes():
     assert changes.changes[0].message == (
         "01.12 (Вт), 5А, «Математика»: время: 08:30–09:15 → 08:30–09:00; формат: очно → онлайн"
     )
+
+
+def test_diff_against_base_for_some_classes_ignores_the_others():
+    other = replace(item("История", 1, "08:30", "09:15", fmt="in_person"), class_name="5Б")
+    schedule = Schedule(
+        school="Школа № 1",
+        timezone="Asia/Yekaterinburg",
+        norm_set="n",
+        order={},
+        items=(item("Математика", 1, "08:30", "09:00"), other),
+    )
+    changes = diff_against_base(schedule, SCHOOL, classes=["5А"])
+    assert [(c.subject, c.kinds) for c in changes] == [
+        ("Математика", ("moved", "format")),
+        ("Русский язык", ("cancelled",)),
+    ]
