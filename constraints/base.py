@@ -19,7 +19,7 @@ from ortools.sat.python import cp_model
 from constraints.limits import Limits
 from constraints.problem import Problem
 from constraints.weights import Weights
-from planner.model import Timetable, hhmm
+from planner.model import Timetable, hhmm, ru_plural
 from planner.order import QuarantineOrder
 from planner.schedule import Schedule, ScheduleItem
 
@@ -30,11 +30,7 @@ def fmt_date(d: date) -> str:
 
 def plural(n: int, one: str, few: str, many: str) -> str:
     """«1 урок», «2 урока», «5 уроков»."""
-    if n % 10 == 1 and n % 100 != 11:
-        return f"{n} {one}"
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return f"{n} {few}"
-    return f"{n} {many}"
+    return f"{n} {ru_plural(n, one, few, many)}"
 
 
 def lessons_ru(n: int) -> str:

@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 
 import data as _data_package
+from planner.model import ru_plural
 
 __all__ = [
     "CONFIDENCE_RU",
@@ -221,14 +222,6 @@ def _ru_date(d: date) -> str:
     return d.strftime("%d.%m.%Y")
 
 
-def _plural(n: int, one: str, few: str, many: str) -> str:
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return few
-    return many
-
-
 def format_value(value: Any, unit: str) -> str:
     """Render a catalogue value in Russian with its unit."""
     if value is None:
@@ -240,9 +233,9 @@ def format_value(value: Any, unit: str) -> str:
     if unit == "min":
         return f"{value} мин"
     if unit == "lessons" and isinstance(value, int):
-        return f"{value} {_plural(value, 'урок', 'урока', 'уроков')}"
+        return f"{value} {ru_plural(value, 'урок', 'урока', 'уроков')}"
     if unit == "points" and isinstance(value, int):
-        return f"{value} {_plural(value, 'балл', 'балла', 'баллов')}"
+        return f"{value} {ru_plural(value, 'балл', 'балла', 'баллов')}"
     return str(value)
 
 
@@ -1458,7 +1451,7 @@ class NormCatalogue:
                 assert end is not None
                 add(
                     f"{doc.name} утратил силу {_ru_date(end)}, преемника в каталоге нет: "
-                    f"{count} {_plural(count, 'норма взята', 'нормы взяты', 'норм взято')} из "
+                    f"{count} {ru_plural(count, 'норма взята', 'нормы взяты', 'норм взято')} из "
                     "утратившего силу документа. Добавьте файл нового документа в data/norms "
                     "(см. data/norms/README.md)."
                 )

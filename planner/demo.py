@@ -48,6 +48,7 @@ from planner.model import (
     SchoolClass,
     Timetable,
     minutes,
+    ru_plural,
 )
 
 __all__ = [
@@ -754,13 +755,7 @@ def _place(school: _School, seed: int) -> list[BaseLesson]:
 
 def _plural_classes(n: int) -> str:
     """``21 класс``, ``33 класса``, ``55 классов``."""
-    if n % 10 == 1 and n % 100 != 11:
-        word = "класс"
-    elif 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        word = "класса"
-    else:
-        word = "классов"
-    return f"{n} {word}"
+    return f"{n} {ru_plural(n, 'класс', 'класса', 'классов')}"
 
 
 def _school_name(size: str, count: int) -> str:

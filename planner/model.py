@@ -60,6 +60,15 @@ def hhmm(t: time | None) -> str | None:
     return None if t is None else f"{t.hour:02d}:{t.minute:02d}"
 
 
+def ru_plural(n: int, one: str, few: str, many: str) -> str:
+    """The Russian word form for ``n``: ``ru_plural(n, "урок", "урока", "уроков")``."""
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many
+
+
 @dataclass(frozen=True, slots=True)
 class SourceRef:
     """Where a piece of input came from, so errors and reports can point at it."""

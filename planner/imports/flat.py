@@ -71,6 +71,7 @@ from planner.model import (
     hhmm,
     minutes,
     parse_grade,
+    ru_plural,
     sort_class_names,
 )
 
@@ -165,19 +166,11 @@ def _norm_header(text: object) -> str:
     return re.sub(r"\s+", " ", value)
 
 
-def _plural(n: int, one: str, few: str, many: str) -> str:
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return few
-    return many
-
-
 def _cap(problems: list[Problem], file: str) -> list[Problem]:
     if len(problems) <= MAX_PROBLEMS:
         return problems
     rest = len(problems) - MAX_PROBLEMS
-    word = _plural(rest, "ошибка", "ошибки", "ошибок")
+    word = ru_plural(rest, "ошибка", "ошибки", "ошибок")
     return [*problems[:MAX_PROBLEMS], Problem(file=file, message=f"и ещё {rest} {word}")]
 
 

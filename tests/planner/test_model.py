@@ -3,7 +3,7 @@ from datetime import date, time
 import pytest
 
 from planner.clashes import find_clashes
-from planner.model import BaseLesson, School, parse_grade, sort_class_names
+from planner.model import BaseLesson, School, parse_grade, ru_plural, sort_class_names
 from planner.schedule import BaseRef, Schedule, ScheduleItem
 from tests.planner.factories import lesson, timetable
 
@@ -14,6 +14,15 @@ from tests.planner.factories import lesson, timetable
 )
 def test_parse_grade_reads_the_leading_number(name: str, grade: int | None) -> None:
     assert parse_grade(name) == grade
+
+
+@pytest.mark.parametrize(
+    ("n", "word"),
+    [(1, "урок"), (21, "урок"), (11, "уроков"), (2, "урока"), (34, "урока"), (12, "уроков"),
+     (5, "уроков"), (0, "уроков"), (111, "уроков"), (101, "урок")],
+)  # fmt: skip
+def test_ru_plural_picks_the_form(n: int, word: str) -> None:
+    assert ru_plural(n, "урок", "урока", "уроков") == word
 
 
 def test_sort_class_names_orders_by_grade_then_letter() -> None:
