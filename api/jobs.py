@@ -111,33 +111,61 @@ def summarise(result: Any) -> dict[str, Any]:
 
 
 class _Reporter:
-    """Writes solver progress into the job row (throttled) and watches the cancel flag."""
+    """Writes solver progress into the job row (throttled) and watches the cancel flag.
 
-    def __init__(self, factory: sessionmaker[Session], job_id: str, time_limit: float):
+    A multi-day period is solved date by date first: those reports carry a NaN objective and the
+    number of dates done in ``solutions`` (planner.solver.solve_by_days); the whole-period phase
+    then reports ``dates_total + n`` for its n-th plan. Reports with an objective are complete
+    plans (the first may be the start plan, ``solutions == 0``).
+    """
+
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        job_id: str,
+        time_limit: float,
+        dates_total: int | None = None,
+    ):
         self.factory = factory
         self.job_id = job_id
         self.time_limit = max(time_limit, 0.001)
+        self.dates_total = dates_total
         self.stop = threading.Event()
         self.done = threading.Event()
         self.started = time.monotonic()
         self.lock = threading.Lock()
         self.pending: dict[str, Any] = {}
         self.last_write = 0.0
-        self.solutions = 0
+        self.reports = 0  # complete plans reported
+        self.start_plan = False  # a start plan was reported before any date was done
+        self.dates_done = 0
 
     def progress(self, p: Any) -> None:
         """The solver's progress callback (duck-typed SolveProgress)."""
-        self.solutions += 1
         objective = getattr(p, "objective", None)
-        bound = getattr(p, "bound", getattr(p, "best_bound", None))
+        count = int(getattr(p, "solutions", 0) or 0)
         with self.lock:
-            self.pending.update(
-                best_objective=_number(objective),
-                best_bound=_number(bound),
-                solutions=int(getattr(p, "solutions", self.solutions) or self.solutions),
-            )
+            if isinstance(objective, float) and math.isnan(objective):  # a date is done
+                self.dates_done = count
+                self.pending["dates_done"] = count
+            else:
+                self.pending.update(
+                    best_objective=_number(objective),
+                    best_bound=_number(getattr(p, "bound", getattr(p, "best_bound", None))),
+                    solutions=self._plans(count),
+                )
         if time.monotonic() - self.last_write >= PROGRESS_EVERY:
             self.flush()
+
+    def _plans(self, count: int) -> int:
+        """How many complete plans were found, from the report's ``solutions`` counter."""
+        self.reports += 1
+        if count == 0 and self.dates_done == 0:
+            self.start_plan = True
+        total = self.dates_total
+        if total and self.dates_done >= total and count >= total:  # the whole-period phase
+            return max(1, int(self.start_plan) + count - total)
+        return count or self.reports
 
     def flush(self) -> None:
         with self.lock:
@@ -212,6 +240,12 @@ def _run(factory: sessionmaker[Session], job_id: str, solver_function: str) -> s
     try:
         timetable = services.timetable_of(upload, school_name)
         order = parse_order(order_doc, timetable, file="приказ")
+        dates = len(order.dates(timetable.school.school_days))
+        if dates > 1:  # solved date by date first: the page shows how many dates are done
+            reporter.dates_total = dates
+            with factory() as s:
+                s.execute(update(Job).where(Job.id == job_id).values(dates_total=dates))
+                s.commit()
         solve = load_function(solver_function)
         result = solve(
             timetable,

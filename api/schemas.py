@@ -81,7 +81,14 @@ class JobPublic(BaseModel):
     progress: float = Field(description="0…1: доля лимита времени решателя")
     best_objective: float | None
     best_bound: float | None
-    solutions: int
+    solutions: int = Field(description="сколько полных планов найдено")
+    phase: Literal["days", "period"] | None = Field(
+        description="этап решения, пока задача решается: «days» — многодневный период по датам, "
+        "«period» — весь период целиком"
+    )
+    phase_ru: str | None
+    dates_done: int | None = Field(description="сколько дат периода уже решено по отдельности")
+    dates_total: int | None = Field(description="дат в периоде (если их больше одной)")
     cancel_requested: bool
     message: str | None
     problems: list[ProblemOut]

@@ -440,6 +440,20 @@ STATUS_RU = {
 }
 
 
+def job_phase(job: Job) -> dict[str, Any]:
+    """Which phase a running job is in: a multi-day period is solved date by date first
+    (``dates_done`` of ``dates_total``), then as a whole period (objective and bound)."""
+    total = job.dates_total
+    done = min(job.dates_done or 0, total) if total else None
+    phase = phase_ru = None
+    if job.status == "running":
+        if total and done is not None and done < total:
+            phase, phase_ru = "days", f"по дням: решено дат {done} из {total}"
+        else:
+            phase, phase_ru = "period", "весь период"
+    return {"phase": phase, "phase_ru": phase_ru, "dates_done": done, "dates_total": total}
+
+
 def job_public(job: Job) -> dict[str, Any]:
     return {
         "id": job.id,
@@ -450,6 +464,7 @@ def job_public(job: Job) -> dict[str, Any]:
         "best_objective": job.best_objective,
         "best_bound": job.best_bound,
         "solutions": job.solutions,
+        **job_phase(job),
         "cancel_requested": job.cancel_requested,
         "message": job.message,
         "problems": job.problems or [],

@@ -117,3 +117,28 @@ def solve_no_plan_yet(timetable: Timetable, order: QuarantineOrder, **kw: Any) -
         "Увеличьте --time-limit или уменьшите обязательные требования приказа.",
         [],
     )
+
+
+#: the test opens these one after the other to let :func:`solve_dates` go on
+GATES = (threading.Event(), threading.Event())
+
+
+def solve_dates(timetable: Timetable, order: QuarantineOrder, **kw: Any) -> SimpleNamespace:
+    """The reports of ``planner.solver.solve_by_days`` for a 5-date period: the start plan, two
+    dates (NaN objective), a wait, three dates and a whole-period plan, a wait, the end."""
+    progress = kw["progress"]
+    inf = float("inf")
+    progress(SimpleNamespace(objective=500.0, bound=-inf, solutions=0))
+    for k in (1, 2):
+        progress(SimpleNamespace(objective=float("nan"), bound=10.0 * k, solutions=k))
+    GATES[0].wait(20)
+    for k in (3, 4, 5):
+        progress(SimpleNamespace(objective=float("nan"), bound=10.0 * k, solutions=k))
+    progress(SimpleNamespace(objective=420.0, bound=300.0, solutions=6))
+    GATES[1].wait(20)
+    progress(SimpleNamespace(objective=410.0, bound=305.0, solutions=7))
+    return SimpleNamespace(
+        schedule=_schedule(timetable, order),
+        report=SimpleNamespace(violations=[], warnings=[]),
+        stats={"status": "FEASIBLE", "objective": 410.0},
+    )

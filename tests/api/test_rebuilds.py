@@ -221,6 +221,82 @@ def test_no_plan_without_cancel_is_still_an_error(client, app, auth_headers) -> 
     )
 
 
+def _job_when(client, job_id: str, headers, ready) -> dict:  # type: ignore[no-untyped-def]
+    import time
+
+    deadline = time.monotonic() + 20
+    while True:
+        doc = client.get(f"/api/v1/rebuilds/{job_id}", headers=headers).json()
+        if ready(doc):
+            return doc
+        assert time.monotonic() < deadline, doc
+        time.sleep(0.05)
+
+
+def test_multi_day_job_reports_dates_then_the_whole_period(client, app, auth_headers) -> None:
+    from tests.api.standin_solver import GATES
+
+    for gate in GATES:
+        gate.clear()
+    app.state.settings.solver_function = f"{STANDIN}:solve_dates"
+    school_id = make_school(client, auth_headers)
+    r = client.post(
+        f"/api/v1/schools/{school_id}/rebuilds", json={"order": ORDER_5A}, headers=auth_headers
+    )
+    job_id = r.json()["id"]
+    try:
+        doc = _job_when(client, job_id, auth_headers, lambda d: d["dates_done"] == 2)
+        assert {k: doc[k] for k in FIGURES} == {
+            "status": "running",
+            "phase": "days",
+            "phase_ru": "по дням: решено дат 2 из 5",
+            "dates_done": 2,
+            "dates_total": 5,
+            "best_objective": 500.0,  # the start plan
+            "best_bound": None,  # the dates' bounds are not a bound of the whole period
+            "solutions": 1,
+        }
+        GATES[0].set()
+        doc = _job_when(client, job_id, auth_headers, lambda d: d["best_objective"] == 420.0)
+        assert {k: doc[k] for k in FIGURES} == {
+            "status": "running",
+            "phase": "period",
+            "phase_ru": "весь период",
+            "dates_done": 5,
+            "dates_total": 5,
+            "best_objective": 420.0,
+            "best_bound": 300.0,
+            "solutions": 2,
+        }
+    finally:
+        GATES[1].set()
+        GATES[0].set()
+    job = wait_job(client, job_id, auth_headers)
+    assert {k: job[k] for k in FIGURES} == {
+        "status": "succeeded",
+        "phase": None,
+        "phase_ru": None,
+        "dates_done": 5,
+        "dates_total": 5,
+        "best_objective": 410.0,
+        "best_bound": 305.0,
+        "solutions": 3,
+    }
+
+
+def test_single_day_job_has_no_date_phase(client, auth_headers) -> None:
+    school_id = make_school(client, auth_headers)
+    one_day = {**ORDER_5A, "to": ORDER_5A["from"]}
+    job = rebuild(client, school_id, auth_headers, one_day)
+    assert (job["status"], job["dates_done"], job["dates_total"], job["solutions"]) == (
+        "succeeded", None, None, 1,
+    )  # fmt: skip
+
+
+FIGURES = ("status", "phase", "phase_ru", "dates_done", "dates_total", "best_objective",
+           "best_bound", "solutions")  # fmt: skip
+
+
 def test_publish_creates_immutable_versions(client, auth_headers) -> None:
     school_id = make_school(client, auth_headers)
     v1 = published(client, school_id, auth_headers, ORDER_5A)

@@ -339,6 +339,56 @@ def test_htmx_request_gets_only_the_progress_block(live: Live, published: Publis
     assert full.text.startswith("<!doctype html>")
 
 
+def _running_job(live: Live, school_id: int, **values: object) -> str:
+    """A job row as a worker leaves it while solving (no worker runs it)."""
+    import uuid
+
+    from api import services
+    from api.models import Job, School
+
+    with live.app.state.session_factory() as s:
+        upload = services.current_upload(s, s.get(School, school_id))
+        job = Job(id=uuid.uuid4().hex, school_id=school_id, timetable_id=upload.id,
+                  order_doc={"classes": ["5А"], "from": WEEK_FROM, "to": WEEK_TO},
+                  time_limit=30, workers=1, seed=1, status="running", **values)  # fmt: skip
+        s.add(job)
+        s.commit()
+        return job.id
+
+
+def test_progress_shows_the_dates_solved_then_the_whole_period(
+    live: Live, published: Published
+) -> None:
+    from api.models import Job
+
+    job_id = _running_job(live, published.school_id, best_objective=500.0, solutions=1,
+                          dates_done=2, dates_total=5)  # fmt: skip
+    try:
+        with admin_client(live) as (c, _csrf):
+            days = c.get(f"/admin/rebuilds/{job_id}", headers={"HX-Request": "true"}).text
+            days_en = c.get(f"/admin/rebuilds/{job_id}?lang=en").text
+            c.cookies.set("lang", "ru")
+            with live.app.state.session_factory() as s:
+                s.get(Job, job_id).dates_done = 5
+                s.get(Job, job_id).best_objective = 420.0
+                s.get(Job, job_id).best_bound = 300.0
+                s.commit()
+            period = c.get(f"/admin/rebuilds/{job_id}", headers={"HX-Request": "true"}).text
+    finally:
+        with live.app.state.session_factory() as s:
+            s.get(Job, job_id).status = "failed"
+            s.commit()
+    assert '<dd id="job-phase">по дням: решено дат 2 из 5</dd>' in days
+    assert '<progress id="job-dates" max="5" value="2">' in days
+    assert '<dd id="job-objective">500</dd>' in days
+    assert '<dd id="job-bound">—</dd>' in days
+    assert '<dd id="job-phase">date by date: dates solved 2 of 5</dd>' in days_en
+    assert '<dd id="job-phase">весь период</dd>' in period
+    assert 'id="job-dates"' not in period
+    assert '<dd id="job-objective">420</dd>' in period
+    assert '<dd id="job-bound">300</dd>' in period
+
+
 def test_every_translatable_text_has_english() -> None:
     found = set()
     for path in TEMPLATES.glob("*.html"):
