@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date
 from typing import Any
 
 from planner.model import BaseLesson, School, SchoolClass, Timetable
 from planner.order import MustOnline, Override, QuarantineOrder
+from tests.planner.factories import lesson, timetable
 
 BELLS = (
     ("08:30", "09:15"),
@@ -20,11 +21,6 @@ BELLS = (
 MONDAY = date(2026, 11, 30)  # a Monday in the Nov–Dec grade-1 regime
 
 
-def t(text: str) -> time:
-    h, m = text.split(":")
-    return time(int(h), int(m))
-
-
 def L(
     day: int,
     number: int,
@@ -34,26 +30,13 @@ def L(
     group: str | None = None,
     bells: tuple[tuple[str, str], ...] = BELLS,
 ) -> BaseLesson:
+    """Lesson ``number`` of ``bells`` (the school's bells by default)."""
     s, e = bells[number - 1]
-    return BaseLesson(
-        day=day,
-        lesson=number,
-        start=t(s),
-        end=t(e),
-        classes=tuple(c.strip() for c in classes.split(",")),
-        subject=subject,
-        teachers=(teacher,),
-        group=group,
-    )
+    return lesson(day, number, s, e, classes, subject, teacher, group)
 
 
 def school(*lessons: BaseLesson, extra_classes: tuple[str, ...] = ()) -> Timetable:
-    names = {c for x in lessons for c in x.classes} | set(extra_classes)
-    return Timetable(
-        school=School("Школа № 1"),
-        classes={c: SchoolClass.from_name(c) for c in names},
-        lessons=tuple(lessons),
-    )
+    return timetable(*lessons, extra_classes=extra_classes)
 
 
 def order(

@@ -10,7 +10,8 @@ from constraints.checker import DayFigures, check_schedule
 from planner.model import BaseLesson
 from planner.order import QuarantineOrder
 from planner.schedule import BaseRef, Schedule, ScheduleItem
-from tests.constraints.school import MONDAY, L, order, school, t
+from tests.constraints.school import MONDAY, L, order, school
+from tests.planner.factories import t
 
 D = MONDAY  # 30.11.2026
 

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, time
+from datetime import date
 
 from planner.changes import ChangeSet, diff_against_base, diff_items, expand_base
 from planner.model import BaseLesson, School, SchoolClass, Timetable
 from planner.schedule import BaseRef, Schedule, ScheduleItem
+from tests.planner.factories import t
 
 TUE = date(2026, 12, 1)
 WED = date(2026, 12, 2)
-
-
-def t(text: str) -> time:
-    h, m = text.split(":")
-    return time(int(h), int(m))
 
 
 def item(

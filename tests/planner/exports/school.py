@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, time
+from datetime import date
 
-from planner.model import BaseLesson, School, SchoolClass, Timetable
+from planner.model import School, SchoolClass, Timetable
 from planner.order import QuarantineOrder
 from planner.schedule import BaseRef, Schedule, ScheduleItem
+from tests.planner.factories import lesson as base
+from tests.planner.factories import t
 
 TZ = "Asia/Yekaterinburg"
 TUE = date(2026, 12, 1)
@@ -16,35 +18,6 @@ NEXT_TUE = date(2026, 12, 8)
 LINK_MATH = "https://sferum.ru/?call_link=MathMathMathMath01"
 LINK_ENG = "https://vk.com/call/join/EngEngEngEngEng0002"
 LINK_CHOIR = "https://sferum.ru/?call_link=ChoirChoirChoir003"
-
-
-def t(text: str) -> time:
-    h, m = text.split(":")
-    return time(int(h), int(m))
-
-
-def base(
-    day: int,
-    n: int,
-    start: str,
-    end: str,
-    classes: str,
-    subject: str,
-    teacher: str,
-    group: str | None = None,
-    room: str | None = None,
-) -> BaseLesson:
-    return BaseLesson(
-        day=day,
-        lesson=n,
-        start=t(start),
-        end=t(end),
-        classes=tuple(classes.split(",")),
-        subject=subject,
-        teachers=(teacher,),
-        group=group,
-        room=room,
-    )
 
 
 def school_timetable() -> Timetable:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 from concurrent.futures import ThreadPoolExecutor
-from datetime import time
 from pathlib import Path
 
 import defusedxml.ElementTree as DET
@@ -35,11 +34,6 @@ def solved(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Solved]:
     with ThreadPoolExecutor(max_workers=len(SCHOOLS)) as pool:  # fet-cl runs are separate processes
         runs = {key: pool.submit(solve, example(rel), root / key) for key, rel in SCHOOLS.items()}
         return {key: run.result() for key, run in runs.items()}
-
-
-def t(text: str) -> time:
-    h, m = text.split(":")
-    return time(int(h), int(m))
 
 
 def bells_of(tt) -> list[tuple[int, str, str]]:

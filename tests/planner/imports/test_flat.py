@@ -13,41 +13,13 @@ from planner.errors import InputError
 from planner.exports.flat import bell_rows, flat_csv_bytes, write_flat
 from planner.imports import flat, load_timetable
 from planner.imports.flat import read_flat
-from planner.model import BaseLesson, Bell, BellSchedule, School, SchoolClass, SourceRef, Timetable
+from planner.model import Bell, BellSchedule, School, SchoolClass, SourceRef, Timetable
+from tests.planner.factories import lesson, t
 
 FILES = Path(__file__).parent / "files" / "flat"
 TEMPLATES = Path(__file__).parents[3] / "data" / "templates"
 
 HEADER_RU = "день;урок;начало;конец;класс;группа;предмет;учитель;кабинет"
-
-
-def t(text: str) -> time:
-    h, m = text.split(":")
-    return time(int(h), int(m))
-
-
-def lesson(
-    day: int,
-    number: int,
-    start: str,
-    end: str,
-    classes: str,
-    subject: str,
-    teachers: str = "",
-    group: str | None = None,
-    room: str | None = None,
-) -> BaseLesson:
-    return BaseLesson(
-        day=day,
-        lesson=number,
-        start=t(start),
-        end=t(end),
-        classes=tuple(c.strip() for c in classes.split(",")),
-        subject=subject,
-        teachers=tuple(x.strip() for x in teachers.split(",") if x.strip()),
-        group=group,
-        room=room,
-    )
 
 
 def write(tmp_path: Path, text: str, name: str = "t.csv", encoding: str = "utf-8") -> Path:
