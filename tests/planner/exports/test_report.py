@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -14,19 +13,12 @@ from constraints.catalogue import NormCatalogue
 from constraints.checker import check_schedule
 from planner.exports.report import render_report, write_report
 from planner.order import Override, QuarantineOrder
+from tests.browser import launch_chromium
+from tests.paths import ARTIFACTS
 
 from .school import order, remote_schedule, school_timetable
 
 NOW = datetime(2026, 11, 30, 13, 0, tzinfo=UTC)
-ARTIFACTS = Path(__file__).resolve().parents[3] / "artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def real_report(o: QuarantineOrder | None = None):
@@ -50,7 +42,7 @@ def test_report_renders_in_chromium_and_numbers_equal_the_checker(rendered):
     ARTIFACTS.mkdir(exist_ok=True)
     requests: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = launch_chromium(p)
         try:
             page = browser.new_page(viewport={"width": 900, "height": 1300})
             page.on("request", lambda r: requests.append(r.url))
