@@ -187,6 +187,12 @@ class CheckView:
             teacher_day=dict(td),
         )
 
+    def quarantined_days(self) -> list[tuple[str, date]]:
+        """The class-days of the order's classes, by date, then class."""
+        return sorted(
+            (k for k in self.by_class_day if k[0] in self.quarantined), key=lambda k: (k[1], k[0])
+        )
+
     def grade(self, class_name: str) -> int | None:
         sc = self.timetable.classes.get(class_name)
         return sc.grade if sc else None

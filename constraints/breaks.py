@@ -87,18 +87,15 @@ def build_dynamic_pause(ctx: ModelContext) -> None:
 # -- checks ---------------------------------------------------------------------------------------
 
 
-def _gaps(view: CheckView, c: str, d) -> list[tuple[int, tuple, tuple]]:
-    slots = view.online_slots(c, d)
+def _gaps(slots: list[tuple[int, int, list]]) -> list[tuple[int, tuple, tuple]]:
     return [(b[0] - a[1], a, b) for a, b in itertools.pairwise(slots)]
 
 
 def check_breaks_min(view: CheckView) -> list[Violation]:
     lim = view.limits.break_min
     out: list[Violation] = []
-    for c, d in sorted(view.by_class_day, key=lambda k: (k[1], k[0])):
-        if c not in view.quarantined:
-            continue
-        for gap, a, b in _gaps(view, c, d):
+    for c, d in view.quarantined_days():
+        for gap, a, b in _gaps(view.online_slots(c, d)):
             if gap < lim.value:
                 out.append(
                     Violation(
@@ -117,11 +114,10 @@ def check_big_break(view: CheckView) -> list[Violation]:
     lim = view.limits
     big = lim.big_break
     out: list[Violation] = []
-    for c, d in sorted(view.by_class_day, key=lambda k: (k[1], k[0])):
-        if c not in view.quarantined:
-            continue
-        gaps = _gaps(view, c, d)
-        n = len(gaps) + 1 if gaps else len(view.online_slots(c, d))
+    for c, d in view.quarantined_days():
+        slots = view.online_slots(c, d)
+        gaps = _gaps(slots)
+        n = len(slots)
         if n < lim.big_from:
             continue
         after = [p for p in lim.big_after if p - 1 < len(gaps)]
@@ -145,10 +141,10 @@ def check_big_break(view: CheckView) -> list[Violation]:
 def check_dynamic_pause(view: CheckView) -> list[Violation]:
     pause = view.limits.dynamic_pause
     out: list[Violation] = []
-    for c, d in sorted(view.by_class_day, key=lambda k: (k[1], k[0])):
-        if c not in view.quarantined or view.grade(c) != 1:
+    for c, d in view.quarantined_days():
+        if view.grade(c) != 1:
             continue
-        gaps = _gaps(view, c, d)
+        gaps = _gaps(view.online_slots(c, d))
         if len(gaps) >= 2 and gaps[1][0] < pause.value:
             out.append(
                 Violation(

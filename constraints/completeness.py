@@ -127,39 +127,21 @@ def check_keep_in_person(view: CheckView) -> list[Violation]:
                 for i in view.by_class_day.get((c, d), [])
                 if i.kind == "lesson" and i.format != "in_person"
             ]
-            for it in others:
-                out.append(
-                    Violation(
-                        "keep_in_person",
-                        f"{c}, {fmt_date(d)}: класс не в приказе, а урок «{it.subject}» стоит "
-                        f"в формате «{it.format}»",
-                        KEEP_NORM,
-                        c,
-                        d,
-                    )
-                )
-            for key in sorted(want - got):
-                subject, _g, s, e, _t = key
-                out.append(
-                    Violation(
-                        "keep_in_person",
-                        f"{c}, {fmt_date(d)}: очный урок «{subject}» {fmt_min(s)}–{fmt_min(e)} "
-                        "из обычного расписания пропал или сдвинут",
-                        KEEP_NORM,
-                        c,
-                        d,
-                    )
-                )
-            for key in sorted(got - want):
-                subject, _g, s, e, _t = key
-                out.append(
-                    Violation(
-                        "keep_in_person",
-                        f"{c}, {fmt_date(d)}: очного урока «{subject}» {fmt_min(s)}–{fmt_min(e)} "
-                        "нет в обычном расписании",
-                        KEEP_NORM,
-                        c,
-                        d,
-                    )
-                )
+            lines = [
+                f"класс не в приказе, а урок «{it.subject}» стоит в формате «{it.format}»"
+                for it in others
+            ]
+            lines += [
+                f"очный урок «{subject}» {fmt_min(s)}–{fmt_min(e)} из обычного расписания пропал "
+                "или сдвинут"
+                for subject, _g, s, e, _t in sorted(want - got)
+            ]
+            lines += [
+                f"очного урока «{subject}» {fmt_min(s)}–{fmt_min(e)} нет в обычном расписании"
+                for subject, _g, s, e, _t in sorted(got - want)
+            ]
+            out += [
+                Violation("keep_in_person", f"{c}, {fmt_date(d)}: {line}", KEEP_NORM, c, d)
+                for line in lines
+            ]
     return out

@@ -20,9 +20,7 @@ def build_online_lesson_length(ctx: ModelContext) -> None:
 
 def check_online_lesson_length(view: CheckView) -> list[Violation]:
     out: list[Violation] = []
-    for (c, d), _items in sorted(view.by_class_day.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        if c not in view.quarantined:
-            continue
+    for c, d in view.quarantined_days():
         cap = view.limits.per_lesson(view.grade(c), d)
         for it in view.online(c, d):
             minutes = (it.end_min or 0) - (it.start_min or 0)

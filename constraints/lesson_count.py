@@ -40,9 +40,7 @@ def build_lessons_per_day(ctx: ModelContext) -> None:
 def check_lessons_per_day(view: CheckView) -> list[Violation]:
     out: list[Violation] = []
     used_pe_day: set[tuple[str, int]] = set()
-    for c, d in sorted(view.by_class_day, key=lambda k: (k[1], k[0])):
-        if c not in view.quarantined:
-            continue
+    for c, d in view.quarantined_days():
         plain, with_pe = view.limits.max_lessons(view.grade(c), d)
         slots = view.online_slots(c, d)
         n = len(slots)

@@ -35,9 +35,7 @@ def day_screen_minutes(view: CheckView, c: str, d: object) -> int:
 
 def check_daily_screen_time(view: CheckView) -> list[Violation]:
     out: list[Violation] = []
-    for c, d in sorted(view.by_class_day, key=lambda k: (k[1], k[0])):
-        if c not in view.quarantined:
-            continue
+    for c, d in view.quarantined_days():
         g = view.grade(c)
         cap = view.limits.daily_cap(g)
         total = day_screen_minutes(view, c, d)
