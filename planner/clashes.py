@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 
 from planner.errors import InputError, Problem
@@ -22,6 +22,17 @@ def _class_conflict(a: BaseLesson, b: BaseLesson, class_name: str) -> bool:
 def _where(lesson: BaseLesson) -> str:
     src = lesson.source
     return str(src) if src is not None else f"{DAY_NAMES_RU[lesson.day - 1]}, урок {lesson.lesson}"
+
+
+def _running_pairs(items: list[BaseLesson]) -> Iterator[tuple[BaseLesson, BaseLesson]]:
+    """Pairs (earlier, later) of one day's lessons where the later starts before the earlier
+    ends; sorts ``items`` by time."""
+    items.sort(key=lambda x: (x.start_min, x.end_min))
+    for i, a in enumerate(items):
+        for b in items[i + 1 :]:
+            if b.start_min >= a.end_min:
+                break
+            yield a, b
 
 
 def find_clashes(lessons: Iterable[BaseLesson], file: str) -> list[Problem]:
@@ -53,21 +64,13 @@ def find_clashes(lessons: Iterable[BaseLesson], file: str) -> list[Problem]:
         )
 
     for (teacher, _day), items in sorted(by_teacher.items()):
-        items.sort(key=lambda x: (x.start_min, x.end_min))
-        for i, a in enumerate(items):
-            for b in items[i + 1 :]:
-                if b.start_min >= a.end_min:
-                    break
-                if a is not b and _overlap(a, b):
-                    report("Учитель", teacher, a, b)
+        for a, b in _running_pairs(items):
+            if a is not b and _overlap(a, b):
+                report("Учитель", teacher, a, b)
     for (class_name, _day), items in sorted(by_class.items()):
-        items.sort(key=lambda x: (x.start_min, x.end_min))
-        for i, a in enumerate(items):
-            for b in items[i + 1 :]:
-                if b.start_min >= a.end_min:
-                    break
-                if _overlap(a, b) and _class_conflict(a, b, class_name):
-                    report("Класс", class_name, a, b)
+        for a, b in _running_pairs(items):
+            if _overlap(a, b) and _class_conflict(a, b, class_name):
+                report("Класс", class_name, a, b)
     return problems
 
 
