@@ -16,20 +16,30 @@ from constraints.problem import Problem, merged_blocks
 from planner.solver import Assignment
 
 
+def _all_self_study(
+    problem: Problem,
+) -> tuple[
+    dict[int, bool], dict[int, int], dict[int, int], dict[tuple[str, date], list[tuple[int, int]]]
+]:
+    """Online flags, starts and lengths of a plan with every unit in self-study, and each
+    teacher-day's busy blocks (in-person lessons with the switch buffer)."""
+    online = {u.id: False for u in problem.units}
+    start = {u.id: u.base_start for u in problem.units}
+    dur = {u.id: 0 for u in problem.units}
+    busy: dict[tuple[str, date], list[tuple[int, int]]] = defaultdict(list)
+    for (t, d), fixed in problem.teacher_fixed.items():
+        busy[(t, d)].extend(merged_blocks(fixed, problem.limits.switch_buffer.value))
+    return online, start, dur, busy
+
+
 def naive_plan(problem: Problem) -> Assignment:
     """Decide every unit greedily, class by class in base order (deterministic)."""
     lim = problem.limits
     tt = problem.timetable
-    buf = lim.switch_buffer.value
     gap = lim.break_min.value
     end_limit = lim.online_end.value
     start_limit = lim.day_start.value
-    online: dict[int, bool] = {u.id: False for u in problem.units}
-    start: dict[int, int] = {u.id: u.base_start for u in problem.units}
-    dur: dict[int, int] = {u.id: 0 for u in problem.units}
-    busy: dict[tuple[str, date], list[tuple[int, int]]] = defaultdict(list)
-    for (t, d), fixed in problem.teacher_fixed.items():
-        busy[(t, d)].extend(merged_blocks(fixed, buf))
+    online, start, dur, busy = _all_self_study(problem)
     used: dict[tuple[str, date], int] = defaultdict(int)
     count: dict[tuple[str, date], int] = defaultdict(int)
     last_end: dict[tuple[str, date], int] = {}
@@ -95,15 +105,8 @@ def greedy_plan(problem: Problem) -> Assignment:
     the highest priority go online first — subjects not yet online this week get a bonus — at
     their base start, as long as every hard rule still holds; a leftover of the daily cap goes
     to one shorter lesson. Deterministic."""
-    lim = problem.limits
     w = DEFAULT_WEEKLY_BONUS
-    buf = lim.switch_buffer.value
-    online: dict[int, bool] = {u.id: False for u in problem.units}
-    start: dict[int, int] = {u.id: u.base_start for u in problem.units}
-    dur: dict[int, int] = {u.id: 0 for u in problem.units}
-    busy: dict[tuple[str, date], list[tuple[int, int]]] = defaultdict(list)
-    for (t, d), fixed in problem.teacher_fixed.items():
-        busy[(t, d)].extend(merged_blocks(fixed, buf))
+    online, start, dur, busy = _all_self_study(problem)
     covered: set[tuple[str, str, int]] = set()
 
     def class_ok(c: str, d: date, extra: int, length: int) -> bool:
