@@ -1,7 +1,8 @@
 """The FastAPI app (``create_app``) and ``planner serve`` (``serve``).
 
 Integration point for the HTML pages: if the ``web`` package provides ``web.routes.router``, the
-app includes it (see :func:`_include_web`); nothing else in api/ knows about web/.
+app includes it (see :func:`_include_web`), and ``web.routes.error_page`` (if there) renders the
+errors a browser gets; nothing else in api/ knows about web/.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -32,25 +33,47 @@ HTTP_MESSAGES = {
 }
 
 
-def _error(status: int, message: str, problems: list[dict[str, Any]] | None = None, **kw: Any):
+def wants_html(request: Request) -> bool:
+    """A browser navigating to a page (not the JSON API, not htmx, not an API token client)."""
+    return (
+        "text/html" in request.headers.get("accept", "")
+        and not request.url.path.startswith("/api/")
+        and request.headers.get("hx-request") != "true"
+        and not request.headers.get("authorization")
+    )
+
+
+def _error(
+    request: Request,
+    status: int,
+    message: str,
+    problems: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """The error as JSON, or as the HTML page of ``web.routes.error_page`` for a browser."""
+    page = getattr(request.app.state, "error_page", None)
+    if page is not None and status >= 400 and wants_html(request):
+        return page(request, status, message, problems or [], headers)  # type: ignore[no-any-return]
     return JSONResponse(
-        {"detail": {"message": message, "problems": problems or []}}, status_code=status, **kw
+        {"detail": {"message": message, "problems": problems or []}},
+        status_code=status,
+        headers=headers,
     )
 
 
 def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
-    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
+    async def api_error(request: Request, exc: ApiError) -> Response:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return _error(exc.status, exc.message, exc.problems, headers=headers)
+        return _error(request, exc.status, exc.message, exc.problems, headers)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = HTTP_MESSAGES.get(exc.status_code) or str(exc.detail)
-        return _error(exc.status_code, message, headers=getattr(exc, "headers", None))
+        return _error(request, exc.status_code, message, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
-    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
         problems = [
             {
                 "file": "запрос",
@@ -61,18 +84,21 @@ def _install_handlers(app: FastAPI) -> None:
             }
             for err in exc.errors()
         ]
-        return _error(422, "запрос не принят: исправьте поля, перечисленные ниже.", problems)
+        return _error(
+            request, 422, "запрос не принят: исправьте поля, перечисленные ниже.", problems
+        )
 
 
 def _include_web(app: FastAPI) -> bool:
     """Mount the HTML pages of ``web.routes.router`` when that package exists."""
     try:
-        from web.routes import router as web_router
+        from web import routes as web_routes
     except ModuleNotFoundError as exc:
         if exc.name in ("web", "web.routes"):
             return False
         raise
-    app.include_router(web_router)
+    app.include_router(web_routes.router)
+    app.state.error_page = getattr(web_routes, "error_page", None)
     return True
 
 

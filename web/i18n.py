@@ -206,6 +206,15 @@ EN: dict[str, str] = {
     "для урока": "for the lesson",
     # errors
     "Страница не найдена": "Page not found",
+    "Нужен вход": "Login required",
+    "Запрос отклонён": "Request refused",
+    "Действие недоступно": "Action not available",
+    "Действие невозможно": "Action not possible",
+    "Данные не приняты": "Data not accepted",
+    "Слишком много попыток": "Too many attempts",
+    "Назад": "Back",
+    "К списку школ": "To the schools",
+    "На главную": "Home",
     "Ссылка недействительна: её отозвали или заменили. Попросите новую в школе.": (
         "The link is no longer valid: it was revoked or replaced. Ask the school for a new one."
     ),

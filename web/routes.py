@@ -17,7 +17,7 @@ from datetime import date, datetime
 from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 import segno
@@ -134,11 +134,56 @@ async def page_auth(request: Request, session: SessionDep) -> Auth:
 PageAuth = Annotated[Auth, Depends(page_auth)]
 
 
-def not_found_page(request: Request, message: str) -> Response:
-    response = render(request, "error.html", {"title": "Страница не найдена", "message": message},
-                      status=404)  # fmt: skip
+ERROR_TITLES = {
+    401: "Нужен вход",
+    403: "Запрос отклонён",
+    404: "Страница не найдена",
+    405: "Действие недоступно",
+    409: "Действие невозможно",
+    422: "Данные не приняты",
+    429: "Слишком много попыток",
+}
+
+
+def _back_link(request: Request) -> tuple[str, str]:
+    """Where «back» leads: the page the browser came from (same site), else a start page."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    here = request.url
+    if referer.netloc == here.netloc and referer.path and referer.path != here.path:
+        return referer.path + (f"?{referer.query}" if referer.query else ""), "Назад"
+    if here.path.startswith("/admin"):
+        return "/admin", "К списку школ"
+    return "/", "На главную"
+
+
+def error_page(
+    request: Request,
+    status: int,
+    message: str,
+    problems: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """The error a browser gets (the JSON API keeps its JSON): Russian, with a way back.
+
+    Also installed by :func:`api.main.create_app` for errors raised outside these handlers
+    (unknown ids, CSRF failures, unknown addresses).
+    """
+    back, back_label = _back_link(request)
+    ctx = {
+        "title": ERROR_TITLES.get(status, "Ошибка"),
+        "message": message[:1].upper() + message[1:],
+        "problems": problems or [],
+        "back": back,
+        "back_label": back_label,
+    }
+    response = render(request, "error.html", ctx, status=status)
+    response.headers.update(headers or {})
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def not_found_page(request: Request, message: str) -> Response:
+    return error_page(request, 404, message)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -251,6 +251,68 @@ def test_revoked_and_unknown_tokens_get_404(live: Live, published: Published) ->
             assert c.get(f"/c/{teacher['token']}").status_code == 404
 
 
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+def _error_page(r: httpx.Response) -> tuple[int, str, str, str]:
+    """Status, title, message and back link of an HTML error page."""
+    assert r.headers["content-type"] == "text/html; charset=utf-8", r.text
+    title = re.search(r"<h1>(.*?)</h1>", r.text)
+    message = re.search(r'<p class="error" role="alert">(.*?)</p>', r.text, re.S)
+    back = re.search(r'<a id="back-link" href="([^"]*)">← (.*?)</a>', r.text)
+    assert title and message and back, r.text
+    return r.status_code, title.group(1), message.group(1), f"{back.group(2)} {back.group(1)}"
+
+
+def test_browser_gets_html_error_pages_and_api_clients_keep_json(
+    live: Live, published: Published
+) -> None:
+    with admin_client(live) as (c, _csrf):
+        assert _error_page(c.get("/admin/schools/999", headers=BROWSER)) == (
+            404, "Страница не найдена", "Школы с номером 999 нет; проверьте адрес.",
+            "К списку школ /admin",
+        )  # fmt: skip
+        came_from = {**BROWSER, "Referer": f"{live.url}/admin?lang=ru"}
+        r = c.post("/admin/schools", data={"name": "X", "csrf_token": "stale"}, headers=came_from)
+        assert _error_page(r) == (
+            403, "Запрос отклонён",
+            "Запрос отклонён: нет CSRF-токена или он устарел. Обновите страницу и повторите "
+            "(заголовок X-CSRF-Token или поле формы csrf_token).",
+            "Назад /admin?lang=ru",
+        )  # fmt: skip
+        r = c.get("/admin/rebuilds/nope?lang=en", headers=BROWSER)
+        assert _error_page(r)[1:] == (
+            "Page not found", "Перестроения nope нет; проверьте номер задачи.",
+            "To the schools /admin",
+        )  # fmt: skip
+        c.cookies.set("lang", "ru")
+        # htmx and JSON callers keep the JSON error
+        r = c.get("/admin/schools/999", headers={**BROWSER, "HX-Request": "true"})
+        assert r.json()["detail"]["message"] == "школы с номером 999 нет; проверьте адрес."
+        assert c.get("/admin/schools/999").json()["detail"]["message"] == (
+            "школы с номером 999 нет; проверьте адрес."
+        )
+    with live.api() as api:
+        r = api.get("/api/v1/schools/999", headers=BROWSER)
+        assert (r.status_code, r.json()["detail"]["message"]) == (
+            404, "школы с номером 999 нет; проверьте адрес."
+        )  # fmt: skip
+    with httpx.Client(base_url=live.url) as anon:
+        assert _error_page(anon.get("/c/no-such-token", headers=BROWSER)) == (
+            404, "Страница не найдена",
+            "Ссылка недействительна: её отозвали или заменили. Попросите новую в школе.",
+            "На главную /",
+        )  # fmt: skip
+        assert _error_page(anon.get("/c/no-such-token/week", headers=BROWSER)) == (
+            404, "Страница не найдена", "Адрес не найден; проверьте ссылку.", "На главную /",
+        )  # fmt: skip
+        assert _error_page(anon.get("/feeds/no-such-token.ics", headers=BROWSER))[:2] == (
+            404, "Страница не найдена",
+        )  # fmt: skip
+        r = anon.get("/feeds/no-such-token.ics")  # a calendar app
+        assert r.status_code == 404 and r.headers["content-type"] == "application/json"
+
+
 def test_links_page_revoke_and_rotate(live: Live, published: Published) -> None:
     with admin_client(live) as (c, csrf), live.api() as api:
         link = api.post(f"/api/v1/schools/{published.school_id}/links",
