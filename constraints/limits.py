@@ -51,6 +51,7 @@ class Limits:
         self.cat = catalogue
         self.order = order
         self._cache: dict[tuple[Any, ...], Any] = {}
+        self._bounds: dict[tuple[Any, ...], Bound] = {}  # the hot loops ask the same bounds
 
     # -- raw access -------------------------------------------------------------------------
     def norm(self, key: str, **kw: Any) -> Any:
@@ -62,18 +63,23 @@ class Limits:
         return hit
 
     def bound(self, key: str, **kw: Any) -> Bound:
-        n = self.norm(key, **kw)
-        value = n.value
-        if isinstance(value, str) and ":" in value:
-            value = hm(value)
-        conf = str(getattr(n, "confidence", "") or "")
-        return Bound(
-            int(value),
-            n.citation,
-            key,
-            low_confidence=conf.startswith("low") or conf == "medium-low",
-            override_reason=getattr(n, "override_reason", None),
-        )
+        ck = (key, tuple(sorted(kw.items())))
+        hit = self._bounds.get(ck)
+        if hit is None:
+            n = self.norm(key, **kw)
+            value = n.value
+            if isinstance(value, str) and ":" in value:
+                value = hm(value)
+            conf = str(getattr(n, "confidence", "") or "")
+            hit = Bound(
+                int(value),
+                n.citation,
+                key,
+                low_confidence=conf.startswith("low") or conf == "medium-low",
+                override_reason=getattr(n, "override_reason", None),
+            )
+            self._bounds[ck] = hit
+        return hit
 
     # -- day window -------------------------------------------------------------------------
     @property
