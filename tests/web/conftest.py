@@ -15,20 +15,13 @@ from typing import Any
 import httpx
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.browser import launch_chromium
+from tests.paths import ARTIFACTS, REPO
+
 DATA = Path(__file__).parent / "data"
 DEMO_CSV = DATA / "demo-small.csv"
-ARTIFACTS = ROOT / "artifacts"
 ADMIN_LOGIN = "zavuch"
 ADMIN_PASSWORD = "Пароль-для-тестов-1"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 #: the demo school's order week (planner.demo.demo_week)
 WEEK_FROM, WEEK_TO = "2026-12-07", "2026-12-11"
 
@@ -146,10 +139,10 @@ def published(live: Live) -> Published:
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
-    htmx = ROOT / "web" / "static" / "vendor" / "htmx.min.js"
+    htmx = REPO / "web" / "static" / "vendor" / "htmx.min.js"
     assert htmx.is_file(), f"нет {htmx}: установите htmx командой bash scripts/setup.sh"
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        b = launch_chromium(p)
         yield b
         b.close()
 
