@@ -273,9 +273,8 @@ class _Progress(cp_model.CpSolverSolutionCallback):
             self.stop_search()
 
 
-def configure(
-    solver: cp_model.CpSolver, *, time_limit: float, workers: int, seed: int, deterministic: bool
-) -> None:
+def configure(solver: cp_model.CpSolver, *, time_limit: float, workers: int, seed: int) -> None:
+    """Time limit, workers and seed; determinism comes from solve_model's one-worker re-solve."""
     p = solver.parameters
     p.max_time_in_seconds = float(time_limit)
     p.num_workers = max(1, int(workers))
@@ -284,7 +283,6 @@ def configure(
     # time to the first solution and did not improve the 30-second result.
     p.cp_model_probing_level = 0
     p.symmetry_level = 0
-    del deterministic  # see solve_model: determinism comes from a one-worker canonical re-solve
 
 
 def solve_model(
@@ -298,8 +296,7 @@ def solve_model(
     stop: threading.Event | None = None,
 ) -> tuple[Assignment | None, SolveStats]:
     solver = cp_model.CpSolver()
-    configure(solver, time_limit=time_limit, workers=workers, seed=seed,
-              deterministic=deterministic)  # fmt: skip
+    configure(solver, time_limit=time_limit, workers=workers, seed=seed)
     t0 = time.perf_counter()
     cb = _Progress(t0, progress, stop)
     hint = ctx.cache.get("hint_plan")
@@ -667,7 +664,7 @@ def _core(ctx: ModelContext, lits: list[Any], time_limit: float) -> list[Any] | 
     ctx.model.clear_assumptions()
     ctx.model.add_assumptions(lits)
     solver = cp_model.CpSolver()
-    configure(solver, time_limit=time_limit, workers=1, seed=1, deterministic=True)
+    configure(solver, time_limit=time_limit, workers=1, seed=1)
     status = solver.solve(ctx.model)
     if status != cp_model.INFEASIBLE:
         return None
