@@ -64,9 +64,6 @@ class Problem:
     # (class, ISO week) whose once-a-week extra PE lesson is already used on another date
     no_pe_extra: set[tuple[str, int]] = field(default_factory=set)
 
-    def unit_classes(self, c: str, d: date) -> list[Unit]:
-        return [self.units[i] for i in self.class_days.get((c, d), [])]
-
     def contact_groups(self) -> dict[tuple[str, str, int], list[int]]:
         """The weekly-contact rule's groups: for each (class, subject, ISO week) of a subject
         with at least two weekly hours, the units (not blocked) that could give it, in order."""
