@@ -190,21 +190,6 @@ def assemble_schedule(
 # -- CLI ------------------------------------------------------------------------------------------
 
 
-def _write_exports(
-    out: Path,
-    result: RebuildResult,
-    timetable: Timetable,
-    order: QuarantineOrder,
-    catalogue: Any,
-    previous_dir: Path | None,
-) -> list[Path]:
-    """Publish the result as the next version after ``previous_dir``'s and write every export."""
-    from planner.exports.bundle import load_previous_history, write_bundle
-
-    history = load_previous_history(previous_dir)
-    return write_bundle(out, result.schedule, timetable, order, catalogue, result.report, history)
-
-
 def _load_inputs(timetable_path: Path, order_path: Path) -> tuple[Timetable, QuarantineOrder]:
     from planner.imports import load_timetable
     from planner.order import load_order
@@ -241,6 +226,10 @@ def rebuild_command(
             raise InputError.at(
                 str(path), f"прошлый schedule.json не читается ({exc}); укажите другую папку."
             ) from None
+    from planner.exports.bundle import load_previous_history, write_bundle
+
+    # read before anything is written: ``--out`` may be the ``--previous`` folder itself
+    history = load_previous_history(previous)
     catalogue = load_catalogue(order)
     t0 = time.perf_counter()
 
@@ -266,7 +255,10 @@ def rebuild_command(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     result.schedule.write(out / "schedule.json")
-    exported = _write_exports(out, result, timetable, order, catalogue, previous)
+    # publish as the next version after --previous's and write every export
+    exported = write_bundle(
+        out, result.schedule, timetable, order, catalogue, result.report, history
+    )
     s = result.stats
     lessons = [i for i in result.schedule.lessons() if i.class_name in set(order.classes)]
     n_online = sum(1 for i in lessons if i.format == "online")

@@ -204,3 +204,20 @@ def test_rebuild_of_a_real_asc_school_passes_the_checker() -> None:
     assert any(
         w.startswith("Обычное расписание (приказ его не меняет): ") for w in result.report.warnings
     )
+
+
+def test_rebuild_in_place_over_an_outdir_without_versions_keeps_the_old_plan_as_version_1(
+    tmp_path: Path,
+) -> None:
+    assert rebuild(tmp_path, "out").exit_code == 0
+    out = tmp_path / "out"
+    (out / "versions.json").unlink()  # an OUTDIR written before versions existed
+    old = Schedule.read(out / "schedule.json")
+
+    stricter = ORDER.replace("screen_policy: home", "screen_policy: school")
+    result = rebuild(tmp_path, "out", "--previous", str(out), order_text=stricter)
+
+    assert result.exit_code == 0, result.output
+    versions = json.loads((out / "versions.json").read_text(encoding="utf-8"))["versions"]
+    assert [v["number"] for v in versions] == [1, 2]
+    assert Schedule.from_json(versions[0]["schedule"]).items == old.items
