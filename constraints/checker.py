@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from constraints.base import CheckView, Violation
+from constraints.base import CheckView, Violation, fmt_min
 from constraints.limits import Limits
 from constraints.rules import HARD_RULES
 from constraints.screen_time import day_screen_minutes
-from planner.model import Timetable
+from planner.model import Timetable, sort_class_names
 from planner.order import QuarantineOrder
 from planner.schedule import Schedule
 
@@ -147,7 +147,7 @@ def _figures(view: CheckView) -> list[DayFigures]:
     out: list[DayFigures] = []
     reserve = lim.homework_reserve
     for d in view.dates:
-        for c in sorted(view.quarantined, key=_cls_key):
+        for c in sort_class_names(view.quarantined):
             items = view.by_class_day.get((c, d), [])
             g = view.grade(c)
             slots = view.online_slots(c, d)
@@ -176,19 +176,8 @@ def _figures(view: CheckView) -> list[DayFigures]:
                     lesson_lengths=tuple(e - s for s, e, _m in slots),
                     breaks=tuple(b[0] - a[1] for a, b in itertools.pairwise(slots)),
                     health_slots=len(health),
-                    first_start=_hm(slots[0][0]) if slots else None,
-                    last_end=_hm(slots[-1][1]) if slots else None,
+                    first_start=fmt_min(slots[0][0]) if slots else None,
+                    last_end=fmt_min(slots[-1][1]) if slots else None,
                 )
             )
     return out
-
-
-def _hm(m: int) -> str:
-    return f"{m // 60:02d}:{m % 60:02d}"
-
-
-def _cls_key(name: str) -> tuple[int, str]:
-    from planner.model import parse_grade
-
-    g = parse_grade(name)
-    return (g if g is not None else 99, name)
