@@ -127,10 +127,10 @@ def render_report(
 
     Reads ``catalogue.name``, ``catalogue.all_norms()`` (``key value unit citation confidence
     override_reason``, optionally ``title scope document effective_from effective_to
-    value_text()``), ``catalogue.warnings(from, to)`` and ``check_report.violations`` (``rule
-    class_name date message citation``), ``.warnings``, ``.days`` (``class_name date grade
-    online_minutes cap_home cap_school cap cap_citation lessons_online lessons_self_study
-    lesson_lengths breaks health_slots first_start last_end``).
+    value_text()``) and ``check_report.violations`` (``rule class_name date message
+    citation``), ``.warnings`` (the catalogue's, narrowed by the checker to the order), ``.days``
+    (``class_name date grade online_minutes cap_home cap_school cap cap_citation lessons_online
+    lessons_self_study lesson_lengths breaks health_slots first_start last_end``).
     """
     norms = list(catalogue.all_norms())
     days = list(check_report.days)
