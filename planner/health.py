@@ -72,10 +72,9 @@ def health_timeline(
     for it in lessons:
         if it.kind == "lesson" and it.format == "online" and it.start is not None:
             by_cd[(it.class_name, it.date)].append(it)
-    eye = int(limits.norm("health.eye_gymnastics_minutes").value)
-    physical = int(limits.norm("health.physical_break_minutes").value)
     eye_norm = limits.norm("health.eye_gymnastics_minutes")
     pe_norm = limits.norm("health.physical_break_minutes")
+    eye, physical = int(eye_norm.value), int(pe_norm.value)
     after = bool(limits.norm("health.eye_gymnastics_after_lesson").value)
     out: list[ScheduleItem] = []
     for (c, d), items in sorted(by_cd.items(), key=lambda kv: (kv[0][1], kv[0][0])):
