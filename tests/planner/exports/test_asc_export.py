@@ -9,31 +9,8 @@ from xml.etree.ElementTree import fromstring
 
 from planner.exports.asc import write_asc
 from planner.imports.asc import read_asc
-from planner.model import BaseLesson, Bell, BellSchedule, School, SchoolClass, Timetable
-
-
-def _lesson(
-    day: int,
-    lesson: int,
-    start: tuple[int, int],
-    end: tuple[int, int],
-    classes: tuple[str, ...],
-    subject: str,
-    teachers: tuple[str, ...] = (),
-    group: str | None = None,
-    room: str | None = None,
-) -> BaseLesson:
-    return BaseLesson(
-        day=day,
-        lesson=lesson,
-        start=time(*start),
-        end=time(*end),
-        classes=classes,
-        subject=subject,
-        teachers=teachers,
-        group=group,
-        room=room,
-    )
+from planner.model import Bell, BellSchedule, School, SchoolClass, Timetable
+from tests.planner.factories import lesson as base
 
 
 def _classes(*names: str, subgroups: dict[str, tuple[str, ...]] | None = None) -> dict:
@@ -48,13 +25,13 @@ def _id(kind: str, *parts: str) -> str:
 def _remote_day() -> Timetable:
     """A rebuilt remote week: minute-precise times, no common bell grid."""
     lessons = (
-        _lesson(1, 1, (9, 0), (9, 30), ("5А",), "Математика", ("Иванова А.А.",), room="онлайн"),
-        _lesson(1, 2, (9, 45), (10, 15), ("5А",), "Русский язык", ("Петрова Б.Б.",)),
-        _lesson(1, 1, (9, 10), (9, 40), ("7Б",), "Физика", ("Орлов Д.Д.",)),
-        _lesson(1, 2, (9, 55), (10, 25), ("7Б", "7В"), "История", ("Сидорова В.В.",)),
-        _lesson(2, 1, (9, 0), (9, 30), ("7Б",), "Английский язык", ("Петрова Б.Б.",), "англ-1"),
-        _lesson(2, 1, (9, 0), (9, 30), ("7Б",), "Английский язык", ("Козлов Г.Г.",), "англ-2"),
-        _lesson(6, 3, (10, 30), (11, 0), ("7В",), "Информатика", ("Орлов Д.Д.", "Новикова Е.Е.")),
+        base(1, 1, "09:00", "09:30", "5А", "Математика", "Иванова А.А.", room="онлайн"),
+        base(1, 2, "09:45", "10:15", "5А", "Русский язык", "Петрова Б.Б."),
+        base(1, 1, "09:10", "09:40", "7Б", "Физика", "Орлов Д.Д."),
+        base(1, 2, "09:55", "10:25", "7Б,7В", "История", "Сидорова В.В."),
+        base(2, 1, "09:00", "09:30", "7Б", "Английский язык", "Петрова Б.Б.", "англ-1"),
+        base(2, 1, "09:00", "09:30", "7Б", "Английский язык", "Козлов Г.Г.", "англ-2"),
+        base(6, 3, "10:30", "11:00", "7В", "Информатика", "Орлов Д.Д., Новикова Е.Е."),
     )
     return Timetable(
         school=School("Школа № 5", days_per_week=6),
@@ -116,8 +93,8 @@ def test_bell_grid_writes_one_card_per_period(tmp_path: Path) -> None:
         ),
     )
     lessons = (
-        _lesson(1, 1, (8, 0), (9, 20), ("10А",), "Химия", ("Новикова Е.Е.",), room="201"),
-        _lesson(1, 3, (9, 40), (10, 20), ("10А",), "Химия", ("Новикова Е.Е.",), room="202"),
+        base(1, 1, "08:00", "09:20", "10А", "Химия", "Новикова Е.Е.", room="201"),
+        base(1, 3, "09:40", "10:20", "10А", "Химия", "Новикова Е.Е.", room="202"),
     )
     timetable = Timetable(
         school=School("Школа"),
@@ -151,8 +128,9 @@ def test_bell_grid_writes_one_card_per_period(tmp_path: Path) -> None:
 
 
 def test_combined_room_of_known_rooms_is_written_as_two_classrooms(tmp_path: Path) -> None:
-    lesson = _lesson(3, 1, (8, 0), (8, 45), ("5А", "5Б"), "Физкультура", ("Козлов Г.Г.",),
-                     room="Зал 1, Зал 2")  # fmt: skip
+    lesson = base(
+        3, 1, "08:00", "08:45", "5А,5Б", "Физкультура", "Козлов Г.Г.", room="Зал 1, Зал 2"
+    )
     timetable = Timetable(
         school=School("Школа"),
         classes=_classes("5А", "5Б"),
@@ -189,7 +167,7 @@ def test_tiny_timetable_exact_xml(tmp_path: Path) -> None:
     timetable = Timetable(
         school=School("Школа"),
         classes=_classes("5А"),
-        lessons=(_lesson(2, 1, (8, 0), (8, 45), ("5А",), "Чтение", ("Иванова А.А.",), room="11"),),
+        lessons=(base(2, 1, "08:00", "08:45", "5А", "Чтение", "Иванова А.А.", room="11"),),
     )
     out = tmp_path / "asc.xml"
 
