@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 
 from planner.model import BaseLesson, School, SchoolClass, SourceRef, Timetable
+from planner.schedule import BaseRef, ScheduleItem
+
+TUESDAY = date(2026, 12, 1)
 
 
 def t(text: str) -> time:
@@ -50,4 +53,37 @@ def timetable(
         school=School(name),
         classes={c: SchoolClass.from_name(c) for c in classes},
         lessons=tuple(lessons),
+    )
+
+
+def item(
+    subject: str,
+    n: int,
+    start: str | None,
+    end: str | None,
+    *,
+    fmt: str = "online",
+    day: date = TUESDAY,
+    cls: str = "5А",
+    teacher: str | None = "Иванова И.И.",
+    url: str | None = None,
+    room: str | None = None,
+    group: str | None = None,
+) -> ScheduleItem:
+    """A lesson of the remote schedule (``start``/``end`` None for self-study)."""
+    return ScheduleItem(
+        date=day,
+        class_name=cls,
+        kind="lesson",
+        group=group,
+        format=fmt,
+        subject=subject,
+        teacher=teacher,
+        start=t(start) if start else None,
+        end=t(end) if end else None,
+        base=BaseRef(day.isoweekday(), n),
+        lesson_no=n,
+        call_url=url,
+        room=room,
+        classes=(cls,),
     )

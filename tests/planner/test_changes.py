@@ -8,42 +8,10 @@ from datetime import date
 from planner.changes import ChangeSet, diff_against_base, diff_items, expand_base
 from planner.model import BaseLesson, School, SchoolClass, Timetable
 from planner.schedule import BaseRef, Schedule, ScheduleItem
-from tests.planner.factories import t
+from tests.planner.factories import item, t
 
 TUE = date(2026, 12, 1)
 WED = date(2026, 12, 2)
-
-
-def item(
-    subject: str,
-    n: int,
-    start: str | None,
-    end: str | None,
-    *,
-    fmt: str = "online",
-    day: date = TUE,
-    cls: str = "5А",
-    teacher: str | None = "Иванова И.И.",
-    url: str | None = None,
-    room: str | None = None,
-    group: str | None = None,
-) -> ScheduleItem:
-    return ScheduleItem(
-        date=day,
-        class_name=cls,
-        kind="lesson",
-        group=group,
-        format=fmt,
-        subject=subject,
-        teacher=teacher,
-        start=t(start) if start else None,
-        end=t(end) if end else None,
-        base=BaseRef(day.isoweekday(), n),
-        lesson_no=n,
-        call_url=url,
-        room=room,
-        classes=(cls,),
-    )
 
 
 MATH = item("Математика", 1, "08:30", "09:00")

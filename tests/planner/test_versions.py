@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 import pytest
 
 from planner.errors import InputError
-from planner.schedule import BaseRef, Schedule, ScheduleItem
+from planner.schedule import Schedule, ScheduleItem
 from planner.versions import (
     PublishError,
     Revision,
@@ -19,28 +19,11 @@ from planner.versions import (
     is_published,
     publish,
 )
+from tests.planner.factories import item
 
 PERM = timezone(timedelta(hours=5))
 T0 = datetime(2026, 11, 30, 18, 0, tzinfo=PERM)
 DAY = date(2026, 12, 1)
-
-
-def lesson(subject: str, n: int, start: str, end: str, fmt: str = "online") -> ScheduleItem:
-    h1, m1 = map(int, start.split(":"))
-    h2, m2 = map(int, end.split(":"))
-    return ScheduleItem(
-        date=DAY,
-        class_name="5А",
-        kind="lesson",
-        format=fmt,
-        subject=subject,
-        teacher="Иванова И.И.",
-        start=time(h1, m1),
-        end=time(h2, m2),
-        base=BaseRef(2, n),
-        lesson_no=n,
-        classes=("5А",),
-    )
 
 
 def draft(*items: ScheduleItem, meta: dict | None = None) -> Schedule:
@@ -54,8 +37,8 @@ def draft(*items: ScheduleItem, meta: dict | None = None) -> Schedule:
     )
 
 
-MATH = lesson("Математика", 1, "08:30", "09:00")
-RUS = lesson("Русский язык", 2, "09:20", "09:50")
+MATH = item("Математика", 1, "08:30", "09:00", day=DAY)
+RUS = item("Русский язык", 2, "09:20", "09:50", day=DAY)
 
 
 def test_publish_first_version_numbers_it_one_and_keeps_input_history():
@@ -148,7 +131,7 @@ def test_event_revisions_counts_only_versions_that_changed_the_event():
     h = publish(draft(MATH, RUS), VersionHistory(), author="A", now=t1)
     moved = replace(RUS, start=time(10, 0), end=time(10, 30))
     h = publish(draft(MATH, moved), h, author="A", now=t2)
-    art = lesson("ИЗО", 3, "11:00", "11:30")
+    art = item("ИЗО", 3, "11:00", "11:30", day=DAY)
     h = publish(draft(MATH, moved, art), h, author="A", now=t3)
     revs = event_revisions(h, by_subject)
     assert revs["Математика"] == Revision(0, t1, True, 3)
