@@ -33,7 +33,7 @@ def build_breaks_min(ctx: ModelContext) -> None:
     """Online lessons of a class keep the base order, at least the minimum break apart."""
     gap = ctx.limits.break_min.value
     for (c, d), ids in ctx.problem.class_days.items():
-        g = ctx.guard(*norms_guard(ctx, c, d))
+        g = ctx.guard(*norms_guard(c, d))
         for a_pos, a in enumerate(ids):
             va = ctx.vars[a]
             for b in ids[a_pos + 1 :]:
@@ -51,7 +51,7 @@ def build_big_break(ctx: ModelContext) -> None:
     for (c, d), ids in ctx.problem.class_days.items():
         if len(ids) < from_n:
             continue
-        g = ctx.guard(*norms_guard(ctx, c, d))
+        g = ctx.guard(*norms_guard(c, d))
         count = ctx.count[(c, d)]
         day_big = ctx.model.new_bool_var(f"day_big[{c},{d}]")
         ctx.model.add(count <= from_n - 1).only_enforce_if(day_big.Not())
@@ -75,7 +75,7 @@ def build_dynamic_pause(ctx: ModelContext) -> None:
     for (c, d), ids in ctx.problem.class_days.items():
         if tt.grade_of(c) != 1 or len(ids) < 3:
             continue
-        g = ctx.guard(*norms_guard(ctx, c, d))
+        g = ctx.guard(*norms_guard(c, d))
         for a_pos, a in enumerate(ids):
             for b in ids[a_pos + 1 :]:
                 if a_pos + 1 < 2:

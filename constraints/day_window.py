@@ -6,6 +6,8 @@ distance lessons (СП 2.4.3648-20 п. 3.5.2) is of low confidence and configura
 
 from __future__ import annotations
 
+from datetime import date
+
 from constraints.base import CheckView, ModelContext, Violation, fmt_date, fmt_min, item_where
 
 
@@ -15,16 +17,13 @@ def build_day_window(ctx: ModelContext) -> None:
     hi = ctx.limits.online_end.value
     for u in ctx.problem.units:
         v = ctx.vars[u.id]
-        g = ctx.guard(*norms_guard(ctx, u.classes[0], u.date))
+        g = ctx.guard(*norms_guard(u.classes[0], u.date))
         ctx.model.add(v.start >= lo).only_enforce_if([v.online, *g])
         ctx.model.add(v.end <= hi).only_enforce_if([v.online, *g])
 
 
-def norms_guard(ctx: ModelContext, c: str, d: object) -> tuple[str, str, str]:
+def norms_guard(c: str, d: date) -> tuple[str, str, str]:
     """The guard of a class-day's hygiene norms (one assumption per class and date)."""
-    from datetime import date
-
-    assert isinstance(d, date)
     return (
         f"norms:{c}:{d.isoformat()}",
         f"нормы СанПиН для {c} на {fmt_date(d)} (окно дня, длина урока, экранное время, перемены)",

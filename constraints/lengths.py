@@ -14,7 +14,7 @@ def build_online_lesson_length(ctx: ModelContext) -> None:
         v = ctx.vars[u.id]
         cap = min(ctx.limits.per_lesson(ctx.problem.timetable.grade_of(c), u.date).value
                   for c in u.classes)  # fmt: skip
-        g = ctx.guard(*norms_guard(ctx, u.classes[0], u.date))
+        g = ctx.guard(*norms_guard(u.classes[0], u.date))
         ctx.model.add(v.dur <= cap).only_enforce_if(g)
 
 

@@ -20,7 +20,7 @@ def build_lessons_per_day(ctx: ModelContext) -> None:
         if not ids:
             continue
         plain, with_pe = ctx.limits.max_lessons(tt.grade_of(c), d)
-        g = ctx.guard(*norms_guard(ctx, c, d))
+        g = ctx.guard(*norms_guard(c, d))
         count = ctx.count[(c, d)]
         pe_units = [i for i in ids if ctx.problem.units[i].is_pe]
         no_extra = (c, d.isocalendar()[1]) in ctx.problem.no_pe_extra

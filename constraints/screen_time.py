@@ -15,7 +15,7 @@ def build_daily_screen_time(ctx: ModelContext) -> None:
         if not ids:
             continue
         cap = ctx.limits.daily_cap(tt.grade_of(c)).value
-        g = ctx.guard(*norms_guard(ctx, c, d))
+        g = ctx.guard(*norms_guard(c, d))
         ctx.model.add(sum(ctx.vars[i].dur for i in ids) <= cap).only_enforce_if(g)
 
 
