@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from constraints.limits import Limits
-from planner.model import BaseLesson, Timetable
+from planner.model import BaseLesson, Timetable, class_order
 from planner.order import QuarantineOrder
 
 # Shortest online lesson the solver may plan (minutes); a shorter call is not worth a login.
@@ -142,7 +142,7 @@ def build_problem(timetable: Timetable, order: QuarantineOrder, limits: Limits) 
         for members in groups.values():
             members.sort(key=lambda x: (x.start_min, x.group or "", x.subject))
             classes = tuple(
-                sorted({c for x in members for c in x.classes if c in quarantined}, key=_cls_key)
+                sorted({c for x in members for c in x.classes if c in quarantined}, key=class_order)
             )
             grades = [timetable.classes[c].grade for c in classes]
             known = [g for g in grades if g is not None]
@@ -200,18 +200,13 @@ def build_problem(timetable: Timetable, order: QuarantineOrder, limits: Limits) 
         limits=limits,
         dates=dates,
         units=units,
-        class_days=dict(sorted(class_days.items(), key=lambda kv: (kv[0][1], _cls_key(kv[0][0])))),
+        class_days=dict(
+            sorted(class_days.items(), key=lambda kv: (kv[0][1], class_order(kv[0][0])))
+        ),
         teacher_fixed=dict(teacher_fixed),
         teacher_units=dict(teacher_units),
         weekly_hours=dict(weekly),
     )
-
-
-def _cls_key(name: str) -> tuple[int, str]:
-    from planner.model import parse_grade
-
-    g = parse_grade(name)
-    return (g if g is not None else 99, name)
 
 
 def merged_blocks(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from planner.model import DAY_NAMES_RU, Timetable, hhmm, parse_grade, sort_class_names
+from planner.model import DAY_NAMES_RU, Timetable, class_order, hhmm, sort_class_names
 from planner.schedule import FORMAT_RU, BaseRef, Schedule, ScheduleItem
 
 # Order matters: it is the order the aspects of one change are told in.
@@ -204,12 +204,6 @@ class LessonChange:
             after=item(doc.get("after")),
             replaces=item(doc.get("replaces")),
         )
-
-
-def class_order(name: str) -> tuple[int, str]:
-    """Sort key of a class name in school order (1А … 11Б), as :func:`sort_class_names`."""
-    grade = parse_grade(name)
-    return (grade if grade is not None else 99, name)
 
 
 def _change_order(c: LessonChange) -> tuple[Any, ...]:

@@ -261,11 +261,12 @@ class Timetable:
         )
 
 
+def class_order(name: str) -> tuple[int, str]:
+    """Sort key of a class name in school order (1А … 11Б; names without a grade last)."""
+    grade = parse_grade(name)
+    return (grade if grade is not None else 99, name)
+
+
 def sort_class_names(names: Iterable[str]) -> list[str]:
     """Sort class names the way a school lists them: 1А, 1Б, 2А, …, 10А, 11Б."""
-
-    def key(name: str) -> tuple[int, str]:
-        grade = parse_grade(name)
-        return (grade if grade is not None else 99, name)
-
-    return sorted(names, key=key)
+    return sorted(names, key=class_order)

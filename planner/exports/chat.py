@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from planner.changes import ChangeSet, LessonChange, class_order, day_label, lesson_label
-from planner.model import DAY_NAMES_RU_LONG, Timetable, hhmm, minutes
+from planner.changes import ChangeSet, LessonChange, day_label, lesson_label
+from planner.model import DAY_NAMES_RU_LONG, Timetable, class_order, hhmm, minutes
 from planner.schedule import KIND_RU, Schedule, ScheduleItem
 
 from .common import BaseTimes, base_times, lesson_times

@@ -30,8 +30,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from planner.changes import ChangeSet, LessonChange, class_order, describe_lesson
-from planner.model import Timetable, hhmm, minutes
+from planner.changes import ChangeSet, LessonChange, describe_lesson
+from planner.model import Timetable, class_order, hhmm, minutes
 from planner.schedule import FORMAT_RU, Schedule, ScheduleItem
 
 from .common import base_times, is_primary, lesson_times

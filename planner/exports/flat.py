@@ -19,7 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 from planner.errors import InputError
-from planner.model import DAY_NAMES_RU, BaseLesson, Timetable, hhmm, parse_grade
+from planner.model import DAY_NAMES_RU, BaseLesson, Timetable, class_order, hhmm
 
 __all__ = ["BELL_COLUMNS", "COLUMNS", "bell_rows", "flat_csv_bytes", "flat_rows", "write_flat"]
 
@@ -41,16 +41,11 @@ _WIDTHS = {
 }
 
 
-def _class_key(name: str) -> tuple[int, str]:
-    grade = parse_grade(name)
-    return (grade if grade is not None else 99, name)
-
-
 def _lesson_key(x: BaseLesson) -> tuple[object, ...]:
     return (
         x.day,
         x.start_min,
-        [_class_key(c) for c in x.classes],
+        [class_order(c) for c in x.classes],
         x.group or "",
         x.subject,
         x.lesson,
@@ -111,7 +106,7 @@ def bell_rows(timetable: Timetable) -> list[list[str]]:
     for name in sorted(users, key=lambda n: (shift_of[n], n != base[shift_of[n]], n)):
         schedule = timetable.bell_schedules[name]
         classes = (
-            "" if base[shift_of[name]] == name else ", ".join(sorted(users[name], key=_class_key))
+            "" if base[shift_of[name]] == name else ", ".join(sorted(users[name], key=class_order))
         )
         for bell in sorted(schedule.bells, key=lambda b: b.lesson):
             rows.append(

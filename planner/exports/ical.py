@@ -30,8 +30,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Conference, Event, vDuration
 
-from planner.changes import class_order
-from planner.model import Timetable, hhmm
+from planner.model import Timetable, class_order, hhmm
 from planner.schedule import FORMAT_RU, KIND_RU, Schedule, ScheduleItem
 from planner.versions import (
     PublishedVersion,
