@@ -24,24 +24,37 @@ class ApiError(Exception):
 
 
 class Invalid(ApiError):
+    """The request's data is wrong: a field, a file's row or column, an order's rule."""
+
     status = 422
 
 
 class Unauthorized(ApiError):
+    """No login session and no API token (or an unknown one)."""
+
     status = 401
 
 
 class Forbidden(ApiError):
+    """Logged in, but the request is refused (a missing or stale CSRF token)."""
+
     status = 403
 
 
 class NotFound(ApiError):
+    """An unknown id, version, file or token (revoked tokens look the same)."""
+
     status = 404
 
 
 class Conflict(ApiError):
+    """The request does not fit the current state (a taken login, a school without a timetable,
+    a finished job, a revoked link)."""
+
     status = 409
 
 
 class TooManyRequests(ApiError):
+    """Too many failed logins for this login and address: wait, then try again."""
+
     status = 429

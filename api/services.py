@@ -11,13 +11,11 @@ import json
 import re
 import shutil
 import tempfile
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from sqlalchemy import delete, func, select
@@ -26,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from api import security
 from api.db import aware, utcnow
+from api.lru import Lru
 from api.models import (
     Admin,
     ApiToken,
@@ -49,6 +48,7 @@ if TYPE_CHECKING:
     from constraints.catalogue import NormCatalogue
     from constraints.checker import CheckReport
 
+T = TypeVar("T")
 JOB_STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
 FINISHED = ("succeeded", "failed", "cancelled")
 _LOGIN = re.compile(r"^[A-Za-z0-9._@-]{2,100}$")
@@ -208,15 +208,20 @@ def list_schools(session: Session) -> list[School]:
     return list(session.scalars(select(School).order_by(School.id)))
 
 
+def _found(row: T | None, message: str) -> T:
+    """The row, or 404 with a message that says what is missing."""
+    if row is None:
+        raise NotFound(message)
+    return row
+
+
 def get_school(session: Session, school_id: int) -> School:
-    school = session.get(School, school_id)
-    if school is None:
-        raise NotFound(f"школы с номером {school_id} нет; проверьте адрес.")
-    return school
+    return _found(
+        session.get(School, school_id), f"школы с номером {school_id} нет; проверьте адрес."
+    )
 
 
-_TT_CACHE: OrderedDict[tuple[str, str], Timetable] = OrderedDict()
-_TT_LOCK = threading.Lock()
+_TIMETABLES: Lru[tuple[str, str], Timetable] = Lru(8)
 
 
 def parse_timetable_file(filename: str, content: bytes, school_name: str) -> Timetable:
@@ -250,16 +255,9 @@ def timetable_of(upload: TimetableUpload, school_name: str) -> Timetable:
     nothing else; Timetable is immutable).
     """
     key = (school_name, hashlib.sha256(upload.content).hexdigest())
-    with _TT_LOCK:
-        if key in _TT_CACHE:
-            _TT_CACHE.move_to_end(key)
-            return _TT_CACHE[key]
-    timetable = parse_timetable_file(upload.filename, upload.content, school_name)
-    with _TT_LOCK:
-        _TT_CACHE[key] = timetable
-        while len(_TT_CACHE) > 8:
-            _TT_CACHE.popitem(last=False)
-    return timetable
+    return _TIMETABLES.get(
+        key, lambda: parse_timetable_file(upload.filename, upload.content, school_name)
+    )
 
 
 def import_timetable(
@@ -296,8 +294,7 @@ def import_timetable(
     session.flush()
     ensure_links(session, school, timetable)
     session.commit()
-    with _TT_LOCK:
-        _TT_CACHE[(school.name, hashlib.sha256(content).hexdigest())] = timetable
+    _TIMETABLES.put((school.name, hashlib.sha256(content).hexdigest()), timetable)
     return upload
 
 
@@ -398,9 +395,7 @@ def create_job(
 
 
 def get_job(session: Session, job_id: str) -> Job:
-    job = session.get(Job, job_id)
-    if job is None:
-        raise NotFound(f"перестроения {job_id} нет; проверьте номер задачи.")
+    job = _found(session.get(Job, job_id), f"перестроения {job_id} нет; проверьте номер задачи.")
     session.refresh(job)
     return job
 
@@ -714,10 +709,7 @@ def list_links(session: Session, school: School, *, include_revoked: bool = Fals
 
 
 def get_link(session: Session, link_id: int) -> Link:
-    link = session.get(Link, link_id)
-    if link is None:
-        raise NotFound(f"ссылки № {link_id} нет.")
-    return link
+    return _found(session.get(Link, link_id), f"ссылки № {link_id} нет.")
 
 
 def link_urls(link: Link, settings: Settings) -> dict[str, str]:
@@ -765,6 +757,17 @@ def rotate_link(session: Session, link: Link) -> Link:
     link.replaced_by_id = new.id
     session.commit()
     return new
+
+
+LINK_ACTIONS = ("revoke", "rotate")
+
+
+def change_link(session: Session, link_id: int, action: str) -> Link:
+    """``revoke`` (the link itself) or ``rotate`` (the new link that replaces it)."""
+    if action not in LINK_ACTIONS:
+        raise NotFound(f"действия «{action}» со ссылкой нет; есть revoke и rotate.")
+    link = get_link(session, link_id)
+    return revoke_link(session, link) if action == "revoke" else rotate_link(session, link)
 
 
 def resolve_token(session: Session, token: str) -> Link:

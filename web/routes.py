@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
@@ -36,8 +34,9 @@ from api.deps import (
     client_ip,
     optional_auth,
 )
+from api.lru import Lru
 from api.models import Job, Link, School, TimetableUpload
-from api.problems import ApiError, Invalid, NotFound
+from api.problems import ApiError, Conflict, Invalid, NotFound
 from api.routes.auth import set_session_cookies
 from planner.changes import CHANGE_RU, ChangeSet, diff_against_base, diff_schedules
 from planner.model import parse_grade, sort_class_names
@@ -215,8 +214,13 @@ def _safe_next(value: str | None) -> str:
 def login_page(request: Request, session: SessionDep, next: str | None = None) -> Response:
     if services.session_admin(session, request.cookies.get(SESSION_COOKIE)) is not None:
         return redirect(_safe_next(next))  # already logged in
+    return _login_form(request, {"next": _safe_next(next)})
+
+
+def _login_form(request: Request, context: dict[str, Any], status: int = 200) -> Response:
+    """The login page with a fresh double-submit CSRF token (cookie and hidden field)."""
     token = security.csrf_token()
-    response = render(request, "login.html", {"next": _safe_next(next), "login_csrf": token})
+    response = render(request, "login.html", {**context, "login_csrf": token}, status=status)
     response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", max_age=3600)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -248,15 +252,7 @@ def login_submit(
             set_session_cookies(response, request, new, settings)
             response.delete_cookie(LOGIN_CSRF_COOKIE)
             return response
-    token = security.csrf_token()
-    response = render(
-        request,
-        "login.html",
-        {"next": _safe_next(next), "login_csrf": token, "error": error, "login": login},
-        status=status,
-    )
-    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", max_age=3600)
-    return response
+    return _login_form(request, {"next": _safe_next(next), "error": error, "login": login}, status)
 
 
 @router.post("/logout")
@@ -274,8 +270,15 @@ def logout(request: Request, auth: PageAuth, session: SessionDep) -> Response:
 
 @router.get("/admin")
 def schools_page(request: Request, auth: PageAuth, session: SessionDep) -> Response:
+    return _schools_page(request, session, auth)
+
+
+def _schools_page(
+    request: Request, session: Any, auth: Auth, error: str | None = None, status: int = 200
+) -> Response:
     schools = [services.school_public(session, s) for s in services.list_schools(session)]
-    return render(request, "schools.html", {"schools": schools}, auth=auth)
+    return render(request, "schools.html", {"schools": schools, "error": error}, status=status,
+                  auth=auth)  # fmt: skip
 
 
 @router.post("/admin/schools")
@@ -290,9 +293,7 @@ def create_school(
     try:
         school = services.create_school(session, name, timezone or None, settings)
     except ApiError as exc:
-        schools = [services.school_public(session, s) for s in services.list_schools(session)]
-        return render(request, "schools.html", {"schools": schools, "error": exc.message},
-                      status=exc.status, auth=auth)  # fmt: skip
+        return _schools_page(request, session, auth, exc.message, exc.status)
     return redirect(f"/admin/schools/{school.id}")
 
 
@@ -450,16 +451,23 @@ async def order_submit(
     return redirect(f"/admin/rebuilds/{job.id}")
 
 
-def _job_context(session: Any, job: Job) -> dict[str, Any]:
-    school = services.get_school(session, job.school_id)
-    return {"school": school, "job": services.job_public(job), "status_ru": services.STATUS_RU}
+def _progress_page(
+    request: Request,
+    session: Any,
+    job: Job,
+    auth: Auth,
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
+    """The rebuild page (htmx: only its progress block)."""
+    ctx = {"school": services.get_school(session, job.school_id), "job": services.job_public(job),
+           "status_ru": services.STATUS_RU, "error": error}  # fmt: skip
+    return render(request, "rebuild.html", ctx, block="progress", status=status, auth=auth)
 
 
 @router.get("/admin/rebuilds/{job_id}")
 def rebuild_page(request: Request, job_id: str, auth: PageAuth, session: SessionDep) -> Response:
-    job = services.get_job(session, job_id)
-    return render(request, "rebuild.html", _job_context(session, job), block="progress",
-                  auth=auth)  # fmt: skip
+    return _progress_page(request, session, services.get_job(session, job_id), auth)
 
 
 @router.post("/admin/rebuilds/{job_id}/cancel")
@@ -468,13 +476,9 @@ def rebuild_cancel(request: Request, job_id: str, auth: PageAuth, session: Sessi
     try:
         services.cancel_job(session, job)
     except ApiError as exc:
-        ctx = {**_job_context(session, job), "error": exc.message}
-        return render(request, "rebuild.html", ctx, block="progress", status=exc.status,
-                      auth=auth)  # fmt: skip
+        return _progress_page(request, session, job, auth, exc.message, exc.status)
     if is_htmx(request):
-        job = services.get_job(session, job_id)
-        return render(request, "rebuild.html", _job_context(session, job), block="progress",
-                      auth=auth)  # fmt: skip
+        return _progress_page(request, session, services.get_job(session, job_id), auth)
     return redirect(f"/admin/rebuilds/{job_id}")
 
 
@@ -489,16 +493,15 @@ class _Checked:
     since_version: ChangeSet | None
 
 
-_CHECKED: OrderedDict[tuple[str, int | None], _Checked] = OrderedDict()
-_CHECKED_LOCK = threading.Lock()
+_CHECKED: Lru[tuple[str, int | None], _Checked] = Lru(4)
 
 
 def _checked(session: Any, school: School, job: Job, latest: Any) -> _Checked:
     key = (job.id, latest.number if latest is not None else None)
-    with _CHECKED_LOCK:
-        if key in _CHECKED:
-            _CHECKED.move_to_end(key)
-            return _CHECKED[key]
+    return _CHECKED.get(key, lambda: _check(session, school, job, latest))
+
+
+def _check(session: Any, school: School, job: Job, latest: Any) -> _Checked:
     upload = session.get(TimetableUpload, job.timetable_id)
     timetable = services.timetable_of(upload, school.name)
     order = services.validate_order(job.order_doc, timetable)
@@ -511,12 +514,7 @@ def _checked(session: Any, school: School, job: Job, latest: Any) -> _Checked:
             Schedule.from_json(json.loads(latest.schedule_json)), schedule
         )
     since_base = diff_against_base(schedule, timetable, classes=sort_class_names(order.classes))
-    checked = _Checked(order, schedule, report, since_base, since_version)
-    with _CHECKED_LOCK:
-        _CHECKED[key] = checked
-        while len(_CHECKED) > 4:
-            _CHECKED.popitem(last=False)
-    return checked
+    return _Checked(order, schedule, report, since_base, since_version)
 
 
 def _review_context(session: Any, job: Job, day: str | None) -> dict[str, Any]:
@@ -620,6 +618,20 @@ def _links_context(session: Any, school: School, settings: Any) -> dict[str, Any
     return {"school": school, "rows": rows, "classes": classes}
 
 
+def _links_page(
+    request: Request,
+    session: Any,
+    school: School,
+    settings: Any,
+    auth: Auth,
+    error: ApiError | None = None,
+    published: int | None = None,
+) -> Response:
+    ctx = {**_links_context(session, school, settings), "published": published,
+           "error": error.message if error else None}  # fmt: skip
+    return render(request, "links.html", ctx, status=error.status if error else 200, auth=auth)
+
+
 @router.get("/admin/schools/{school_id}/links")
 def links_page(
     request: Request,
@@ -630,8 +642,7 @@ def links_page(
     published: int | None = None,
 ) -> Response:
     school = services.get_school(session, school_id)
-    ctx = {**_links_context(session, school, settings), "published": published}
-    return render(request, "links.html", ctx, auth=auth)
+    return _links_page(request, session, school, settings, auth, published=published)
 
 
 @router.post("/admin/schools/{school_id}/links")
@@ -648,16 +659,8 @@ def issue_link(
     try:
         services.issue_link(session, school, "class", target.strip(), with_calls=bool(with_calls))
     except ApiError as exc:
-        ctx = {**_links_context(session, school, settings), "error": exc.message}
-        return render(request, "links.html", ctx, status=exc.status, auth=auth)
+        return _links_page(request, session, school, settings, auth, exc)
     return redirect(f"/admin/schools/{school.id}/links")
-
-
-def _link_action(session: Any, link_id: int, action: str) -> Link:
-    link = services.get_link(session, link_id)
-    if action == "revoke":
-        return services.revoke_link(session, link)
-    return services.rotate_link(session, link)
 
 
 @router.post("/admin/links/{link_id}/{action}")
@@ -669,15 +672,12 @@ def link_action(
     session: SessionDep,
     settings: SettingsDep,
 ) -> Response:
-    if action not in ("revoke", "rotate"):
-        raise HTTPException(status_code=404)
     link = services.get_link(session, link_id)
     try:
-        _link_action(session, link_id, action)
-    except ApiError as exc:  # e.g. rotating a link that was revoked meanwhile
+        services.change_link(session, link_id, action)
+    except Conflict as exc:  # e.g. rotating a link that was revoked meanwhile
         school = services.get_school(session, link.school_id)
-        ctx = {**_links_context(session, school, settings), "error": exc.message}
-        return render(request, "links.html", ctx, status=exc.status, auth=auth)
+        return _links_page(request, session, school, settings, auth, exc)
     return redirect(f"/admin/schools/{link.school_id}/links")
 
 
@@ -712,6 +712,17 @@ def downloads_page(
 
 # ---------------------------------------------------------------------------------------------
 # Parents' and teachers' pages (the token is the authorisation)
+
+
+def _token_link(request: Request, session: Any, token: str, kind: str) -> Link | Response:
+    """The active link of a token of this kind, or the page that says why it does not open."""
+    try:
+        link = services.resolve_token(session, token)
+    except NotFound:
+        return not_found_page(request, NOT_FOUND_MESSAGES["revoked"])
+    if link.kind != kind:
+        return not_found_page(request, NOT_FOUND_MESSAGES[f"{link.kind}_link"])
+    return link
 
 
 def _local(value: datetime, tz: str) -> datetime:
@@ -760,12 +771,9 @@ def _etag_response(request: Request, response: Response) -> Response:
 @router.get("/c/{token}")
 def class_page(request: Request, token: str, session: SessionDep) -> Response:
     """The parents' page of a class: no pupil data, call links only if the token grants them."""
-    try:
-        link = services.resolve_token(session, token)
-    except NotFound:
-        return not_found_page(request, NOT_FOUND_MESSAGES["revoked"])
-    if link.kind != "class":
-        return not_found_page(request, NOT_FOUND_MESSAGES["teacher_link"])
+    link = _token_link(request, session, token, "class")
+    if isinstance(link, Response):
+        return link
     response = render(request, "class_page.html", _token_context(session, link), block="week")
     return _etag_response(request, response)
 
@@ -801,12 +809,9 @@ def teacher_page(
     at: str | None = None,
 ) -> Response:
     """A teacher's week, calendar subscription and call-link entry."""
-    try:
-        link = services.resolve_token(session, token)
-    except NotFound:
-        return not_found_page(request, NOT_FOUND_MESSAGES["revoked"])
-    if link.kind != "teacher":
-        return not_found_page(request, NOT_FOUND_MESSAGES["class_link"])
+    link = _token_link(request, session, token, "teacher")
+    if isinstance(link, Response):
+        return link
     ctx = {**_teacher_context(session, link, settings), "saved": saved, "warn": bool(warn),
            "at": at}  # fmt: skip
     response = render(request, "teacher_page.html", ctx)
@@ -825,10 +830,9 @@ def teacher_call_link(
     slot: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     """Set or clear a call link; non-https is refused, unknown https hosts get a warning."""
-    try:
-        link = services.resolve_token(session, token)
-    except NotFound:
-        return not_found_page(request, NOT_FOUND_MESSAGES["revoked"])
+    link = _token_link(request, session, token, "teacher")
+    if isinstance(link, Response):
+        return link
     try:
         row = services.set_call_link(session, link, class_name.strip(), url, slot=slot.strip())
     except Invalid as exc:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter
@@ -10,20 +11,23 @@ from api.schemas import ERRORS, LinkPublic
 
 router = APIRouter(prefix="/api/v1/links", tags=["links"], responses=ERRORS)
 
-
-@router.post("/{link_id}/revoke", response_model=LinkPublic)
-def revoke_link(
-    link_id: int, auth: AuthDep, session: SessionDep, settings: SettingsDep
-) -> dict[str, Any]:
-    """Revoke a link: its page and feed answer 404 from now on."""
-    link = services.revoke_link(session, services.get_link(session, link_id))
-    return services.link_public(link, settings)
+ACTIONS = {
+    "revoke": "Revoke a link: its page and feed answer 404 from now on.",
+    "rotate": "Replace a link with a new token (the old one stops working); answers the new link.",
+}
 
 
-@router.post("/{link_id}/rotate", response_model=LinkPublic)
-def rotate_link(
-    link_id: int, auth: AuthDep, session: SessionDep, settings: SettingsDep
-) -> dict[str, Any]:
-    """Replace a link with a new token (the old one stops working)."""
-    new = services.rotate_link(session, services.get_link(session, link_id))
-    return services.link_public(new, settings)
+def _change(action: str) -> Callable[..., dict[str, Any]]:
+    def change(
+        link_id: int, auth: AuthDep, session: SessionDep, settings: SettingsDep
+    ) -> dict[str, Any]:
+        return services.link_public(services.change_link(session, link_id, action), settings)
+
+    return change
+
+
+for _action, _doc in ACTIONS.items():  # one operation each (operation ids links-revoke_link, …)
+    router.add_api_route(
+        f"/{{link_id}}/{_action}", _change(_action), methods=["POST"], name=f"{_action}_link",
+        response_model=LinkPublic, description=_doc,
+    )  # fmt: skip

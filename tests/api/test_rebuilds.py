@@ -6,7 +6,16 @@ import uuid
 
 from fastapi.testclient import TestClient
 
-from tests.api.util import ORDER_5A, ORDER_BOTH, make_school, published, rebuild, wait_job
+from tests.api.util import (
+    ORDER_5A,
+    ORDER_BOTH,
+    job_when,
+    make_school,
+    published,
+    rebuild,
+    solving,
+    wait_job,
+)
 
 STANDIN = "tests.api.standin_solver"
 
@@ -73,21 +82,13 @@ def test_unknown_job_is_404(client, auth_headers) -> None:
 
 
 def test_cancel_running_job(client, app, auth_headers) -> None:
-    import time
-
     app.state.settings.solver_function = f"{STANDIN}:solve_slow"
     school_id = make_school(client, auth_headers)
     r = client.post(
         f"/api/v1/schools/{school_id}/rebuilds", json={"order": ORDER_5A}, headers=auth_headers
     )
     job_id = r.json()["id"]
-    deadline = time.monotonic() + 20
-    while True:  # wait until the worker reported progress
-        doc = client.get(f"/api/v1/rebuilds/{job_id}", headers=auth_headers).json()
-        if doc["status"] == "running" and doc["solutions"] > 0:
-            break
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
+    doc = job_when(client, job_id, auth_headers, solving)  # the worker reported progress
     assert doc["best_objective"] is not None and doc["best_objective"] < 100
     r = client.post(f"/api/v1/rebuilds/{job_id}/cancel", headers=auth_headers)
     assert r.status_code == 200
@@ -168,8 +169,6 @@ def test_failed_rebuild_keeps_published_version_serving(client, app, auth_header
 def test_cancel_before_the_first_plan_is_cancelled_and_keeps_the_version(
     client, app, auth_headers
 ) -> None:
-    import time
-
     school_id = make_school(client, auth_headers)
     published(client, school_id, auth_headers)
     link = next(
@@ -185,12 +184,7 @@ def test_cancel_before_the_first_plan_is_cancelled_and_keeps_the_version(
         headers=auth_headers,
     )
     job_id = r.json()["id"]
-    deadline = time.monotonic() + 20
-    while client.get(f"/api/v1/rebuilds/{job_id}", headers=auth_headers).json()["status"] != (
-        "running"
-    ):
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
+    job_when(client, job_id, auth_headers, lambda d: d["status"] == "running")
     assert client.post(f"/api/v1/rebuilds/{job_id}/cancel", headers=auth_headers).status_code == 200
     job = wait_job(client, job_id, auth_headers)
     assert (job["status"], job["status_ru"]) == ("cancelled", "отменено")
@@ -221,18 +215,6 @@ def test_no_plan_without_cancel_is_still_an_error(client, app, auth_headers) -> 
     )
 
 
-def _job_when(client, job_id: str, headers, ready) -> dict:  # type: ignore[no-untyped-def]
-    import time
-
-    deadline = time.monotonic() + 20
-    while True:
-        doc = client.get(f"/api/v1/rebuilds/{job_id}", headers=headers).json()
-        if ready(doc):
-            return doc
-        assert time.monotonic() < deadline, doc
-        time.sleep(0.05)
-
-
 def test_multi_day_job_reports_dates_then_the_whole_period(client, app, auth_headers) -> None:
     from tests.api.standin_solver import GATES
 
@@ -245,7 +227,7 @@ def test_multi_day_job_reports_dates_then_the_whole_period(client, app, auth_hea
     )
     job_id = r.json()["id"]
     try:
-        doc = _job_when(client, job_id, auth_headers, lambda d: d["dates_done"] == 2)
+        doc = job_when(client, job_id, auth_headers, lambda d: d["dates_done"] == 2)
         assert {k: doc[k] for k in FIGURES} == {
             "status": "running",
             "phase": "days",
@@ -257,7 +239,7 @@ def test_multi_day_job_reports_dates_then_the_whole_period(client, app, auth_hea
             "solutions": 1,
         }
         GATES[0].set()
-        doc = _job_when(client, job_id, auth_headers, lambda d: d["best_objective"] == 420.0)
+        doc = job_when(client, job_id, auth_headers, lambda d: d["best_objective"] == 420.0)
         assert {k: doc[k] for k in FIGURES} == {
             "status": "running",
             "phase": "period",
@@ -424,8 +406,6 @@ def test_same_file_for_two_schools_keeps_each_school_name(client, auth_headers) 
 
 
 def test_cancel_through_real_process_pool(client, app, auth_headers) -> None:
-    import time
-
     app.state.settings.job_runner = "process"
     app.state.settings.solver_function = f"{STANDIN}:solve_slow"
     school_id = make_school(client, auth_headers)
@@ -433,13 +413,7 @@ def test_cancel_through_real_process_pool(client, app, auth_headers) -> None:
         f"/api/v1/schools/{school_id}/rebuilds", json={"order": ORDER_5A}, headers=auth_headers
     )
     job_id = r.json()["id"]
-    deadline = time.monotonic() + 30
-    while True:  # the worker process writes its progress into the row
-        doc = client.get(f"/api/v1/rebuilds/{job_id}", headers=auth_headers).json()
-        if doc["status"] == "running" and doc["solutions"] > 0:
-            break
-        assert time.monotonic() < deadline, doc
-        time.sleep(0.05)
+    job_when(client, job_id, auth_headers, solving, timeout=30)  # the worker process writes it
     assert client.post(f"/api/v1/rebuilds/{job_id}/cancel", headers=auth_headers).status_code == 200
     job = wait_job(client, job_id, auth_headers)
     assert job["status"] == "cancelled"

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
 
+FINISHED = ("succeeded", "failed", "cancelled")
 ADMIN_LOGIN = "zavuch"  # the `admin` fixture of tests/conftest.py
 ADMIN_PASSWORD = "Пароль-для-тестов-1"
 DATA = Path(__file__).parent / "data"
@@ -29,14 +31,30 @@ def make_school(client: TestClient, headers: dict[str, str]) -> int:
     return int(school_id)
 
 
-def wait_job(client: TestClient, job_id: str, headers: dict[str, str], timeout: float = 60) -> dict:
+def job_when(
+    client: TestClient,
+    job_id: str,
+    headers: dict[str, str],
+    ready: Callable[[dict[str, Any]], bool],
+    timeout: float = 20,
+) -> dict[str, Any]:
+    """Poll the job's JSON until ``ready`` says so; fails after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     while True:
         doc = client.get(f"/api/v1/rebuilds/{job_id}", headers=headers).json()
-        if doc["status"] in ("succeeded", "failed", "cancelled"):
+        if ready(doc):
             return doc
-        assert time.monotonic() < deadline, f"job still {doc['status']}"
+        assert time.monotonic() < deadline, f"job still {doc['status']}: {doc}"
         time.sleep(0.05)
+
+
+def solving(doc: dict[str, Any]) -> bool:
+    """The worker runs the job and has reported a plan."""
+    return bool(doc["status"] == "running" and doc["solutions"] > 0)
+
+
+def wait_job(client: TestClient, job_id: str, headers: dict[str, str], timeout: float = 60) -> dict:
+    return job_when(client, job_id, headers, lambda d: d["status"] in FINISHED, timeout)
 
 
 def rebuild(

@@ -330,6 +330,10 @@ def test_links_page_revoke_and_rotate(live: Live, published: Published) -> None:
         ) in r.text
         r = c.post(f"/admin/links/{link['id']}/delete", data={"csrf_token": csrf})
         assert r.status_code == 404
+        assert (
+            r.json()["detail"]["message"]
+            == "действия «delete» со ссылкой нет; есть revoke и rotate."
+        )
 
 
 def test_parent_page_etag_and_cache_control(live: Live, published: Published) -> None:
