@@ -261,6 +261,12 @@ class Timetable:
         )
 
 
+def class_key(name: str) -> str:
+    """A class name folded for matching: case, ё/е, spaces and dashes do not count
+    (``7а``, ``7 А`` and ``7-А`` are one class)."""
+    return re.sub(r"[\s\-–—]", "", name).upper().replace("Ё", "Е")
+
+
 def class_order(name: str) -> tuple[int, str]:
     """Sort key of a class name in school order (1А … 11Б; names without a grade last)."""
     grade = parse_grade(name)

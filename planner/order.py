@@ -30,7 +30,7 @@ from typing import Any
 import yaml
 
 from planner.errors import InputError, Problem
-from planner.model import Timetable, sort_class_names
+from planner.model import Timetable, class_key, sort_class_names
 
 DEVICES = ("pc", "laptop", "tablet")
 SCREEN_POLICIES = ("home", "school")
@@ -164,6 +164,12 @@ def parse_order(doc: Any, timetable: Timetable, file: str = "приказ") -> Q
             r.fail(str(key), f"неизвестный ключ «{key}»; допустимые: {', '.join(sorted(known))}.")
 
     all_classes = sort_class_names(timetable.classes)
+    by_key = {class_key(c): c for c in all_classes}
+
+    def known(name: str) -> str | None:
+        """The timetable's spelling of a class (``7а`` → ``7А``), or None."""
+        return name if name in timetable.classes else by_key.get(class_key(name))
+
     selector = doc.get("classes")
     classes: list[str] = []
     if selector is None:
@@ -184,12 +190,13 @@ def parse_order(doc: Any, timetable: Timetable, file: str = "приказ") -> Q
     elif isinstance(selector, list):
         for c in selector:
             name = str(c).strip()
-            if name not in timetable.classes:
+            found = known(name)
+            if found is None:
                 r.fail(
                     "classes", f"класса «{name}» нет в расписании; есть: {', '.join(all_classes)}."
                 )
-            elif name not in classes:
-                classes.append(name)
+            elif found not in classes:
+                classes.append(found)
         if not selector:
             r.fail(
                 "classes",
@@ -240,6 +247,7 @@ def parse_order(doc: Any, timetable: Timetable, file: str = "приказ") -> Q
             r.fail(key, "укажите хотя бы класс: {class: 5А, subject: Математика}.")
             continue
         name = str(spec["class"]).strip()
+        name = known(name) or name
         if name not in classes:
             r.fail(key, f"класс «{name}» не переводится на дистанционное обучение этим приказом.")
         when = None
@@ -265,8 +273,9 @@ def parse_order(doc: Any, timetable: Timetable, file: str = "приказ") -> Q
             continue
         a, b = (str(x).strip() for x in pair)
         for c in (a, b):
-            if c not in timetable.classes:
+            if known(c) is None:
                 r.fail(f"sibling_classes[{i}]", f"класса «{c}» нет в расписании.")
+        a, b = known(a) or a, known(b) or b
         siblings.append((a, b))
 
     holidays: list[date] = []

@@ -68,6 +68,7 @@ from planner.model import (
     SchoolClass,
     SourceRef,
     Timetable,
+    class_key,
     hhmm,
     minutes,
     parse_grade,
@@ -535,7 +536,7 @@ class _Spellings:
         return self._seen.setdefault((kind, key), name) if name else name
 
     def cls(self, name: str) -> str:
-        return self._first("class", re.sub(r"[\s\-–—]", "", name).upper().replace("Ё", "Е"), name)
+        return self._first("class", class_key(name), name)
 
     def teacher(self, name: str) -> str:
         return self._first("teacher", re.sub(r"\s", "", name).lower().replace("ё", "е"), name)

@@ -28,6 +28,22 @@ def test_order_with_a_list_of_classes_and_defaults() -> None:
     }
 
 
+def test_order_accepts_class_spellings_the_importer_folds() -> None:
+    order = parse_order(
+        {
+            "classes": ["5а", "5 Б", "7-а"],
+            "from": "2026-12-01",
+            "to": "2026-12-01",
+            "must_online": [{"class": "7 а", "subject": "Алгебра"}],
+            "sibling_classes": [["5-а", "7А"]],
+        },
+        TT,
+    )
+    assert order.classes == ("5А", "5Б", "7А")
+    assert order.must_online[0].class_name == "7А"
+    assert order.sibling_classes == (("5А", "7А"),)
+
+
 def test_order_selects_all_classes_or_grades() -> None:
     d = {"from": "2026-12-07", "to": "2026-12-11"}
     assert parse_order({**d, "classes": "all"}, TT).classes == ("5А", "5Б", "7А")
