@@ -181,8 +181,15 @@ def feed_events(
     *,
     private_class_links: bool = False,
     health_events: bool = False,
+    only: str | None = None,
 ) -> dict[str, dict[str, FeedEvent]]:
-    """Feed id (``teacher:<name>``, ``class:<name>``) → UID → event, for one schedule."""
+    """Feed id (``teacher:<name>``, ``class:<name>``) → UID → event, for one schedule.
+
+    ``only`` (a feed id) builds that feed alone: the same events, without the work for the rest.
+    """
+    kind, _, name = (only or "").partition(":")
+    want_class = only is None or kind == "class"
+    want_teacher = only is None or kind == "teacher"
     times_of = base_times(timetable)
     days = by_class_day(schedule.items)
     feeds: dict[str, dict[str, FeedEvent]] = {}
@@ -191,18 +198,23 @@ def feed_events(
         if times is None:
             continue
         day_items = days[(item.class_name, item.date)]
-        ev = _lesson_event("class", day_items, item, times, with_link=private_class_links)
-        feeds.setdefault(f"class:{item.class_name}", {})[ev.uid] = ev
+        if want_class and (only is None or item.class_name == name):
+            ev = _lesson_event("class", day_items, item, times, with_link=private_class_links)
+            feeds.setdefault(f"class:{item.class_name}", {})[ev.uid] = ev
         # A combined lesson is one teacher event, known by its first class's slot.
-        if item.format == "self_study" or not item.teacher or not is_primary(item):
+        if not want_teacher or item.format == "self_study" or not item.teacher:
+            continue
+        teachers = [t for t in (t.strip() for t in item.teacher.split(",")) if t]
+        if not is_primary(item) or (only is not None and name not in teachers):
             continue
         ev = _lesson_event("teacher", day_items, item, times, with_link=True)
-        for teacher in (t.strip() for t in item.teacher.split(",")):
-            if teacher:
-                feeds.setdefault(f"teacher:{teacher}", {})[ev.uid] = ev
-    if health_events:
+        for teacher in teachers if only is None else [name]:
+            feeds.setdefault(f"teacher:{teacher}", {})[ev.uid] = ev
+    if health_events and want_class:
         for h in schedule.items:
             if h.kind not in HEALTH_KINDS or h.start is None or h.end is None:
+                continue
+            if only is not None and h.class_name != name:
                 continue
             inside = any(
                 lesson.start_min is not None
@@ -287,8 +299,10 @@ def feed_entries(
     private_class_links: bool = False,
     health_events: bool = False,
     grace: timedelta = GRACE,
+    only: str | None = None,
 ) -> dict[str, list[tuple[FeedEvent, Revision, str]]]:
-    """Feed id → (event, revision, STATUS) of every feed, from the whole history.
+    """Feed id → (event, revision, STATUS) of every feed (or the feed ``only``), from the whole
+    history.
 
     The latest version's events are ``CONFIRMED``; events of earlier versions that are gone stay
     ``CANCELLED`` for ``grace`` after the version that removed them.
@@ -302,6 +316,7 @@ def feed_entries(
                 timetable,
                 private_class_links=private_class_links,
                 health_events=health_events,
+                only=only,
             ).items()
             for uid, ev in events.items()
         }
@@ -338,6 +353,7 @@ def render_feed(
     latest = history.latest
     if latest is None:
         raise ValueError("no published version")
+    feed = Feed(kind, name, "")
     entries = feed_entries(
         history,
         timetable,
@@ -345,8 +361,8 @@ def render_feed(
         private_class_links=private_class_links,
         health_events=health_events,
         grace=grace,
+        only=feed.id,
     )
-    feed = Feed(kind, name, "")
     return build_calendar(feed, entries.get(feed.id, []), latest.schedule.timezone)
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import vobject
 from ical.calendar_stream import IcsCalendarStream
 from icalendar import Calendar
 
-from planner.exports.ical import GRACE, event_uid, render_feed, write_feeds
+from planner.exports.ical import GRACE, event_uid, feed_events, render_feed, write_feeds
 from planner.exports.slugs import assign_slugs, slugify
 from planner.versions import VersionHistory, publish
 
@@ -275,3 +276,16 @@ def test_render_feed_gives_the_bytes_write_feeds_writes(tmp_path):
     assert got.decode("utf-8") == files["teacher-ivanova-i-i.ics"]
     got = render_feed("class", "5Б", h, school_timetable(), now=T2)
     assert got.decode("utf-8") == files["class-5b.ics"]
+
+
+@pytest.mark.parametrize("health", [False, True])
+def test_feed_events_for_one_feed_equal_that_feed_of_all(health):
+    schedule = replanned()
+    full = feed_events(schedule, school_timetable(), private_class_links=True, health_events=health)
+    assert {"teacher:Иванова И.И.", "class:5А", "class:5Б"} <= set(full)
+    for fid, events in full.items():
+        one = feed_events(
+            schedule, school_timetable(), private_class_links=True, health_events=health, only=fid
+        )
+        assert one == {fid: events}
+    assert feed_events(schedule, school_timetable(), only="class:9Я") == {}
