@@ -97,6 +97,13 @@ class Bar:
     label: str
     title: str
 
+    def text(self, char_width: float = 8.0) -> str:
+        """The label as it fits inside the bar (cut with «…»; empty when nothing fits)."""
+        room = int(self.width // char_width)
+        if len(self.label) <= room:
+            return self.label
+        return self.label[: room - 1].rstrip() + "…" if room >= 4 else ""
+
 
 @dataclass(frozen=True)
 class Timeline:
@@ -126,7 +133,8 @@ def timeline(class_name: str, items: list[ScheduleItem], width: float = 1000.0) 
         assert i.start_min is not None and i.end_min is not None
         lane = 1 if i.kind in HEALTH_KINDS else 0
         css = f"k-{i.kind}" if i.kind != "lesson" else f"f-{i.format}"
-        label = i.subject or "" if i.kind == "lesson" else ""
+        label = (i.subject or "") + (f" ({i.group})" if i.group else "")
+        label = label if i.kind == "lesson" else ""
         title = f"{time_span(i)} {kind_label(i)}" + (f": {i.subject}" if i.subject else "")
         width_ = round(x(i.end_min) - x(i.start_min), 2)
         bars.append(Bar(x(i.start_min), width_, lane, css, label, title))

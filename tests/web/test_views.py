@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, time
 
 from constraints.checker import DayFigures
@@ -56,6 +57,15 @@ def test_timeline_scales_the_day_to_whole_hours() -> None:
         (500.0, 83.33, 0, "k-break", ""),
     ]
     assert t.bars[0].title == "08:30–09:00 онлайн: Математика"
+    assert [b.text() for b in t.bars] == ["Математика", "", ""]
+
+
+def test_timeline_labels_fit_their_bars() -> None:
+    bar = views.Bar(0, 60, 0, "f-online", "Информатика (инф-1)", "")
+    assert (bar.text(), bar.text(char_width=2)) == ("Информ…", "Информатика (инф-1)")
+    assert views.Bar(0, 30, 0, "f-online", "История", "").text() == ""
+    grouped = replace(lesson("09:00", "09:30", "Информатика"), group="инф-1")
+    assert views.timeline("5А", [grouped]).bars[0].label == "Информатика (инф-1)"
 
 
 def test_cap_chart_marks_days_over_the_cap() -> None:
