@@ -442,7 +442,11 @@ def test_rebuild_with_the_real_solver(client, app, auth_headers) -> None:
     assert job["summary"]["stats"]["status"] in ("OPTIMAL", "FEASIBLE")
     assert job["summary"]["violations"] == []
     assert job["summary"]["online"] + job["summary"]["self_study"] == 7
-    assert job["best_objective"] is not None
+    assert job["best_objective"] == job["summary"]["stats"]["objective"]
+    # the week is solved date by date first, then as a whole
+    assert (job["dates_done"], job["dates_total"], job["phase"]) == (5, 5, None)
+    assert job["summary"]["stats"]["phases"].startswith("по дням (5)")
+    assert job["solutions"] >= 1
     version = client.post(f"/api/v1/rebuilds/{job['id']}/publish", headers=auth_headers).json()
     assert version["number"] == 1
     assert "report.html" in version["files"], version["files_message"]
