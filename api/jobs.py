@@ -282,11 +282,14 @@ def _run(factory: sessionmaker[Session], job_id: str, solver_function: str) -> s
             }
     except Exception as exc:
         log.exception("job %s failed", job_id)
-        final = {
-            "status": "failed",
-            "message": f"внутренняя ошибка перестроения ({type(exc).__name__}: {exc}). "
-            "Опубликованная версия не изменилась; сообщите администратору.",
-        }
+        if reporter.stop.is_set():  # the solver broke while stopping: the user asked to stop
+            final = {"status": "cancelled", "message": CANCELLED_BEFORE_PLAN}
+        else:
+            final = {
+                "status": "failed",
+                "message": f"внутренняя ошибка перестроения ({type(exc).__name__}: {exc}). "
+                "Опубликованная версия не изменилась; сообщите администратору.",
+            }
     finally:
         reporter.done.set()
         watcher.join()

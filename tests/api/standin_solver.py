@@ -142,3 +142,13 @@ def solve_dates(timetable: Timetable, order: QuarantineOrder, **kw: Any) -> Simp
         report=SimpleNamespace(violations=[], warnings=[]),
         stats={"status": "FEASIBLE", "objective": 410.0},
     )
+
+
+def solve_breaks_when_stopped(
+    timetable: Timetable, order: QuarantineOrder, **kw: Any
+) -> SimpleNamespace:
+    """``solve_remote`` on a multi-day period stopped early when the greedy start plan breaks
+    the order (planner.solver.solve_by_days → ``fixed_objective``): a ValueError."""
+    kw["progress"](SimpleNamespace(objective=float("nan"), bound=0.0, solutions=1))
+    kw["stop"].wait(20)
+    raise ValueError("the fixed plan is not accepted by the model: INFEASIBLE")

@@ -4,6 +4,7 @@ import socket
 import subprocess
 import uuid
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.util import (
@@ -166,8 +167,9 @@ def test_failed_rebuild_keeps_published_version_serving(client, app, auth_header
     assert before["version"] == 1 and len(before["items"]) == 7
 
 
+@pytest.mark.parametrize("solver", ["solve_no_plan_yet", "solve_breaks_when_stopped"])
 def test_cancel_before_the_first_plan_is_cancelled_and_keeps_the_version(
-    client, app, auth_headers
+    client, app, auth_headers, solver: str
 ) -> None:
     school_id = make_school(client, auth_headers)
     published(client, school_id, auth_headers)
@@ -177,7 +179,7 @@ def test_cancel_before_the_first_plan_is_cancelled_and_keeps_the_version(
         if x["kind"] == "class" and x["target"] == "5А"
     )
     before = client.get(f"/api/v1/public/{link['token']}").json()
-    app.state.settings.solver_function = f"{STANDIN}:solve_no_plan_yet"
+    app.state.settings.solver_function = f"{STANDIN}:{solver}"
     r = client.post(
         f"/api/v1/schools/{school_id}/rebuilds",
         json={"order": ORDER_BOTH, "time_limit": 120},
