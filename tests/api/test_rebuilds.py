@@ -459,7 +459,6 @@ def test_rebuild_with_the_real_solver(client, app, auth_headers) -> None:
 
 
 def test_a_version_row_cannot_be_updated(client, app, auth_headers) -> None:
-    import pytest
     from sqlalchemy import select
 
     from api.models import Version
