@@ -27,6 +27,39 @@ from api.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
+#: pydantic's error types in Russian (others keep pydantic's English text)
+VALIDATION_RU = {
+    "missing": "обязательное поле: заполните его.",
+    "int_parsing": "нужно целое число.",
+    "int_type": "нужно целое число.",
+    "float_parsing": "нужно число.",
+    "float_type": "нужно число.",
+    "bool_parsing": "нужно true или false.",
+    "bool_type": "нужно true или false.",
+    "string_type": "нужна строка.",
+    "string_too_short": "слишком коротко: не меньше {min_length} символов.",
+    "string_too_long": "слишком длинно: не больше {max_length} символов.",
+    "list_type": "нужен список.",
+    "dict_type": "нужен объект JSON.",
+    "json_invalid": "тело запроса — не JSON: проверьте кавычки и запятые.",
+    "greater_than_equal": "нужно не меньше {ge}.",
+    "less_than_equal": "нужно не больше {le}.",
+    "literal_error": "допустимо: {expected}.",
+    "enum": "допустимо: {expected}.",
+}
+
+
+def validation_message(err: dict[str, Any]) -> str:
+    """One pydantic error in Russian, when its type is known."""
+    text = VALIDATION_RU.get(str(err.get("type")))
+    if text is None:
+        return str(err.get("msg", ""))
+    try:
+        return text.format(**(err.get("ctx") or {}))
+    except (KeyError, IndexError):
+        return str(err.get("msg", ""))
+
+
 HTTP_MESSAGES = {
     404: "адрес не найден; проверьте ссылку.",
     405: "этот метод для адреса не поддерживается.",
@@ -80,7 +113,7 @@ def _install_handlers(app: FastAPI) -> None:
                 "row": None,
                 "column": ".".join(str(x) for x in err.get("loc", ()) if x != "body") or None,
                 "element": None,
-                "message": err.get("msg", ""),
+                "message": validation_message(err),
             }
             for err in exc.errors()
         ]

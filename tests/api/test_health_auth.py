@@ -167,7 +167,17 @@ def test_request_validation_errors_are_listed(client, auth_headers) -> None:
     assert r.status_code == 422
     detail = r.json()["detail"]
     assert detail["message"] == "запрос не принят: исправьте поля, перечисленные ниже."
-    assert [(p["file"], p["column"]) for p in detail["problems"]] == [("запрос", "name")]
+    assert [(p["file"], p["column"], p["message"]) for p in detail["problems"]] == [
+        ("запрос", "name", "обязательное поле: заполните его.")
+    ]
+    r = client.get("/api/v1/schools/abc", headers=auth_headers)
+    assert [(p["column"], p["message"]) for p in r.json()["detail"]["problems"]] == [
+        ("path.school_id", "нужно целое число.")
+    ]
+    r = client.post("/api/v1/schools", json={"name": "Ш" * 301}, headers=auth_headers)
+    assert [p["message"] for p in r.json()["detail"]["problems"]] == [
+        "слишком длинно: не больше 300 символов."
+    ]
 
 
 def test_openapi_docs(client) -> None:

@@ -286,6 +286,12 @@ def test_browser_gets_html_error_pages_and_api_clients_keep_json(
             "To the schools /admin",
         )  # fmt: skip
         c.cookies.set("lang", "ru")
+        r = c.get("/admin/schools/abc", headers=BROWSER)
+        assert _error_page(r) == (
+            422, "Данные не приняты", "Запрос не принят: исправьте поля, перечисленные ниже.",
+            "К списку школ /admin",
+        )  # fmt: skip
+        assert "<td>path.school_id</td>" in r.text and "<td>нужно целое число.</td>" in r.text
         # htmx and JSON callers keep the JSON error
         r = c.get("/admin/schools/999", headers={**BROWSER, "HX-Request": "true"})
         assert r.json()["detail"]["message"] == "школы с номером 999 нет; проверьте адрес."
