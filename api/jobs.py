@@ -205,7 +205,7 @@ def run_job(database_url: str, job_id: str, solver_function: str) -> str:
 
 def _run(factory: sessionmaker[Session], job_id: str, solver_function: str) -> str:
     from api import services
-    from planner.errors import InfeasibleOrder, InputError
+    from planner.errors import InfeasibleOrder, InputError, SolveStopped
     from planner.order import parse_order
 
     now = utcnow()
@@ -270,16 +270,14 @@ def _run(factory: sessionmaker[Session], job_id: str, solver_function: str) -> s
             "message": "приказ или расписание не приняты: исправьте ошибки ниже.",
             "problems": [dataclasses.asdict(p) for p in exc.problems],
         }
+    except SolveStopped:  # stopped before the first complete plan: no verdict on the order
+        final = {"status": "cancelled", "message": CANCELLED_BEFORE_PLAN}
     except InfeasibleOrder as exc:
-        if reporter.stop.is_set() and not exc.conflicts:
-            # stopped before the first complete plan: not a verdict on the order
-            final = {"status": "cancelled", "message": CANCELLED_BEFORE_PLAN}
-        else:
-            final = {
-                "status": "failed",
-                "message": f"приказ невыполним: {exc.explanation}",
-                "problems": [{"file": "приказ", "message": c} for c in exc.conflicts],
-            }
+        final = {
+            "status": "failed",
+            "message": f"приказ невыполним: {exc.explanation}",
+            "problems": [{"file": "приказ", "message": c} for c in exc.conflicts],
+        }
     except Exception as exc:
         log.exception("job %s failed", job_id)
         if reporter.stop.is_set():  # the solver broke while stopping: the user asked to stop

@@ -65,3 +65,15 @@ class InfeasibleOrder(PlannerError):
         self.explanation = explanation
         self.conflicts = conflicts or []
         super().__init__(explanation)
+
+
+class SolveStopped(PlannerError):
+    """The search was cancelled before it had any complete plan: no verdict on the order."""
+
+    exit_code = 1
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Перестроение отменено до того, как решатель нашёл первый полный план; "
+            "нового расписания нет, опубликованная версия не изменилась."
+        )

@@ -18,7 +18,7 @@ from constraints.checker import CheckReport, check_schedule
 from constraints.limits import Limits
 from constraints.problem import Problem, build_problem
 from constraints.weights import DEFAULT_WEIGHTS, Weights
-from planner.errors import InfeasibleOrder, InputError
+from planner.errors import InfeasibleOrder, InputError, SolveStopped
 from planner.health import health_timeline
 from planner.model import Timetable, clock, sort_class_names
 from planner.order import QuarantineOrder
@@ -95,7 +95,7 @@ def solve_remote(
 
     Raises :class:`InfeasibleOrder` (with the smallest conflicting requirements found) when the
     order's hard minimums cannot be met. ``stop`` cancels the search and keeps the best plan
-    found so far.
+    found so far; :class:`SolveStopped` when it came before the first complete plan.
     """
     if catalogue is None:
         catalogue = load_catalogue(order)
@@ -114,6 +114,8 @@ def solve_remote(
             progress=progress, stop=stop,
         )  # fmt: skip
     if assignment is None:
+        if stats.stopped or (stop is not None and stop.is_set()):
+            raise SolveStopped()
         if stats.status == "INFEASIBLE":
             raise explain_infeasible(problem)
         raise InfeasibleOrder(

@@ -465,6 +465,44 @@ def day_problem(problem: Problem, d: date, scope: set[tuple[str, str, int]],
     return sub, ids
 
 
+def _stats(
+    full: ModelContext,
+    problem: Problem,
+    status: str,
+    objective: float | None,
+    bound: float | None,
+    first_at: float | None,
+    t0: float,
+    solutions: int,
+    workers: int,
+    seed: int,
+    *,
+    stopped: bool = False,
+    lines: list[PenaltyLine] | None = None,
+) -> SolveStats:
+    """Statistics of a run that ends before the whole-period search (a cancel)."""
+    return SolveStats(
+        status=status,
+        objective=objective,
+        bound=bound,
+        gap=None,
+        first_solution_s=round(first_at, 3) if first_at is not None else None,
+        wall_s=round(time.perf_counter() - t0, 3),
+        solutions=solutions,
+        units=len(problem.units),
+        online_units=0,
+        self_study_units=0,
+        online_minutes=0,
+        variables=len(full.model.proto.variables),
+        constraints=len(full.model.proto.constraints),
+        workers=workers,
+        seed=seed,
+        deterministic=False,
+        penalties=lines or [],
+        stopped=stopped,
+    )
+
+
 def solve_by_days(
     problem: Problem,
     *,
@@ -507,6 +545,7 @@ def solve_by_days(
     days = problem.dates
     covered: set[tuple[str, str, int]] = set()
     repeatable = True  # every date's plan is the same on a re-run
+    stopped_early = False  # cancelled before every date had its own plan
     for k, d in enumerate(days):
         scope = {p for p, ds in pair_days.items() if ds == {d}}
         # a subject spread over several dates pays on its last date if still without contact:
@@ -519,21 +558,21 @@ def solve_by_days(
         sub, ids = day_problem(problem, d, scope, no_pe)
         left = max(0.2, (phase - (time.perf_counter() - t0)) / (len(days) - k))
         if stop is not None and stop.is_set():
-            from planner.naive import greedy_plan
-
-            a = greedy_plan(sub)
-            proven = bound_valid = repeatable = False
-        else:
-            ctx_d = build_model(sub, weights=weights, previous=previous)
-            a, st = solve_model(ctx_d, time_limit=left, workers=workers, seed=seed,
-                                deterministic=deterministic, stop=stop)  # fmt: skip
-            if a is None:
-                return None, st
-            lower += st.bound if st.bound is not None and st.bound > float("-inf") else 0.0
-            proven = proven and st.status == "OPTIMAL"
-            repeatable = repeatable and st.deterministic
-            if st.bound is None:
-                bound_valid = False
+            stopped_early = True
+            break
+        ctx_d = build_model(sub, weights=weights, previous=previous)
+        a, st = solve_model(ctx_d, time_limit=left, workers=workers, seed=seed,
+                            deterministic=deterministic, stop=stop)  # fmt: skip
+        if a is None:
+            if stop is not None and stop.is_set():
+                stopped_early = True
+                break
+            return None, st
+        lower += st.bound if st.bound is not None and st.bound > float("-inf") else 0.0
+        proven = proven and st.status == "OPTIMAL"
+        repeatable = repeatable and st.deterministic
+        if st.bound is None:
+            bound_valid = False
         for new, old in enumerate(ids):
             combined.online[old] = a.online[new]
             combined.start[old] = a.start[new]
@@ -552,6 +591,17 @@ def solve_by_days(
                 bound_valid = False  # later dates were solved with less freedom than allowed
         if progress is not None:
             progress(SolveProgress(time.perf_counter() - t0, float("nan"), lower, k + 1))
+    if stopped_early:
+        # Cancelled mid-way: the start plan is the one complete legal plan there is (the dates
+        # solved so far alone are not a plan of the period).
+        if start_plan is None:
+            return None, _stats(full, problem, "UNKNOWN", None, None, first_at, t0, 0,
+                                workers, seed, stopped=True)  # fmt: skip
+        plan, objective = start_plan[0], float(start_plan[1])
+        stats = _stats(full, problem, "FEASIBLE", objective, None, first_at, t0, 0, workers,
+                       seed, stopped=True, lines=fixed_objective(full, plan)[1])  # fmt: skip
+        _fill_counts(stats, plan)
+        return plan, stats
     from planner.naive import repair_weekly_contact
 
     before = Assignment(dict(combined.online), dict(combined.start), dict(combined.dur))

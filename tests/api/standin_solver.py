@@ -13,7 +13,7 @@ from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
-from planner.errors import InfeasibleOrder
+from planner.errors import InfeasibleOrder, SolveStopped
 from planner.model import Timetable
 from planner.order import QuarantineOrder
 from planner.schedule import BaseRef, Schedule, ScheduleItem
@@ -108,10 +108,16 @@ def solve_die(timetable: Timetable, order: QuarantineOrder, **kw: Any) -> Simple
 
 def solve_no_plan_yet(timetable: Timetable, order: QuarantineOrder, **kw: Any) -> SimpleNamespace:
     """What ``solve_remote`` does when stopped before CP-SAT's first plan and without a legal
-    start plan: it raises InfeasibleOrder without conflicts (status UNKNOWN)."""
+    start plan: it raises SolveStopped."""
     stop: threading.Event = kw["stop"]
     kw["progress"](SimpleNamespace(objective=float("nan"), bound=0.0, solutions=1))
     stop.wait(kw["time_limit"])
+    raise SolveStopped()
+
+
+def solve_gives_up(timetable: Timetable, order: QuarantineOrder, **kw: Any) -> SimpleNamespace:
+    """What ``solve_remote`` does when its time limit ends before any plan (not cancelled)."""
+    kw["stop"].wait(kw["time_limit"])
     raise InfeasibleOrder(
         f"Решатель не нашёл ни одного плана за {kw['time_limit']:g} с (статус UNKNOWN). "
         "Увеличьте --time-limit или уменьшите обязательные требования приказа.",

@@ -203,7 +203,7 @@ def test_cancel_before_the_first_plan_is_cancelled_and_keeps_the_version(
 
 def test_no_plan_without_cancel_is_still_an_error(client, app, auth_headers) -> None:
     school_id = make_school(client, auth_headers)
-    app.state.settings.solver_function = f"{STANDIN}:solve_no_plan_yet"
+    app.state.settings.solver_function = f"{STANDIN}:solve_gives_up"
     r = client.post(
         f"/api/v1/schools/{school_id}/rebuilds",
         json={"order": ORDER_5A, "time_limit": 1},

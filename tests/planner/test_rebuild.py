@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
+import pytest
+from icalendar import Calendar
 from typer.testing import CliRunner
 
 from planner.cli import app
+from planner.demo import build_demo_school
+from planner.errors import SolveStopped
 from planner.exports.flat import write_flat
+from planner.imports import load_timetable
+from planner.order import parse_order
+from planner.rebuild import solve_remote
 from planner.schedule import Schedule
 from tests.constraints.school import small_school
+from tests.paths import ASC_FIXTURES
 
 runner = CliRunner()
 
@@ -150,8 +159,6 @@ def test_rebuild_teacher_conflict_exits_3_with_explanation(tmp_path: Path) -> No
 
 
 def _events(path: Path) -> dict[str, tuple[int, str]]:
-    from icalendar import Calendar
-
     cal = Calendar.from_ical(path.read_bytes())
     return {
         str(e["UID"]): (int(e.get("SEQUENCE", 0)), str(e.get("STATUS", "")))
@@ -188,11 +195,6 @@ def test_rebuild_writes_exports_and_a_replan_bumps_changed_events(tmp_path: Path
 
 def test_rebuild_of_a_real_asc_school_passes_the_checker() -> None:
     """A real aSc export (team teaching, clubs until 20:00, 07:30 meetings) rebuilds cleanly."""
-    from planner.imports import load_timetable
-    from planner.order import parse_order
-    from planner.rebuild import solve_remote
-    from tests.paths import ASC_FIXTURES
-
     timetable = load_timetable(ASC_FIXTURES / "Term2.xml")
     order = parse_order(
         {"classes": ["3A", "3B", "05_25"], "from": "2026-12-07", "to": "2026-12-08"}, timetable
@@ -221,3 +223,28 @@ def test_rebuild_in_place_over_an_outdir_without_versions_keeps_the_old_plan_as_
     versions = json.loads((out / "versions.json").read_text(encoding="utf-8"))["versions"]
     assert [v["number"] for v in versions] == [1, 2]
     assert Schedule.from_json(versions[0]["schedule"]).items == old.items
+
+
+def _demo_order(**extra: object):
+    timetable = build_demo_school("small", 1)
+    doc = {"classes": ["5А", "7А"], "from": "2026-12-07", "to": "2026-12-11", **extra}
+    return timetable, parse_order(doc, timetable)
+
+
+def test_cancel_at_once_returns_the_legal_start_plan() -> None:
+    timetable, order = _demo_order()
+    stop = threading.Event()
+    stop.set()
+    result = solve_remote(timetable, order, time_limit=10, workers=1, stop=stop)
+    assert (result.stats.status, result.stats.stopped) == ("FEASIBLE", True)
+    assert result.report.violations == []
+    assert result.stats.online_units > 0
+
+
+def test_cancel_before_any_plan_is_not_a_verdict_on_the_order() -> None:
+    # five online lessons every day: the greedy start plan cannot meet it, so no plan exists yet
+    timetable, order = _demo_order(min_online_per_day=5)
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(SolveStopped):
+        solve_remote(timetable, order, time_limit=10, workers=1, stop=stop)
