@@ -9,6 +9,7 @@ they reach a class feed only when the link was issued with call links.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from typing import Any
 
 from api.services import LinkView
@@ -20,26 +21,27 @@ def build_token_feed(view: LinkView, history: Any, timetable: Any = None) -> byt
     published ``feeds/*.ics`` files), with the teachers' call links applied when granted."""
     from api.services import apply_call_links
     from planner.exports import ical as px
-    from planner.versions import event_revisions
+    from planner.versions import VersionHistory
 
-    feed = px.Feed(view.link.kind, view.link.target, slug="")
+    if not len(history):
+        return px.build_calendar(
+            px.Feed(view.link.kind, view.link.target, ""), [], view.school.timezone
+        )
 
     def patched(s: Schedule) -> Schedule:
         return s.with_items(apply_call_links(s.items, view.calls, keep=view.with_calls))
 
-    def fingerprints(s: Schedule) -> dict[str, Any]:
-        events = px.feed_events(patched(s), timetable, private_class_links=view.with_calls)
-        return events.get(feed.id, {})
-
-    if not len(history):
-        return px.build_calendar(feed, [], view.school.timezone)
-    now = history.latest.published_at
-    events = [
-        (rev.state, rev, "CONFIRMED" if rev.present else "CANCELLED")
-        for rev in event_revisions(history, fingerprints).values()
-        if rev.present or now - rev.changed_at <= px.GRACE
-    ]
-    return px.build_calendar(feed, events, view.school.timezone)
+    with_calls = VersionHistory(
+        tuple(replace(v, schedule=patched(v.schedule)) for v in history.versions)
+    )
+    return px.render_feed(
+        view.link.kind,
+        view.link.target,
+        with_calls,
+        timetable,
+        now=history.latest.published_at,
+        private_class_links=view.with_calls,
+    )
 
 
 def etag_of(body: bytes) -> str:
