@@ -556,7 +556,7 @@ def solve_by_days(
             bound_valid = False  # the dates' bounds then no longer add up to a valid bound
         scope |= carry
         sub, ids = day_problem(problem, d, scope, no_pe)
-        left = max(0.2, (phase - (time.perf_counter() - t0)) / (len(days) - k))
+        left = max(0.1, (phase - (time.perf_counter() - t0)) / (len(days) - k))
         if stop is not None and stop.is_set():
             stopped_early = True
             break
@@ -567,7 +567,14 @@ def solve_by_days(
             if stop is not None and stop.is_set():
                 stopped_early = True
                 break
-            return None, st
+            if start_plan is None:
+                return None, st
+            # no plan for this date within its share of the time: the whole-period search
+            # goes on from the start plan instead of the dates' plans
+            plan = start_plan[0]
+            combined = Assignment(dict(plan.online), dict(plan.start), dict(plan.dur))
+            proven = bound_valid = repeatable = False
+            break
         lower += st.bound if st.bound is not None and st.bound > float("-inf") else 0.0
         proven = proven and st.status == "OPTIMAL"
         repeatable = repeatable and st.deterministic

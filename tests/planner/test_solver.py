@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+import planner.solver as solver
 from constraints.catalogue import NormCatalogue
 from constraints.checker import check_schedule
 from constraints.weights import Weights
@@ -128,6 +129,25 @@ def test_stop_before_a_multi_day_solve_returns_the_start_plan() -> None:
     r = solve(tt, o, stop=stop)
     assert (r.stats.stopped, r.stats.status) == (True, "FEASIBLE")
     assert r.stats.online_minutes == 240  # four 30-minute lessons on each of the two days
+
+
+def test_a_date_without_a_plan_in_its_time_goes_on_from_the_start_plan(monkeypatch) -> None:
+    real = solver.solve_model
+    calls: list[int] = []
+
+    def first_date_times_out(ctx, **kw):
+        calls.append(1)
+        if len(calls) == 1:  # the first date's model: no plan within its share of the time
+            _a, st = real(ctx, **kw)
+            return None, st
+        return real(ctx, **kw)
+
+    monkeypatch.setattr(solver, "solve_model", first_date_times_out)
+    tt, o = music_week()
+    r = solve(tt, o)  # legal (the checker runs in solve()): the period search from the start
+    assert r.stats.status == "OPTIMAL"
+    assert r.stats.online_minutes == 240
+    assert r.stats.phases == "по дням (2) + весь период"
 
 
 def test_previous_plan_is_reproduced() -> None:
