@@ -465,30 +465,29 @@ def day_problem(problem: Problem, d: date, scope: set[tuple[str, str, int]],
     return sub, ids
 
 
-def _stats(
+def _period_stats(
     full: ModelContext,
     problem: Problem,
-    status: str,
-    objective: float | None,
-    bound: float | None,
-    first_at: float | None,
     t0: float,
-    solutions: int,
+    first_at: float | None,
     workers: int,
     seed: int,
-    *,
-    stopped: bool = False,
-    lines: list[PenaltyLine] | None = None,
+    **fields: Any,
 ) -> SolveStats:
-    """Statistics of a run that ends before the whole-period search (a cancel)."""
+    """Statistics of a multi-day run: the whole-period model's size and the run's clock."""
+    bound = fields.get("bound")
+    objective = fields.get("objective")
+    defaults: dict[str, Any] = {
+        "bound": None,
+        "objective": None,
+        "gap": round(_gap(objective, bound), 6) if bound is not None else None,
+        "solutions": 0,
+        "deterministic": False,
+        "penalties": [],
+    }
     return SolveStats(
-        status=status,
-        objective=objective,
-        bound=bound,
-        gap=None,
         first_solution_s=round(first_at, 3) if first_at is not None else None,
         wall_s=round(time.perf_counter() - t0, 3),
-        solutions=solutions,
         units=len(problem.units),
         online_units=0,
         self_study_units=0,
@@ -497,9 +496,7 @@ def _stats(
         constraints=len(full.model.proto.constraints),
         workers=workers,
         seed=seed,
-        deterministic=False,
-        penalties=lines or [],
-        stopped=stopped,
+        **{**defaults, **fields},
     )
 
 
@@ -602,11 +599,12 @@ def solve_by_days(
         # Cancelled mid-way: the start plan is the one complete legal plan there is (the dates
         # solved so far alone are not a plan of the period).
         if start_plan is None:
-            return None, _stats(full, problem, "UNKNOWN", None, None, first_at, t0, 0,
-                                workers, seed, stopped=True)  # fmt: skip
+            return None, _period_stats(full, problem, t0, first_at, workers, seed,
+                                       status="UNKNOWN", stopped=True)  # fmt: skip
         plan, objective = start_plan[0], float(start_plan[1])
-        stats = _stats(full, problem, "FEASIBLE", objective, None, first_at, t0, 0, workers,
-                       seed, stopped=True, lines=fixed_objective(full, plan)[1])  # fmt: skip
+        stats = _period_stats(full, problem, t0, first_at, workers, seed, status="FEASIBLE",
+                              objective=objective, stopped=True,
+                              penalties=fixed_objective(full, plan)[1])  # fmt: skip
         _fill_counts(stats, plan)
         return plan, stats
     from planner.naive import repair_weekly_contact
@@ -651,27 +649,17 @@ def solve_by_days(
             status = "OPTIMAL"
     wall = time.perf_counter() - t0
     bound = lower if bound_valid else None
-    stats = SolveStats(
+    stats = _period_stats(
+        full, problem, t0, first_at, workers, seed,
         status=status,
         objective=best_obj,
         bound=bound,
-        gap=round(_gap(best_obj, bound), 6) if bound is not None else None,
-        first_solution_s=round(first_at, 3) if first_at is not None else None,
-        wall_s=round(wall, 3),
         solutions=len(days) + (stats_full.solutions if stats_full else 0),
-        units=len(problem.units),
-        online_units=0,
-        self_study_units=0,
-        online_minutes=0,
-        variables=len(full.model.proto.variables),
-        constraints=len(full.model.proto.constraints),
-        workers=workers,
-        seed=seed,
         deterministic=repeatable and (stats_full is None or stats_full.deterministic),
         penalties=lines,
         stopped=bool(stop is not None and stop.is_set()),
         phases=f"по дням ({len(days)})" + (" + весь период" if stats_full else ""),
-    )
+    )  # fmt: skip
     _fill_counts(stats, best)
     if progress is not None:
         progress(SolveProgress(wall, best_obj, bound if bound is not None else float("-inf"),
