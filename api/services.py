@@ -264,16 +264,14 @@ def import_timetable(
     session: Session, school: School, filename: str, content: bytes
 ) -> TimetableUpload:
     """Import a timetable file (all or nothing); on success it becomes the school's timetable."""
-    from planner.imports import MAX_INPUT_BYTES, detect_format
+    from planner.imports import MAX_INPUT_BYTES, detect_format, too_big
 
     filename = Path(filename or "").name
     if not filename:
         raise Invalid("не передан файл расписания (поле file формы).")
     if len(content) > MAX_INPUT_BYTES:
-        raise Invalid(
-            f"файл «{filename}» больше {MAX_INPUT_BYTES // 2**20} МБ; это не похоже на расписание.",
-            [Problem(file=filename, message="файл слишком большой.")],
-        )
+        message = too_big(MAX_INPUT_BYTES)
+        raise Invalid(f"«{filename}»: {message}", [Problem(file=filename, message=message)])
     try:
         detect_format(Path(filename))
         timetable = parse_timetable_file(filename, content, school.name)

@@ -80,6 +80,24 @@ def test_upload_unknown_format(client, auth_headers) -> None:
     assert r.json()["detail"]["problems"][0]["message"].startswith("неизвестный формат «.pdf»")
 
 
+def test_upload_over_the_size_limit_is_refused(client, auth_headers, monkeypatch) -> None:
+    import planner.imports
+
+    monkeypatch.setattr(planner.imports, "MAX_INPUT_BYTES", 100)
+    r = client.post("/api/v1/schools", json={"name": "Школа"}, headers=auth_headers)
+    r = client.post(
+        f"/api/v1/schools/{r.json()['id']}/timetable",
+        files={"file": ("большое.csv", b"x" * 101, "text/csv")},
+        headers=auth_headers,
+    )
+    assert r.status_code == 422
+    detail = r.json()["detail"]
+    assert detail["message"] == (
+        "«большое.csv»: файл больше 100 байт; это не похоже на расписание школы."
+    )
+    assert detail["problems"][0]["file"] == "большое.csv"
+
+
 def test_upload_without_csrf_in_session_is_rejected(client, admin) -> None:
     from tests.api.util import ADMIN_LOGIN, ADMIN_PASSWORD
 
