@@ -30,6 +30,12 @@ admin_app = typer.Typer(
 app.add_typer(admin_app, name="admin")
 
 
+SCHOOL_OPTION = typer.Option(
+    "--school",
+    help="Название школы, если его нет в файле (CSV/XLSX) / School name where the file has none",
+)
+
+
 class Size(StrEnum):
     small = "small"
     medium = "medium"
@@ -51,13 +57,14 @@ def convert(
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Куда записать: .csv или .xlsx / Output flat file")
     ],
+    school: Annotated[str | None, SCHOOL_OPTION] = None,
 ) -> None:
     """Перевести расписание в плоский формат (CSV/XLSX) / Convert a timetable to the flat format."""
     from planner.exports.flat import write_flat
     from planner.imports import load_timetable
 
     try:
-        timetable = load_timetable(input)
+        timetable = load_timetable(input, school_name=school)
         write_flat(timetable, out)
     except PlannerError as exc:
         raise _fail(exc) from None
@@ -102,6 +109,7 @@ def rebuild(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Без хода решения / No progress")
     ] = False,
+    school: Annotated[str | None, SCHOOL_OPTION] = None,
 ) -> None:
     """Перестроить расписание для дистанционного режима / Rebuild the timetable for remote mode."""
     from constraints.catalogue import CatalogueError
@@ -110,7 +118,7 @@ def rebuild(
     try:
         code = rebuild_command(
             timetable, order, out, previous=previous, time_limit=time_limit,
-            workers=workers, seed=seed, echo=None if quiet else typer.echo,
+            workers=workers, seed=seed, echo=None if quiet else typer.echo, school=school,
         )  # fmt: skip
     except (PlannerError, CatalogueError) as exc:
         raise _fail(exc) from None

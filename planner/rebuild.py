@@ -192,11 +192,13 @@ def assemble_schedule(
 # -- CLI ------------------------------------------------------------------------------------------
 
 
-def _load_inputs(timetable_path: Path, order_path: Path) -> tuple[Timetable, QuarantineOrder]:
+def _load_inputs(
+    timetable_path: Path, order_path: Path, school: str | None = None
+) -> tuple[Timetable, QuarantineOrder]:
     from planner.imports import load_timetable
     from planner.order import load_order
 
-    timetable = load_timetable(Path(timetable_path))
+    timetable = load_timetable(Path(timetable_path), school_name=school)
     order = load_order(Path(order_path), timetable)
     return timetable, order
 
@@ -211,10 +213,14 @@ def rebuild_command(
     workers: int,
     seed: int,
     echo: Echo | None,
+    school: str | None = None,
 ) -> int:
-    """``planner rebuild``: 0 on success; raises InputError (2) or InfeasibleOrder (3)."""
+    """``planner rebuild``: 0 on success; raises InputError (2) or InfeasibleOrder (3).
+
+    ``school`` names the school where the file does not (a flat CSV/XLSX: else its file name).
+    """
     say: Echo = echo or (lambda _s: None)
-    timetable, order = _load_inputs(timetable_path, order_path)
+    timetable, order = _load_inputs(timetable_path, order_path, school)
     previous_schedule = None
     if previous is not None:
         path = Path(previous) / "schedule.json"

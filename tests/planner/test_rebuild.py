@@ -248,3 +248,11 @@ def test_cancel_before_any_plan_is_not_a_verdict_on_the_order() -> None:
     stop.set()
     with pytest.raises(SolveStopped):
         solve_remote(timetable, order, time_limit=10, workers=1, stop=stop)
+
+
+def test_rebuild_names_the_school_given_on_the_command_line(tmp_path: Path) -> None:
+    result = rebuild(tmp_path, "out", "--school", "МАОУ СОШ № 12")
+    assert result.exit_code == 0, result.output
+    assert Schedule.read(tmp_path / "out" / "schedule.json").school == "МАОУ СОШ № 12"
+    report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "<title>Отчёт о соответствии нормам — МАОУ СОШ № 12</title>" in report
