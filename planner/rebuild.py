@@ -117,7 +117,10 @@ def solve_remote(
         if stats.stopped or (stop is not None and stop.is_set()):
             raise SolveStopped()
         if stats.status == "INFEASIBLE":
-            raise explain_infeasible(problem)
+            explanation = explain_infeasible(problem, stop=stop)
+            if stop is not None and stop.is_set() and not explanation.conflicts:
+                raise SolveStopped()  # cancelled while looking for the reason
+            raise explanation
         raise InfeasibleOrder(
             f"Решатель не нашёл ни одного плана за {time_limit:g} с (статус {stats.status}). "
             "Увеличьте --time-limit или уменьшите обязательные требования приказа.",

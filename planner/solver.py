@@ -285,6 +285,33 @@ def configure(solver: cp_model.CpSolver, *, time_limit: float, workers: int, see
     p.symmetry_level = 0
 
 
+def _solve_watched(
+    solver: cp_model.CpSolver,
+    model: cp_model.CpModel,
+    stop: threading.Event | None,
+    callback: cp_model.CpSolverSolutionCallback | None = None,
+) -> Any:
+    """``solver.solve`` that a set ``stop`` event interrupts even between solutions."""
+    done = threading.Event()
+    watcher = None
+    if stop is not None:
+
+        def watch() -> None:
+            while not done.wait(0.05):
+                if stop.is_set():
+                    solver.stop_search()
+                    return
+
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+    try:
+        return solver.solve(model, callback)
+    finally:
+        done.set()
+        if watcher is not None:
+            watcher.join()
+
+
 def solve_model(
     ctx: ModelContext,
     *,
@@ -303,24 +330,7 @@ def solve_model(
     if hint is not None and progress is not None:
         # the complete hint is already a legal plan: report it before the search starts
         progress(SolveProgress(0.0, float(hint[1]), float("-inf"), 0))
-    done = threading.Event()
-    watcher = None
-    if stop is not None:
-
-        def watch() -> None:
-            while not done.wait(0.05):
-                if stop.is_set():
-                    solver.stop_search()
-                    return
-
-        watcher = threading.Thread(target=watch, daemon=True)
-        watcher.start()
-    try:
-        status = solver.solve(ctx.model, cb)
-    finally:
-        done.set()
-        if watcher is not None:
-            watcher.join()
+    status = _solve_watched(solver, ctx.model, stop, cb)
     wall = time.perf_counter() - t0
     proto = ctx.model.proto
     p = ctx.problem
@@ -667,7 +677,9 @@ def solve_by_days(
     return best, stats
 
 
-def explain_infeasible(problem: Problem, *, time_limit: float = 20.0) -> InfeasibleOrder:
+def explain_infeasible(
+    problem: Problem, *, time_limit: float = 20.0, stop: threading.Event | None = None
+) -> InfeasibleOrder:
     """Find a small set of guarded requirements that cannot hold together and say it in Russian.
 
     Solves a copy of the model with an assumption literal per requirement group (one worker, as
@@ -676,7 +688,7 @@ def explain_infeasible(problem: Problem, *, time_limit: float = 20.0) -> Infeasi
     """
     ctx = build_model(problem, explain=True)
     guards = list(ctx.guards.values())
-    core = _core(ctx, [g.lit for g in guards], time_limit)
+    core = _core(ctx, [g.lit for g in guards], time_limit, stop)
     if core is None:
         return InfeasibleOrder(
             "Приказ нельзя выполнить, но найти конкретную причину за отведённое время не удалось. "
@@ -687,10 +699,10 @@ def explain_infeasible(problem: Problem, *, time_limit: float = 20.0) -> Infeasi
     kept = list(core)
     deadline = time.perf_counter() + 2 * time_limit
     for lit in list(core):
-        if time.perf_counter() > deadline:
+        if time.perf_counter() > deadline or (stop is not None and stop.is_set()):
             break  # a larger set than the smallest, but still a true conflict
         trial = [x for x in kept if x is not lit]
-        if trial and _core(ctx, trial, time_limit / 4) is not None:
+        if trial and _core(ctx, trial, time_limit / 4, stop) is not None:
             kept = trial
     by_index = {g.lit.index: g for g in guards}
     chosen = [by_index[x.index] for x in kept if x.index in by_index]
@@ -704,13 +716,16 @@ def explain_infeasible(problem: Problem, *, time_limit: float = 20.0) -> Infeasi
     return InfeasibleOrder("\n".join(lines), [g.key for g in chosen])
 
 
-def _core(ctx: ModelContext, lits: list[Any], time_limit: float) -> list[Any] | None:
-    """The assumptions CP-SAT blames when ``lits`` are infeasible; None if they are feasible."""
+def _core(
+    ctx: ModelContext, lits: list[Any], time_limit: float, stop: threading.Event | None = None
+) -> list[Any] | None:
+    """The assumptions CP-SAT blames when ``lits`` are infeasible; None if they are feasible
+    (or not found in time, or stopped)."""
     ctx.model.clear_assumptions()
     ctx.model.add_assumptions(lits)
     solver = cp_model.CpSolver()
     configure(solver, time_limit=time_limit, workers=1, seed=1)
-    status = solver.solve(ctx.model)
+    status = _solve_watched(solver, ctx.model, stop)
     if status != cp_model.INFEASIBLE:
         return None
     idx = set(solver.sufficient_assumptions_for_infeasibility())

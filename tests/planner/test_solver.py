@@ -404,6 +404,29 @@ def test_min_online_per_day_is_met() -> None:
     assert [(d.lessons_online, d.online_minutes) for d in r.report.days] == [(2, 60)]
 
 
+def test_a_cancelled_explanation_still_names_a_true_conflict() -> None:
+    from constraints.limits import Limits
+    from constraints.problem import build_problem
+    from planner.rebuild import load_catalogue
+    from planner.solver import explain_infeasible
+
+    tt = squeezed_teacher()
+    o = order(("5А", "6А"), must_online=[("5А", "Математика"), ("6А", "Математика")])
+    problem = build_problem(tt, o, Limits(load_catalogue(o), o))
+    stop = threading.Event()
+    stop.set()
+    explanation = explain_infeasible(problem, stop=stop)
+    # presolve proves this one before the stop is seen; shrinking stops at once, and what is
+    # returned is still a conflict (here already the smallest)
+    assert explanation.conflicts == [
+        "must_online:0",
+        "must_online:1",
+        "norms:5А:2026-11-30",
+        "norms:6А:2026-11-30",
+        "teacher:Иванова:2026-11-30",
+    ]
+
+
 def test_min_online_per_day_above_school_cap_is_infeasible() -> None:
     o = order(("7Б",), min_online_per_day=4, screen_policy="school")
     with pytest.raises(InfeasibleOrder) as exc:
