@@ -224,23 +224,25 @@ def rebuild_command(
     """
     say: Echo = echo or (lambda _s: None)
     timetable, order = _load_inputs(timetable_path, order_path, school)
+    from planner.exports.bundle import load_previous_history, write_bundle
+
+    # read before anything is written: ``--out`` may be the ``--previous`` folder itself
     previous_schedule = None
     if previous is not None:
         path = Path(previous) / "schedule.json"
         try:
-            previous_schedule = Schedule.read(path)
-        except FileNotFoundError:
-            raise InputError.at(
-                str(path), "нет прошлого результата schedule.json; проверьте папку --previous."
-            ) from None
+            history = load_previous_history(previous)
         except (ValueError, KeyError) as exc:
             raise InputError.at(
                 str(path), f"прошлый schedule.json не читается ({exc}); укажите другую папку."
             ) from None
-    from planner.exports.bundle import load_previous_history, write_bundle
-
-    # read before anything is written: ``--out`` may be the ``--previous`` folder itself
-    history = load_previous_history(previous)
+        if history is None or history.latest is None:
+            raise InputError.at(
+                str(path), "нет прошлого результата schedule.json; проверьте папку --previous."
+            )
+        previous_schedule = history.latest.schedule
+    else:
+        history = None
     catalogue = load_catalogue(order)
     t0 = time.perf_counter()
 
