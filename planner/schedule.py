@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from planner.model import hhmm
+from planner.model import hhmm, sort_class_names
 
 Kind = Literal["lesson", "eye_gymnastics", "physical_break", "dynamic_pause", "break"]
 Format = Literal["online", "self_study", "in_person"]
@@ -207,8 +207,6 @@ class Schedule:
         return sorted({i.date for i in self.items})
 
     def class_names(self) -> list[str]:
-        from planner.model import sort_class_names
-
         return sort_class_names({i.class_name for i in self.items})
 
     def with_items(self, items: Iterable[ScheduleItem]) -> Schedule:
