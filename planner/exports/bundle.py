@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.changes import ChangeSet, diff_against_base, diff_schedules
-from planner.model import BaseLesson, SchoolClass, Timetable
+from planner.model import BaseLesson, SchoolClass, Timetable, sort_class_names
 from planner.order import QuarantineOrder
 from planner.schedule import Schedule
 from planner.versions import (
@@ -74,7 +74,7 @@ def first_week(schedule: Schedule, timetable: Timetable) -> Timetable:
                 room=item.room if item.format == "in_person" else None,
             )
         )
-    names = {c for lesson in lessons for c in lesson.classes}
+    names = sort_class_names({c for lesson in lessons for c in lesson.classes})  # same bytes
     classes = {
         name: (
             SchoolClass(
