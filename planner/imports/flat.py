@@ -32,7 +32,8 @@ The ``epos.csv`` our ЭПОС export writes reads too: ``date`` becomes its ISO 
 of each weekday wins, later weeks are dropped), ``lesson_no`` is the lesson number, rows whose
 ``change`` is ``отмена`` and rows whose ``format`` is ``самостоятельно`` (no fixed time) are
 skipped, room ``онлайн`` is no room and group ``весь класс`` is the
-whole class.
+whole class. A CSV cell our exports defused (``'=…``, :mod:`planner.exports.cells`) reads as the
+text it was.
 
 Clashes (:mod:`planner.clashes`) are errors naming both rows, with the aSc importer's rule for
 teachers: a lesson with several teachers (a team or rotation) and two overlapping lessons of one
@@ -59,6 +60,7 @@ from typing import Any, TypeVar
 
 from planner.clashes import find_clashes, team_teaching_view
 from planner.errors import InputError, Problem
+from planner.exports.cells import restore_cell
 from planner.model import (
     DAY_NAMES_RU,
     BaseLesson,
@@ -234,7 +236,8 @@ def _csv_table(path: Path, file: str) -> _Table:
     rows: list[tuple[int, list[object]]] = []
     try:
         for number, record in enumerate(reader, start=1):
-            rows.append((number, [] if sep_line and number == 1 else list(record)))
+            cells = [] if sep_line and number == 1 else [restore_cell(v) for v in record]
+            rows.append((number, cells))
     except csv.Error as exc:
         raise InputError.at(
             file,
