@@ -17,18 +17,25 @@ Decisions (see ``docs/exports.md``):
   lesson that turns from online into self-study is therefore cancelled in the teacher's feed.
 * Call links go into teacher feeds only (``URL``, ``DESCRIPTION``, ``CONFERENCE``); class feeds
   carry them only when built as private (``private_class_links=True``).
+* The files are written here, line by line (:func:`build_calendar`): every text property built
+  from data (``NAME``, ``X-WR-CALNAME``, ``SUMMARY``, ``DESCRIPTION``, ``LOCATION``…) is escaped
+  per RFC 5545 §3.3.11 (:func:`ical_text`), URIs cannot break a line (:func:`ical_uri`), lines
+  are folded at 75 octets (:func:`fold`). The ``VTIMEZONE`` is icalendar's, built once per zone
+  and years (:func:`vtimezone`): deriving it from zoneinfo costs more than a whole feed.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Conference, Event, vDuration
+from icalendar import Calendar, Event, vDuration
 
 from planner.model import Timetable, class_order, hhmm
 from planner.schedule import FORMAT_RU, KIND_RU, Schedule, ScheduleItem
@@ -243,6 +250,118 @@ def _sep(feed_id: str, uid: str) -> str:
     return f"{feed_id}\x1f{uid}"
 
 
+# -- writing ------------------------------------------------------------------------------------
+
+_TEXT_DROP = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_URI_ENCODE = re.compile("[\x00-\x20\x7f]")
+_FOLD_AT = 74  # octets of content per physical line (the continuation's space makes 75)
+_CONFERENCE_PARAMS = ";FEATURE=VIDEO;LABEL=Видеозвонок;VALUE=URI"
+_REFRESH = vDuration(REFRESH).to_ical().decode()
+
+
+def ical_text(value: str) -> str:
+    """A TEXT value (RFC 5545 §3.3.11): backslash, semicolon, comma and line breaks escaped.
+
+    Other control characters may not appear in a content line; they are dropped.
+    """
+    if _TEXT_DROP.search(value):
+        value = _TEXT_DROP.sub("", value)
+    return (
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\r", "\\n")
+        .replace("\n", "\\n")
+    )
+
+
+def ical_uri(value: str) -> str:
+    """A URI value (not escaped in RFC 5545): spaces and control characters, which would break
+    the line, percent-encoded."""
+    return _URI_ENCODE.sub(lambda m: f"%{ord(m.group()):02X}", value)
+
+
+def fold(line: str) -> bytes:
+    """The UTF-8 content line folded at 75 octets (RFC 5545 §3.1), as icalendar folds it: never
+    inside a character, and never right after a backslash or caret (the start of an escape)."""
+    data = line.encode("utf-8")
+    if len(data) <= _FOLD_AT:
+        return data
+    parts = []
+    start = 0
+    while len(data) - start > _FOLD_AT:
+        end = start + _FOLD_AT
+        while data[end] & 0xC0 == 0x80:  # inside a multi-byte character
+            end -= 1
+        if data[end - 1] in b"\\^":
+            end -= 1
+        parts.append(data[start:end])
+        start = end
+    parts.append(data[start:])
+    return b"\r\n ".join(parts)
+
+
+@lru_cache(maxsize=32)
+def vtimezone(tz: str, first_year: int, last_year: int) -> bytes:
+    """The ``VTIMEZONE`` lines icalendar writes for events in ``tz`` from ``first_year`` to
+    ``last_year`` (empty for UTC); built once per zone and years."""
+    cal = Calendar()
+    cal.add_component(Event.new(uid="x", start=datetime(first_year, 6, 1, 12, tzinfo=ZoneInfo(tz))))
+    cal.add_missing_timezones(
+        first_date=date(first_year, 1, 1), last_date=date(last_year + 1, 1, 1)
+    )
+    return b"".join(c.to_ical() for c in cal.subcomponents if c.name == "VTIMEZONE")
+
+
+@lru_cache(maxsize=32)
+def _local_time(tz: str) -> tuple[str, str]:
+    """How icalendar writes a time of ``tz``: the parameters (``;TZID=…``) and the suffix
+    (``Z`` for UTC) around ``YYYYMMDDTHHMMSS``."""
+    sample = Event.new(uid="x", start=datetime(2000, 1, 1, tzinfo=ZoneInfo(tz))).to_ical()
+    line = next(x for x in sample.decode().split("\r\n") if x.startswith("DTSTART"))
+    name, _, value = line.partition(":")
+    return name.removeprefix("DTSTART"), value.removeprefix("20000101T000000")
+
+
+def _stamp(t: datetime) -> str:
+    return f"{t.year:04}{t.month:02}{t.day:02}T{t.hour:02}{t.minute:02}{t.second:02}"
+
+
+def _event_lines(
+    ev: FeedEvent, rev: Revision, status: str, zone: ZoneInfo, local: tuple[str, str]
+) -> list[str]:
+    params, suffix = local
+    day = f"{ev.date.year:04}{ev.date.month:02}{ev.date.day:02}T"
+    stamp = _stamp(rev.changed_at.astimezone(UTC)) + "Z"
+    changed_local = rev.changed_at.astimezone(zone)
+    description = f"{ev.description}\nОбновлено: {changed_local:%d.%m.%Y %H:%M}"
+    summary = ev.summary
+    if status == "CANCELLED":
+        description = "Урок отменён.\n" + description
+        summary = f"Отменён: {summary}"
+    lines = [
+        "BEGIN:VEVENT",
+        f"SUMMARY:{ical_text(summary)}",
+        f"DTSTART{params}:{day}{ev.start.hour:02}{ev.start.minute:02}{ev.start.second:02}{suffix}",
+        f"DTEND{params}:{day}{ev.end.hour:02}{ev.end.minute:02}{ev.end.second:02}{suffix}",
+        f"DTSTAMP:{stamp}",
+        f"UID:{ical_text(ev.uid)}",
+        f"SEQUENCE:{rev.sequence}",
+    ]
+    if ev.url:
+        lines.append(f"CONFERENCE{_CONFERENCE_PARAMS}:{ical_uri(ev.url)}")
+    lines.append(f"DESCRIPTION:{ical_text(description)}")
+    lines.append(f"LAST-MODIFIED:{stamp}")
+    if ev.location is not None:
+        lines.append(f"LOCATION:{ical_text(ev.location)}")
+    lines.append(f"STATUS:{status}")
+    if ev.url is not None:
+        lines.append(f"URL:{ical_uri(ev.url)}")
+    lines.append("END:VEVENT")
+    return lines
+
+
 def build_calendar(
     feed: Feed,
     events: Iterable[tuple[FeedEvent, Revision, str]],
@@ -250,45 +369,31 @@ def build_calendar(
 ) -> bytes:
     """The ``.ics`` bytes of one feed; ``events`` are (event, revision, STATUS)."""
     zone = ZoneInfo(tz)
-    cal = Calendar.new(
-        name=feed.title,
-        prodid=PRODID,
-        uid=uuid.uuid5(NAMESPACE, "feed|" + feed.id),
-        refresh_interval=REFRESH,
-    )
-    cal["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"
-    cal.add("X-PUBLISHED-TTL", vDuration(REFRESH))
-    cal.add("X-WR-TIMEZONE", tz)
+    local = _local_time(tz)
+    title = ical_text(feed.title)
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{ical_text(PRODID)}",
+        f"NAME:{title}",
+        f"X-WR-CALNAME:{title}",
+        f"REFRESH-INTERVAL;VALUE=DURATION:{_REFRESH}",
+        f"UID:{uuid.uuid5(NAMESPACE, 'feed|' + feed.id)}",
+        f"X-PUBLISHED-TTL:{_REFRESH}",
+        f"X-WR-TIMEZONE:{ical_text(tz)}",
+    ]
+    body: list[str] = []
     years: set[int] = set()
     for ev, rev, status in sorted(events, key=lambda e: (e[0].date, e[0].start, e[0].uid)):
-        stamp = rev.changed_at.astimezone(UTC)
-        changed_local = rev.changed_at.astimezone(zone)
-        description = f"{ev.description}\nОбновлено: {changed_local:%d.%m.%Y %H:%M}"
-        if status == "CANCELLED":
-            description = "Урок отменён.\n" + description
-        component = Event.new(
-            uid=ev.uid,
-            start=datetime.combine(ev.date, ev.start, tzinfo=zone),
-            end=datetime.combine(ev.date, ev.end, tzinfo=zone),
-            summary=ev.summary if status != "CANCELLED" else f"Отменён: {ev.summary}",
-            description=description,
-            sequence=rev.sequence,
-            stamp=stamp,
-            last_modified=stamp,
-            status=status,
-            location=ev.location,
-            url=ev.url,
-            conferences=(
-                [Conference(ev.url, feature="VIDEO", label="Видеозвонок")] if ev.url else None
-            ),
-        )
-        cal.add_component(component)
+        body += _event_lines(ev, rev, status, zone, local)
         years.add(ev.date.year)
-    if years:
-        cal.add_missing_timezones(
-            first_date=date(min(years), 1, 1), last_date=date(max(years) + 1, 1, 1)
-        )
-    return cal.to_ical()
+    out = [fold(line) for line in lines]
+    zone_lines = vtimezone(tz, min(years), max(years)) if years else b""
+    if zone_lines:
+        out.append(zone_lines.removesuffix(b"\r\n"))
+    out += [fold(line) for line in body]
+    out.append(b"END:VCALENDAR\r\n")
+    return b"\r\n".join(out)
 
 
 def feed_entries(
