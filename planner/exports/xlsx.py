@@ -22,7 +22,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, WeakSet
 from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
@@ -52,14 +52,15 @@ class CellStyle:
     alignment: Alignment | None = None
 
 
+#: (value, openpyxl data type, style) of a cell :func:`append` wrote
+_Cell = tuple[object, str, StyleArray]
+
 _RESOLVED: WeakKeyDictionary[Workbook, dict[CellStyle, StyleArray]] = WeakKeyDictionary()
 _QUOTED: WeakKeyDictionary[Workbook, dict[int, StyleArray]] = WeakKeyDictionary()
 _PENDING: WeakKeyDictionary[Worksheet, list[tuple[int, list[_Cell]]]] = WeakKeyDictionary()
+_SAVED: WeakSet[Workbook] = WeakSet()
 _NO_STYLE = StyleArray()
 _EMPTY_SHEET_DATA = b"<sheetData></sheetData>"
-
-#: (value, openpyxl data type, style) of a cell :func:`append` wrote
-_Cell = tuple[object, str, StyleArray]
 
 
 def _style_array(ws: Worksheet, style: CellStyle | None) -> StyleArray:
@@ -118,9 +119,10 @@ def append_merged(ws: Worksheet, value: object, width: int, style: CellStyle | N
     """Write ``value`` as the next row, merged across the first ``width`` columns.
 
     ``ws.merge_cells`` compares the new range with every merged range so far (quadratic in a
-    sheet of many headings) and copies the first cell's border to the edges of the range. Without
-    a border the merged cells carry nothing, so the range and its empty merged cells are added
-    directly; with one, openpyxl merges.
+    sheet of many headings), fills it with empty «merged cells» and copies the first cell's border
+    to its edges. Without a border those cells carry nothing and openpyxl writes none of them, so
+    only the range is added (:func:`save` counts it in the sheet's used range, as openpyxl counts
+    its merged cells); with a border, openpyxl merges.
     """
     append(ws, [value], style)
     row = ws._current_row
@@ -129,8 +131,6 @@ def append_merged(ws: Worksheet, value: object, width: int, style: CellStyle | N
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
         return
     ws.merged_cells.ranges.add(CellRange(min_col=1, min_row=row, max_col=width, max_row=row))
-    for column in range(2, width + 1):
-        ws._cells[(row, column)] = MergedCell(ws, row, column)
 
 
 # -- save -----------------------------------------------------------------------------------------
@@ -141,12 +141,17 @@ class _Unsupported(Exception):
 
 
 def _materialize(ws: Worksheet) -> None:
-    """Turn the rows :func:`append` kept aside into openpyxl cells (for openpyxl's writer)."""
+    """openpyxl's own cells for what :func:`append` and :func:`append_merged` kept aside, for
+    openpyxl's writer: the rows, and the merged cells of the merged ranges."""
     for row_idx, cells in _PENDING.pop(ws, []):
         for col_idx, (value, kind, array) in enumerate(cells, start=1):
             cell = Cell(ws, row=row_idx, column=col_idx, value=value, style_array=array)
             cell.data_type = kind
             ws._cells[(row_idx, col_idx)] = cell
+    for merged in ws.merged_cells.ranges:
+        for row_idx, col_idx in merged.cells:
+            if (row_idx, col_idx) not in ws._cells:
+                ws._cells[(row_idx, col_idx)] = MergedCell(ws, row_idx, col_idx)
 
 
 def _grid(ws: Worksheet) -> dict[int, dict[int, _Cell]]:
@@ -178,41 +183,48 @@ def _sheet_data(ws: Worksheet, grid: dict[int, dict[int, _Cell]]) -> bytes:
     these cells; :class:`_Unsupported` for a cell of another kind."""
     cell_styles = ws.parent._cell_styles
     letters: dict[int, str] = {}
-    style_ids: dict[int, str] = {}
+    style_of: dict[int, str | None] = {}  # id(style array) → ' s="…"', or None: no style
     out = ["<sheetData>"]
+    put = out.append
     for row_idx in sorted(grid.keys() | ws.row_dimensions.keys()):
         dimension = ws.row_dimensions.get(row_idx)
         if dimension is not None and dict(dimension):
             raise _Unsupported("row dimensions")
-        out.append(f'<row r="{row_idx}">')
+        put(f'<row r="{row_idx}">')
         row = grid.get(row_idx, {})
         for col_idx in sorted(row):
             value, kind, array = row[col_idx]
-            style = ""
-            if array is not None and any(array):
-                style = style_ids.get(id(array), "")
-                if not style:
-                    style = style_ids[id(array)] = f' s="{cell_styles.add(array)}"'
-            elif value is None:
-                continue
+            key = id(array)
+            if key in style_of:
+                style = style_of[key]
+            else:
+                style = style_of[key] = (
+                    f' s="{cell_styles.add(array)}"' if array is not None and any(array) else None
+                )
+            if style is None:
+                if value is None:
+                    continue
+                style = ""
             letter = letters.get(col_idx)
             if letter is None:
                 letter = letters[col_idx] = get_column_letter(col_idx)
-            if kind == "s" and (value is None or isinstance(value, str)):
+            if kind == "s" and (value is None or type(value) is str):
                 head = f'<c r="{letter}{row_idx}"{style} t="inlineStr"'
-                if value is None or value == "":
-                    out.append(head + " />")
+                if not value:
+                    put(head + " />")
                     continue
                 stripped = value.strip()
                 space = ' xml:space="preserve"' if stripped and stripped != value else ""
-                out.append(f"{head}><is><t{space}>{_text(value)}</t></is></c>")
+                put(f"{head}><is><t{space}>{_text(value)}</t></is></c>")
             elif kind == "n" and (value is None or type(value) is int):
-                head = f'<c r="{letter}{row_idx}"{style} t="n"'
-                out.append(head + " />" if value is None else f"{head}><v>{value}</v></c>")
+                if value is None:
+                    put(f'<c r="{letter}{row_idx}"{style} t="n" />')
+                else:
+                    put(f'<c r="{letter}{row_idx}"{style} t="n"><v>{value}</v></c>')
             else:
                 raise _Unsupported(f"cell type {kind} ({type(value).__name__})")
-        out.append("</row>")
-    out.append("</sheetData>")
+        put("</row>")
+    put("</sheetData>")
     return "".join(out).encode("utf-8")
 
 
@@ -232,11 +244,14 @@ class _RowsWriter(WorksheetWriter):
         super().__init__(ws)
 
     def write_dimensions(self) -> None:
-        """The used range as openpyxl computes it, from every cell (merged ones included)."""
+        """The used range as openpyxl computes it: every cell, merged cells included."""
         if self.rendered is None or not self.used:
             return super().write_dimensions()
-        rows = self.used.keys()
+        rows = set(self.used)
         cols = {c for cells in self.used.values() for c in cells}
+        for merged in self.ws.merged_cells.ranges:
+            rows.update((merged.min_row, merged.max_row))
+            cols.update((merged.min_col, merged.max_col))
         ref = f"{get_column_letter(min(cols))}{min(rows)}:{get_column_letter(max(cols))}{max(rows)}"
         self.xf.send(SheetDimension(ref).to_tree())
 
@@ -272,11 +287,20 @@ class _Writer(ExcelWriter):
 
 
 def save(wb: Workbook, path: Path) -> Path:
-    """``wb.save(path)``, the same bytes, faster for big sheets."""
+    """``wb.save(path)``, the same bytes, faster for big sheets.
+
+    A workbook is saved once: the rows :func:`append` kept aside are released when it is written
+    (an export does not wait for the garbage collector to free them); a second save raises.
+    """
+    if wb in _SAVED:
+        raise RuntimeError("this workbook was saved already; build a new one to save again")
     if wb.write_only:
         wb.save(path)
         return path
     archive = ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True)
     wb.properties.modified = datetime.datetime.now(tz=datetime.UTC).replace(tzinfo=None)
     _Writer(wb, archive).save()
+    _SAVED.add(wb)
+    for ws in wb.worksheets:
+        _PENDING.pop(ws, None)
     return path

@@ -10,6 +10,7 @@ import re
 import zipfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
@@ -210,3 +211,11 @@ def test_a_sheet_with_other_cells_is_written_by_openpyxl(tmp_path):
     ours, theirs = _both(tmp_path, build)
     assert ours == theirs
     assert b"<f>SUM(A1:A2)</f>" in ours["xl/worksheets/sheet1.xml"]
+
+
+def test_a_workbook_is_saved_once(tmp_path):
+    wb = Workbook()
+    append(wb.active, ["строка"])
+    save(wb, tmp_path / "a.xlsx")
+    with pytest.raises(RuntimeError):
+        save(wb, tmp_path / "b.xlsx")
