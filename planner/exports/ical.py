@@ -95,6 +95,7 @@ class Feed:
         return f"{self.name} класс — дистанционное расписание"
 
 
+@lru_cache(maxsize=1 << 16)  # a slot's UID recurs in every version of the history
 def event_uid(feed_kind: str, slot_key: str) -> str:
     """Stable, name-free UID of an event of a feed kind (RFC 7986 §5.3)."""
     return f"{uuid.uuid5(NAMESPACE, f'{feed_kind}|{slot_key}')}@{UID_HOST}"
@@ -130,12 +131,13 @@ def _who(item: ScheduleItem) -> str:
 
 def _lesson_event(
     feed_kind: str,
-    day_items: list[ScheduleItem],
+    health: list[str],
     item: ScheduleItem,
     times: tuple[time, time],
     *,
     with_link: bool,
 ) -> FeedEvent:
+    """``health``: the :func:`health_lines` of the lesson."""
     fmt = FORMAT_RU.get(item.format or "", item.format or "")
     lines = [f"Формат: {fmt}"]
     if feed_kind == "teacher":
@@ -144,7 +146,6 @@ def _lesson_event(
         lines.append(f"Учитель: {item.teacher}")
     if item.format == "self_study":
         lines.append("Самостоятельная работа по заданию учителя (в ЭПОС).")
-    health = health_lines(health_inside(day_items, item))
     if health:
         lines.append("Здоровье на уроке:")
         lines.extend(f"• {line}" for line in health)
@@ -199,24 +200,35 @@ def feed_events(
     want_teacher = only is None or kind == "teacher"
     times_of = base_times(timetable)
     days = by_class_day(schedule.items)
+    health_of: dict[tuple[str, date], list[ScheduleItem]] = {}
     feeds: dict[str, dict[str, FeedEvent]] = {}
     for item in schedule.lessons():
         times = lesson_times(item, times_of)
         if times is None:
             continue
-        day_items = days[(item.class_name, item.date)]
-        if want_class and (only is None or item.class_name == name):
-            ev = _lesson_event("class", day_items, item, times, with_link=private_class_links)
-            feeds.setdefault(f"class:{item.class_name}", {})[ev.uid] = ev
+        for_class = want_class and (only is None or item.class_name == name)
         # A combined lesson is one teacher event, known by its first class's slot.
-        if not want_teacher or item.format == "self_study" or not item.teacher:
+        teachers: list[str] = []
+        if want_teacher and item.format != "self_study" and item.teacher and is_primary(item):
+            teachers = [t for t in (t.strip() for t in item.teacher.split(",")) if t]
+            if only is not None:
+                teachers = [name] if name in teachers else []
+        if not for_class and not teachers:
             continue
-        teachers = [t for t in (t.strip() for t in item.teacher.split(",")) if t]
-        if not is_primary(item) or (only is not None and name not in teachers):
-            continue
-        ev = _lesson_event("teacher", day_items, item, times, with_link=True)
-        for teacher in teachers if only is None else [name]:
-            feeds.setdefault(f"teacher:{teacher}", {})[ev.uid] = ev
+        key = (item.class_name, item.date)
+        day_health = health_of.get(key)
+        if day_health is None:  # the class-day's health slots, once
+            day_health = health_of[key] = [
+                h for h in days[key] if h.kind in HEALTH_KINDS and h.start_min is not None
+            ]
+        health = health_lines(health_inside(day_health, item))
+        if for_class:
+            ev = _lesson_event("class", health, item, times, with_link=private_class_links)
+            feeds.setdefault(f"class:{item.class_name}", {})[ev.uid] = ev
+        if teachers:
+            ev = _lesson_event("teacher", health, item, times, with_link=True)
+            for teacher in teachers:
+                feeds.setdefault(f"teacher:{teacher}", {})[ev.uid] = ev
     if health_events and want_class:
         for h in schedule.items:
             if h.kind not in HEALTH_KINDS or h.start is None or h.end is None:
@@ -239,8 +251,11 @@ def feed_events(
 def with_draft(schedule: Schedule, history: VersionHistory | None, now: datetime) -> VersionHistory:
     """The history with ``schedule`` as its latest version (appended at ``now`` if unpublished)."""
     history = history or VersionHistory()
+    latest = history.latest
+    if latest is not None and latest.schedule is schedule:  # published just before: no hashing
+        return history
     digest = content_hash(schedule)
-    if history.latest is not None and history.latest.content_hash == digest:
+    if latest is not None and latest.content_hash == digest:
         return history
     draft = PublishedVersion(len(history) + 1, now, "черновик", "", schedule, digest)
     return VersionHistory((*history.versions, draft))
@@ -328,37 +343,48 @@ def _stamp(t: datetime) -> str:
     return f"{t.year:04}{t.month:02}{t.day:02}T{t.hour:02}{t.minute:02}{t.second:02}"
 
 
+@lru_cache(maxsize=256)
+def _revision_texts(changed_at: datetime, tz: str) -> tuple[str, str]:
+    """``DTSTAMP``/``LAST-MODIFIED`` value and the «Обновлено» line of a revision time (a
+    history has few distinct ones)."""
+    local = changed_at.astimezone(ZoneInfo(tz))
+    return _stamp(changed_at.astimezone(UTC)) + "Z", f"Обновлено: {local:%d.%m.%Y %H:%M}"
+
+
 def _event_lines(
-    ev: FeedEvent, rev: Revision, status: str, zone: ZoneInfo, local: tuple[str, str]
-) -> list[str]:
+    ev: FeedEvent, rev: Revision, status: str, tz: str, local: tuple[str, str]
+) -> list[bytes]:
+    """The event's content lines, folded; lines of fixed shape (times, UID, numbers) are shorter
+    than a fold but for an unusually long zone name."""
     params, suffix = local
-    day = f"{ev.date.year:04}{ev.date.month:02}{ev.date.day:02}T"
-    stamp = _stamp(rev.changed_at.astimezone(UTC)) + "Z"
-    changed_local = rev.changed_at.astimezone(zone)
-    description = f"{ev.description}\nОбновлено: {changed_local:%d.%m.%Y %H:%M}"
+    stamp, updated = _revision_texts(rev.changed_at, tz)
+    description = f"{ev.description}\n{updated}"
     summary = ev.summary
     if status == "CANCELLED":
         description = "Урок отменён.\n" + description
         summary = f"Отменён: {summary}"
-    lines = [
-        "BEGIN:VEVENT",
-        f"SUMMARY:{ical_text(summary)}",
-        f"DTSTART{params}:{day}{ev.start.hour:02}{ev.start.minute:02}{ev.start.second:02}{suffix}",
-        f"DTEND{params}:{day}{ev.end.hour:02}{ev.end.minute:02}{ev.end.second:02}{suffix}",
-        f"DTSTAMP:{stamp}",
-        f"UID:{ical_text(ev.uid)}",
-        f"SEQUENCE:{rev.sequence}",
-    ]
+    day = f"{ev.date.year:04}{ev.date.month:02}{ev.date.day:02}T"
+    start, end = ev.start, ev.end
+    times = (
+        f"DTSTART{params}:{day}{start.hour:02}{start.minute:02}{start.second:02}{suffix}\r\n"
+        f"DTEND{params}:{day}{end.hour:02}{end.minute:02}{end.second:02}{suffix}\r\n"
+        f"DTSTAMP:{stamp}\r\nUID:{ical_text(ev.uid)}\r\nSEQUENCE:{rev.sequence}"
+    )
+    if len(times.partition("\r\n")[0]) > _FOLD_AT:  # a zone name too long for one line
+        folded = b"\r\n".join(fold(line) for line in times.split("\r\n"))
+    else:
+        folded = times.encode()
+    lines = [b"BEGIN:VEVENT", fold(f"SUMMARY:{ical_text(summary)}"), folded]
     if ev.url:
-        lines.append(f"CONFERENCE{_CONFERENCE_PARAMS}:{ical_uri(ev.url)}")
-    lines.append(f"DESCRIPTION:{ical_text(description)}")
-    lines.append(f"LAST-MODIFIED:{stamp}")
+        lines.append(fold(f"CONFERENCE{_CONFERENCE_PARAMS}:{ical_uri(ev.url)}"))
+    lines.append(fold(f"DESCRIPTION:{ical_text(description)}"))
+    lines.append(f"LAST-MODIFIED:{stamp}".encode())
     if ev.location is not None:
-        lines.append(f"LOCATION:{ical_text(ev.location)}")
-    lines.append(f"STATUS:{status}")
+        lines.append(fold(f"LOCATION:{ical_text(ev.location)}"))
+    lines.append(f"STATUS:{status}".encode())
     if ev.url is not None:
-        lines.append(f"URL:{ical_uri(ev.url)}")
-    lines.append("END:VEVENT")
+        lines.append(fold(f"URL:{ical_uri(ev.url)}"))
+    lines.append(b"END:VEVENT")
     return lines
 
 
@@ -368,7 +394,6 @@ def build_calendar(
     tz: str,
 ) -> bytes:
     """The ``.ics`` bytes of one feed; ``events`` are (event, revision, STATUS)."""
-    zone = ZoneInfo(tz)
     local = _local_time(tz)
     title = ical_text(feed.title)
     lines = [
@@ -382,16 +407,16 @@ def build_calendar(
         f"X-PUBLISHED-TTL:{_REFRESH}",
         f"X-WR-TIMEZONE:{ical_text(tz)}",
     ]
-    body: list[str] = []
-    years: set[int] = set()
-    for ev, rev, status in sorted(events, key=lambda e: (e[0].date, e[0].start, e[0].uid)):
-        body += _event_lines(ev, rev, status, zone, local)
-        years.add(ev.date.year)
     out = [fold(line) for line in lines]
+    years: set[int] = set()
+    body: list[bytes] = []
+    for ev, rev, status in sorted(events, key=lambda e: (e[0].date, e[0].start, e[0].uid)):
+        body += _event_lines(ev, rev, status, tz, local)
+        years.add(ev.date.year)
     zone_lines = vtimezone(tz, min(years), max(years)) if years else b""
     if zone_lines:
         out.append(zone_lines.removesuffix(b"\r\n"))
-    out += [fold(line) for line in body]
+    out += body
     out.append(b"END:VCALENDAR\r\n")
     return b"\r\n".join(out)
 
