@@ -11,6 +11,7 @@ included.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -47,58 +48,58 @@ def _scalar(value: Any) -> str | None:
     raise _Other
 
 
+def _container(value: Any, pad: str, put: Callable[[str], None]) -> None:
+    """A dict, list or tuple at indentation ``pad`` (a line break and spaces)."""
+    inner = pad + " "
+    encode = encode_basestring
+    if type(value) is dict:
+        if not value:
+            put("{}")
+            return
+        separator = "{" + inner
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _Other
+            kind = type(item)  # the common scalars inline: a call per value costs
+            if kind is str:
+                text = encode(item)
+            elif item is None:
+                text = "null"
+            elif kind is int:
+                text = int.__repr__(item)
+            else:
+                text = _scalar(item)
+            if text is None:
+                put(f"{separator}{encode(key)}: ")
+                _container(item, inner, put)
+            else:
+                put(f"{separator}{encode(key)}: {text}")
+            separator = "," + inner
+        put(pad + "}")
+        return
+    if not value:
+        put("[]")
+        return
+    separator = "[" + inner
+    for item in value:
+        text = _scalar(item)
+        if text is None:
+            put(separator)
+            _container(item, inner, put)
+        else:
+            put(separator + text)
+        separator = "," + inner
+    put(pad + "]")
+
+
 def dumps(doc: Any) -> str:
     """``json.dumps(doc, ensure_ascii=False, indent=1)``."""
     out: list[str] = []
-    put = out.append
-    encode = encode_basestring
-
-    def container(value: Any, pad: str) -> None:
-        inner = pad + " "
-        if type(value) is dict:
-            if not value:
-                put("{}")
-                return
-            separator = "{" + inner
-            for key, item in value.items():
-                if type(key) is not str:
-                    raise _Other
-                kind = type(item)  # the common scalars inline: a call per value costs
-                if kind is str:
-                    text = encode(item)
-                elif item is None:
-                    text = "null"
-                elif kind is int:
-                    text = int.__repr__(item)
-                else:
-                    text = _scalar(item)
-                if text is None:
-                    put(f"{separator}{encode(key)}: ")
-                    container(item, inner)
-                else:
-                    put(f"{separator}{encode(key)}: {text}")
-                separator = "," + inner
-            put(pad + "}")
-            return
-        if not value:
-            put("[]")
-            return
-        separator = "[" + inner
-        for item in value:
-            text = _scalar(item)
-            if text is None:
-                put(separator)
-                container(item, inner)
-            else:
-                put(separator + text)
-            separator = "," + inner
-        put(pad + "]")
-
     try:
         text = _scalar(doc)
         if text is not None:
             return text
-        container(doc, "\n")
+        _container(doc, "\n", out.append)
     except (_Other, RecursionError):
         return json.dumps(doc, ensure_ascii=False, indent=1)
     return "".join(out)

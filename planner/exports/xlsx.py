@@ -240,7 +240,7 @@ class _RowsWriter(WorksheetWriter):
         except _Unsupported:
             _materialize(ws)
             grid = {}
-        self.used = grid
+        self.used: dict[int, dict[int, _Cell]] | None = grid
         super().__init__(ws)
 
     def write_dimensions(self) -> None:
@@ -270,6 +270,7 @@ class _RowsWriter(WorksheetWriter):
             data = path.read_bytes()
             assert data.count(_EMPTY_SHEET_DATA) == 1
             path.write_bytes(data.replace(_EMPTY_SHEET_DATA, self.rendered))
+        self.rendered = self.used = None  # released now, not when the collector finds the writer
 
 
 class _Writer(ExcelWriter):
