@@ -59,5 +59,8 @@ def csv_bytes(rows: Iterable[Iterable[object]]) -> bytes:
     """The CSV file: UTF-8 with BOM (Excel reads it as UTF-8), comma, CRLF, cells defused."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows([safe_cell(v) for v in row] for row in rows)
+    writer.writerows(
+        [safe_cell(v) if isinstance(v, str) and v.startswith(_QUOTED) else v for v in row]
+        for row in rows
+    )
     return buffer.getvalue().encode("utf-8-sig")

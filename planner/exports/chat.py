@@ -17,7 +17,7 @@ from planner.model import DAY_NAMES_RU_LONG, Timetable, class_order, hhmm, minut
 from planner.schedule import KIND_RU, Schedule, ScheduleItem
 
 from .common import BaseTimes, base_times, by_class_day, lesson_times
-from .ical import HEALTH_KINDS, health_inside
+from .ical import HEALTH_KINDS, day_health, health_during
 
 MAX_MESSAGE = 4096
 PART_SEPARATOR = "\n\n——— следующее сообщение ———\n\n"
@@ -118,14 +118,14 @@ def _message(
         lines.append(f"{_date_heading(d)} — онлайн-уроков: {online} из {len(lessons)}")
         entries: list[tuple[int, int, str]] = []
         inside: set[int] = set()
-        day_health = [h for h in items if h.kind in HEALTH_KINDS and h.start_min is not None]
+        slots = day_health(items)
         for i in lessons:
             slot = lesson_times(i, times)
             start = i.start_min
             if start is None:
                 start = minutes(slot[0]) if slot else 9999
             entries.append((start, 0, _lesson_line(i, times)))
-            health = health_inside(day_health, i)
+            health = health_during(slots, i)
             inside.update(id(h) for h in health)
             if health:
                 text = ", ".join(f"{KIND_RU[h.kind]} в {hhmm(h.start)}" for h in health)

@@ -37,7 +37,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vDuration
 
-from planner.model import Timetable, class_order, hhmm
+from planner.model import Timetable, class_order, hhmm, minutes
 from planner.schedule import FORMAT_RU, KIND_RU, Schedule, ScheduleItem
 from planner.versions import (
     PublishedVersion,
@@ -101,19 +101,31 @@ def event_uid(feed_kind: str, slot_key: str) -> str:
     return f"{uuid.uuid5(NAMESPACE, f'{feed_kind}|{slot_key}')}@{UID_HOST}"
 
 
+#: a class-day's health slots with a start: (start minute, group, item), in day order
+HealthSlots = list[tuple[int, str | None, ScheduleItem]]
+
+
+def day_health(day_items: Iterable[ScheduleItem]) -> HealthSlots:
+    """The eye gymnastics, физкультминутки and pauses of a class-day, for :func:`health_during`."""
+    return [
+        (minutes(h.start), h.group, h)
+        for h in day_items
+        if h.kind in HEALTH_KINDS and h.start is not None
+    ]
+
+
+def health_during(slots: HealthSlots, lesson: ScheduleItem) -> list[ScheduleItem]:
+    """The health slots (:func:`day_health` of its class-day) inside a lesson."""
+    start, end = lesson.start_min, lesson.end_min
+    if start is None or end is None:
+        return []
+    group = lesson.group
+    return [h for at, g, h in slots if start <= at < end and not (g and group and g != group)]
+
+
 def health_inside(day_items: Iterable[ScheduleItem], lesson: ScheduleItem) -> list[ScheduleItem]:
     """Eye gymnastics, физкультминутки and pauses inside a lesson (``day_items``: its class-day)."""
-    if lesson.start_min is None or lesson.end_min is None:
-        return []
-    out = []
-    for h in day_items:
-        if h.kind not in HEALTH_KINDS or h.start_min is None:
-            continue
-        if h.group and lesson.group and h.group != lesson.group:
-            continue
-        if lesson.start_min <= h.start_min < lesson.end_min:
-            out.append(h)
-    return out
+    return health_during(day_health(day_items), lesson)
 
 
 def health_lines(items: Iterable[ScheduleItem]) -> list[str]:
@@ -200,7 +212,7 @@ def feed_events(
     want_teacher = only is None or kind == "teacher"
     times_of = base_times(timetable)
     days = by_class_day(schedule.items)
-    health_of: dict[tuple[str, date], list[ScheduleItem]] = {}
+    health_of: dict[tuple[str, date], HealthSlots] = {}
     feeds: dict[str, dict[str, FeedEvent]] = {}
     for item in schedule.lessons():
         times = lesson_times(item, times_of)
@@ -216,12 +228,10 @@ def feed_events(
         if not for_class and not teachers:
             continue
         key = (item.class_name, item.date)
-        day_health = health_of.get(key)
-        if day_health is None:  # the class-day's health slots, once
-            day_health = health_of[key] = [
-                h for h in days[key] if h.kind in HEALTH_KINDS and h.start_min is not None
-            ]
-        health = health_lines(health_inside(day_health, item))
+        slots = health_of.get(key)
+        if slots is None:  # the class-day's health slots, once
+            slots = health_of[key] = day_health(days[key])
+        health = health_lines(health_during(slots, item))
         if for_class:
             ev = _lesson_event("class", health, item, times, with_link=private_class_links)
             feeds.setdefault(f"class:{item.class_name}", {})[ev.uid] = ev

@@ -154,16 +154,20 @@ def _materialize(ws: Worksheet) -> None:
                 ws._cells[(row_idx, col_idx)] = MergedCell(ws, row_idx, col_idx)
 
 
-def _grid(ws: Worksheet) -> dict[int, dict[int, _Cell]]:
-    """Row → column → cell: the rows :func:`append` kept aside and openpyxl's own cells."""
-    grid: dict[int, dict[int, _Cell]] = {}
-    for row_idx, cells in _PENDING.get(ws, []):
-        if cells:  # an empty row is no row, as with openpyxl's append
-            grid[row_idx] = dict(enumerate(cells, start=1))
+def _grid(ws: Worksheet) -> dict[int, list[tuple[int, _Cell]]]:
+    """Row → (column, cell) in column order: the rows :func:`append` kept aside and openpyxl's own
+    cells."""
+    grid = {row_idx: list(enumerate(cells, start=1)) for row_idx, cells in _PENDING.get(ws, [])}
+    grid = {row_idx: cells for row_idx, cells in grid.items() if cells}  # as openpyxl's append
+    extra: dict[int, dict[int, _Cell]] = {}
     for (row_idx, col_idx), cell in ws._cells.items():
         if cell._comment is not None or cell.hyperlink:
             raise _Unsupported("comment or link")
-        grid.setdefault(row_idx, {})[col_idx] = (cell._value, cell.data_type, cell._style)
+        extra.setdefault(row_idx, {})[col_idx] = (cell._value, cell.data_type, cell._style)
+    for row_idx, cells in extra.items():
+        mixed = dict(grid.get(row_idx, ()))
+        mixed.update(cells)
+        grid[row_idx] = sorted(mixed.items())
     return grid
 
 
@@ -178,7 +182,7 @@ def _text(value: str) -> str:
     return value
 
 
-def _sheet_data(ws: Worksheet, grid: dict[int, dict[int, _Cell]]) -> bytes:
+def _sheet_data(ws: Worksheet, grid: dict[int, list[tuple[int, _Cell]]]) -> bytes:
     """``<sheetData>…</sheetData>`` exactly as openpyxl's ``WorksheetWriter.write_rows`` writes
     these cells; :class:`_Unsupported` for a cell of another kind."""
     cell_styles = ws.parent._cell_styles
@@ -191,9 +195,7 @@ def _sheet_data(ws: Worksheet, grid: dict[int, dict[int, _Cell]]) -> bytes:
         if dimension is not None and dict(dimension):
             raise _Unsupported("row dimensions")
         put(f'<row r="{row_idx}">')
-        row = grid.get(row_idx, {})
-        for col_idx in sorted(row):
-            value, kind, array = row[col_idx]
+        for col_idx, (value, kind, array) in grid.get(row_idx, ()):
             key = id(array)
             if key in style_of:
                 style = style_of[key]
@@ -240,7 +242,7 @@ class _RowsWriter(WorksheetWriter):
         except _Unsupported:
             _materialize(ws)
             grid = {}
-        self.used: dict[int, dict[int, _Cell]] | None = grid
+        self.used: dict[int, list[tuple[int, _Cell]]] | None = grid
         super().__init__(ws)
 
     def write_dimensions(self) -> None:
@@ -248,7 +250,8 @@ class _RowsWriter(WorksheetWriter):
         if self.rendered is None or not self.used:
             return super().write_dimensions()
         rows = set(self.used)
-        cols = {c for cells in self.used.values() for c in cells}
+        cols = {cells[0][0] for cells in self.used.values()}  # each row is in column order
+        cols.update(cells[-1][0] for cells in self.used.values())
         for merged in self.ws.merged_cells.ranges:
             rows.update((merged.min_row, merged.max_row))
             cols.update((merged.min_col, merged.max_col))
