@@ -95,7 +95,6 @@ class Feed:
         return f"{self.name} класс — дистанционное расписание"
 
 
-@lru_cache(maxsize=1 << 16)  # a slot's UID recurs in every version of the history
 def event_uid(feed_kind: str, slot_key: str) -> str:
     """Stable, name-free UID of an event of a feed kind (RFC 7986 §5.3)."""
     return f"{uuid.uuid5(NAMESPACE, f'{feed_kind}|{slot_key}')}@{UID_HOST}"
