@@ -6,7 +6,7 @@ from api import services
 from api.db import make_engine, make_session_factory, upgrade
 from api.problems import ApiError
 from api.settings import Settings
-from planner.errors import InputError
+from planner.domain.errors import InputError
 
 
 def _factory(settings: Settings):  # type: ignore[no-untyped-def]

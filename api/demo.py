@@ -36,7 +36,7 @@ def _demo_admin(session, password: str) -> None:  # type: ignore[no-untyped-def]
 
 def load_demo(app: FastAPI, *, time_limit: float | None = None) -> str:
     """Load the demo into the app's database; returns the text ``planner serve --demo`` prints."""
-    from planner.demo import build_demo_school, demo_orders
+    from planner.app.demo import build_demo_school, demo_orders
     from planner.exports.flat import write_flat
 
     settings: Settings = app.state.settings

@@ -114,8 +114,8 @@ class _Reporter:
     """Writes solver progress into the job row (throttled) and watches the cancel flag.
 
     A multi-day period is solved date by date first: those reports carry a NaN objective and the
-    number of dates done in ``solutions`` (planner.solver.solve_by_days); the whole-period phase
-    then reports ``dates_total + n`` for its n-th plan. Reports with an objective are complete
+    number of dates done in ``solutions`` (planner.engine.solver.solve_by_days); the whole-period
+    phase then reports ``dates_total + n`` for its n-th plan. Reports with an objective are complete
     plans (the first may be the start plan, ``solutions == 0``).
     """
 
@@ -205,8 +205,9 @@ def run_job(database_url: str, job_id: str, solver_function: str) -> str:
 
 def _run(factory: sessionmaker[Session], job_id: str, solver_function: str) -> str:
     from api import services
-    from planner.errors import InfeasibleOrder, InputError, SolveStopped
-    from planner.order import parse_order
+    from planner.domain.errors import InfeasibleOrder, InputError, SolveStopped
+    from planner.domain.order import parse_order
+    from planner.domain.solving import SolveOptions
 
     now = utcnow()
     with factory() as s:
@@ -247,15 +248,14 @@ def _run(factory: sessionmaker[Session], job_id: str, solver_function: str) -> s
                 s.execute(update(Job).where(Job.id == job_id).values(dates_total=dates))
                 s.commit()
         solve = load_function(solver_function)
-        result = solve(
-            timetable,
-            order,
+        options = SolveOptions(
             time_limit=time_limit,
             workers=workers,
             seed=seed,
             progress=reporter.progress,
             stop=reporter.stop,
         )
+        result = solve(timetable, order, options)
         final = {
             "schedule_json": result.schedule.dumps(),
             "summary": summarise(result),

@@ -10,7 +10,6 @@ import hashlib
 import json
 import re
 import shutil
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -39,10 +38,11 @@ from api.models import (
 )
 from api.problems import Conflict, Invalid, NotFound, TooManyRequests, Unauthorized
 from api.settings import Settings
-from planner.errors import InputError, Problem
-from planner.model import Timetable, sort_class_names
-from planner.order import QuarantineOrder, parse_order
-from planner.schedule import Schedule, ScheduleItem
+from planner.app import pipeline
+from planner.domain.errors import InputError, Problem
+from planner.domain.model import Timetable, sort_class_names
+from planner.domain.order import QuarantineOrder, parse_order
+from planner.domain.schedule import Schedule, ScheduleItem
 
 if TYPE_CHECKING:
     from constraints.catalogue import NormCatalogue
@@ -224,30 +224,6 @@ def get_school(session: Session, school_id: int) -> School:
 _TIMETABLES: Lru[tuple[str, str], Timetable] = Lru(8)
 
 
-def parse_timetable_file(filename: str, content: bytes, school_name: str) -> Timetable:
-    """Run the importers on uploaded bytes; problems name the uploaded file, not a temp path."""
-    from planner.imports import load_timetable
-
-    safe = Path(filename).name or "timetable"
-    with tempfile.TemporaryDirectory(prefix="planner-upload-") as tmp:
-        path = Path(tmp) / safe
-        path.write_bytes(content)
-        try:
-            return load_timetable(path, school_name=school_name)
-        except InputError as exc:
-            problems = [
-                Problem(
-                    file=safe if p.file in (str(path), path.name) else p.file,
-                    message=p.message,
-                    row=p.row,
-                    column=p.column,
-                    element=p.element,
-                )
-                for p in exc.problems
-            ]
-            raise InputError(problems) from None
-
-
 def timetable_of(upload: TimetableUpload, school_name: str) -> Timetable:
     """The parsed timetable of an upload.
 
@@ -256,7 +232,7 @@ def timetable_of(upload: TimetableUpload, school_name: str) -> Timetable:
     """
     key = (school_name, hashlib.sha256(upload.content).hexdigest())
     return _TIMETABLES.get(
-        key, lambda: parse_timetable_file(upload.filename, upload.content, school_name)
+        key, lambda: pipeline.import_upload(upload.filename, upload.content, school_name)
     )
 
 
@@ -274,7 +250,7 @@ def import_timetable(
         raise Invalid(f"«{filename}»: {message}", [Problem(file=filename, message=message)])
     try:
         detect_format(Path(filename))
-        timetable = parse_timetable_file(filename, content, school.name)
+        timetable = pipeline.import_upload(filename, content, school.name)
     except InputError as exc:
         raise Invalid(
             f"расписание из «{filename}» не загружено: исправьте ошибки ниже и загрузите снова.",
@@ -531,8 +507,8 @@ def versions_dir(settings: Settings, school_id: int, number: int) -> Path:
 
 
 def history_of(versions: list[Version]) -> Any:
-    """The :class:`planner.versions.VersionHistory` of a school's stored versions."""
-    from planner.versions import PublishedVersion, VersionHistory
+    """The :class:`planner.engine.versions.VersionHistory` of a school's stored versions."""
+    from planner.engine.versions import PublishedVersion, VersionHistory
 
     return VersionHistory(
         tuple(
@@ -553,7 +529,7 @@ def publish_job(
     session: Session, job: Job, *, author: str, comment: str, settings: Settings
 ) -> Version:
     """Publish a finished rebuild as the next immutable version and write its export files."""
-    from planner.versions import PublishError, publish
+    from planner.engine.versions import PublishError, publish
 
     if job.status != "succeeded" or job.schedule_json is None:
         raise Conflict(
@@ -604,10 +580,6 @@ def _write_exports(
 ) -> tuple[list[str], str | None]:
     """Write the export bundle of a version; a failure leaves the version without files."""
     try:
-        from planner.exports.bundle import write_bundle
-    except ImportError:
-        return [], "файлы выгрузки недоступны в этой сборке (нет planner.exports.bundle)."
-    try:
         upload = session.get(TimetableUpload, job.timetable_id)
         assert upload is not None
         timetable = timetable_of(upload, school.name)
@@ -616,7 +588,7 @@ def _write_exports(
         if outdir.exists():
             shutil.rmtree(outdir)
         outdir.mkdir(parents=True)
-        paths = write_bundle(
+        paths = pipeline.export_bundle(
             outdir, schedule, timetable, order, catalogue, report, history,
             now=history.latest.published_at,
         )  # fmt: skip
@@ -630,11 +602,7 @@ def check_version(
 ) -> tuple[NormCatalogue, CheckReport]:
     """The order's norm catalogue (with its local-act overrides) and the independent check of
     ``schedule`` against it: what the review page shows and what the export bundle cites."""
-    from constraints.catalogue import NormCatalogue
-    from constraints.checker import check_schedule
-
-    catalogue = NormCatalogue.load(on=order.date_from, overrides=order.overrides)
-    return catalogue, check_schedule(schedule, timetable, order, catalogue)
+    return pipeline.check(schedule, timetable, order)
 
 
 def version_file(settings: Settings, version: Version, name: str) -> Path:

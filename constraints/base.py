@@ -2,8 +2,8 @@
 
 Every rule family (one module in ``constraints/``) has, per rule, a ``build_*`` function that adds
 its part to the CP-SAT model through :class:`ModelContext`, and a ``check_*`` function that
-re-checks a finished :class:`~planner.schedule.Schedule` through :class:`CheckView` — plain Python
-over schedule items, never the CP-SAT encoding.
+re-checks a finished :class:`~planner.domain.schedule.Schedule` through :class:`CheckView` — plain
+Python over schedule items, never the CP-SAT encoding.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from ortools.sat.python import cp_model
 from constraints.limits import Limits
 from constraints.problem import Problem
 from constraints.weights import Weights
-from planner.model import Timetable, hhmm, ru_plural
-from planner.order import QuarantineOrder
-from planner.schedule import Schedule, ScheduleItem
+from planner.domain.model import Timetable, hhmm, ru_plural
+from planner.domain.order import QuarantineOrder
+from planner.domain.schedule import Schedule, ScheduleItem
 
 
 def fmt_date(d: date) -> str:

@@ -28,7 +28,7 @@ from typing import Any
 import yaml
 
 import data as _data_package
-from planner.model import ru_plural
+from planner.domain.model import ru_plural
 
 __all__ = [
     "CONFIDENCE_RU",

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from planner.order import DEVICE_RU, POLICY_RU, QuarantineOrder
+from planner.domain.order import DEVICE_RU, POLICY_RU, QuarantineOrder
 
 # A class whose name carries no grade (a club, a mixed group) is held to the 5–9 norms.
 DEFAULT_GRADE = 5

@@ -85,7 +85,7 @@ def api_settings(database_url: str, tmp_path: Path):  # type: ignore[no-untyped-
 
 @pytest.fixture
 def app(api_settings):  # type: ignore[no-untyped-def]
-    from api.main import create_app
+    from web.app import create_app
 
     application = create_app(api_settings)
     yield application

@@ -38,10 +38,10 @@ from api.lru import Lru
 from api.models import Job, Link, School, TimetableUpload
 from api.problems import ApiError, Conflict, Invalid, NotFound
 from api.routes.auth import set_session_cookies
-from planner.changes import CHANGE_RU, ChangeSet, diff_against_base, diff_schedules
-from planner.model import parse_grade, sort_class_names
-from planner.order import DEVICE_RU, DEVICES, POLICY_RU, SCREEN_POLICIES
-from planner.schedule import Schedule
+from planner.domain.model import parse_grade, sort_class_names
+from planner.domain.order import DEVICE_RU, DEVICES, POLICY_RU, SCREEN_POLICIES
+from planner.domain.schedule import Schedule
+from planner.engine.changes import CHANGE_RU, ChangeSet, diff_against_base, diff_schedules
 from web import views
 from web.i18n import LANG_COOKIE, LANGS, pick_lang, translator
 
@@ -353,7 +353,7 @@ async def upload_timetable(
 
 
 def order_from_form(form: Any, timetable_classes: list[str]) -> dict[str, Any]:
-    """The order document (the YAML keys of planner/order.py) from the form fields."""
+    """The order document (the YAML keys of planner/domain/order.py) from the form fields."""
     classes = [c for c in form.getlist("classes") if c in timetable_classes]
     grades = set(form.getlist("grades"))
     classes.extend(c for c in timetable_classes if str(parse_grade(c)) in grades)

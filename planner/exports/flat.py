@@ -18,8 +18,8 @@ import io
 from collections import Counter
 from pathlib import Path
 
-from planner.errors import InputError
-from planner.model import DAY_NAMES_RU, BaseLesson, Timetable, class_order, hhmm
+from planner.domain.errors import InputError
+from planner.domain.model import DAY_NAMES_RU, BaseLesson, Timetable, class_order, hhmm
 
 __all__ = ["BELL_COLUMNS", "COLUMNS", "bell_rows", "flat_csv_bytes", "flat_rows", "write_flat"]
 

@@ -30,9 +30,9 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Conference, Event, vDuration
 
-from planner.model import Timetable, class_order, hhmm
-from planner.schedule import FORMAT_RU, KIND_RU, Schedule, ScheduleItem
-from planner.versions import (
+from planner.domain.model import Timetable, class_order, hhmm
+from planner.domain.schedule import FORMAT_RU, KIND_RU, Schedule, ScheduleItem
+from planner.engine.versions import (
     PublishedVersion,
     Revision,
     VersionHistory,

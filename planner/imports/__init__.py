@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from planner.errors import InputError
-from planner.model import Timetable
+from planner.domain.errors import InputError
+from planner.domain.model import Timetable
 
 MAX_INPUT_BYTES = 50 * 1024 * 1024
 FORMATS = {".csv": "flat", ".xlsx": "flat", ".xml": "asc", ".fet": "fet"}

@@ -71,11 +71,8 @@ from itertools import pairwise
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
-from planner.clashes import raise_on_clashes, team_teaching_view
-from planner.errors import InputError, Problem
-from planner.imports import MAX_INPUT_BYTES, too_big
-from planner.imports._xml import XmlFault, parse_xml
-from planner.model import (
+from planner.domain.errors import InputError, Problem
+from planner.domain.model import (
     BaseLesson,
     Bell,
     BellSchedule,
@@ -86,6 +83,9 @@ from planner.model import (
     clock,
     parse_grade,
 )
+from planner.engine.clashes import raise_on_clashes, team_teaching_view
+from planner.imports import MAX_INPUT_BYTES, too_big
+from planner.imports._xml import XmlFault, parse_xml
 
 BELL_SCHEDULE = "aSc"
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")

@@ -58,11 +58,8 @@ from itertools import pairwise
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
-from planner.clashes import find_clashes
-from planner.errors import InputError, Problem
-from planner.imports import MAX_INPUT_BYTES, too_big
-from planner.imports._xml import XmlFault, parse_xml
-from planner.model import (
+from planner.domain.errors import InputError, Problem
+from planner.domain.model import (
     DAY_NAMES_RU,
     BaseLesson,
     Bell,
@@ -74,6 +71,9 @@ from planner.model import (
     clock,
     hhmm,
 )
+from planner.engine.clashes import find_clashes
+from planner.imports import MAX_INPUT_BYTES, too_big
+from planner.imports._xml import XmlFault, parse_xml
 
 NO_TIMETABLE = (
     "в файле нет готового расписания: запустите fet-cl и импортируйте *_data_and_timetable.fet"

@@ -57,9 +57,8 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from planner.clashes import find_clashes, team_teaching_view
-from planner.errors import InputError, Problem
-from planner.model import (
+from planner.domain.errors import InputError, Problem
+from planner.domain.model import (
     DAY_NAMES_RU,
     BaseLesson,
     Bell,
@@ -75,6 +74,7 @@ from planner.model import (
     ru_plural,
     sort_class_names,
 )
+from planner.engine.clashes import find_clashes, team_teaching_view
 
 __all__ = [
     "BELLS_FILE_NAMES",

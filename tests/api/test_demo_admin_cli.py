@@ -78,7 +78,7 @@ def test_demo_publishes_a_version_with_the_real_solver(app) -> None:
 
     from api.demo import load_demo
 
-    app.state.settings.solver_function = "planner.rebuild:solve_remote"
+    app.state.settings.solver_function = "planner.app.pipeline:solve"
     text = load_demo(app, time_limit=2)
     password = re.search(r"логин: demo  пароль: (\S+)", text).group(1)
     assert "версия № 1 опубликована" in text

@@ -341,8 +341,8 @@ def _dead_pid() -> int:
 
 def test_restart_marks_stale_running_job_and_requeues_queued(app, client, auth_headers) -> None:
     from api import services
-    from api.main import create_app
     from api.models import Job, School
+    from web.app import create_app
 
     school_id = make_school(client, auth_headers)
     with app.state.session_factory() as s:
@@ -437,7 +437,7 @@ def test_dead_worker_process_fails_the_job_and_the_pool_recovers(client, app, au
 
 
 def test_rebuild_with_the_real_solver(client, app, auth_headers) -> None:
-    app.state.settings.solver_function = "planner.rebuild:solve_remote"
+    app.state.settings.solver_function = "planner.app.pipeline:solve"
     school_id = make_school(client, auth_headers)
     job = rebuild(client, school_id, auth_headers, ORDER_5A)
     assert job["status"] == "succeeded", job

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from api import services
+from planner.domain.order import parse_order
 from planner.imports import load_timetable
-from planner.order import parse_order
 from tests.api.standin_solver import _schedule
 from tests.api.util import DATA
 

@@ -16,7 +16,7 @@ DEC_1 = date(2026, 12, 1)
 
 @dataclass(frozen=True)
 class Ov:
-    """Anything with .value and .reason is an override (planner.order.Override has them)."""
+    """Anything with .value and .reason is an override (planner.domain.order.Override has them)."""
 
     value: object
     reason: str
@@ -310,7 +310,7 @@ def test_order_override_applied_with_reason_citation_and_warning() -> None:
 
 
 def test_order_override_accepts_short_key_planner_override_and_yaml_time() -> None:
-    from planner.order import Override
+    from planner.domain.order import Override
 
     # An unquoted 17:30 in YAML 1.1 reads as the integer 1050 (minutes); it is taken as 17:30.
     cat = NormCatalogue.load(

@@ -22,7 +22,7 @@ DATA = Path(__file__).parent / "data"
 DEMO_CSV = DATA / "demo-small.csv"
 ADMIN_LOGIN = "zavuch"
 ADMIN_PASSWORD = "Пароль-для-тестов-1"
-#: the demo school's order week (planner.demo.demo_week)
+#: the demo school's order week (planner.app.demo.demo_week)
 WEEK_FROM, WEEK_TO = "2026-12-07", "2026-12-11"
 
 
@@ -52,8 +52,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     import uvicorn
 
     from api import services
-    from api.main import create_app
     from api.settings import Settings
+    from web.app import create_app
 
     tmp = tmp_path_factory.mktemp("web")
     port = _free_port()

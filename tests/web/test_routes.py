@@ -467,8 +467,8 @@ def test_every_translatable_text_has_english() -> None:
         text = path.read_text(encoding="utf-8")
         found |= set(re.findall(r'_\("([^"]+)"\)', text)) | set(re.findall(r"_\('([^']+)'\)", text))
     from api.services import STATUS_RU
-    from planner.changes import CHANGE_RU
-    from planner.order import DEVICE_RU, POLICY_RU
+    from planner.domain.order import DEVICE_RU, POLICY_RU
+    from planner.engine.changes import CHANGE_RU
     from web.routes import NOT_FOUND_MESSAGES
 
     found |= set(STATUS_RU.values()) | set(DEVICE_RU.values()) | set(POLICY_RU.values())

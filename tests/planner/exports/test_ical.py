@@ -10,9 +10,9 @@ import vobject
 from ical.calendar_stream import IcsCalendarStream
 from icalendar import Calendar
 
+from planner.engine.versions import VersionHistory, publish
 from planner.exports.ical import GRACE, event_uid, feed_events, render_feed, write_feeds
 from planner.exports.slugs import assign_slugs, slugify
-from planner.versions import VersionHistory, publish
 
 from .school import (
     LINK_CHOIR,

@@ -9,12 +9,12 @@ import pytest
 from typer.testing import CliRunner
 
 from planner.cli import app
-from planner.errors import InputError, Problem
+from planner.domain.errors import InputError, Problem
+from planner.domain.model import BaseLesson, Bell
 from planner.exports.asc import write_asc
 from planner.imports import load_timetable
 from planner.imports.asc import read_asc
 from planner.imports.flat import read_flat
-from planner.model import BaseLesson, Bell
 
 FILES = Path(__file__).resolve().parent / "files" / "asc"
 SMALL = FILES / "small.xml"

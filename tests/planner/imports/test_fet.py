@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from planner.cli import app
-from planner.errors import InputError, Problem
+from planner.domain.errors import InputError, Problem
 from planner.imports import load_timetable
 from planner.imports.fet import NO_TIMETABLE, read_fet
 from planner.imports.flat import read_flat

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from planner.errors import InputError
+from planner.domain.errors import InputError
+from planner.domain.model import Bell, BellSchedule, School, SchoolClass, SourceRef, Timetable
 from planner.exports.flat import bell_rows, flat_csv_bytes, write_flat
 from planner.imports import flat, load_timetable
 from planner.imports.flat import read_flat
-from planner.model import Bell, BellSchedule, School, SchoolClass, SourceRef, Timetable
 from tests.planner.factories import lesson, t
 
 FILES = Path(__file__).parent / "files" / "flat"

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from planner.model import DAY_NAMES_RU, Timetable, class_order, hhmm, sort_class_names
-from planner.schedule import FORMAT_RU, BaseRef, Schedule, ScheduleItem
+from planner.domain.model import DAY_NAMES_RU, Timetable, class_order, hhmm, sort_class_names
+from planner.domain.schedule import FORMAT_RU, BaseRef, Schedule, ScheduleItem
 
 # Order matters: it is the order the aspects of one change are told in.
 CHANGE_KINDS: tuple[str, ...] = (

@@ -6,8 +6,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 
-from planner.errors import InputError, Problem
-from planner.model import DAY_NAMES_RU, BaseLesson, hhmm
+from planner.domain.errors import InputError, Problem
+from planner.domain.model import DAY_NAMES_RU, BaseLesson, hhmm
 
 
 def _overlap(a: BaseLesson, b: BaseLesson) -> bool:

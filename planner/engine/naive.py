@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from constraints.problem import Problem, merged_blocks
-from planner.solver import Assignment
+from planner.domain.solving import Assignment
 
 
 def _all_self_study(

@@ -29,8 +29,8 @@ from typing import Any
 
 import yaml
 
-from planner.errors import InputError, Problem
-from planner.model import Timetable, class_key, sort_class_names
+from planner.domain.errors import InputError, Problem
+from planner.domain.model import Timetable, class_key, sort_class_names
 
 DEVICES = ("pc", "laptop", "tablet")
 SCREEN_POLICIES = ("home", "school")

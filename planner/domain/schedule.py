@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from planner.model import hhmm, sort_class_names
+from planner.domain.model import hhmm, sort_class_names
 
 Kind = Literal["lesson", "eye_gymnastics", "physical_break", "dynamic_pause", "break"]
 Format = Literal["online", "self_study", "in_person"]

@@ -1,7 +1,7 @@
 """Published versions of a rebuilt timetable.
 
-A rebuild produces a *draft* :class:`~planner.schedule.Schedule`. Publishing freezes it into an
-immutable :class:`PublishedVersion` (number, time, author, comment, content hash) appended to a
+A rebuild produces a *draft* :class:`~planner.domain.schedule.Schedule`. Publishing freezes it into
+an immutable :class:`PublishedVersion` (number, time, author, comment, content hash) appended to a
 :class:`VersionHistory`. Nothing here edits an existing version: :func:`publish` returns a new
 history. The CLI keeps the history in ``OUTDIR/versions.json``; the web app stores the same JSON
 documents in its database and calls the same functions.
@@ -20,8 +20,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from planner.errors import InputError, PlannerError
-from planner.schedule import Schedule
+from planner.domain.errors import InputError, PlannerError
+from planner.domain.schedule import Schedule
 
 HISTORY_FORMAT = "planner-versions/1"
 

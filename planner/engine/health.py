@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from datetime import date
 
 from constraints.limits import Limits
-from planner.model import Timetable, clock
-from planner.schedule import ScheduleItem
+from planner.domain.model import Timetable, clock
+from planner.domain.schedule import ScheduleItem
 
 
 def _rule(key: str, citation: str, text: str) -> str:

@@ -21,7 +21,9 @@ from constraints.base import ModelContext, Penalty, UnitVars
 from constraints.problem import Problem
 from constraints.rules import ALL_RULES
 from constraints.weights import DEFAULT_WEIGHTS, EXPLAIN_RU, Weights
-from planner.errors import InfeasibleOrder
+from planner.domain.errors import InfeasibleOrder
+from planner.domain.solving import Assignment, SolveOptions, SolveProgress, relative_gap
+from planner.engine.naive import greedy_plan, repair_weekly_contact
 
 # Online lessons start on a 5-minute grid (or exactly at their base start).
 GRID = 5
@@ -33,20 +35,6 @@ STATUS_NAMES = {
     cp_model.MODEL_INVALID: "MODEL_INVALID",
     cp_model.UNKNOWN: "UNKNOWN",
 }
-
-
-@dataclass(frozen=True)
-class SolveProgress:
-    """One improving solution, as the progress callback reports it."""
-
-    elapsed: float  # seconds since the solve started
-    objective: float
-    bound: float
-    solutions: int
-
-    @property
-    def gap(self) -> float:
-        return _gap(self.objective, self.bound)
 
 
 @dataclass
@@ -97,21 +85,6 @@ class SolveStats:
         doc = {k: v for k, v in self.__dict__.items() if k != "penalties"}
         doc["penalties"] = [p.to_json() for p in self.penalties]
         return doc
-
-
-@dataclass
-class Assignment:
-    """The solver's decision per unit."""
-
-    online: dict[int, bool]
-    start: dict[int, int]
-    dur: dict[int, int]
-
-
-def _gap(obj: float, bound: float) -> float:
-    if obj == bound:
-        return 0.0
-    return abs(obj - bound) / max(1.0, abs(obj))
 
 
 def build_model(
@@ -186,13 +159,9 @@ def _add_hints(ctx: ModelContext) -> None:
     if ctx.explain:
         return
     if not ctx.previous:
-        from planner.naive import greedy_plan
-
         _full_hint(ctx, greedy_plan(ctx.problem))
         return
     # a complete hint from the published plan when it is still legal under the new order …
-    from planner.naive import greedy_plan
-
     fallback = greedy_plan(ctx.problem)
     plan = Assignment(dict(fallback.online), dict(fallback.start), dict(fallback.dur))
     for u in ctx.problem.units:
@@ -273,12 +242,12 @@ class _Progress(cp_model.CpSolverSolutionCallback):
             self.stop_search()
 
 
-def configure(solver: cp_model.CpSolver, *, time_limit: float, workers: int, seed: int) -> None:
+def configure(solver: cp_model.CpSolver, options: SolveOptions) -> None:
     """Time limit, workers and seed; determinism comes from solve_model's one-worker re-solve."""
     p = solver.parameters
-    p.max_time_in_seconds = float(time_limit)
-    p.num_workers = max(1, int(workers))
-    p.random_seed = int(seed)
+    p.max_time_in_seconds = float(options.time_limit)
+    p.num_workers = max(1, int(options.workers))
+    p.random_seed = int(options.seed)
     # Measured on the medium demo school: probing and symmetry detection cost about half of the
     # time to the first solution and did not improve the 30-second result.
     p.cp_model_probing_level = 0
@@ -313,17 +282,13 @@ def _solve_watched(
 
 
 def solve_model(
-    ctx: ModelContext,
-    *,
-    time_limit: float = 30.0,
-    workers: int = 2,
-    seed: int = 1,
-    deterministic: bool = True,
-    progress: Callable[[SolveProgress], None] | None = None,
-    stop: threading.Event | None = None,
+    ctx: ModelContext, options: SolveOptions = SolveOptions()
 ) -> tuple[Assignment | None, SolveStats]:
+    """Solve one model within ``options``; the plan and its statistics (None when no plan)."""
+    time_limit, workers, seed = options.time_limit, options.workers, options.seed
+    deterministic, progress, stop = options.deterministic, options.progress, options.stop
     solver = cp_model.CpSolver()
-    configure(solver, time_limit=time_limit, workers=workers, seed=seed)
+    configure(solver, options)
     t0 = time.perf_counter()
     cb = _Progress(t0, progress, stop)
     hint = ctx.cache.get("hint_plan")
@@ -382,7 +347,7 @@ def solve_model(
     )
     _fill_counts(stats, a)
     stats.objective, stats.bound = objective, bound
-    stats.gap = round(_gap(objective, bound), 6)
+    stats.gap = round(relative_gap(objective, bound), 6)
     stats.penalties = penalty_lines(ctx, lambda e: int(solver.value(e)))
     return a, stats
 
@@ -480,8 +445,7 @@ def _period_stats(
     problem: Problem,
     t0: float,
     first_at: float | None,
-    workers: int,
-    seed: int,
+    options: SolveOptions,
     **fields: Any,
 ) -> SolveStats:
     """Statistics of a multi-day run: the whole-period model's size and the run's clock."""
@@ -490,7 +454,7 @@ def _period_stats(
     defaults: dict[str, Any] = {
         "bound": None,
         "objective": None,
-        "gap": round(_gap(objective, bound), 6) if bound is not None else None,
+        "gap": round(relative_gap(objective, bound), 6) if bound is not None else None,
         "solutions": 0,
         "deterministic": False,
         "penalties": [],
@@ -504,8 +468,8 @@ def _period_stats(
         online_minutes=0,
         variables=len(full.model.proto.variables),
         constraints=len(full.model.proto.constraints),
-        workers=workers,
-        seed=seed,
+        workers=options.workers,
+        seed=options.seed,
         **{**defaults, **fields},
     )
 
@@ -515,12 +479,7 @@ def solve_by_days(
     *,
     weights: Weights = DEFAULT_WEIGHTS,
     previous: dict[tuple[str, date, int, int], tuple[str, int | None, int]] | None = None,
-    time_limit: float = 30.0,
-    workers: int = 2,
-    seed: int = 1,
-    deterministic: bool = True,
-    progress: Callable[[SolveProgress], None] | None = None,
-    stop: threading.Event | None = None,
+    options: SolveOptions = SolveOptions(),
 ) -> tuple[Assignment | None, SolveStats]:
     """Solve a multi-day period date by date, then the whole period from that plan.
 
@@ -533,6 +492,7 @@ def solve_by_days(
     whole-period model continues from the combined plan (a complete hint) for the time left and
     supplies the proven bound. A single-day period goes straight to the whole model.
     """
+    time_limit, progress, stop = options.time_limit, options.progress, options.stop
     t0 = time.perf_counter()
     # the whole-period model first: its complete hint (the greedy plan) is the first legal plan
     full = build_model(problem, weights=weights, previous=previous)
@@ -568,8 +528,7 @@ def solve_by_days(
             stopped_early = True
             break
         ctx_d = build_model(sub, weights=weights, previous=previous)
-        a, st = solve_model(ctx_d, time_limit=left, workers=workers, seed=seed,
-                            deterministic=deterministic, stop=stop)  # fmt: skip
+        a, st = solve_model(ctx_d, replace(options, time_limit=left, progress=None))
         if a is None:
             if stop is not None and stop.is_set():
                 stopped_early = True
@@ -609,16 +568,14 @@ def solve_by_days(
         # Cancelled mid-way: the start plan is the one complete legal plan there is (the dates
         # solved so far alone are not a plan of the period).
         if start_plan is None:
-            return None, _period_stats(full, problem, t0, first_at, workers, seed,
+            return None, _period_stats(full, problem, t0, first_at, options,
                                        status="UNKNOWN", stopped=True)  # fmt: skip
         plan, objective = start_plan[0], float(start_plan[1])
-        stats = _period_stats(full, problem, t0, first_at, workers, seed, status="FEASIBLE",
+        stats = _period_stats(full, problem, t0, first_at, options, status="FEASIBLE",
                               objective=objective, stopped=True,
                               penalties=fixed_objective(full, plan)[1])  # fmt: skip
         _fill_counts(stats, plan)
         return plan, stats
-    from planner.naive import repair_weekly_contact
-
     before = Assignment(dict(combined.online), dict(combined.start), dict(combined.dur))
     repair_weekly_contact(problem, combined, {p for p, ds in pair_days.items() if len(ds) > 1})
     full.model.clear_hints()
@@ -647,9 +604,7 @@ def solve_by_days(
                 progress(SolveProgress(t_full + p.elapsed, p.objective, p.bound,
                                        len(days) + p.solutions))  # fmt: skip
 
-        a2, stats_full = solve_model(full, time_limit=rest, workers=workers, seed=seed,
-                                     deterministic=deterministic, stop=stop,
-                                     progress=shifted)  # fmt: skip
+        a2, stats_full = solve_model(full, replace(options, time_limit=rest, progress=shifted))
         if a2 is not None and stats_full.objective is not None and stats_full.objective < best_obj:
             best, best_obj, lines = a2, stats_full.objective, stats_full.penalties
         if stats_full.bound is not None and stats_full.bound > float("-inf"):
@@ -660,7 +615,7 @@ def solve_by_days(
     wall = time.perf_counter() - t0
     bound = lower if bound_valid else None
     stats = _period_stats(
-        full, problem, t0, first_at, workers, seed,
+        full, problem, t0, first_at, options,
         status=status,
         objective=best_obj,
         bound=bound,
@@ -724,7 +679,7 @@ def _core(
     ctx.model.clear_assumptions()
     ctx.model.add_assumptions(lits)
     solver = cp_model.CpSolver()
-    configure(solver, time_limit=time_limit, workers=1, seed=1)
+    configure(solver, SolveOptions(time_limit=time_limit, workers=1, seed=1))
     status = _solve_watched(solver, ctx.model, stop)
     if status != cp_model.INFEASIBLE:
         return None

@@ -40,7 +40,7 @@ from typing import Any
 import yaml
 from ortools.sat.python import cp_model
 
-from planner.model import (
+from planner.domain.model import (
     BaseLesson,
     Bell,
     BellSchedule,
@@ -813,8 +813,8 @@ def demo_week() -> tuple[date, date]:
 def demo_orders(timetable: Timetable) -> dict[str, dict[str, Any]]:
     """The two example orders, keyed by file name: three classes, and the whole school.
 
-    Dates are ISO strings, so the documents are JSON-ready; ``planner.order.parse_order`` reads
-    them as they are.
+    Dates are ISO strings, so the documents are JSON-ready; ``planner.domain.order.parse_order``
+    reads them as they are.
     """
     monday, friday = demo_week()
     names = set(timetable.classes)
