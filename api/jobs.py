@@ -204,7 +204,7 @@ def run_job(database_url: str, job_id: str, solver_function: str) -> str:
 
 
 def _run(factory: sessionmaker[Session], job_id: str, solver_function: str) -> str:
-    from api import services
+    from api.services import schools
     from planner.domain.errors import InfeasibleOrder, InputError, SolveStopped
     from planner.domain.order import parse_order
     from planner.domain.solving import SolveOptions
@@ -239,7 +239,7 @@ def _run(factory: sessionmaker[Session], job_id: str, solver_function: str) -> s
     watcher.start()
     final: dict[str, Any] = {}
     try:
-        timetable = services.timetable_of(upload, school_name)
+        timetable = schools.timetable_of(upload, school_name)
         order = parse_order(order_doc, timetable, file="приказ")
         dates = len(order.dates(timetable.school.school_days))
         if dates > 1:  # solved date by date first: the page shows how many dates are done

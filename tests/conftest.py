@@ -100,18 +100,18 @@ ADMIN_PASSWORD = "Пароль-для-тестов-1"
 @pytest.fixture
 def admin(app):  # type: ignore[no-untyped-def]
     """An administrator in the app's database."""
-    from api import services
+    from api.services import accounts
 
     with app.state.session_factory() as session:
-        return services.create_admin(session, ADMIN_LOGIN, ADMIN_PASSWORD)
+        return accounts.create_admin(session, ADMIN_LOGIN, ADMIN_PASSWORD)
 
 
 @pytest.fixture
 def api_token(app, admin) -> str:  # type: ignore[no-untyped-def]
-    from api import services
+    from api.services import accounts
 
     with app.state.session_factory() as session:
-        return services.issue_api_token(session, ADMIN_LOGIN)
+        return accounts.issue_api_token(session, ADMIN_LOGIN)
 
 
 @pytest.fixture

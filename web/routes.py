@@ -23,7 +23,7 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Uplo
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from jinja2_fragments.fastapi import Jinja2Blocks
 
-from api import security, services
+from api import security
 from api.deps import (
     CSRF_COOKIE,
     SESSION_COOKIE,
@@ -38,6 +38,16 @@ from api.lru import Lru
 from api.models import Job, Link, School, TimetableUpload
 from api.problems import ApiError, Conflict, Invalid, NotFound
 from api.routes.auth import set_session_cookies
+from api.services import (
+    accounts,
+    call_links,
+    link_views,
+    links,
+    rebuilds,
+    schools,
+    uploads,
+    versions,
+)
 from planner.domain.model import parse_grade, sort_class_names
 from planner.domain.order import DEVICE_RU, DEVICES, POLICY_RU, SCREEN_POLICIES
 from planner.domain.schedule import Schedule
@@ -212,7 +222,7 @@ def _safe_next(value: str | None) -> str:
 
 @router.get("/login")
 def login_page(request: Request, session: SessionDep, next: str | None = None) -> Response:
-    if services.session_admin(session, request.cookies.get(SESSION_COOKIE)) is not None:
+    if accounts.session_admin(session, request.cookies.get(SESSION_COOKIE)) is not None:
         return redirect(_safe_next(next))  # already logged in
     return _login_form(request, {"next": _safe_next(next)})
 
@@ -243,11 +253,11 @@ def login_submit(
         error, status = "Сессия истекла или форма устарела: обновите страницу и войдите снова.", 403
     else:
         try:
-            admin = services.authenticate(session, login, password, client_ip(request), settings)
+            admin = accounts.authenticate(session, login, password, client_ip(request), settings)
         except ApiError as exc:
             error, status = exc.message[:1].upper() + exc.message[1:], exc.status
         else:
-            new = services.start_session(session, admin, settings)
+            new = accounts.start_session(session, admin, settings)
             response = redirect(_safe_next(next))
             set_session_cookies(response, request, new, settings)
             response.delete_cookie(LOGIN_CSRF_COOKIE)
@@ -257,7 +267,7 @@ def login_submit(
 
 @router.post("/logout")
 def logout(request: Request, auth: PageAuth, session: SessionDep) -> Response:
-    services.end_session(session, request.cookies.get(SESSION_COOKIE))
+    accounts.end_session(session, request.cookies.get(SESSION_COOKIE))
     response = redirect("/login")
     response.delete_cookie(SESSION_COOKIE)
     response.delete_cookie(CSRF_COOKIE)
@@ -276,8 +286,8 @@ def schools_page(request: Request, auth: PageAuth, session: SessionDep) -> Respo
 def _schools_page(
     request: Request, session: Any, auth: Auth, error: str | None = None, status: int = 200
 ) -> Response:
-    schools = [services.school_public(session, s) for s in services.list_schools(session)]
-    return render(request, "schools.html", {"schools": schools, "error": error}, status=status,
+    rows = [schools.school_public(session, s) for s in schools.list_schools(session)]
+    return render(request, "schools.html", {"schools": rows, "error": error}, status=status,
                   auth=auth)  # fmt: skip
 
 
@@ -291,7 +301,7 @@ def create_school(
     timezone: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     try:
-        school = services.create_school(session, name, timezone or None, settings)
+        school = schools.create_school(session, name, timezone or None, settings)
     except ApiError as exc:
         return _schools_page(request, session, auth, exc.message, exc.status)
     return redirect(f"/admin/schools/{school.id}")
@@ -300,9 +310,9 @@ def create_school(
 def _school_context(
     session: Any, school: School, by: str = "class", target: str | None = None
 ) -> dict[str, Any]:
-    ctx: dict[str, Any] = {"school": school, "info": services.school_public(session, school)}
+    ctx: dict[str, Any] = {"school": school, "info": schools.school_public(session, school)}
     try:
-        timetable = services.current_timetable(session, school)
+        timetable = schools.current_timetable(session, school)
     except ApiError:
         return {**ctx, "timetable": None}
     by = "teacher" if by == "teacher" else "class"
@@ -323,7 +333,7 @@ def school_page(
     target: str | None = None,
     uploaded: str | None = None,
 ) -> Response:
-    school = services.get_school(session, school_id)
+    school = schools.get_school(session, school_id)
     ctx = {**_school_context(session, school, by, target), "uploaded": bool(uploaded)}
     return render(request, "school.html", ctx, block="grid", auth=auth)
 
@@ -336,11 +346,11 @@ async def upload_timetable(
     session: SessionDep,
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    school = services.get_school(session, school_id)
+    school = schools.get_school(session, school_id)
     content = await file.read() if file is not None else b""
     filename = (file.filename if file is not None else "") or ""
     try:
-        services.import_timetable(session, school, filename, content)
+        uploads.import_timetable(session, school, filename, content)
     except ApiError as exc:
         ctx = _school_context(session, school)
         ctx.update(upload_error=exc.message, problems=exc.problems, upload_name=filename)
@@ -396,20 +406,20 @@ def order_from_form(form: Any, timetable_classes: list[str]) -> dict[str, Any]:
 
 
 def _order_context(session: Any, school: School) -> dict[str, Any]:
-    timetable = services.current_timetable(session, school)
+    timetable = schools.current_timetable(session, school)
     return {
         "school": school,
         "groups": views.grade_groups(timetable.classes),
         "devices": [(d, DEVICE_RU[d]) for d in DEVICES],
         "policies": [(p, POLICY_RU[p]) for p in SCREEN_POLICIES],
-        "jobs": services.list_jobs(session, school, limit=10),
-        "status_ru": services.STATUS_RU,
+        "jobs": rebuilds.list_jobs(session, school, limit=10),
+        "status_ru": rebuilds.STATUS_RU,
     }
 
 
 @router.get("/admin/schools/{school_id}/order")
 def order_page(request: Request, school_id: int, auth: PageAuth, session: SessionDep) -> Response:
-    school = services.get_school(session, school_id)
+    school = schools.get_school(session, school_id)
     try:
         ctx = _order_context(session, school)
     except ApiError:
@@ -428,14 +438,14 @@ async def order_submit(
     settings: SettingsDep,
     runner: RunnerDep,
 ) -> Response:
-    school = services.get_school(session, school_id)
+    school = schools.get_school(session, school_id)
     form = await request.form()
-    timetable = services.current_timetable(session, school)
+    timetable = schools.current_timetable(session, school)
     doc = order_from_form(form, list(timetable.classes))
     raw_limit = str(form.get("time_limit") or "").strip()
     try:
         limit = float(raw_limit.replace(",", ".")) if raw_limit else None
-        job = services.create_job(session, school, doc, settings, author=auth.admin.login,
+        job = rebuilds.create_job(session, school, doc, settings, author=auth.admin.login,
                                   time_limit=limit)  # fmt: skip
     except (ApiError, ValueError) as exc:
         ctx = _order_context(session, school)
@@ -460,25 +470,25 @@ def _progress_page(
     status: int = 200,
 ) -> Response:
     """The rebuild page (htmx: only its progress block)."""
-    ctx = {"school": services.get_school(session, job.school_id), "job": services.job_public(job),
-           "status_ru": services.STATUS_RU, "error": error}  # fmt: skip
+    ctx = {"school": schools.get_school(session, job.school_id), "job": rebuilds.job_public(job),
+           "status_ru": rebuilds.STATUS_RU, "error": error}  # fmt: skip
     return render(request, "rebuild.html", ctx, block="progress", status=status, auth=auth)
 
 
 @router.get("/admin/rebuilds/{job_id}")
 def rebuild_page(request: Request, job_id: str, auth: PageAuth, session: SessionDep) -> Response:
-    return _progress_page(request, session, services.get_job(session, job_id), auth)
+    return _progress_page(request, session, rebuilds.get_job(session, job_id), auth)
 
 
 @router.post("/admin/rebuilds/{job_id}/cancel")
 def rebuild_cancel(request: Request, job_id: str, auth: PageAuth, session: SessionDep) -> Response:
-    job = services.get_job(session, job_id)
+    job = rebuilds.get_job(session, job_id)
     try:
-        services.cancel_job(session, job)
+        rebuilds.cancel_job(session, job)
     except ApiError as exc:
         return _progress_page(request, session, job, auth, exc.message, exc.status)
     if is_htmx(request):
-        return _progress_page(request, session, services.get_job(session, job_id), auth)
+        return _progress_page(request, session, rebuilds.get_job(session, job_id), auth)
     return redirect(f"/admin/rebuilds/{job_id}")
 
 
@@ -503,11 +513,11 @@ def _checked(session: Any, school: School, job: Job, latest: Any) -> _Checked:
 
 def _check(session: Any, school: School, job: Job, latest: Any) -> _Checked:
     upload = session.get(TimetableUpload, job.timetable_id)
-    timetable = services.timetable_of(upload, school.name)
-    order = services.validate_order(job.order_doc, timetable)
+    timetable = schools.timetable_of(upload, school.name)
+    order = rebuilds.validate_order(job.order_doc, timetable)
     assert job.schedule_json is not None
     schedule = Schedule.from_json(json.loads(job.schedule_json))
-    _catalogue, report = services.check_version(schedule, timetable, order)
+    _catalogue, report = versions.check_version(schedule, timetable, order)
     since_version = None
     if latest is not None:
         since_version = diff_schedules(
@@ -518,8 +528,8 @@ def _check(session: Any, school: School, job: Job, latest: Any) -> _Checked:
 
 
 def _review_context(session: Any, job: Job, day: str | None) -> dict[str, Any]:
-    school = services.get_school(session, job.school_id)
-    latest = services.latest_version(session, school)
+    school = schools.get_school(session, job.school_id)
+    latest = schools.latest_version(session, school)
     checked = _checked(session, school, job, latest)
     order, schedule, report = checked.order, checked.schedule, checked.report
     dates = schedule.dates()
@@ -544,7 +554,7 @@ def _review_context(session: Any, job: Job, day: str | None) -> dict[str, Any]:
     ]
     return {
         "school": school,
-        "job": services.job_public(job),
+        "job": rebuilds.job_public(job),
         "order": order,
         "dates": dates,
         "day": chosen,
@@ -569,7 +579,7 @@ def review_page(
     session: SessionDep,
     day: str | None = None,
 ) -> Response:
-    job = services.get_job(session, job_id)
+    job = rebuilds.get_job(session, job_id)
     if job.status != "succeeded" or job.schedule_json is None:
         return redirect(f"/admin/rebuilds/{job_id}")
     ctx = _review_context(session, job, day)
@@ -585,9 +595,9 @@ def publish(
     settings: SettingsDep,
     comment: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    job = services.get_job(session, job_id)
+    job = rebuilds.get_job(session, job_id)
     try:
-        version = services.publish_job(session, job, author=auth.admin.login,
+        version = versions.publish_job(session, job, author=auth.admin.login,
                                        comment=comment.strip(), settings=settings)  # fmt: skip
     except ApiError as exc:
         if job.status != "succeeded":
@@ -608,11 +618,11 @@ def qr_svg(url: str) -> str:
 
 def _links_context(session: Any, school: School, settings: Any) -> dict[str, Any]:
     rows = []
-    for link in services.list_links(session, school):
-        urls = services.link_urls(link, settings)
+    for link in links.list_links(session, school):
+        urls = links.link_urls(link, settings)
         rows.append({"link": link, **urls, "qr": qr_svg(urls["page_url"])})
     try:
-        classes = sort_class_names(services.current_timetable(session, school).classes)
+        classes = sort_class_names(schools.current_timetable(session, school).classes)
     except ApiError:
         classes = []
     return {"school": school, "rows": rows, "classes": classes}
@@ -641,7 +651,7 @@ def links_page(
     settings: SettingsDep,
     published: int | None = None,
 ) -> Response:
-    school = services.get_school(session, school_id)
+    school = schools.get_school(session, school_id)
     return _links_page(request, session, school, settings, auth, published=published)
 
 
@@ -655,9 +665,9 @@ def issue_link(
     target: Annotated[str, Form(max_length=200)] = "",
     with_calls: Annotated[str, Form()] = "",
 ) -> Response:
-    school = services.get_school(session, school_id)
+    school = schools.get_school(session, school_id)
     try:
-        services.issue_link(session, school, "class", target.strip(), with_calls=bool(with_calls))
+        links.issue_link(session, school, "class", target.strip(), with_calls=bool(with_calls))
     except ApiError as exc:
         return _links_page(request, session, school, settings, auth, exc)
     return redirect(f"/admin/schools/{school.id}/links")
@@ -672,11 +682,11 @@ def link_action(
     session: SessionDep,
     settings: SettingsDep,
 ) -> Response:
-    link = services.get_link(session, link_id)
+    link = links.get_link(session, link_id)
     try:
-        services.change_link(session, link_id, action)
+        links.change_link(session, link_id, action)
     except Conflict as exc:  # e.g. rotating a link that was revoked meanwhile
-        school = services.get_school(session, link.school_id)
+        school = schools.get_school(session, link.school_id)
         return _links_page(request, session, school, settings, auth, exc)
     return redirect(f"/admin/schools/{link.school_id}/links")
 
@@ -687,18 +697,18 @@ def downloads_page(
 ) -> Response:
     from planner.exports.chat import class_message
 
-    school = services.get_school(session, school_id)
-    versions = list(reversed(services.list_versions(session, school)))
+    school = schools.get_school(session, school_id)
+    published = list(reversed(versions.list_versions(session, school)))
     messages: list[tuple[str, str]] = []
-    if versions:
-        latest = versions[0]
+    if published:
+        latest = published[0]
         schedule = Schedule.from_json(json.loads(latest.schedule_json))
         upload = session.get(TimetableUpload, latest.timetable_id)
-        timetable = services.timetable_of(upload, school.name) if upload else None
+        timetable = schools.timetable_of(upload, school.name) if upload else None
         since = None
-        if len(versions) > 1:
+        if len(published) > 1:
             since = diff_schedules(
-                Schedule.from_json(json.loads(versions[1].schedule_json)), schedule
+                Schedule.from_json(json.loads(published[1].schedule_json)), schedule
             )
         remote = schedule.order.get("classes") or []
         for name in sort_class_names(remote):
@@ -706,7 +716,7 @@ def downloads_page(
                                  version=latest.number)  # fmt: skip
             messages.append((name, text))
     return render(request, "downloads.html",
-                  {"school": school, "versions": versions, "messages": messages},
+                  {"school": school, "versions": published, "messages": messages},
                   auth=auth)  # fmt: skip
 
 
@@ -717,7 +727,7 @@ def downloads_page(
 def _token_link(request: Request, session: Any, token: str, kind: str) -> Link | Response:
     """The active link of a token of this kind, or the page that says why it does not open."""
     try:
-        link = services.resolve_token(session, token)
+        link = links.resolve_token(session, token)
     except NotFound:
         return not_found_page(request, NOT_FOUND_MESSAGES["revoked"])
     if link.kind != kind:
@@ -731,16 +741,16 @@ def _local(value: datetime, tz: str) -> datetime:
 
 def _changed_keys(session: Any, school: School) -> set[str]:
     """Slot keys of lessons that changed in the latest version against the one before it."""
-    versions = services.list_versions(session, school)
-    if len(versions) < 2:
+    published = versions.list_versions(session, school)
+    if len(published) < 2:
         return set()
-    before = Schedule.from_json(json.loads(versions[-2].schedule_json))
-    after = Schedule.from_json(json.loads(versions[-1].schedule_json))
+    before = Schedule.from_json(json.loads(published[-2].schedule_json))
+    after = Schedule.from_json(json.loads(published[-1].schedule_json))
     return {c.after.slot_key for c in diff_schedules(before, after) if c.after is not None}
 
 
 def _token_context(session: Any, link: Link) -> dict[str, Any]:
-    view = services.link_view(session, link)
+    view = link_views.link_view(session, link)
     tz = view.school.timezone
     today = datetime.now(ZoneInfo(tz)).date()
     days = views.by_date(view.items)
@@ -780,12 +790,12 @@ def class_page(request: Request, token: str, session: SessionDep) -> Response:
 
 def _teacher_context(session: Any, link: Link, settings: Any) -> dict[str, Any]:
     ctx = _token_context(session, link)
-    feed = services.link_urls(link, settings)["feed_url"]
+    feed = links.link_urls(link, settings)["feed_url"]
     webcal = "webcal://" + feed.split("://", 1)[1]
     classes = sort_class_names({i.class_name for i in ctx["view"].items if i.format == "online"})
     class_links = {
         c.class_name: c.url
-        for c in services.call_links_of(session, link.school_id)
+        for c in call_links.call_links_of(session, link.school_id)
         if c.teacher == link.target and not c.slot
     }
     return {
@@ -834,7 +844,7 @@ def teacher_call_link(
     if isinstance(link, Response):
         return link
     try:
-        row = services.set_call_link(session, link, class_name.strip(), url, slot=slot.strip())
+        row = call_links.set_call_link(session, link, class_name.strip(), url, slot=slot.strip())
     except Invalid as exc:
         ctx = {**_teacher_context(session, link, settings), "error": exc.message,
                "error_slot": slot, "error_class": class_name, "error_url": url}  # fmt: skip

@@ -51,7 +51,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     """The app on 127.0.0.1:<random port> in a thread, with an administrator and an API token."""
     import uvicorn
 
-    from api import services
+    from api.services import accounts
     from api.settings import Settings
     from web.app import create_app
 
@@ -70,8 +70,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     )
     app = create_app(settings)
     with app.state.session_factory() as session:
-        services.create_admin(session, ADMIN_LOGIN, ADMIN_PASSWORD)
-        token = services.issue_api_token(session, ADMIN_LOGIN)
+        accounts.create_admin(session, ADMIN_LOGIN, ADMIN_PASSWORD)
+        token = accounts.issue_api_token(session, ADMIN_LOGIN)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

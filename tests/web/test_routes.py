@@ -415,11 +415,11 @@ def _running_job(live: Live, school_id: int, **values: object) -> str:
     """A job row as a worker leaves it while solving (no worker runs it)."""
     import uuid
 
-    from api import services
     from api.models import Job, School
+    from api.services import schools
 
     with live.app.state.session_factory() as s:
-        upload = services.current_upload(s, s.get(School, school_id))
+        upload = schools.current_upload(s, s.get(School, school_id))
         job = Job(id=uuid.uuid4().hex, school_id=school_id, timetable_id=upload.id,
                   order_doc={"classes": ["5А"], "from": WEEK_FROM, "to": WEEK_TO},
                   time_limit=30, workers=1, seed=1, status="running", **values)  # fmt: skip
@@ -466,7 +466,7 @@ def test_every_translatable_text_has_english() -> None:
     for path in TEMPLATES.glob("*.html"):
         text = path.read_text(encoding="utf-8")
         found |= set(re.findall(r'_\("([^"]+)"\)', text)) | set(re.findall(r"_\('([^']+)'\)", text))
-    from api.services import STATUS_RU
+    from api.services.rebuilds import STATUS_RU
     from planner.domain.order import DEVICE_RU, POLICY_RU
     from planner.engine.changes import CHANGE_RU
     from web.routes import NOT_FOUND_MESSAGES
