@@ -9,18 +9,29 @@ from __future__ import annotations
 
 import logging
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 
 from api.main import RedactTokens, create_api
 from api.settings import Settings, get_settings
-from web import routes
+from web.pages import error_page
+from web.routes import links, login, public, rebuilds, schools
+
+#: the page routers, mounted in this order after the JSON API's
+PAGE_ROUTERS: tuple[APIRouter, ...] = (
+    login.router,
+    schools.router,
+    rebuilds.router,
+    links.router,
+    public.router,
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The whole web app: the JSON API, the pages, HTML error pages for a browser."""
     app = create_api(settings)
-    app.include_router(routes.router)
-    app.state.error_page = routes.error_page
+    for router in PAGE_ROUTERS:
+        app.include_router(router)
+    app.state.error_page = error_page
     return app
 
 

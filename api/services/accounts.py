@@ -15,12 +15,7 @@ from sqlalchemy.orm import Session
 
 from api import security
 from api.db import aware, utcnow
-from api.models import (
-    Admin,
-    ApiToken,
-    LoginFailure,
-    WebSession,
-)
+from api.models import Admin, ApiToken, LoginFailure, WebSession
 from api.problems import Conflict, Invalid, NotFound, TooManyRequests, Unauthorized
 from api.settings import Settings
 

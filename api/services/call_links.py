@@ -12,10 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.db import utcnow
-from api.models import (
-    CallLink,
-    Link,
-)
+from api.models import CallLink, Link
 from api.problems import Invalid, NotFound
 from api.services.schools import current_timetable, get_school
 from planner.domain.model import sort_class_names

@@ -15,12 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from api.db import aware, utcnow
-from api.models import (
-    CallLink,
-    Link,
-    School,
-    Version,
-)
+from api.models import CallLink, Link, School, Version
 from api.services.call_links import call_links_of
 from api.services.common import iso
 from api.services.schools import get_school, latest_version

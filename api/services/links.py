@@ -13,10 +13,7 @@ from sqlalchemy.orm import Session
 
 from api import security
 from api.db import utcnow
-from api.models import (
-    Link,
-    School,
-)
+from api.models import Link, School
 from api.problems import Conflict, Invalid, NotFound
 from api.services.common import found, iso
 from api.services.schools import current_timetable

@@ -12,10 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.db import utcnow
-from api.models import (
-    Job,
-    School,
-)
+from api.models import Job, School
 from api.problems import Conflict, Invalid
 from api.services.common import found, iso
 from api.services.schools import current_upload, timetable_of

@@ -16,12 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.db import aware, utcnow
-from api.models import (
-    Job,
-    School,
-    TimetableUpload,
-    Version,
-)
+from api.models import Job, School, TimetableUpload, Version
 from api.problems import Conflict, NotFound
 from api.settings import Settings
 from planner.app import pipeline

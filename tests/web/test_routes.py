@@ -23,7 +23,8 @@ from tests.web.conftest import (
     wait_job,
 )
 from web import i18n, views
-from web.routes import order_from_form, router
+from web.app import PAGE_ROUTERS
+from web.routes.rebuilds import order_from_form
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
 DUMMY = {"school_id": "1", "job_id": "0" * 32, "link_id": "1", "action": "revoke"}
@@ -50,7 +51,7 @@ def _login(c: httpx.Client) -> tuple[httpx.Client, str]:
 
 def admin_routes() -> list[tuple[str, str]]:
     out = []
-    for route in router.routes:
+    for route in (r for router in PAGE_ROUTERS for r in router.routes):
         path = getattr(route, "path", "")
         if path.startswith("/admin") or path == "/logout":
             out.extend((m, path) for m in sorted(route.methods - {"HEAD"}))
@@ -469,7 +470,7 @@ def test_every_translatable_text_has_english() -> None:
     from api.services.rebuilds import STATUS_RU
     from planner.domain.order import DEVICE_RU, POLICY_RU
     from planner.engine.changes import CHANGE_RU
-    from web.routes import NOT_FOUND_MESSAGES
+    from web.pages import NOT_FOUND_MESSAGES
 
     found |= set(STATUS_RU.values()) | set(DEVICE_RU.values()) | set(POLICY_RU.values())
     found |= set(views.FORMAT_LABEL.values()) | set(NOT_FOUND_MESSAGES.values())
