@@ -15,13 +15,12 @@ from planner.imports import load_timetable
 from planner.imports.asc import read_asc
 from planner.imports.flat import read_flat
 from planner.model import BaseLesson, Bell
+from tests.paths import DATA
 
-FILES = Path(__file__).resolve().parent / "files" / "asc"
+FILES = DATA / "asc"
 SMALL = FILES / "small.xml"
-# tests/planner/imports/test_asc.py → parents[3] is the repo root; shared/ sits beside it.
-SHARED = Path(__file__).resolve().parents[3].parent / "shared"
-TERM2 = SHARED / "fixtures" / "asc" / "Term2.xml"
-SOTY = SHARED / "fixtures" / "asc" / "SOTY2026.xml"
+TERM2 = FILES / "Term2.xml"
+SOTY = FILES / "SOTY2026.xml"
 
 
 def _row(x: BaseLesson) -> tuple[object, ...]:

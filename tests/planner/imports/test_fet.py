@@ -15,9 +15,10 @@ from planner.errors import InputError, Problem
 from planner.imports import load_timetable
 from planner.imports.fet import NO_TIMETABLE, read_fet
 from planner.imports.flat import read_flat
+from tests.paths import DATA
 from tests.planner.imports.fet_util import Solved, example, solve
 
-FILES = Path(__file__).parent / "files" / "fet"
+FILES = DATA / "fet"
 
 SCHOOLS = {
     "oradea": "Romania/Oradea/School-10-Oradea-2007-2008.fet",

@@ -14,9 +14,10 @@ from planner.exports.flat import bell_rows, flat_csv_bytes, write_flat
 from planner.imports import flat, load_timetable
 from planner.imports.flat import read_flat
 from planner.model import Bell, BellSchedule, School, SchoolClass, SourceRef, Timetable
+from tests.paths import DATA
 from tests.planner.factories import lesson, t
 
-FILES = Path(__file__).parent / "files" / "flat"
+FILES = DATA / "flat"
 TEMPLATES = Path(__file__).parents[3] / "data" / "templates"
 
 HEADER_RU = "день;урок;начало;конец;класс;группа;предмет;учитель;кабинет"
