@@ -41,7 +41,7 @@ def _variant(tmp_path: Path, old: str, new: str, name: str = "broken.xml") -> Pa
 
 def _problems(path: Path) -> list[Problem]:
     with pytest.raises(InputError) as info:
-        read_asc(path)
+        read_asc(path, strict=True)
     return info.value.problems
 
 
