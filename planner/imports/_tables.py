@@ -128,10 +128,10 @@ def decode_text(data: bytes, file: str, findings: Findings, *, quiet_cp1251: boo
     if decoded is not None and "\x00" not in decoded:
         if encoding == "cp1251" and _plausible_cp1251(decoded):
             if not quiet_cp1251:
-                _encoding_finding(findings, file, "Windows-1251")
+                _encoding_finding(findings, file, "Windows-1251", xml=True)
             return decoded
         if encoding in OTHER_ENCODINGS and _plausible_russian(decoded):
-            _encoding_finding(findings, file, OTHER_ENCODINGS[encoding])
+            _encoding_finding(findings, file, OTHER_ENCODINGS[encoding], xml=not quiet_cp1251)
             return decoded
     if b"\x00" not in data:
         try:
@@ -140,7 +140,7 @@ def decode_text(data: bytes, file: str, findings: Findings, *, quiet_cp1251: boo
             decoded = None
         if decoded is not None and _plausible_cp1251(decoded):
             if not quiet_cp1251:
-                _encoding_finding(findings, file, "Windows-1251")
+                _encoding_finding(findings, file, "Windows-1251", xml=True)
             return decoded
     raise InputError.at(
         file,
@@ -149,10 +149,13 @@ def decode_text(data: bytes, file: str, findings: Findings, *, quiet_cp1251: boo
     )
 
 
-def _encoding_finding(findings: Findings, file: str, name: str) -> None:
+def _encoding_finding(findings: Findings, file: str, name: str, *, xml: bool = False) -> None:
+    seen = f"файл в кодировке {name}, а не в UTF-8 или Windows-1251; сохраните его как «CSV UTF-8»"
+    if xml:
+        seen = f"файл в кодировке {name}, а в нём не объявлена никакая (значит, UTF-8)"
     findings.add(
         "encoding",
-        f"файл в кодировке {name}, а не в UTF-8 или Windows-1251; сохраните его как «CSV UTF-8»",
+        seen,
         f"текст прочитан в кодировке {name}; проверьте названия классов и предметов",
         file=file,
     )

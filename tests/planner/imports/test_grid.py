@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 from datetime import time
 
 import pytest
@@ -134,3 +135,15 @@ def test_a_workbook_that_is_neither_flat_nor_grid_is_refused(tmp_path) -> None:
         load_timetable(path, load_table=GRID / "school-load.xlsx")
 
     assert "ни плоской таблицы уроков" in err.value.problems[0].message
+
+
+def test_shipped_grid_template_reads_strictly() -> None:
+    templates = Path(__file__).parents[3] / "data" / "templates"
+    timetable = load_timetable(templates / "grid-template.xlsx", strict=True)
+
+    assert len(timetable.lessons) == 10
+    assert {f.kind for f in timetable.findings} == set()
+    separate = load_timetable(
+        templates / "grid-template.xlsx", load_table=templates / "load-template.csv", strict=False
+    )
+    assert any(f.kind == "load_table" for f in separate.findings)
