@@ -64,7 +64,7 @@ def big_school(copies: int) -> Timetable:
                         teachers=(),
                         room=None,
                         source=None,
-                    )  # fmt: skip
+                    )
                 )
     return Timetable(
         School(name="Большая школа", days_per_week=6),
