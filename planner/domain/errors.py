@@ -15,7 +15,8 @@ class Problem:
     column: str | None = None  # column header or XML attribute
     element: str | None = None  # XML element or sheet name
 
-    def __str__(self) -> str:
+    @property
+    def place(self) -> str:
         where = [self.file]
         if self.element:
             where.append(self.element)
@@ -23,7 +24,42 @@ class Problem:
             where.append(f"строка {self.row}")
         if self.column:
             where.append(f"столбец «{self.column}»")
-        return f"{', '.join(where)}: {self.message}"
+        return ", ".join(where)
+
+    def __str__(self) -> str:
+        return f"{self.place}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """Something an import read although the file did not say it outright.
+
+    ``kind`` is a stable key (titles in :data:`planner.domain.findings.FINDING_KINDS`); ``seen``
+    says what the file has (Russian, with what to change in the file), ``read_as`` how the
+    import read it. A ``note`` is a reading of the format itself (the first of A/B weeks, standard
+    bells): strict mode accepts notes and refuses every other finding.
+    """
+
+    kind: str
+    file: str
+    seen: str
+    read_as: str
+    row: int | None = None  # 1-based row / line of the XML element
+    column: str | None = None  # column header or XML attribute
+    element: str | None = None  # XML element or sheet name
+    note: bool = False
+
+    @property
+    def place(self) -> str:
+        """``file, sheet, строка N, столбец «X»`` — as precise as the format allows."""
+        return Problem(self.file, "", self.row, self.column, self.element).place
+
+    def as_problem(self) -> Problem:
+        """The finding as a problem of strict mode (nothing is imported)."""
+        return Problem(self.file, self.seen, self.row, self.column, self.element)
+
+    def __str__(self) -> str:
+        return f"{self.place}: {self.seen} → {self.read_as}"
 
 
 class PlannerError(Exception):

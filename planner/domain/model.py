@@ -17,6 +17,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from types import MappingProxyType
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from planner.domain.errors import Finding
 
 DAY_NAMES_RU = ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс")
 DAY_NAMES_RU_LONG = (
@@ -209,6 +213,22 @@ class BaseLesson:
         return ", ".join(self.teachers) if self.teachers else None
 
 
+@dataclass(frozen=True, slots=True)
+class SourceClash:
+    """Two lessons that already put one teacher (or one class) in two places at once in the
+    imported file. The import keeps both; a rebuild may keep such a pair but never adds one.
+
+    ``tolerated``: the format's own rules explain the overlap (a team or a rotation of several
+    teachers, a group joining a running lesson of the same subject), so it is no finding.
+    """
+
+    kind: Literal["teacher", "class"]
+    who: str  # the teacher or the class
+    a: BaseLesson
+    b: BaseLesson
+    tolerated: bool = False
+
+
 @dataclass(frozen=True)
 class Timetable:
     """A school's regular weekly timetable, as every importer returns it."""
@@ -221,8 +241,15 @@ class Timetable:
     subjects: tuple[str, ...] = ()
     rooms: tuple[str, ...] = ()
     source: str | None = None
+    #: what the import read although the file did not say it outright
+    #: (see planner.domain.errors.Finding)
+    findings: tuple[Finding, ...] = field(default=(), compare=False)
+    #: overlaps that were already in the imported file (see SourceClash)
+    source_clashes: tuple[SourceClash, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
+        pairs = {frozenset((c.a, c.b)) for c in self.source_clashes}
+        object.__setattr__(self, "_clash_pairs", frozenset(pairs))
         object.__setattr__(self, "classes", MappingProxyType(dict(self.classes)))
         object.__setattr__(self, "bell_schedules", MappingProxyType(dict(self.bell_schedules)))
         if not self.teachers:
@@ -236,6 +263,10 @@ class Timetable:
         unknown = {c for x in self.lessons for c in x.classes} - set(self.classes)
         if unknown:
             raise ValueError(f"lessons name unknown classes: {sorted(unknown)}")
+
+    def clash_in_source(self, a: BaseLesson, b: BaseLesson) -> bool:
+        """Whether lessons ``a`` and ``b`` already overlapped (teacher or class) in the file."""
+        return frozenset((a, b)) in self._clash_pairs  # type: ignore[attr-defined]
 
     def lessons_of_class(self, class_name: str, day: int | None = None) -> Iterator[BaseLesson]:
         for lesson in self.lessons:
