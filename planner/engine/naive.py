@@ -118,7 +118,7 @@ def greedy_plan(problem: Problem) -> Assignment:
             for i in problem.class_days[(c, d)]
             if online[i] or i == extra
         ]
-        return _day_ok(problem, c, d, spans)
+        return day_feasible(problem, c, d, spans)
 
     def try_add(u_id: int, length: int) -> bool:
         u = problem.units[u_id]
@@ -163,7 +163,7 @@ def greedy_plan(problem: Problem) -> Assignment:
 DEFAULT_WEEKLY_BONUS = 400
 
 
-def _day_ok(problem: Problem, c: str, d: date, spans: list[tuple[int, int]]) -> bool:
+def day_feasible(problem: Problem, c: str, d: date, spans: list[tuple[int, int]]) -> bool:
     """Do these online lessons (start, end) of class c on date d keep every class-day rule?"""
     return day_ok(_class_day(problem, c, d, spans), problem.limits)
 
@@ -201,7 +201,7 @@ def repair_weekly_contact(problem: Problem, a: Assignment, pairs: set[tuple[str,
                         continue
                     if all(
                         _in_base_order(a, vs, victim, i, s)
-                        and _day_ok(problem, c, u.date, [
+                        and day_feasible(problem, c, u.date, [
                             (a.start[v], a.start[v] + a.dur[v])
                             for v in vs if a.online[v] and v != victim
                         ] + [(s, e)])
@@ -240,7 +240,7 @@ def _victim_ok(problem: Problem, a: Assignment, victim: int, added: int) -> bool
             for w in problem.class_days[(c, v.date)]
             if a.online[w] and w != victim
         ]
-        if not _day_ok(problem, c, v.date, spans):
+        if not day_feasible(problem, c, v.date, spans):
             return False
     return True
 
