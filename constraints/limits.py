@@ -171,6 +171,11 @@ class Limits:
         return self.bound("break.dynamic_pause_minutes")
 
     @property
+    def dynamic_pause_grades(self) -> frozenset[int]:
+        """The grades a dynamic pause is owed to (``break.dynamic_pause_grades``)."""
+        return frozenset(int(g) for g in self.norm("break.dynamic_pause_grades").value)
+
+    @property
     def switch_buffer(self) -> Bound:
         return self.bound("teacher.switch_buffer_minutes")
 

@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 LOW_CONFIDENCE = frozenset({"low", "medium-low", "low-medium"})
-UNITS = ("min", "time", "lessons", "lesson_numbers", "points", "weight", "count", "bool")
+UNITS = ("min", "time", "lessons", "lesson_numbers", "grades", "points", "weight", "count", "bool")
 LIMITS = ("upper", "lower")
 KINDS = ("norm", "advisory", "settings", "local-act")
 KEY_RE = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
@@ -288,6 +288,13 @@ def check_value(unit: str, raw: Any, *, allow_none: bool = False) -> tuple[bool,
             and all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in raw)
         )
         return ok, tuple(raw) if ok else raw
+    if unit == "grades":
+        ok = (
+            isinstance(raw, list)
+            and all(isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 11 for v in raw)
+            and len(set(raw)) == len(raw)
+        )
+        return ok, tuple(sorted(raw)) if ok else raw
     return False, raw
 
 

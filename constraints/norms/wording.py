@@ -57,6 +57,8 @@ def format_value(value: Any, unit: str) -> str:
         return "да" if value else "нет"
     if unit == "lesson_numbers":
         return ", ".join(str(v) for v in value)
+    if unit == "grades":
+        return f"{range_text(value)} кл." if value else "ни одному классу"
     if unit == "min":
         return f"{value} мин"
     if unit == "lessons" and isinstance(value, int):
@@ -89,6 +91,7 @@ UNIT_HINT = {
     "time": 'время в виде "ЧЧ:ММ" в кавычках, например "18:00"',
     "bool": "true или false",
     "lesson_numbers": "список номеров уроков, например [2, 3]",
+    "grades": "список классов 1–11 без повторов, например [1] или [1, 2]",
 }
 
 

@@ -36,6 +36,9 @@ DEVICES = ("pc", "laptop", "tablet")
 SCREEN_POLICIES = ("home", "school")
 DEVICE_RU = {"pc": "ПК", "laptop": "ноутбук", "tablet": "планшет"}
 POLICY_RU = {"home": "дома", "school": "в школе"}
+#: what an order that does not say means: a home PC (the one place these defaults live)
+DEFAULT_DEVICE = "pc"
+DEFAULT_SCREEN_POLICY = "home"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +64,8 @@ class QuarantineOrder:
     classes: tuple[str, ...]
     date_from: date
     date_to: date
-    device: str = "pc"
-    screen_policy: str = "home"
+    device: str = DEFAULT_DEVICE
+    screen_policy: str = DEFAULT_SCREEN_POLICY
     homework_reserve_minutes: int = 0
     overrides: Mapping[str, Override] = field(default_factory=dict)
     must_online: tuple[MustOnline, ...] = ()
@@ -212,10 +215,10 @@ def parse_order(doc: Any, timetable: Timetable, file: str = "приказ") -> Q
     if d_from and d_to and (d_to - d_from).days > 62:
         r.fail("to", "период длиннее двух месяцев; разбейте приказ на части.")
 
-    device = str(doc.get("device", "pc")).strip().lower()
+    device = str(doc.get("device", DEFAULT_DEVICE)).strip().lower()
     if device not in DEVICES:
         r.fail("device", f"устройство «{device}» неизвестно; допустимо: pc, laptop, tablet.")
-    policy = str(doc.get("screen_policy", "home")).strip().lower()
+    policy = str(doc.get("screen_policy", DEFAULT_SCREEN_POLICY)).strip().lower()
     if policy not in SCREEN_POLICIES:
         r.fail(
             "screen_policy", f"«{policy}» неизвестно; допустимо: home (дома) или school (в школе)."

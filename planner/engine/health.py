@@ -1,7 +1,8 @@
 """The health timeline of an online day, placed after solving inside the solver's lessons and
 breaks: eye gymnastics and физкультминутки inside each online lesson so that no continuous
 screen stretch exceeds the grade's limit (СП 2.4.3648-20 п. 2.10.2), eye gymnastics in the break
-after each lesson (п. 2.10.2–2.10.3), the breaks themselves and grade 1's dynamic pause."""
+after each lesson (п. 2.10.2–2.10.3), the breaks themselves and the dynamic pause of the grades
+owed one (``break.dynamic_pause_grades``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
+from constraints.breaks import PAUSE_AFTER
 from constraints.limits import Limits
 from planner.domain.model import Timetable, clock
 from planner.domain.schedule import ScheduleItem
@@ -95,7 +97,11 @@ def health_timeline(
             slots.append(it)
         for it in slots:
             out.extend(lesson_health_items(it, cmax.value, eye, physical, eye_rule, pe_rule))
-        big, pause = limits.big_break, limits.dynamic_pause
+        big, pause, pause_grades = (
+            limits.big_break,
+            limits.dynamic_pause,
+            limits.dynamic_pause_grades,
+        )
         for k, it in enumerate(slots):
             nxt = slots[k + 1] if k + 1 < len(slots) else None
             end = it.end_min or 0
@@ -111,7 +117,7 @@ def health_timeline(
                 )  # fmt: skip
             if nxt is None or gap is None or gap <= 0:
                 continue
-            if grade == 1 and k == 1 and gap >= pause.value:
+            if grade in pause_grades and k == PAUSE_AFTER - 1 and gap >= pause.value:
                 kind, rule = "dynamic_pause", _rule(
                     "break.dynamic_pause_minutes", pause.citation,
                     f"динамическая пауза не меньше {pause.value} мин",

@@ -1,8 +1,12 @@
-"""The naive baseline plan the solver is measured against.
+"""The hand plan: the naive baseline the solver is measured against, the greedy start plan the
+solver searches from, and the weekly-contact repair of a multi-day plan.
 
-Keep each base start; shorten online lessons to the ЭСО limit; make the first lessons of the day
-online until the daily cap (or the lesson count, the online end of the day, or a teacher who is
-busy at the time) stops it; the rest is self-study.
+Naive baseline: keep each base start; shorten online lessons to the ЭСО limit; make the first
+lessons of the day online until a class-day rule (the daily cap, the lesson count, the day window,
+the minimum break) or a teacher who is busy at the time stops it; the rest is self-study.
+
+Whether a class-day is legal is never decided here: every check calls the class-day rules'
+predicates (:func:`constraints.rules.day_ok`, one per rule in its own module).
 """
 
 from __future__ import annotations
@@ -12,8 +16,19 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
+from constraints.breaks import PAUSE_AFTER, dynamic_pause_applies, dynamic_pause_holds
+from constraints.class_day import ClassDay
 from constraints.problem import Problem, merged_blocks
+from constraints.rules import RULES_BY_ID, day_ok
 from planner.domain.solving import Assignment
+
+#: the class-day rules the baseline checks lesson by lesson, in base order (the big break and
+#: the dynamic pause are settled per day afterwards, by dropping the lessons that break them)
+BASELINE_RULES = tuple(
+    RULES_BY_ID[r]
+    for r in ("day_window", "online_lesson_length", "daily_screen_time", "lessons_per_day",
+              "breaks_min")
+)  # fmt: skip
 
 
 def _all_self_study(
@@ -32,17 +47,15 @@ def _all_self_study(
     return online, start, dur, busy
 
 
+def _class_day(problem: Problem, c: str, d: date, spans: list[tuple[int, int]]) -> ClassDay:
+    return ClassDay.of(c, problem.timetable.grade_of(c), d, spans)
+
+
 def naive_plan(problem: Problem) -> Assignment:
     """Decide every unit greedily, class by class in base order (deterministic)."""
     lim = problem.limits
-    tt = problem.timetable
-    gap = lim.break_min.value
-    end_limit = lim.online_end.value
-    start_limit = lim.day_start.value
     online, start, dur, busy = _all_self_study(problem)
-    used: dict[tuple[str, date], int] = defaultdict(int)
-    count: dict[tuple[str, date], int] = defaultdict(int)
-    last_end: dict[tuple[str, date], int] = {}
+    spans: dict[tuple[str, date], list[tuple[int, int]]] = defaultdict(list)
     for u in problem.units:  # units are in date, then base-start order
         if u.blocked:
             continue
@@ -51,28 +64,18 @@ def naive_plan(problem: Problem) -> Assignment:
         if not length:
             continue
         s, e = u.base_start, u.base_start + length
-        if s < start_limit or e > end_limit:
-            continue
-        ok = True
-        for c in u.classes:
-            grade = tt.grade_of(c)
-            cap = lim.daily_cap(grade).value
-            plain, _pe = lim.max_lessons(grade, u.date)
-            prev = last_end.get((c, u.date))
-            if used[(c, u.date)] + length > cap or count[(c, u.date)] + 1 > plain.value:
-                ok = False
-            if prev is not None and s < prev + gap:
-                ok = False
-        for t in u.teachers:
-            if any(s < be and bs < e for bs, be in busy[(t, u.date)]):
-                ok = False
+        ok = all(
+            day_ok(_class_day(problem, c, u.date, [*spans[(c, u.date)], (s, e)]), lim,
+                   BASELINE_RULES)
+            for c in u.classes
+        ) and not any(
+            s < be and bs < e for t in u.teachers for bs, be in busy[(t, u.date)]
+        )  # fmt: skip
         if not ok:
             continue
         online[u.id], dur[u.id] = True, length
         for c in u.classes:
-            used[(c, u.date)] += length
-            count[(c, u.date)] += 1
-            last_end[(c, u.date)] = e
+            spans[(c, u.date)].append((s, e))
         for t in u.teachers:
             busy[(t, u.date)].append((s, e))
     _drop_short_big_breaks(problem, online, start, dur)
@@ -82,18 +85,18 @@ def naive_plan(problem: Problem) -> Assignment:
 def _drop_short_big_breaks(
     problem: Problem, online: dict[int, bool], start: dict[int, int], dur: dict[int, int]
 ) -> None:
-    """Where the base day has no big break, keep at most big_from − 1 online lessons."""
+    """Where the day keeps no dynamic pause owed, keep the lessons before it; else, where it
+    has no big break, keep at most big_from − 1 online lessons."""
     lim = problem.limits
-    for (c, _d), ids in problem.class_days.items():
+    big_break = RULES_BY_ID["big_break"]
+    for (c, d), ids in problem.class_days.items():
         on = [i for i in ids if online[i]]
-        gaps = [start[b] - (start[a] + dur[a]) for a, b in itertools.pairwise(on)]
+        day = _class_day(problem, c, d, [(start[i], start[i] + dur[i]) for i in on])
         drop: list[int] = []
-        if problem.timetable.grade_of(c) == 1 and len(on) >= 3:
-            if gaps[1] < lim.dynamic_pause.value:
-                drop = on[2:]
-        elif len(on) >= lim.big_from and not any(
-            gaps[p - 1] >= lim.big_break.value for p in lim.big_after if p - 1 < len(gaps)
-        ):
+        if dynamic_pause_applies(day, lim):
+            if not dynamic_pause_holds(day, lim):
+                drop = on[PAUSE_AFTER:]
+        elif not day_ok(day, lim, (big_break,)):
             drop = on[lim.big_from - 1 :]
         for i in drop:
             online[i], dur[i] = False, 0
@@ -115,7 +118,7 @@ def greedy_plan(problem: Problem) -> Assignment:
             for i in problem.class_days[(c, d)]
             if online[i] or i == extra
         ]
-        return _day_ok(problem, c, d, spans)
+        return day_feasible(problem, c, d, spans)
 
     def try_add(u_id: int, length: int) -> bool:
         u = problem.units[u_id]
@@ -160,27 +163,9 @@ def greedy_plan(problem: Problem) -> Assignment:
 DEFAULT_WEEKLY_BONUS = 400
 
 
-def _day_ok(problem: Problem, c: str, d: date, spans: list[tuple[int, int]]) -> bool:
+def day_feasible(problem: Problem, c: str, d: date, spans: list[tuple[int, int]]) -> bool:
     """Do these online lessons (start, end) of class c on date d keep every class-day rule?"""
-    if not spans:
-        return True
-    lim = problem.limits
-    grade = problem.timetable.grade_of(c)
-    spans = sorted(spans)
-    if sum(e - s for s, e in spans) > lim.daily_cap(grade).value:
-        return False
-    if len(spans) > lim.max_lessons(grade, d)[0].value:
-        return False
-    if spans[0][0] < lim.day_start.value or spans[-1][1] > lim.online_end.value:
-        return False
-    gaps = [b[0] - a[1] for a, b in itertools.pairwise(spans)]
-    if any(g < lim.break_min.value for g in gaps):
-        return False
-    if len(spans) >= lim.big_from and not any(
-        gaps[p - 1] >= lim.big_break.value for p in lim.big_after if p - 1 < len(gaps)
-    ):
-        return False
-    return not (grade == 1 and len(spans) >= 3 and gaps[1] < lim.dynamic_pause.value)
+    return day_ok(_class_day(problem, c, d, spans), problem.limits)
 
 
 def repair_weekly_contact(problem: Problem, a: Assignment, pairs: set[tuple[str, str, int]]) -> int:
@@ -216,7 +201,7 @@ def repair_weekly_contact(problem: Problem, a: Assignment, pairs: set[tuple[str,
                         continue
                     if all(
                         _in_base_order(a, vs, victim, i, s)
-                        and _day_ok(problem, c, u.date, [
+                        and day_feasible(problem, c, u.date, [
                             (a.start[v], a.start[v] + a.dur[v])
                             for v in vs if a.online[v] and v != victim
                         ] + [(s, e)])
@@ -255,7 +240,7 @@ def _victim_ok(problem: Problem, a: Assignment, victim: int, added: int) -> bool
             for w in problem.class_days[(c, v.date)]
             if a.online[w] and w != victim
         ]
-        if not _day_ok(problem, c, v.date, spans):
+        if not day_feasible(problem, c, v.date, spans):
             return False
     return True
 

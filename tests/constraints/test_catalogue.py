@@ -408,7 +408,7 @@ def test_window_crossing_sp_expiry_warns() -> None:
         "документа-преемника в каталоге нет, поэтому после этой даты его значения применяются "
         "как утратившие силу. Добавьте файл нового документа в data/norms "
         "(см. data/norms/README.md).",
-        "СП 2.4.3648-20 утратил силу 01.01.2027, преемника в каталоге нет: 12 норм взято из "
+        "СП 2.4.3648-20 утратил силу 01.01.2027, преемника в каталоге нет: 13 норм взято из "
         "утратившего силу документа. Добавьте файл нового документа в data/norms "
         "(см. data/norms/README.md).",
     ]
@@ -481,6 +481,7 @@ def test_shipped_files_load_and_cover_every_key() -> None:
         "break.big_after_lessons",
         "break.big_applies_from_lessons",
         "break.big_min_minutes",
+        "break.dynamic_pause_grades",
         "break.dynamic_pause_minutes",
         "break.min_minutes",
         "day.in_person_end_not_after",

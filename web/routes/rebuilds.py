@@ -16,7 +16,14 @@ from api.models import Job, School, TimetableUpload
 from api.problems import ApiError
 from api.services import rebuilds, schools, versions
 from planner.domain.model import parse_grade, sort_class_names
-from planner.domain.order import DEVICE_RU, DEVICES, POLICY_RU, SCREEN_POLICIES
+from planner.domain.order import (
+    DEFAULT_DEVICE,
+    DEFAULT_SCREEN_POLICY,
+    DEVICE_RU,
+    DEVICES,
+    POLICY_RU,
+    SCREEN_POLICIES,
+)
 from planner.domain.schedule import Schedule
 from planner.engine.changes import ChangeSet, diff_against_base, diff_schedules
 from web import views
@@ -36,8 +43,8 @@ def order_from_form(form: Any, timetable_classes: list[str]) -> dict[str, Any]:
     doc |= {
         "from": str(form.get("from") or "").strip(),
         "to": str(form.get("to") or "").strip(),
-        "device": str(form.get("device") or "pc"),
-        "screen_policy": str(form.get("screen_policy") or "home"),
+        "device": str(form.get("device") or DEFAULT_DEVICE),
+        "screen_policy": str(form.get("screen_policy") or DEFAULT_SCREEN_POLICY),
     }
     reserve = str(form.get("homework_reserve_minutes") or "").strip()
     if reserve:
@@ -87,7 +94,7 @@ def order_page(request: Request, school_id: int, auth: PageAuth, session: Sessio
         ctx = _order_context(session, school)
     except ApiError:
         return redirect(f"/admin/schools/{school.id}")
-    ctx["doc"] = {"device": "pc", "screen_policy": "home", "classes": []}
+    ctx["doc"] = {"device": DEFAULT_DEVICE, "screen_policy": DEFAULT_SCREEN_POLICY, "classes": []}
     ctx["time_limit"] = None
     return render(request, "order.html", ctx, auth=auth)
 
