@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from api import services
 from api.db import make_engine, make_session_factory, upgrade
 from api.problems import ApiError
+from api.services import accounts
 from api.settings import Settings
-from planner.errors import InputError
+from planner.domain.errors import InputError
 
 
 def _factory(settings: Settings):  # type: ignore[no-untyped-def]
@@ -21,7 +21,7 @@ def create_admin(login: str, password: str, settings: Settings | None = None) ->
     factory = _factory(settings)
     try:
         with factory() as session:
-            services.create_admin(session, login, password)
+            accounts.create_admin(session, login, password)
     except ApiError as exc:
         raise InputError.at("planner admin create", exc.message) from None
     finally:
@@ -34,7 +34,7 @@ def issue_api_token(login: str, settings: Settings | None = None) -> str:
     factory = _factory(settings)
     try:
         with factory() as session:
-            return services.issue_api_token(session, login)
+            return accounts.issue_api_token(session, login)
     except ApiError as exc:
         raise InputError.at("planner admin token", exc.message) from None
     finally:

@@ -14,9 +14,10 @@ from pathlib import Path
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from api import security, services
+from api import security
 from api.jobs import run_job
 from api.models import Admin, School
+from api.services import accounts, links, rebuilds, schools, uploads, versions
 from api.settings import Settings
 
 DEMO_LOGIN = "demo"
@@ -28,7 +29,7 @@ DEMO_ORDER = "order-three-classes.yaml"
 def _demo_admin(session, password: str) -> None:  # type: ignore[no-untyped-def]
     admin = session.scalar(select(Admin).where(Admin.login == DEMO_LOGIN))
     if admin is None:
-        services.create_admin(session, DEMO_LOGIN, password)
+        accounts.create_admin(session, DEMO_LOGIN, password)
     else:  # a new password on every demo start: it is printed once
         admin.password_hash = security.hash_password(password)
         session.commit()
@@ -36,7 +37,7 @@ def _demo_admin(session, password: str) -> None:  # type: ignore[no-untyped-def]
 
 def load_demo(app: FastAPI, *, time_limit: float | None = None) -> str:
     """Load the demo into the app's database; returns the text ``planner serve --demo`` prints."""
-    from planner.demo import build_demo_school, demo_orders
+    from planner.app.demo import build_demo_school, demo_orders
     from planner.exports.flat import write_flat
 
     settings: Settings = app.state.settings
@@ -52,25 +53,25 @@ def load_demo(app: FastAPI, *, time_limit: float | None = None) -> str:
         _demo_admin(session, password)
         school = session.scalar(select(School).where(School.name == timetable.school.name))
         if school is None:
-            school = services.create_school(
+            school = schools.create_school(
                 session, timetable.school.name, timetable.school.timezone, settings
             )
-            services.import_timetable(session, school, path.name, content)
-        version = services.latest_version(session, school)
+            uploads.import_timetable(session, school, path.name, content)
+        version = schools.latest_version(session, school)
         if version is None:
-            job = services.create_job(
+            job = rebuilds.create_job(
                 session, school, order, settings, author=DEMO_LOGIN,
                 time_limit=time_limit or min(settings.solver_time_limit, 20.0),
             )  # fmt: skip
             run_job(settings.database_url, job.id, settings.solver_function)
-            job = services.get_job(session, job.id)
+            job = rebuilds.get_job(session, job.id)
             if job.status != "succeeded":
                 raise RuntimeError(f"демо-перестроение не удалось: {job.message}")
-            version = services.publish_job(
+            version = versions.publish_job(
                 session, job, author=DEMO_LOGIN,
                 comment="Демо: три класса на дистанционном обучении", settings=settings,
             )  # fmt: skip
-        links = services.list_links(session, school)
+        issued = links.list_links(session, school)
         lines = [
             f"Демо-школа: {school.name} (версия № {version.number} опубликована)",
             f"Вход администратора: {settings.base_url}/  логин: {DEMO_LOGIN}  пароль: {password}",
@@ -78,10 +79,10 @@ def load_demo(app: FastAPI, *, time_limit: float | None = None) -> str:
             "Ссылки классов (страница · календарь):",
         ]
         kind = "class"
-        for link in links:
+        for link in issued:
             if link.kind != kind:
                 kind = link.kind
                 lines.append("Ссылки учителей (страница · календарь):")
-            urls = services.link_urls(link, settings)
+            urls = links.link_urls(link, settings)
             lines.append(f"  {link.target}: {urls['page_url']} · {urls['feed_url']}")
     return "\n".join(lines)

@@ -12,10 +12,11 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from api import security, services
+from api import security
 from api.jobs import JobRunner
 from api.models import Admin
 from api.problems import Forbidden, Unauthorized
+from api.services import accounts
 from api.settings import Settings
 
 SESSION_COOKIE = "planner_session"
@@ -79,14 +80,14 @@ async def optional_auth(request: Request, session: SessionDep) -> Auth | None:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized("заголовок Authorization должен быть «Bearer <токен>».")
-        admin = services.token_admin(session, token.strip())
+        admin = accounts.token_admin(session, token.strip())
         if admin is None:
             raise Unauthorized(
                 "API-токен не принят (неизвестен или отозван); выпустите новый: "
                 "planner admin token <логин>."
             )
         return Auth(admin=admin, via="token")  # API tokens are not sent by browsers: no CSRF
-    found = services.session_admin(session, request.cookies.get(SESSION_COOKIE))
+    found = accounts.session_admin(session, request.cookies.get(SESSION_COOKIE))
     if found is None:
         return None
     admin, ws = found

@@ -12,16 +12,16 @@ import hashlib
 from dataclasses import replace
 from typing import Any
 
-from api.services import LinkView
-from planner.schedule import Schedule
+from api.services.link_views import LinkView
+from planner.domain.schedule import Schedule
 
 
 def build_token_feed(view: LinkView, history: Any, timetable: Any = None) -> bytes:
     """The feed of a token link with :mod:`planner.exports.ical` (same UIDs and texts as the
     published ``feeds/*.ics`` files), with the teachers' call links applied when granted."""
-    from api.services import apply_call_links
+    from api.services.link_views import apply_call_links
+    from planner.engine.versions import VersionHistory
     from planner.exports import ical as px
-    from planner.versions import VersionHistory
 
     if not len(history):
         return px.build_calendar(

@@ -114,8 +114,8 @@ class _Reporter:
     """Writes solver progress into the job row (throttled) and watches the cancel flag.
 
     A multi-day period is solved date by date first: those reports carry a NaN objective and the
-    number of dates done in ``solutions`` (planner.solver.solve_by_days); the whole-period phase
-    then reports ``dates_total + n`` for its n-th plan. Reports with an objective are complete
+    number of dates done in ``solutions`` (planner.engine.solver.solve_by_days); the whole-period
+    phase then reports ``dates_total + n`` for its n-th plan. Reports with an objective are complete
     plans (the first may be the start plan, ``solutions == 0``).
     """
 
@@ -203,11 +203,20 @@ def run_job(database_url: str, job_id: str, solver_function: str) -> str:
         engine.dispose()
 
 
-def _run(factory: sessionmaker[Session], job_id: str, solver_function: str) -> str:
-    from api import services
-    from planner.errors import InfeasibleOrder, InputError, SolveStopped
-    from planner.order import parse_order
+@dataclasses.dataclass(frozen=True)
+class _Claimed:
+    """What a worker needs of a job row it claimed (read before the session closes)."""
 
+    upload: TimetableUpload
+    school_name: str
+    order_doc: Any
+    time_limit: float
+    workers: int
+    seed: int
+
+
+def _claim(factory: sessionmaker[Session], job_id: str) -> _Claimed | str:
+    """Mark a queued job running in this process; its inputs, or its status if not claimed."""
     now = utcnow()
     with factory() as s:
         claimed = s.execute(
@@ -230,64 +239,84 @@ def _run(factory: sessionmaker[Session], job_id: str, solver_function: str) -> s
         school = s.get(School, job.school_id)
         upload = s.get(TimetableUpload, job.timetable_id)
         assert school is not None and upload is not None
-        order_doc, time_limit, workers, seed = job.order_doc, job.time_limit, job.workers, job.seed
-        school_name = school.name
+        return _Claimed(upload, school.name, job.order_doc, job.time_limit, job.workers, job.seed)
 
-    reporter = _Reporter(factory, job_id, time_limit)
-    watcher = threading.Thread(target=reporter.watch, name=f"job-{job_id}-watch", daemon=True)
-    watcher.start()
-    final: dict[str, Any] = {}
-    try:
-        timetable = services.timetable_of(upload, school_name)
-        order = parse_order(order_doc, timetable, file="приказ")
-        dates = len(order.dates(timetable.school.school_days))
-        if dates > 1:  # solved date by date first: the page shows how many dates are done
-            reporter.dates_total = dates
-            with factory() as s:
-                s.execute(update(Job).where(Job.id == job_id).values(dates_total=dates))
-                s.commit()
-        solve = load_function(solver_function)
-        result = solve(
-            timetable,
-            order,
-            time_limit=time_limit,
-            workers=workers,
-            seed=seed,
-            progress=reporter.progress,
-            stop=reporter.stop,
-        )
-        final = {
-            "schedule_json": result.schedule.dumps(),
-            "summary": summarise(result),
-            "message": None,
-        }
-        final["status"] = "cancelled" if reporter.stop.is_set() else "succeeded"
-        if final["status"] == "cancelled":
-            final["message"] = CANCELLED
-    except InputError as exc:
-        final = {
+
+def _solve(
+    factory: sessionmaker[Session],
+    job_id: str,
+    job: _Claimed,
+    reporter: _Reporter,
+    solver_function: str,
+) -> dict[str, Any]:
+    """Read the inputs and run the solve function; the job row's final values on success."""
+    from api.services import schools
+    from planner.domain.order import parse_order
+    from planner.domain.solving import SolveOptions
+
+    timetable = schools.timetable_of(job.upload, job.school_name)
+    order = parse_order(job.order_doc, timetable, file="приказ")
+    dates = len(order.dates(timetable.school.school_days))
+    if dates > 1:  # solved date by date first: the page shows how many dates are done
+        reporter.dates_total = dates
+        with factory() as s:
+            s.execute(update(Job).where(Job.id == job_id).values(dates_total=dates))
+            s.commit()
+    solve = load_function(solver_function)
+    options = SolveOptions(
+        time_limit=job.time_limit,
+        workers=job.workers,
+        seed=job.seed,
+        progress=reporter.progress,
+        stop=reporter.stop,
+    )
+    result = solve(timetable, order, options)
+    final = {"schedule_json": result.schedule.dumps(), "summary": summarise(result)}
+    cancelled = reporter.stop.is_set()  # a cancel during the last plan keeps that plan
+    final["status"] = "cancelled" if cancelled else "succeeded"
+    final["message"] = CANCELLED if cancelled else None
+    return final
+
+
+def _failure(exc: Exception, job_id: str, stopped: bool) -> dict[str, Any]:
+    """The job row's final values when the solve raised ``exc`` (``stopped``: cancel asked)."""
+    from planner.domain.errors import InfeasibleOrder, InputError, SolveStopped
+
+    if isinstance(exc, InputError):
+        return {
             "status": "failed",
             "message": "приказ или расписание не приняты: исправьте ошибки ниже.",
             "problems": [dataclasses.asdict(p) for p in exc.problems],
         }
-    except SolveStopped:  # stopped before the first complete plan: no verdict on the order
-        final = {"status": "cancelled", "message": CANCELLED_BEFORE_PLAN}
-    except InfeasibleOrder as exc:
-        final = {
+    if isinstance(exc, SolveStopped):  # stopped before the first complete plan: no verdict
+        return {"status": "cancelled", "message": CANCELLED_BEFORE_PLAN}
+    if isinstance(exc, InfeasibleOrder):
+        return {
             "status": "failed",
             "message": f"приказ невыполним: {exc.explanation}",
             "problems": [{"file": "приказ", "message": c} for c in exc.conflicts],
         }
+    log.exception("job %s failed", job_id, exc_info=exc)
+    if stopped:  # the solver broke while stopping: the user asked to stop
+        return {"status": "cancelled", "message": CANCELLED_BEFORE_PLAN}
+    return {
+        "status": "failed",
+        "message": f"внутренняя ошибка перестроения ({type(exc).__name__}: {exc}). "
+        "Опубликованная версия не изменилась; сообщите администратору.",
+    }
+
+
+def _run(factory: sessionmaker[Session], job_id: str, solver_function: str) -> str:
+    claimed = _claim(factory, job_id)
+    if isinstance(claimed, str):
+        return claimed
+    reporter = _Reporter(factory, job_id, claimed.time_limit)
+    watcher = threading.Thread(target=reporter.watch, name=f"job-{job_id}-watch", daemon=True)
+    watcher.start()
+    try:
+        final = _solve(factory, job_id, claimed, reporter, solver_function)
     except Exception as exc:
-        log.exception("job %s failed", job_id)
-        if reporter.stop.is_set():  # the solver broke while stopping: the user asked to stop
-            final = {"status": "cancelled", "message": CANCELLED_BEFORE_PLAN}
-        else:
-            final = {
-                "status": "failed",
-                "message": f"внутренняя ошибка перестроения ({type(exc).__name__}: {exc}). "
-                "Опубликованная версия не изменилась; сообщите администратору.",
-            }
+        final = _failure(exc, job_id, reporter.stop.is_set())
     finally:
         reporter.done.set()
         watcher.join()

@@ -1,8 +1,8 @@
-"""The FastAPI app (``create_app``) and ``planner serve`` (``serve``).
+"""The JSON API app (``create_api``): routers, error handlers, database and job runner.
 
-Integration point for the HTML pages: if the ``web`` package provides ``web.routes.router``, the
-app includes it (see :func:`_include_web`), and ``web.routes.error_page`` (if there) renders the
-errors a browser gets; nothing else in api/ knows about web/.
+It knows nothing of the HTML pages: :func:`web.app.create_app` composes the app that serves both,
+adding the page routers and setting ``app.state.error_page`` (a function that renders the errors
+a browser gets); ``api/`` never imports ``web/``.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def _error(
     problems: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> Response:
-    """The error as JSON, or as the HTML page of ``web.routes.error_page`` for a browser."""
+    """The error as JSON, or as the HTML page of ``app.state.error_page`` for a browser."""
     page = getattr(request.app.state, "error_page", None)
     if page is not None and status >= 400 and wants_html(request):
         return page(request, status, message, problems or [], headers)  # type: ignore[no-any-return]
@@ -122,26 +122,13 @@ def _install_handlers(app: FastAPI) -> None:
         )
 
 
-def _include_web(app: FastAPI) -> bool:
-    """Mount the HTML pages of ``web.routes.router`` when that package exists."""
-    try:
-        from web import routes as web_routes
-    except ModuleNotFoundError as exc:
-        if exc.name in ("web", "web.routes"):
-            return False
-        raise
-    app.include_router(web_routes.router)
-    app.state.error_page = getattr(web_routes, "error_page", None)
-    return True
-
-
 def _operation_id(route: APIRoute) -> str:
     """Clean OpenAPI operation ids for generated clients: ``<tag>-<function>``."""
     return f"{route.tags[0]}-{route.name}" if route.tags else route.name
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app: data folder, secret key, ``alembic upgrade head``, job runner."""
+def create_api(settings: Settings | None = None) -> FastAPI:
+    """Build the JSON API app: data folder, secret key, ``alembic upgrade head``, job runner."""
     settings = settings or get_settings()
     settings.ensure_data_dir()
     settings.resolved_secret_key()
@@ -171,9 +158,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.session_factory = factory
     app.state.runner = runner
     _install_handlers(app)
+    app.state.error_page = None  # web.app.create_app sets the HTML error page
     for module in (health, auth, schools, rebuilds, links, public):
         app.include_router(module.router)
-    app.state.web_mounted = _include_web(app)
     return app
 
 
@@ -189,20 +176,3 @@ class RedactTokens(logging.Filter):
             )
         record.msg = self.PATTERN.sub(r"\1…", str(record.msg))
         return True
-
-
-def serve(demo: bool = False, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """``planner serve``: the embedded default (SQLite in the data folder, local process pool)."""
-    import uvicorn
-
-    settings = get_settings()
-    if settings.base_url == "http://127.0.0.1:8000" and (host, port) != ("127.0.0.1", 8000):
-        settings.base_url = f"http://{host}:{port}"
-    app = create_app(settings)
-    if demo:
-        from api.demo import load_demo
-
-        print(load_demo(app))
-    print(f"Планировщик: {settings.base_url}/  (данные: {settings.data_dir})")
-    logging.getLogger("uvicorn.access").addFilter(RedactTokens())
-    uvicorn.run(app, host=host, port=port, log_level="info")

@@ -130,7 +130,7 @@ class Job(Base):
     best_objective: Mapped[float | None] = mapped_column(Float)
     best_bound: Mapped[float | None] = mapped_column(Float)
     solutions: Mapped[int] = mapped_column(Integer, default=0)
-    # a multi-day period is solved date by date first, then as a whole (planner.solver)
+    # a multi-day period is solved date by date first, then as a whole (planner.engine.solver)
     dates_done: Mapped[int | None] = mapped_column(Integer)
     dates_total: Mapped[int | None] = mapped_column(Integer)
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)

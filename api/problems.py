@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from planner.errors import Problem
+from planner.domain.errors import Problem
 
 
 class ApiError(Exception):

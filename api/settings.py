@@ -38,7 +38,7 @@ class Settings(BaseSettings):
     solver_workers: int = 2
     solver_seed: int = 1
     # Import path of the solve function; tests may point it at a stand-in.
-    solver_function: str = "planner.rebuild:solve_remote"
+    solver_function: str = "planner.app.pipeline:solve"
     # process: a local process pool (the default); thread/inline: for tests and debugging.
     job_runner: Literal["process", "thread", "inline"] = "process"
     job_pool_size: int = 2

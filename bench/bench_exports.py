@@ -41,13 +41,13 @@ from typing import Any
 from constraints.checker import check_schedule
 from constraints.limits import Limits
 from constraints.problem import build_problem
-from planner.demo import build_demo_school, demo_orders
+from planner.app.demo import build_demo_school, demo_orders
+from planner.domain.model import BaseLesson, SchoolClass, Timetable
+from planner.domain.order import QuarantineOrder, parse_order
+from planner.engine.naive import greedy_plan, naive_plan
+from planner.engine.rebuild import assemble_schedule, load_catalogue
+from planner.engine.versions import VersionHistory
 from planner.exports.bundle import write_bundle
-from planner.model import BaseLesson, SchoolClass, Timetable
-from planner.naive import greedy_plan, naive_plan
-from planner.order import QuarantineOrder, parse_order
-from planner.rebuild import assemble_schedule, load_catalogue
-from planner.versions import VersionHistory
 
 TARGET_S_PER_100 = 1.0
 COPY_LETTERS = ("АБВГД", "ЕЖЗИК", "ЛМНОП")

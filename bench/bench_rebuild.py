@@ -19,11 +19,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from constraints.checker import check_schedule
-from planner.demo import build_demo_school, demo_orders
-from planner.naive import naive_plan
-from planner.order import QuarantineOrder, parse_order
-from planner.rebuild import RebuildResult, assemble_schedule, load_catalogue, solve_remote
-from planner.solver import SolveProgress, build_model, fixed_objective
+from planner.app.demo import build_demo_school, demo_orders
+from planner.domain.order import QuarantineOrder, parse_order
+from planner.domain.solving import SolveOptions, SolveProgress
+from planner.engine.naive import naive_plan
+from planner.engine.rebuild import RebuildResult, assemble_schedule, load_catalogue, solve_remote
+from planner.engine.solver import build_model, fixed_objective
 
 FIRST_TARGET_S = 5.0
 FINAL_TARGET_S = 30.0
@@ -64,7 +65,9 @@ def run(label: str, tt: Any, order: QuarantineOrder, time_limit: float, workers:
         if not first:
             first.append(time.perf_counter() - t0)
 
-    r = solve_remote(tt, order, time_limit=time_limit, workers=workers, seed=1, progress=progress)
+    r = solve_remote(
+        tt, order, SolveOptions(time_limit=time_limit, workers=workers, seed=1, progress=progress)
+    )
     wall = time.perf_counter() - t0
     s = r.stats
     return Run(label, len(order.classes), len(tt.lessons), s.units, first[0] if first else None,

@@ -2,12 +2,13 @@
 
 Every rule family (one module in ``constraints/``) has, per rule, a ``build_*`` function that adds
 its part to the CP-SAT model through :class:`ModelContext`, and a ``check_*`` function that
-re-checks a finished :class:`~planner.schedule.Schedule` through :class:`CheckView` — plain Python
-over schedule items, never the CP-SAT encoding.
+re-checks a finished :class:`~planner.domain.schedule.Schedule` through :class:`CheckView` — plain
+Python over schedule items, never the CP-SAT encoding.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,12 +17,13 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from constraints.class_day import ClassDay
 from constraints.limits import Limits
 from constraints.problem import Problem
 from constraints.weights import Weights
-from planner.model import Timetable, hhmm, ru_plural
-from planner.order import QuarantineOrder
-from planner.schedule import Schedule, ScheduleItem
+from planner.domain.model import Timetable, hhmm, ru_plural
+from planner.domain.order import QuarantineOrder
+from planner.domain.schedule import Schedule, ScheduleItem
 
 
 def fmt_date(d: date) -> str:
@@ -218,6 +220,21 @@ class CheckView:
                 slots.append((s, e, [it]))
         return slots
 
+    def class_day(self, c: str, d: date) -> ClassDay:
+        """The class-day the class-day rules judge: one span per online slot, its screen minutes
+        the longest of the slot's lessons (parallel subgroups count once)."""
+        slots = self.online_slots(c, d)
+        screen = [
+            max(
+                m.screen_minutes
+                if m.screen_minutes is not None
+                else (m.end_min or 0) - (m.start_min or 0)
+                for m in members
+            )
+            for _s, _e, members in slots
+        ]
+        return ClassDay.of(c, self.grade(c), d, [(s, e) for s, e, _m in slots], screen)
+
 
 def item_where(it: ScheduleItem) -> str:
     return f"«{it.subject}» {hhmm(it.start)}–{hhmm(it.end)}"
@@ -225,14 +242,35 @@ def item_where(it: ScheduleItem) -> str:
 
 BuildFn = Callable[[ModelContext], None]
 CheckFn = Callable[[CheckView], list[Violation]]
+DayPredicate = Callable[[ClassDay, Limits], bool]
 
 
 @dataclass(frozen=True)
 class Rule:
+    """One rule: its id, its title, the norm it rests on, its CP-SAT builder, its checker, and
+    for a class-day rule its plain predicate over a :class:`ClassDay`.
+
+    ``title`` names catalogue keys in braces (``{break.min_minutes}``), never their numbers:
+    :meth:`title_ru` renders it with the values in force, so an order's override shows.
+    """
+
     id: str
-    title_ru: str
+    title: str
     norm: str  # the document and item the rule rests on
     hard: bool
     build: BuildFn | None
     check: CheckFn | None = None
     weight: str | None = None  # key in Weights for soft rules
+    holds: DayPredicate | None = None  # class-day rules: does a class-day keep the rule?
+    keys: tuple[str, ...] = ()  # the catalogue keys the rule reads
+
+    def title_ru(self, limits: Limits) -> str:
+        """The title with the catalogue values in force: «Перемена … не меньше 10 мин»."""
+        return _TITLE_KEY.sub(lambda m: limits.norm(m.group(1)).value_text(), self.title)
+
+    def title_keys(self) -> list[str]:
+        """The catalogue keys the title names."""
+        return _TITLE_KEY.findall(self.title)
+
+
+_TITLE_KEY = re.compile(r"\{([a-z0-9_]+(?:\.[a-z0-9_]+)+)\}")

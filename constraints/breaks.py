@@ -8,7 +8,37 @@ from __future__ import annotations
 import itertools
 
 from constraints.base import CheckView, ModelContext, Violation, fmt_date, item_where
+from constraints.class_day import ClassDay
 from constraints.day_window import norms_guard
+from constraints.limits import Limits
+
+#: the dynamic pause comes after this online lesson of the day (when another one follows)
+PAUSE_AFTER = 2
+
+
+def breaks_min_holds(day: ClassDay, limits: Limits) -> bool:
+    """Every break between the class-day's online lessons is at least the minimum break."""
+    return all(gap >= limits.break_min.value for gap in day.gaps())
+
+
+def big_break_holds(day: ClassDay, limits: Limits) -> bool:
+    """With enough online lessons, the break after one of the named lessons is a big one."""
+    if day.count < limits.big_from:
+        return True
+    gaps = day.gaps()
+    return any(gaps[p - 1] >= limits.big_break.value for p in limits.big_after if p - 1 < len(gaps))
+
+
+def dynamic_pause_applies(day: ClassDay, limits: Limits) -> bool:
+    """The class's grade is owed a dynamic pause and a lesson follows the pause's place."""
+    return day.grade in limits.dynamic_pause_grades and day.count > PAUSE_AFTER
+
+
+def dynamic_pause_holds(day: ClassDay, limits: Limits) -> bool:
+    """Where a dynamic pause is owed, the break after lesson ``PAUSE_AFTER`` is that long."""
+    if not dynamic_pause_applies(day, limits):
+        return True
+    return day.gaps()[PAUSE_AFTER - 1] >= limits.dynamic_pause.value
 
 
 def _at(ctx: ModelContext, c: str, u: int, p: int):
@@ -69,18 +99,20 @@ def build_big_break(ctx: ModelContext) -> None:
 
 
 def build_dynamic_pause(ctx: ModelContext) -> None:
-    """Grade 1: a dynamic pause after the 2nd online lesson when a 3rd follows."""
+    """The grades owed one: a dynamic pause after online lesson ``PAUSE_AFTER`` when another
+    follows."""
     pause = ctx.limits.dynamic_pause.value
+    grades = ctx.limits.dynamic_pause_grades
     tt = ctx.problem.timetable
     for (c, d), ids in ctx.problem.class_days.items():
-        if tt.grade_of(c) != 1 or len(ids) < 3:
+        if tt.grade_of(c) not in grades or len(ids) <= PAUSE_AFTER:
             continue
         g = ctx.guard(*norms_guard(c, d))
         for a_pos, a in enumerate(ids):
             for b in ids[a_pos + 1 :]:
-                if a_pos + 1 < 2:
+                if a_pos + 1 < PAUSE_AFTER:
                     continue
-                lits = [_at(ctx, c, a, 2), _at(ctx, c, b, 3), *g]
+                lits = [_at(ctx, c, a, PAUSE_AFTER), _at(ctx, c, b, PAUSE_AFTER + 1), *g]
                 ctx.model.add(ctx.vars[b].start >= ctx.vars[a].end + pause).only_enforce_if(lits)
 
 
@@ -95,6 +127,8 @@ def check_breaks_min(view: CheckView) -> list[Violation]:
     lim = view.limits.break_min
     out: list[Violation] = []
     for c, d in view.quarantined_days():
+        if breaks_min_holds(view.class_day(c, d), view.limits):
+            continue
         for gap, a, b in _gaps(view.online_slots(c, d)):
             if gap < lim.value:
                 out.append(
@@ -115,14 +149,12 @@ def check_big_break(view: CheckView) -> list[Violation]:
     big = lim.big_break
     out: list[Violation] = []
     for c, d in view.quarantined_days():
+        if big_break_holds(view.class_day(c, d), lim):
+            continue
         slots = view.online_slots(c, d)
         gaps = _gaps(slots)
         n = len(slots)
-        if n < lim.big_from:
-            continue
         after = [p for p in lim.big_after if p - 1 < len(gaps)]
-        if any(gaps[p - 1][0] >= big.value for p in after):
-            continue
         which = " или ".join(f"{p}-го" for p in after)
         figures = " и ".join(f"{gaps[p - 1][0]}" for p in after)
         out.append(
@@ -142,19 +174,19 @@ def check_dynamic_pause(view: CheckView) -> list[Violation]:
     pause = view.limits.dynamic_pause
     out: list[Violation] = []
     for c, d in view.quarantined_days():
-        if view.grade(c) != 1:
+        day = view.class_day(c, d)
+        if dynamic_pause_holds(day, view.limits):
             continue
-        gaps = _gaps(view.online_slots(c, d))
-        if len(gaps) >= 2 and gaps[1][0] < pause.value:
-            out.append(
-                Violation(
-                    "dynamic_pause",
-                    f"{c}, {fmt_date(d)}: после 2-го онлайн-урока перерыв {gaps[1][0]} мин, "
-                    f"а динамическая пауза для 1 класса — не меньше {pause.value} мин "
-                    f"({pause.citation})",
-                    pause.citation,
-                    c,
-                    d,
-                )
+        gap = day.gaps()[PAUSE_AFTER - 1]
+        out.append(
+            Violation(
+                "dynamic_pause",
+                f"{c}, {fmt_date(d)}: после {PAUSE_AFTER}-го онлайн-урока перерыв {gap} мин, "
+                f"а динамическая пауза для {day.grade} класса — не меньше {pause.value} мин "
+                f"({pause.citation})",
+                pause.citation,
+                c,
+                d,
             )
+        )
     return out

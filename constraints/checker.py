@@ -16,9 +16,9 @@ from constraints.base import CheckView, Violation, fmt_min
 from constraints.limits import Limits
 from constraints.rules import HARD_RULES
 from constraints.screen_time import day_screen_minutes
-from planner.model import Timetable, sort_class_names
-from planner.order import QuarantineOrder
-from planner.schedule import Schedule
+from planner.domain.model import Timetable, sort_class_names
+from planner.domain.order import QuarantineOrder
+from planner.domain.schedule import Schedule
 
 __all__ = ["CheckReport", "DayFigures", "Violation", "check_schedule"]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 
 from constraints.base import CheckView, ModelContext, Violation, fmt_date, fmt_min
-from planner.model import DAY_NAMES_RU, BaseLesson
+from planner.domain.model import DAY_NAMES_RU, BaseLesson
 
 NOTHING_LOST_NORM = (
     "приказ о переводе на дистанционное обучение: учебный план выполняется полностью"

@@ -9,6 +9,18 @@ from __future__ import annotations
 from datetime import date
 
 from constraints.base import CheckView, ModelContext, Violation, fmt_date, fmt_min, item_where
+from constraints.class_day import ClassDay
+from constraints.limits import Limits
+
+
+def day_window_holds(day: ClassDay, limits: Limits) -> bool:
+    """Every online lesson of the class-day starts at the day's start or later and ends by the
+    online end of the day."""
+    if not day.spans:
+        return True
+    first = day.spans[0][0]
+    last = max(e for _s, e in day.spans)
+    return first >= limits.day_start.value and last <= limits.online_end.value
 
 
 def build_day_window(ctx: ModelContext) -> None:

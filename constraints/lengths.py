@@ -5,7 +5,15 @@ the distance-lesson limit of 40 minutes (СП 2.4.3648-20 п. 3.5.2) and the gra
 from __future__ import annotations
 
 from constraints.base import CheckView, ModelContext, Violation, fmt_date, item_where
+from constraints.class_day import ClassDay
 from constraints.day_window import norms_guard
+from constraints.limits import Limits
+
+
+def online_lesson_length_holds(day: ClassDay, limits: Limits) -> bool:
+    """No online lesson of the class-day has more screen minutes than its per-lesson limit."""
+    cap = limits.per_lesson(day.grade, day.date).value
+    return all(m <= cap for m in day.screen)
 
 
 def build_online_lesson_length(ctx: ModelContext) -> None:

@@ -7,8 +7,17 @@ from __future__ import annotations
 from collections import defaultdict
 
 from constraints.base import CheckView, ModelContext, Violation, fmt_date, lessons_ru
+from constraints.class_day import ClassDay
 from constraints.day_window import norms_guard
+from constraints.limits import Limits
 from constraints.problem import is_pe
+
+
+def lessons_per_day_holds(day: ClassDay, limits: Limits, *, pe_day: bool = False) -> bool:
+    """The class-day has at most the daily maximum of online lessons (``pe_day``: the one day
+    of its week that may have one more because it has a PE lesson)."""
+    plain, with_pe = limits.max_lessons(day.grade, day.date)
+    return day.count <= (with_pe if pe_day else plain).value
 
 
 def build_lessons_per_day(ctx: ModelContext) -> None:
@@ -44,11 +53,13 @@ def check_lessons_per_day(view: CheckView) -> list[Violation]:
         plain, with_pe = view.limits.max_lessons(view.grade(c), d)
         slots = view.online_slots(c, d)
         n = len(slots)
-        if n <= plain.value:
+        day = view.class_day(c, d)
+        if lessons_per_day_holds(day, view.limits):
             continue
         week = (c, d.isocalendar()[1])
         has_pe = any(is_pe(m.subject or "") for _s, _e, ms in slots for m in ms)
-        if has_pe and n <= with_pe.value and week not in used_pe_day:
+        pe_day = has_pe and week not in used_pe_day
+        if pe_day and lessons_per_day_holds(day, view.limits, pe_day=True):
             used_pe_day.add(week)
             continue
         limit = with_pe.value if has_pe and week not in used_pe_day else plain.value

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from planner.order import DEVICE_RU, POLICY_RU, QuarantineOrder
+from planner.domain.order import DEVICE_RU, POLICY_RU, QuarantineOrder
 
 # A class whose name carries no grade (a club, a mixed group) is held to the 5–9 norms.
 DEFAULT_GRADE = 5
@@ -169,6 +169,11 @@ class Limits:
     @property
     def dynamic_pause(self) -> Bound:
         return self.bound("break.dynamic_pause_minutes")
+
+    @property
+    def dynamic_pause_grades(self) -> frozenset[int]:
+        """The grades a dynamic pause is owed to (``break.dynamic_pause_grades``)."""
+        return frozenset(int(g) for g in self.norm("break.dynamic_pause_grades").value)
 
     @property
     def switch_buffer(self) -> Bound:

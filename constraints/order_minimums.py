@@ -8,7 +8,7 @@ from datetime import date
 
 from constraints.base import CheckView, ModelContext, Violation, fmt_date, lessons_ru
 from constraints.problem import Unit
-from planner.order import MustOnline
+from planner.domain.order import MustOnline
 
 ORDER_NORM = "приказ о переводе на дистанционное обучение"
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from constraints.base import CheckView, ModelContext, Violation, fmt_date, fmt_min
 from constraints.problem import merged_blocks
-from planner.schedule import FORMAT_RU, ScheduleItem
+from planner.domain.schedule import FORMAT_RU, ScheduleItem
 
 TEACHER_NORM = "организация расписания: один учитель — один урок в каждый момент"
 

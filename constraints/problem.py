@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from constraints.limits import Limits
-from planner.model import BaseLesson, Timetable, class_order
-from planner.order import QuarantineOrder
+from planner.domain.model import BaseLesson, Timetable, class_order
+from planner.domain.order import QuarantineOrder
 
 # Shortest online lesson the solver may plan (minutes); a shorter call is not worth a login.
 MIN_ONLINE_MINUTES = 20

@@ -4,8 +4,17 @@ reserve. Parallel subgroups count once per slot, with the longer subgroup lesson
 
 from __future__ import annotations
 
+from datetime import date
+
 from constraints.base import CheckView, ModelContext, Violation, fmt_date
+from constraints.class_day import ClassDay
 from constraints.day_window import norms_guard
+from constraints.limits import Limits
+
+
+def daily_screen_time_holds(day: ClassDay, limits: Limits) -> bool:
+    """The class-day's screen minutes add up to at most the daily cap."""
+    return sum(day.screen) <= limits.daily_cap(day.grade).value
 
 
 def build_daily_screen_time(ctx: ModelContext) -> None:
@@ -19,18 +28,9 @@ def build_daily_screen_time(ctx: ModelContext) -> None:
         ctx.model.add(sum(ctx.vars[i].dur for i in ids) <= cap).only_enforce_if(g)
 
 
-def day_screen_minutes(view: CheckView, c: str, d: object) -> int:
-    total = 0
-    for _s, _e, members in view.online_slots(c, d):  # type: ignore[arg-type]
-        total += max(
-            (
-                m.screen_minutes
-                if m.screen_minutes is not None
-                else (m.end_min or 0) - (m.start_min or 0)
-            )
-            for m in members
-        )
-    return total
+def day_screen_minutes(view: CheckView, c: str, d: date) -> int:
+    """The screen minutes of a class-day in a finished schedule."""
+    return sum(view.class_day(c, d).screen)
 
 
 def check_daily_screen_time(view: CheckView) -> list[Violation]:
@@ -38,8 +38,9 @@ def check_daily_screen_time(view: CheckView) -> list[Violation]:
     for c, d in view.quarantined_days():
         g = view.grade(c)
         cap = view.limits.daily_cap(g)
-        total = day_screen_minutes(view, c, d)
-        if total > cap.value:
+        day = view.class_day(c, d)
+        if not daily_screen_time_holds(day, view.limits):
+            total = sum(day.screen)
             reserve = view.limits.homework_reserve
             extra = f", с учётом резерва на домашнее задание {reserve} мин" if reserve else ""
             out.append(

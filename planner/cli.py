@@ -1,6 +1,9 @@
-"""The ``planner`` command. Help is Russian first, English after the slash.
+"""The ``planner`` command: the composition root. Help is Russian first, English after the slash.
 
-Exit codes: 0 success, 1 violations found (``check``), 2 bad input, 3 the order cannot be met.
+It calls the application layer (:mod:`planner.app.pipeline`, :mod:`planner.app.demo`); it is the
+one module above ``web`` and ``api``, which it imports only to start the server and to manage
+administrators (``lint-imports`` checks it). Exit codes: 0 success, 1 violations found (``check``),
+2 bad input, 3 the order cannot be met.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from planner.errors import InputError, PlannerError
+from planner.domain.errors import InputError, PlannerError
 
 app = typer.Typer(
     name="planner",
@@ -60,12 +63,10 @@ def convert(
     school: Annotated[str | None, SCHOOL_OPTION] = None,
 ) -> None:
     """Перевести расписание в плоский формат (CSV/XLSX) / Convert a timetable to the flat format."""
-    from planner.exports.flat import write_flat
-    from planner.imports import load_timetable
+    from planner.app.pipeline import convert_file
 
     try:
-        timetable = load_timetable(input, school_name=school)
-        write_flat(timetable, out)
+        timetable = convert_file(input, out, school)
     except PlannerError as exc:
         raise _fail(exc) from None
     typer.echo(
@@ -83,7 +84,7 @@ def demo_school(
     seed: Annotated[int, typer.Option(help="Зерно генератора / Random seed")] = 1,
 ) -> None:
     """Создать демонстрационную школу и два приказа / Write a demo school and two example orders."""
-    from planner.demo import write_demo_school
+    from planner.app.demo import write_demo_school
 
     paths = write_demo_school(outdir, size=size.value, seed=seed)
     for path in paths:
@@ -113,12 +114,14 @@ def rebuild(
 ) -> None:
     """Перестроить расписание для дистанционного режима / Rebuild the timetable for remote mode."""
     from constraints.catalogue import CatalogueError
-    from planner.rebuild import rebuild_command
+    from planner.app.pipeline import rebuild_files
+    from planner.domain.solving import SolveOptions
 
+    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
     try:
-        code = rebuild_command(
-            timetable, order, out, previous=previous, time_limit=time_limit,
-            workers=workers, seed=seed, echo=None if quiet else typer.echo, school=school,
+        code = rebuild_files(
+            timetable, order, out, options, previous=previous,
+            echo=None if quiet else typer.echo, school=school,
         )  # fmt: skip
     except (PlannerError, CatalogueError) as exc:
         raise _fail(exc) from None
@@ -133,10 +136,10 @@ def check(
 ) -> None:
     """Проверить готовое расписание по всем нормам / Check a schedule against every rule."""
     from constraints.catalogue import CatalogueError
-    from planner.rebuild import check_command
+    from planner.app.pipeline import check_files
 
     try:
-        code = check_command(schedule, timetable, order, echo=typer.echo)
+        code = check_files(schedule, timetable, order, echo=typer.echo)
     except (PlannerError, CatalogueError) as exc:
         raise _fail(exc) from None
     raise typer.Exit(code)
@@ -151,8 +154,7 @@ def serve(
     port: Annotated[int, typer.Option(help="Порт / Port")] = 8000,
 ) -> None:
     """Запустить веб-приложение / Start the web app (SQLite by default)."""
-    # The CLI is the composition root: the one place in planner/ allowed to start the app.
-    from api.main import serve as serve_app  # noqa: TID251
+    from web.app import serve as serve_app
 
     serve_app(demo=demo, host=host, port=port)
 
@@ -168,7 +170,7 @@ def admin_create(
     ],
 ) -> None:
     """Создать администратора / Create an administrator."""
-    from api.admin import create_admin  # noqa: TID251
+    from api.admin import create_admin
 
     try:
         create_admin(login, password)
@@ -182,7 +184,7 @@ def admin_token(
     login: Annotated[str, typer.Argument(help="Логин / Login")],
 ) -> None:
     """Выпустить API-токен администратора / Print a new API token for an administrator."""
-    from api.admin import issue_api_token  # noqa: TID251
+    from api.admin import issue_api_token
 
     try:
         typer.echo(issue_api_token(login))

@@ -7,4 +7,5 @@ bash scripts/setup.sh --test
 mkdir -p artifacts
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+.venv/bin/lint-imports  # the layer contracts in pyproject.toml ([tool.importlinter])
 exec .venv/bin/pytest -n 2 "$@"

@@ -85,7 +85,7 @@ def api_settings(database_url: str, tmp_path: Path):  # type: ignore[no-untyped-
 
 @pytest.fixture
 def app(api_settings):  # type: ignore[no-untyped-def]
-    from api.main import create_app
+    from web.app import create_app
 
     application = create_app(api_settings)
     yield application
@@ -100,18 +100,18 @@ ADMIN_PASSWORD = "Пароль-для-тестов-1"
 @pytest.fixture
 def admin(app):  # type: ignore[no-untyped-def]
     """An administrator in the app's database."""
-    from api import services
+    from api.services import accounts
 
     with app.state.session_factory() as session:
-        return services.create_admin(session, ADMIN_LOGIN, ADMIN_PASSWORD)
+        return accounts.create_admin(session, ADMIN_LOGIN, ADMIN_PASSWORD)
 
 
 @pytest.fixture
 def api_token(app, admin) -> str:  # type: ignore[no-untyped-def]
-    from api import services
+    from api.services import accounts
 
     with app.state.session_factory() as session:
-        return services.issue_api_token(session, ADMIN_LOGIN)
+        return accounts.issue_api_token(session, ADMIN_LOGIN)
 
 
 @pytest.fixture

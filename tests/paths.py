@@ -1,8 +1,8 @@
-"""Where tests find files outside the repository: CI clones the repo with `shared/` beside it."""
+"""Where tests find their files: everything they read is inside the repository."""
 
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-ASC_FIXTURES = SHARED / "fixtures" / "asc"
+DATA = REPO / "tests" / "data"
+ASC_FIXTURES = DATA / "asc"
 ARTIFACTS = REPO / "artifacts"

@@ -12,8 +12,8 @@ from datetime import date
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from planner.model import Timetable, hhmm, sort_class_names
-from planner.schedule import KIND_RU, ScheduleItem
+from planner.domain.model import Timetable, hhmm, sort_class_names
+from planner.domain.schedule import KIND_RU, ScheduleItem
 
 DAYS_RU = ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс")
 DAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -75,7 +75,7 @@ def base_grid(timetable: Timetable, *, by: str, target: str) -> Grid:
 
 def grade_groups(class_names: Iterable[str]) -> list[tuple[str, list[str]]]:
     """Classes grouped by parallel, in school order: [("5", ["5А", "5Б"]), …]."""
-    from planner.model import parse_grade
+    from planner.domain.model import parse_grade
 
     out: dict[str, list[str]] = {}
     for name in sort_class_names(class_names):

@@ -5,7 +5,6 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
-from api import services
 from api.deps import (
     CSRF_COOKIE,
     SESSION_COOKIE,
@@ -17,6 +16,7 @@ from api.deps import (
 )
 from api.problems import Invalid
 from api.schemas import ERRORS, LoginOut, MeOut, MessageOut
+from api.services import accounts
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
@@ -27,7 +27,7 @@ class LoginIn(BaseModel):
 
 
 def set_session_cookies(
-    response: Response, request: Request, new: services.NewSession, settings: SettingsDep
+    response: Response, request: Request, new: accounts.NewSession, settings: SettingsDep
 ) -> None:
     """Session cookie (HttpOnly) and CSRF cookie (readable by htmx); Secure behind TLS."""
     secure = is_secure(request, settings)
@@ -47,8 +47,8 @@ def login(
     """Log in with login and password; sets the session cookie, returns the CSRF token."""
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
         raise Invalid("вход принимает только JSON (Content-Type: application/json).")
-    admin = services.authenticate(session, body.login, body.password, client_ip(request), settings)
-    new = services.start_session(session, admin, settings)
+    admin = accounts.authenticate(session, body.login, body.password, client_ip(request), settings)
+    new = accounts.start_session(session, admin, settings)
     set_session_cookies(response, request, new, settings)
     return {"login": admin.login, "csrf_token": new.csrf_token}
 
@@ -56,7 +56,7 @@ def login(
 @router.post("/logout", response_model=MessageOut, responses=ERRORS)
 def logout(auth: AuthDep, request: Request, response: Response, session: SessionDep) -> dict:
     """End the browser session."""
-    services.end_session(session, request.cookies.get(SESSION_COOKIE))
+    accounts.end_session(session, request.cookies.get(SESSION_COOKIE))
     response.delete_cookie(SESSION_COOKIE)
     response.delete_cookie(CSRF_COOKIE)
     return {"message": "вы вышли из приложения."}

@@ -5,9 +5,9 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from api import services
 from api.deps import AuthDep, SessionDep, SettingsDep
 from api.schemas import ERRORS, LinkPublic
+from api.services import links
 
 router = APIRouter(prefix="/api/v1/links", tags=["links"], responses=ERRORS)
 
@@ -21,7 +21,7 @@ def _change(action: str) -> Callable[..., dict[str, Any]]:
     def change(
         link_id: int, auth: AuthDep, session: SessionDep, settings: SettingsDep
     ) -> dict[str, Any]:
-        return services.link_public(services.change_link(session, link_id, action), settings)
+        return links.link_public(links.change_link(session, link_id, action), settings)
 
     return change
 

@@ -8,9 +8,10 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
-from api import feeds, services
+from api import feeds
 from api.deps import SessionDep
 from api.schemas import ERRORS, CallLinkOut, PublicView
+from api.services import call_links, link_views, links, versions
 
 router = APIRouter(tags=["public"])
 
@@ -25,10 +26,10 @@ class CallLinkIn(BaseModel):
 @router.head("/feeds/{token}.ics", include_in_schema=False)
 def feed(token: str, request: Request, session: SessionDep) -> Response:
     """ICS feed of a class or teacher link (ETag, Last-Modified, 304)."""
-    link = services.resolve_token(session, token)
-    view = services.link_view(session, link)
-    history = services.history_of(services.list_versions(session, view.school))
-    timetable = services.version_timetable(session, view.version) if view.version else None
+    link = links.resolve_token(session, token)
+    view = link_views.link_view(session, link)
+    history = versions.history_of(versions.list_versions(session, view.school))
+    timetable = versions.version_timetable(session, view.version) if view.version else None
     body = feeds.build_token_feed(view, history, timetable)
     etag = feeds.etag_of(body)
     headers = {
@@ -53,15 +54,15 @@ def feed(token: str, request: Request, session: SessionDep) -> Response:
 @router.get("/api/v1/public/{token}", response_model=PublicView, responses=ERRORS)
 def public_schedule(token: str, session: SessionDep) -> dict[str, Any]:
     """The published schedule a class or teacher link shows (JSON)."""
-    link = services.resolve_token(session, token)
-    return services.view_public(services.link_view(session, link))
+    link = links.resolve_token(session, token)
+    return link_views.view_public(link_views.link_view(session, link))
 
 
 @router.put("/api/v1/public/{token}/call-links", response_model=CallLinkOut, responses=ERRORS)
 def put_call_link(token: str, body: CallLinkIn, session: SessionDep) -> dict[str, Any]:
     """A teacher sets the call link of a class (or one lesson); the teacher token authorises."""
-    link = services.resolve_token(session, token)
-    row = services.set_call_link(session, link, body.class_name.strip(), body.url, slot=body.slot)
+    link = links.resolve_token(session, token)
+    row = call_links.set_call_link(session, link, body.class_name.strip(), body.url, slot=body.slot)
     return {
         "class_name": body.class_name.strip(),
         "slot": body.slot,

@@ -5,9 +5,9 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from api import services
 from api.deps import AuthDep, SessionDep, SettingsDep
 from api.schemas import ERRORS, JobPublic, VersionPublic
+from api.services import rebuilds, versions
 
 router = APIRouter(prefix="/api/v1/rebuilds", tags=["rebuilds"], responses=ERRORS)
 
@@ -19,14 +19,14 @@ class PublishIn(BaseModel):
 @router.get("/{job_id}", response_model=JobPublic)
 def get_rebuild(job_id: str, auth: AuthDep, session: SessionDep) -> dict[str, Any]:
     """Status, progress, best objective so far and the summary of a rebuild."""
-    return services.job_public(services.get_job(session, job_id))
+    return rebuilds.job_public(rebuilds.get_job(session, job_id))
 
 
 @router.post("/{job_id}/cancel", response_model=JobPublic)
 def cancel_rebuild(job_id: str, auth: AuthDep, session: SessionDep) -> dict[str, Any]:
     """Cancel a queued or running rebuild."""
-    job = services.cancel_job(session, services.get_job(session, job_id))
-    return services.job_public(job)
+    job = rebuilds.cancel_job(session, rebuilds.get_job(session, job_id))
+    return rebuilds.job_public(job)
 
 
 @router.post("/{job_id}/publish", status_code=201, response_model=VersionPublic)
@@ -38,9 +38,9 @@ def publish_rebuild(
     body: PublishIn | None = None,
 ) -> dict[str, Any]:
     """Publish a finished rebuild as the next version."""
-    job = services.get_job(session, job_id)
-    version = services.publish_job(
+    job = rebuilds.get_job(session, job_id)
+    version = versions.publish_job(
         session, job, author=auth.admin.login, comment=(body.comment if body else ""),
         settings=settings,
     )  # fmt: skip
-    return services.version_public(version)
+    return versions.version_public(version)

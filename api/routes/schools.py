@@ -6,7 +6,6 @@ from fastapi import APIRouter, File, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
-from api import services
 from api.deps import AuthDep, RunnerDep, SessionDep, SettingsDep
 from api.schemas import (
     ERRORS,
@@ -17,6 +16,7 @@ from api.schemas import (
     VersionDetail,
     VersionPublic,
 )
+from api.services import links, rebuilds, schools, uploads, versions
 
 router = APIRouter(prefix="/api/v1/schools", tags=["schools"], responses=ERRORS)
 
@@ -42,20 +42,20 @@ class LinkCreate(BaseModel):
 @router.post("", status_code=201, response_model=SchoolPublic)
 def create_school(body: SchoolCreate, auth: AuthDep, session: SessionDep, settings: SettingsDep):
     """Create a school."""
-    school = services.create_school(session, body.name, body.timezone, settings)
-    return services.school_public(session, school)
+    school = schools.create_school(session, body.name, body.timezone, settings)
+    return schools.school_public(session, school)
 
 
 @router.get("", response_model=list[SchoolPublic])
 def list_schools(auth: AuthDep, session: SessionDep) -> list[dict[str, Any]]:
     """Every school."""
-    return [services.school_public(session, s) for s in services.list_schools(session)]
+    return [schools.school_public(session, s) for s in schools.list_schools(session)]
 
 
 @router.get("/{school_id}", response_model=SchoolPublic)
 def get_school(school_id: int, auth: AuthDep, session: SessionDep) -> dict[str, Any]:
     """One school with its current timetable and published version number."""
-    return services.school_public(session, services.get_school(session, school_id))
+    return schools.school_public(session, schools.get_school(session, school_id))
 
 
 @router.post("/{school_id}/timetable", status_code=201, response_model=TimetablePublic)
@@ -65,10 +65,10 @@ async def upload_timetable(
     """Upload the regular timetable (.csv, .xlsx, aSc .xml, FET .fet); all or nothing."""
     from planner.imports import MAX_INPUT_BYTES
 
-    school = services.get_school(session, school_id)
+    school = schools.get_school(session, school_id)
     content = await file.read(MAX_INPUT_BYTES + 1)  # never more than the cap in memory
-    upload = services.import_timetable(session, school, file.filename or "", content)
-    return services.upload_public(upload)
+    upload = uploads.import_timetable(session, school, file.filename or "", content)
+    return schools.upload_public(upload)
 
 
 @router.post("/{school_id}/rebuilds", status_code=202, response_model=JobPublic)
@@ -81,35 +81,35 @@ def start_rebuild(
     runner: RunnerDep,
 ) -> dict[str, Any]:
     """Start a rebuild for an order; returns the job to poll."""
-    school = services.get_school(session, school_id)
-    job = services.create_job(
+    school = schools.get_school(session, school_id)
+    job = rebuilds.create_job(
         session, school, body.order, settings, author=auth.admin.login,
         time_limit=body.time_limit, workers=body.workers, seed=body.seed,
     )  # fmt: skip
     runner.submit(job.id)
-    return services.job_public(services.get_job(session, job.id))
+    return rebuilds.job_public(rebuilds.get_job(session, job.id))
 
 
 @router.get("/{school_id}/rebuilds", response_model=list[JobPublic])
 def list_rebuilds(school_id: int, auth: AuthDep, session: SessionDep) -> list[dict[str, Any]]:
     """The school's latest rebuild jobs, newest first."""
-    school = services.get_school(session, school_id)
-    return [services.job_public(j) for j in services.list_jobs(session, school)]
+    school = schools.get_school(session, school_id)
+    return [rebuilds.job_public(j) for j in rebuilds.list_jobs(session, school)]
 
 
 @router.get("/{school_id}/versions", response_model=list[VersionPublic])
 def list_versions(school_id: int, auth: AuthDep, session: SessionDep) -> list[dict[str, Any]]:
     """Published versions, oldest first."""
-    school = services.get_school(session, school_id)
-    return [services.version_public(v) for v in services.list_versions(session, school)]
+    school = schools.get_school(session, school_id)
+    return [versions.version_public(v) for v in versions.list_versions(session, school)]
 
 
 @router.get("/{school_id}/versions/{number}", response_model=VersionDetail)
 def get_version(school_id: int, number: int, auth: AuthDep, session: SessionDep):
     """One published version with its schedule.json."""
-    school = services.get_school(session, school_id)
-    return services.version_public(
-        services.get_version(session, school, number), with_schedule=True
+    school = schools.get_school(session, school_id)
+    return versions.version_public(
+        versions.get_version(session, school, number), with_schedule=True
     )
 
 
@@ -123,9 +123,9 @@ def get_version_file(
     settings: SettingsDep,
 ) -> FileResponse:
     """One export file of a version (feeds/*.ics, epos.csv, epos.xlsx, report.html, …)."""
-    school = services.get_school(session, school_id)
-    version = services.get_version(session, school, number)
-    path = services.version_file(settings, version, name)
+    school = schools.get_school(session, school_id)
+    version = versions.get_version(session, school, number)
+    path = versions.version_file(settings, version, name)
     return FileResponse(path, filename=path.name)
 
 
@@ -138,9 +138,9 @@ def list_links(
     include_revoked: bool = False,
 ) -> list[dict[str, Any]]:
     """Class and teacher links with their page and feed URLs (revoked ones on request)."""
-    school = services.get_school(session, school_id)
-    links = services.list_links(session, school, include_revoked=include_revoked)
-    return [services.link_public(x, settings) for x in links]
+    school = schools.get_school(session, school_id)
+    rows = links.list_links(session, school, include_revoked=include_revoked)
+    return [links.link_public(x, settings) for x in rows]
 
 
 @router.post("/{school_id}/links", status_code=201, response_model=LinkPublic)
@@ -148,8 +148,8 @@ def issue_link(
     school_id: int, body: LinkCreate, auth: AuthDep, session: SessionDep, settings: SettingsDep
 ) -> dict[str, Any]:
     """Issue another link for a class (with or without call links) or a teacher."""
-    school = services.get_school(session, school_id)
-    link = services.issue_link(
+    school = schools.get_school(session, school_id)
+    link = links.issue_link(
         session, school, body.kind, body.target.strip(), with_calls=body.with_calls
     )
-    return services.link_public(link, settings)
+    return links.link_public(link, settings)

@@ -32,7 +32,7 @@ from itertools import pairwise
 from pathlib import Path
 from xml.etree.ElementTree import Element, SubElement, indent, tostring
 
-from planner.model import BaseLesson, Timetable, minutes
+from planner.domain.model import BaseLesson, Timetable, minutes
 
 DAY_NAMES_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
 DAY_SHORT_EN = ("Mo", "Tu", "We", "Th", "Fr", "Sa")

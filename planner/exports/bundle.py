@@ -25,11 +25,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from planner.changes import ChangeSet, diff_against_base, diff_schedules
-from planner.model import BaseLesson, SchoolClass, Timetable, sort_class_names
-from planner.order import QuarantineOrder
-from planner.schedule import Schedule
-from planner.versions import (
+from planner.domain.model import BaseLesson, SchoolClass, Timetable, sort_class_names
+from planner.domain.order import QuarantineOrder
+from planner.domain.schedule import Schedule
+from planner.engine.changes import ChangeSet, diff_against_base, diff_schedules
+from planner.engine.versions import (
     PublishedVersion,
     PublishError,
     VersionHistory,

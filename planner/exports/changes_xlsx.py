@@ -15,9 +15,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from planner.changes import ChangeSet, LessonChange, span
-from planner.model import DAY_NAMES_RU_LONG
-from planner.schedule import FORMAT_RU, ScheduleItem
+from planner.domain.model import DAY_NAMES_RU_LONG
+from planner.domain.schedule import FORMAT_RU, ScheduleItem
+from planner.engine.changes import ChangeSet, LessonChange, span
 
 from .xlsx import CellStyle, append, append_merged, save
 

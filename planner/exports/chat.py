@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from planner.changes import ChangeSet, LessonChange, day_label, lesson_label
-from planner.model import DAY_NAMES_RU_LONG, Timetable, class_order, hhmm, minutes
-from planner.schedule import KIND_RU, Schedule, ScheduleItem
+from planner.domain.model import DAY_NAMES_RU_LONG, Timetable, class_order, hhmm, minutes
+from planner.domain.schedule import KIND_RU, Schedule, ScheduleItem
+from planner.engine.changes import ChangeSet, LessonChange, day_label, lesson_label
 
 from .common import BaseTimes, base_times, by_class_day, lesson_times
 from .ical import HEALTH_KINDS, day_health, health_during

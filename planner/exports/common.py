@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, time
 
-from planner.model import Timetable
-from planner.schedule import ScheduleItem
+from planner.domain.model import Timetable
+from planner.domain.schedule import ScheduleItem
 
 BaseTimes = Mapping[tuple[str, int, int, str | None], tuple[time, time]]
 

@@ -28,9 +28,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from planner.changes import ChangeSet, LessonChange, describe_lesson
-from planner.model import Timetable, class_order, hhmm, minutes
-from planner.schedule import FORMAT_RU, Schedule, ScheduleItem
+from planner.domain.model import Timetable, class_order, hhmm, minutes
+from planner.domain.schedule import FORMAT_RU, Schedule, ScheduleItem
+from planner.engine.changes import ChangeSet, LessonChange, describe_lesson
 
 from .cells import csv_bytes
 from .common import base_times, is_primary, lesson_times

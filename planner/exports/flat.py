@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from planner.errors import InputError
-from planner.model import DAY_NAMES_RU, BaseLesson, Timetable, class_order, hhmm
+from planner.domain.errors import InputError
+from planner.domain.model import DAY_NAMES_RU, BaseLesson, Timetable, class_order, hhmm
 
 from .cells import csv_bytes
 

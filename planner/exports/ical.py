@@ -37,9 +37,9 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vDuration
 
-from planner.model import Timetable, class_order, hhmm, minutes
-from planner.schedule import FORMAT_RU, KIND_RU, Schedule, ScheduleItem
-from planner.versions import (
+from planner.domain.model import Timetable, class_order, hhmm, minutes
+from planner.domain.schedule import FORMAT_RU, KIND_RU, Schedule, ScheduleItem
+from planner.engine.versions import (
     PublishedVersion,
     Revision,
     VersionHistory,

@@ -22,9 +22,9 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from planner.model import DAY_NAMES_RU, sort_class_names
-from planner.order import DEVICE_RU, POLICY_RU, QuarantineOrder
-from planner.schedule import Schedule
+from planner.domain.model import DAY_NAMES_RU, sort_class_names
+from planner.domain.order import DEVICE_RU, POLICY_RU, QuarantineOrder
+from planner.domain.schedule import Schedule
 
 CONFIDENCE_RU = {
     "high": "высокая",

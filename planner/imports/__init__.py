@@ -1,19 +1,22 @@
-"""Importers: every supported file becomes the same :class:`planner.model.Timetable`.
+"""Importers: every supported file becomes the same :class:`planner.domain.model.Timetable`.
 
 * flat CSV/XLSX (our own format, also what ``planner convert`` and ``epos.csv`` write),
-* aSc Timetables 2012 XML,
+* the Russian grid («шахматка», XLSX) with an optional load table («нагрузка»),
+* aSc Timetables XML (2012 and 2008 schema),
 * FET ``.fet`` files that carry a timetable.
 
-An import is all or nothing: it returns a complete timetable or raises
-:class:`planner.errors.InputError` naming file, row and column.
+An import is tolerant: it refuses a file (:class:`planner.domain.errors.InputError` naming file,
+row and column) only when nothing sensible can be read from it, and lists everything it had to
+decide in ``Timetable.findings`` (see :mod:`planner.domain.findings`). ``strict=True`` refuses the
+file instead, with every finding that is not a note as a problem.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from planner.errors import InputError
-from planner.model import Timetable
+from planner.domain.errors import InputError
+from planner.domain.model import Timetable
 
 MAX_INPUT_BYTES = 50 * 1024 * 1024
 FORMATS = {".csv": "flat", ".xlsx": "flat", ".xml": "asc", ".fet": "fet"}
@@ -37,8 +40,22 @@ def detect_format(path: Path) -> str:
     return fmt
 
 
-def load_timetable(path: Path | str, *, school_name: str | None = None) -> Timetable:
-    """Read any supported timetable file."""
+def load_timetable(
+    path: Path | str,
+    *,
+    school_name: str | None = None,
+    strict: bool = True,
+    load_table: Path | str | None = None,
+    bells: Path | str | None = None,
+) -> Timetable:
+    """Read any supported timetable file.
+
+    ``load_table`` (a grid only): the load table («нагрузка», class/subject/group/teacher) as a
+    separate CSV/XLSX file; ``bells``: a bells file (columns смена, урок, начало, конец) for a grid
+    without a bells sheet. ``strict``: refuse the file at any finding that is not a note. It is
+    ``True`` by default so that a caller which does not show ``timetable.findings`` yet never
+    loses a row silently; a caller that shows them passes ``strict=False``.
+    """
     path = Path(path)
     if not path.is_file():
         raise InputError.at(str(path), "файл не найден; проверьте путь.")
@@ -46,13 +63,19 @@ def load_timetable(path: Path | str, *, school_name: str | None = None) -> Timet
         raise InputError.at(str(path), too_big(MAX_INPUT_BYTES))
     fmt = detect_format(path)
     if fmt == "flat":
+        from planner.imports.grid import is_grid, read_grid
+
+        if load_table is not None or bells is not None or is_grid(path):
+            return read_grid(
+                path, school_name=school_name, strict=strict, load_table=load_table, bells=bells
+            )
         from planner.imports.flat import read_flat
 
-        return read_flat(path, school_name=school_name)
+        return read_flat(path, school_name=school_name, strict=strict)
     if fmt == "asc":
         from planner.imports.asc import read_asc
 
-        return read_asc(path, school_name=school_name)
+        return read_asc(path, school_name=school_name, strict=strict)
     from planner.imports.fet import read_fet
 
-    return read_fet(path, school_name=school_name)
+    return read_fet(path, school_name=school_name, strict=strict)

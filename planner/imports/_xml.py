@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 
 from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import DefusedXMLParser
+
+if TYPE_CHECKING:
+    from planner.domain.findings import Findings
 
 #: expat's reasons in Russian (the text of :class:`xml.etree.ElementTree.ParseError` without
 #: its ``: line N, column M`` tail).
@@ -87,3 +90,33 @@ def parse_xml(data: bytes) -> tuple[Element, dict[Element, int]]:
         reason = re.sub(r":\s*line \d+, column \d+$", "", str(exc))
         raise XmlFault("broken", line, column + 1, EXPAT_RU.get(reason, reason)) from None
     return root, builder.lines
+
+
+_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"'][^>]*\?>")
+
+
+def xml_bytes(data: bytes, findings: Findings) -> bytes:
+    """The bytes to parse: a file whose text is not the UTF-8 its declaration (or the lack of
+    one) promises — an old aSc export in Windows-1251 without a declaration — is re-encoded as
+    UTF-8, with an ``encoding`` finding."""
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data  # UTF-16 with its byte order mark: expat reads it
+    match = _DECLARATION.match(body)
+    declared = match.group(1).decode("ascii").lower().replace("_", "-") if match else "utf-8"
+    if declared not in ("utf-8", "utf8"):
+        return body
+    try:
+        body.decode("utf-8")
+        return body
+    except UnicodeDecodeError:
+        pass
+    from planner.imports._tables import decode_text
+
+    try:
+        text = decode_text(body, findings.file, findings, quiet_cp1251=False)
+    except Exception:
+        return body  # expat reports the broken file
+    if match:
+        text = text[len(match.group(0).decode("ascii", "replace")) :]
+    return text.encode("utf-8")

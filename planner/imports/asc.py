@@ -26,7 +26,7 @@ Mapping (aSc → our model):
   is kept when its week bits include the first week any card uses and its term bits include the
   first term any card uses. Cards without week or term bits count for every week/term.
 * **Classes** keep their names; the grade is the class's ``grade`` attribute when it is 1…11,
-  otherwise :func:`planner.model.parse_grade` of the name (``S1-01`` → none).
+  otherwise :func:`planner.domain.model.parse_grade` of the name (``S1-01`` → none).
 * **Groups**: a lesson on the entire class has ``group=None``; on a named group (``Group 1``,
   ``Boys``) it has that name; several different group names are joined with `` / ``.
   A lesson on several classes is one combined lesson of all of them.
@@ -58,7 +58,7 @@ Clashes follow aSc's own semantics, which a real school's export relies on:
    subject by the same teacher (a group joining a running session). Two overlapping
    single-teacher lessons of different subjects with the same teacher are a clash.
 
-Everything else is checked with :func:`planner.clashes.raise_on_clashes`.
+Everything else is checked with :func:`planner.engine.clashes.raise_on_clashes`.
 """
 
 from __future__ import annotations
@@ -71,11 +71,9 @@ from itertools import pairwise
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
-from planner.clashes import raise_on_clashes, team_teaching_view
-from planner.errors import InputError, Problem
-from planner.imports import MAX_INPUT_BYTES, too_big
-from planner.imports._xml import XmlFault, parse_xml
-from planner.model import (
+from planner.domain.errors import InputError, Problem
+from planner.domain.findings import NO_NAME, Findings
+from planner.domain.model import (
     BaseLesson,
     Bell,
     BellSchedule,
@@ -86,6 +84,9 @@ from planner.model import (
     clock,
     parse_grade,
 )
+from planner.engine.clashes import joint_clusters, mark_source_clashes
+from planner.imports import MAX_INPUT_BYTES, too_big
+from planner.imports._xml import XmlFault, parse_xml, xml_bytes
 
 BELL_SCHEDULE = "aSc"
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
@@ -151,6 +152,8 @@ class _Lesson:
     teacher_ids: tuple[str, ...]
     per_card: int
     line: int | None
+    weeks: str | None = None  # the 2008 schema: weeks and terms on the lesson
+    terms: str | None = None
 
 
 @dataclass(frozen=True)
@@ -186,13 +189,20 @@ class _Draft:
     extra: list[str] = field(default_factory=list)
 
 
+class _Skip(Exception):
+    """An element that cannot be read: left out, with the finding already recorded."""
+
+
 class _Reader:
-    def __init__(self, path: Path, root: Element, lines: dict[Element, int]):
+    def __init__(
+        self, path: Path, root: Element, lines: dict[Element, int], findings: Findings
+    ) -> None:
         self.path = path
         self.file = str(path)
         self.root = root
         self.lines = lines
         self.notes: list[str] = []
+        self.findings = findings
 
     # ---------------------------------------------------------------- helpers
 
@@ -211,6 +221,33 @@ class _Reader:
                 message=message,
             )
         )
+
+    def found(
+        self,
+        element: Element,
+        kind: str,
+        seen: str,
+        read_as: str,
+        column: str | None = None,
+        label: str | None = None,
+    ) -> None:
+        self.findings.add(
+            kind,
+            seen,
+            read_as,
+            row=self.line(element),
+            column=column,
+            element=label or _label(element),
+        )
+
+    def skip(self, element: Element, seen: str, column: str | None = None) -> _Skip:
+        """A finding that the element is left out; raise the result to leave it."""
+        what = "карточка пропущена: урока в этот день и час нет"
+        if element.tag != "card":
+            what = f"элемент <{element.tag}> пропущен"
+        self.found(element, "skipped" if element.tag == "card" else "unreadable_row", seen, what,
+                   column)  # fmt: skip
+        return _Skip()
 
     def section(self, name: str, child: str, *, required: bool) -> list[Element]:
         container = self.root.find(name)
@@ -235,7 +272,7 @@ class _Reader:
         if not value:
             return None
         if not _BITS.match(value):
-            raise self.error(
+            raise self.skip(
                 element,
                 f"«{attr}» должно быть строкой из 0 и 1 (например «01000»), а не «{value}»; "
                 "у размещённой карточки ровно одно значение — выгрузите файл из aSc заново.",
@@ -247,7 +284,7 @@ class _Reader:
         value = element.get(attr)
         match = _TIME.match(value or "")
         if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-            raise self.error(
+            raise self.skip(
                 element,
                 f"время «{value or ''}» не распознано; укажите время как ЧЧ:ММ, например 8:30.",
                 attr,
@@ -261,9 +298,18 @@ class _Reader:
         try:
             number = int(value)
         except ValueError:
-            raise self.error(
-                element, f"«{attr}» должно быть целым числом, а не «{value}».", attr
-            ) from None
+            if default is None:
+                raise self.skip(
+                    element, f"«{attr}» должно быть целым числом, а не «{value}».", attr
+                ) from None
+            self.found(
+                element,
+                "unreadable_row",
+                f"«{attr}» должно быть целым числом, а не «{value}».",
+                f"взято значение по умолчанию {default}",
+                attr,
+            )
+            return default
         return number
 
     def names(self, elements: list[Element], kind: str) -> dict[str, str]:
@@ -272,13 +318,34 @@ class _Reader:
         for element in elements:
             item_id = (element.get("id") or "").strip()
             if not item_id:
-                raise self.error(element, f"у элемента {kind} нет атрибута id.", "id")
+                self.found(
+                    element,
+                    "unreadable_row",
+                    f"у элемента {kind} нет атрибута id.",
+                    "элемент пропущен: на него не может ссылаться ни один урок",
+                    "id",
+                )
+                continue
             if item_id in raw:
-                raise self.error(element, f"id «{item_id}» повторяется; ids должны быть разными.")
+                self.found(
+                    element,
+                    "duplicate",
+                    f"id «{item_id}» повторяется; ids должны быть разными.",
+                    "прочитан первый элемент с этим id",
+                    "id",
+                )
+                continue
             name = " ".join((element.get("name") or "").split())
             short = " ".join((element.get("short") or "").split())
             if not name and not short:
-                raise self.error(element, "не указано имя (name); впишите его в aSc.", "name")
+                self.found(
+                    element,
+                    "missing_name",
+                    "не указано имя (name); впишите его в aSc.",
+                    f"взят id «{item_id}»",
+                    "name",
+                )
+                name = item_id
             raw[item_id] = (name or short, short)
         count: dict[str, int] = defaultdict(int)
         for name, _short in raw.values():
@@ -304,24 +371,34 @@ class _Reader:
             )
         periods: dict[int, _Period] = {}
         for element in elements:
-            number = self.integer(element, "period")
-            if number in periods:
-                raise self.error(element, f"период {number} описан дважды.", "period")
-            start = self.clock_minutes(element, "starttime")
-            end = self.clock_minutes(element, "endtime")
-            if end <= start:
-                raise self.error(element, "период заканчивается раньше, чем начинается.", "endtime")
+            try:
+                number = self.integer(element, "period")
+                if number in periods:
+                    raise self.skip(element, f"период {number} описан дважды.", "period")
+                start = self.clock_minutes(element, "starttime")
+                end = self.clock_minutes(element, "endtime")
+                if end <= start:
+                    raise self.skip(
+                        element, "период заканчивается раньше, чем начинается.", "endtime"
+                    )
+            except _Skip:
+                continue
             name = (element.get("name") or "").strip()
             lesson = int(name) if name.isdigit() and int(name) >= 1 else number
             periods[number] = _Period(number, lesson, start, end, self.line(element))
+        if not periods:
+            raise InputError(self.findings.problems())
         return periods
 
     def read_breaks(self) -> list[tuple[int | None, int, int]]:
         result: list[tuple[int | None, int, int]] = []
         for element in self.section("breaks", "break", required=False):
             after = (element.get("break") or "").strip()
-            start = self.clock_minutes(element, "starttime") if element.get("starttime") else -1
-            end = self.clock_minutes(element, "endtime") if element.get("endtime") else -1
+            try:
+                start = self.clock_minutes(element, "starttime") if element.get("starttime") else -1
+                end = self.clock_minutes(element, "endtime") if element.get("endtime") else -1
+            except _Skip:
+                continue
             result.append((int(after) if after.isdigit() else None, start, end))
         return result
 
@@ -333,6 +410,9 @@ class _Reader:
             if _BITS.match(part.strip())
         ]
         lengths += [len(c.get("days") or "") for c in cards if _BITS.match(c.get("days") or "")]
+        # the 2008 schema: a <days> list and zero-based day numbers on the cards
+        lengths += [len(self.section("days", "day", required=False))]
+        lengths += [int(d) + 1 for c in cards if (d := (c.get("day") or "").strip()).isdigit()]
         days = max(lengths, default=5)
         return min(max(days, 5), 6)
 
@@ -359,12 +439,28 @@ class _Reader:
         if len(set(classes.values())) != len(classes):
             seen: set[str] = set()
             for element in class_elements:
-                name = classes[element.get("id", "").strip()]
+                class_id = element.get("id", "").strip()
+                name = classes.get(class_id)
+                if name is None:
+                    continue
                 if name in seen:
-                    raise self.error(
-                        element, f"класс «{name}» описан дважды; дайте классам разные имена."
+                    new = f"{name} ({class_id})"
+                    self.found(
+                        element,
+                        "duplicate",
+                        f"класс «{name}» описан дважды; дайте классам разные имена.",
+                        f"второй класс прочитан как «{new}»",
                     )
+                    classes[class_id] = name = new
                 seen.add(name)
+        class_elements = [e for e in class_elements if (e.get("id") or "").strip() in classes]
+        if not classes:
+            raise InputError.at(
+                self.file,
+                "в разделе <classes> нет ни одного класса; выгрузите расписание из aSc целиком.",
+                row=self.line(self.root),
+                element="<classes>",
+            )
         groups = self.read_groups(classes)
         lessons = self.read_lessons(subjects, classes, groups, teachers)
         cards = self.section("cards", "card", required=True)
@@ -376,7 +472,22 @@ class _Reader:
         self.assign_choice_groups(drafts)
         base = [self.to_lesson(d) for d in drafts]
         base.sort(key=_sort_key)
-        raise_on_clashes(team_teaching_view(base), self.file)
+        if not base:
+            raise InputError(
+                self.findings.problems()
+                or [
+                    Problem(
+                        self.file,
+                        "в файле нет ни одного размещённого урока (карточки <cards>); "
+                        "разместите уроки в aSc и выгрузите файл заново.",
+                        element="<cards>",
+                    )
+                ]
+            )
+        clashes = mark_source_clashes(base, self.findings)
+        for note in _unique(self.notes):
+            self.findings.add("format_note", "выгрузка aSc", note)
+        self.findings.check()
 
         bells = tuple(
             Bell(p.lesson, clock(p.start), clock(p.end))
@@ -403,6 +514,8 @@ class _Reader:
             subjects=_unique([*subjects.values(), *(b.subject for b in base)]),
             rooms=_unique(rooms.values()),
             source=self.source_note(),
+            findings=self.findings.result(),
+            source_clashes=clashes,
         )
 
     def read_groups(self, classes: dict[str, str]) -> dict[str, _Group]:
@@ -411,12 +524,15 @@ class _Reader:
             group_id = (element.get("id") or "").strip()
             class_id = (element.get("classid") or "").strip()
             if class_id not in classes:
-                raise self.error(
+                self.found(
                     element,
+                    "unknown_reference",
                     f"группа ссылается на класс с id «{class_id}», которого нет в разделе "
                     "<classes>; выгрузите файл из aSc заново.",
+                    "группа пропущена; уроки на ней прочитаны как уроки на весь класс",
                     "classid",
                 )
+                continue
             name = " ".join((element.get("name") or "").split())
             entire = (element.get("entireclass") or "").strip() == "1"
             groups[group_id] = _Group(class_id, name or group_id, entire)
@@ -433,41 +549,77 @@ class _Reader:
         for element in self.section("lessons", "lesson", required=True):
             lesson_id = (element.get("id") or "").strip()
             if not lesson_id:
-                raise self.error(element, "у урока нет атрибута id.", "id")
-            subject_id = (element.get("subjectid") or "").strip()
-            if subject_id not in subjects:
-                raise self.error(
+                self.skip(element, "у урока нет атрибута id.", "id")
+                continue
+            if lesson_id in lessons:
+                self.found(
                     element,
+                    "duplicate",
+                    f"id «{lesson_id}» повторяется; ids должны быть разными.",
+                    "прочитан первый урок с этим id",
+                    "id",
+                )
+                continue
+            subject_id = (element.get("subjectid") or "").strip()
+            subject = subjects.get(subject_id)
+            if subject is None:
+                subject = NO_NAME
+                self.found(
+                    element,
+                    "missing_name" if not subject_id else "unknown_reference",
                     f"предмет с id «{subject_id}» не найден в разделе <subjects>; "
                     "укажите предмет урока в aSc и выгрузите файл заново.",
+                    f"урок прочитан с предметом «{NO_NAME}»",
                     "subjectid",
                 )
+            refs: dict[str, tuple[str, ...]] = {}
             for attr, table, section in (
                 ("classids", classes, "<classes>"),
                 ("groupids", groups, "<groups>"),
                 ("teacherids", teachers, "<teachers>"),
             ):
-                for ref in self.ids(element, attr):
+                refs[attr] = self.ids(element, attr)
+                for ref in refs[attr]:
                     if ref not in table:
-                        raise self.error(
+                        self.found(
                             element,
+                            "unknown_reference",
                             f"id «{ref}» не найден в разделе {section}; выгрузите файл из aSc "
                             "заново или уберите ссылку.",
+                            "ссылка пропущена, урок прочитан без неё",
                             attr,
                         )
+                refs[attr] = tuple(r for r in refs[attr] if r in table)
             per_card = self.integer(element, "periodspercard", default=0) or self.integer(
                 element, "durationperiods", default=1
             )
             lessons[lesson_id] = _Lesson(
                 id=lesson_id,
-                subject=subjects[subject_id],
-                class_ids=_unique(self.ids(element, "classids")),
-                group_ids=self.ids(element, "groupids"),
-                teacher_ids=_unique(self.ids(element, "teacherids")),
+                subject=subject,
+                class_ids=_unique(refs["classids"]),
+                group_ids=refs["groupids"],
+                teacher_ids=_unique(refs["teacherids"]),
                 per_card=max(per_card, 1),
                 line=self.line(element),
+                weeks=self.lesson_bits(element, "weeks"),
+                terms=self.lesson_bits(element, "terms"),
             )
         return lessons
+
+    def lesson_bits(self, element: Element, attr: str) -> str | None:
+        """Weeks or terms on a lesson (the 2008 schema keeps them there, not on the card)."""
+        value = (element.get(attr) or "").strip()
+        return value if _BITS.match(value) else None
+
+    def card_day_list(self, element: Element) -> list[int]:
+        """ISO weekdays of a card: the 2012 bit string ``days``, or the 2008 zero-based ``day``."""
+        days = self.bits(element, "days")
+        if days is not None:
+            return [i + 1 for i, bit in enumerate(days) if bit == "1"]
+        day = (element.get("day") or "").strip()
+        if day.isdigit():
+            return [int(day) + 1]
+        return []
 
     def read_cards(
         self,
@@ -480,24 +632,20 @@ class _Reader:
         raw: list[tuple[Element, str, str | None, str | None]] = []
         for element in cards:
             lesson_id = (element.get("lessonid") or "").strip()
-            if lesson_id not in lessons:
-                raise self.error(
-                    element,
-                    f"урок с id «{lesson_id}» не найден в разделе <lessons>; выгрузите файл из "
-                    "aSc заново или удалите эту карточку.",
-                    "lessonid",
-                )
-            for ref in self.ids(element, "classroomids"):
-                if ref not in rooms:
-                    raise self.error(
+            try:
+                if lesson_id not in lessons:
+                    raise self.skip(
                         element,
-                        f"кабинет с id «{ref}» не найден в разделе <classrooms>; выгрузите файл "
-                        "из aSc заново.",
-                        "classroomids",
+                        f"урок с id «{lesson_id}» не найден в разделе <lessons>; выгрузите файл "
+                        "из aSc заново или удалите эту карточку.",
+                        "lessonid",
                     )
-            raw.append(
-                (element, lesson_id, self.bits(element, "weeks"), self.bits(element, "terms"))
-            )
+                lesson = lessons[lesson_id]
+                weeks = self.bits(element, "weeks") or lesson.weeks
+                terms = self.bits(element, "terms") or lesson.terms
+            except _Skip:
+                continue
+            raw.append((element, lesson_id, weeks, terms))
 
         first_week = _first_bit(w for _, _, w, _ in raw)
         first_term = _first_bit(t for _, _, _, t in raw)
@@ -507,38 +655,11 @@ class _Reader:
             if not _has_bit(weeks, first_week) or not _has_bit(terms, first_term):
                 skipped += 1
                 continue
-            days = self.bits(element, "days")
-            day_list = [i + 1 for i, bit in enumerate(days or "") if bit == "1"]
-            if not day_list:
-                raise self.error(
-                    element,
-                    "у карточки не указан день (days); разместите урок в aSc и выгрузите файл "
-                    "заново.",
-                    "days",
-                )
-            if day_list[-1] > days_per_week:
-                raise self.error(
-                    element,
-                    f"карточка стоит на {day_list[-1]}-й день недели, а в неделе {days_per_week} "
-                    "дней; уберите урок с воскресенья.",
-                    "days",
-                )
-            first = self.integer(element, "period")
-            length = max(self.integer(element, "durationperiods", default=1), 1)
-            card_rooms = tuple(rooms[r] for r in _unique(self.ids(element, "classroomids")))
-            for number in range(first, first + length):
-                self.period(periods, number, element)
-                for day in day_list:
-                    units.append(
-                        _Unit(
-                            lesson_id,
-                            day,
-                            number,
-                            card_rooms,
-                            self.line(element),
-                            span_id if length > 1 else -1,
-                        )
-                    )
+            try:
+                units.extend(self.card_units(element, lesson_id, span_id, rooms, periods,
+                                             days_per_week))  # fmt: skip
+            except _Skip:
+                continue
         if skipped:
             several_weeks = len({w for _, _, w, _ in raw if w}) > 1
             scope = []
@@ -550,6 +671,59 @@ class _Reader:
                 f"взяты карточки {' и '.join(scope) or 'первой недели'}; "
                 f"пропущено карточек других недель и периодов: {skipped}"
             )
+        return units
+
+    def card_units(
+        self,
+        element: Element,
+        lesson_id: str,
+        span_id: int,
+        rooms: dict[str, str],
+        periods: dict[int, _Period],
+        days_per_week: int,
+    ) -> list[_Unit]:
+        day_list = self.card_day_list(element)
+        if not day_list:
+            raise self.skip(
+                element,
+                "у карточки не указан день (days); разместите урок в aSc и выгрузите файл заново.",
+                "days",
+            )
+        if day_list[-1] > days_per_week:
+            raise self.skip(
+                element,
+                f"карточка стоит на {day_list[-1]}-й день недели, а в неделе {days_per_week} "
+                "дней; уберите урок с воскресенья.",
+                "days",
+            )
+        first = self.integer(element, "period")
+        length = max(self.integer(element, "durationperiods", default=1), 1)
+        room_ids = _unique(self.ids(element, "classroomids"))
+        for ref in room_ids:
+            if ref not in rooms:
+                self.found(
+                    element,
+                    "unknown_reference",
+                    f"кабинет с id «{ref}» не найден в разделе <classrooms>; выгрузите файл "
+                    "из aSc заново.",
+                    "урок прочитан без этого кабинета",
+                    "classroomids",
+                )
+        card_rooms = tuple(rooms[r] for r in room_ids if r in rooms)
+        units: list[_Unit] = []
+        for number in range(first, first + length):
+            self.period(periods, number, element)
+            for day in day_list:
+                units.append(
+                    _Unit(
+                        lesson_id,
+                        day,
+                        number,
+                        card_rooms,
+                        self.line(element),
+                        span_id if length > 1 else -1,
+                    )
+                )
         return units
 
     def period(self, periods: dict[int, _Period], number: int, card: Element) -> _Period:
@@ -566,7 +740,7 @@ class _Reader:
             for a, b in pairwise(defined)
         )
         if number < last.number or not regular:
-            raise self.error(
+            raise self.skip(
                 card,
                 f"карточка стоит на период {number}, которого нет в разделе <periods>; "
                 "добавьте период в aSc или переставьте урок.",
@@ -574,7 +748,7 @@ class _Reader:
             )
         start = last.end + (number - last.number - 1) * length
         if start + length > 24 * 60:
-            raise self.error(
+            raise self.skip(
                 card, f"период {number} выходит за полночь; переставьте урок в aSc.", "period"
             )
         for k in range(last.number + 1, number + 1):
@@ -684,52 +858,33 @@ class _Reader:
 
     def merge_joint_sessions(self, drafts: list[_Draft]) -> list[_Draft]:
         """Rule 1: same time, same subject, a shared teacher → one combined lesson."""
-        buckets: dict[tuple[int, int, int, str], list[_Draft]] = defaultdict(list)
-        for draft in drafts:
-            buckets[(draft.day, draft.start, draft.end, draft.subject)].append(draft)
         result: list[_Draft] = []
         merged_count = 0
-        for items in buckets.values():
-            parent = list(range(len(items)))
-
-            def find(i: int, parent: list[int] = parent) -> int:
-                while parent[i] != i:
-                    parent[i] = parent[parent[i]]
-                    i = parent[i]
-                return i
-
-            by_teacher: dict[str, int] = {}
-            for i, draft in enumerate(items):
-                for teacher in draft.teachers:
-                    if teacher in by_teacher:
-                        parent[find(i)] = find(by_teacher[teacher])
+        clusters = joint_clusters(
+            drafts, lambda d: (d.day, d.start, d.end, d.subject), lambda d: d.teachers
+        )
+        for indices in clusters:
+            cluster = sorted((drafts[i] for i in indices), key=lambda d: d.order)
+            head = cluster[0]
+            for other in cluster[1:]:
+                merged_count += 1
+                for class_name, group in other.class_groups:
+                    if class_name not in head.classes:
+                        head.classes.append(class_name)
+                        head.class_groups.append((class_name, group))
                     else:
-                        by_teacher[teacher] = i
-            clusters: dict[int, list[_Draft]] = defaultdict(list)
-            for i, draft in enumerate(items):
-                clusters[find(i)].append(draft)
-            for cluster in clusters.values():
-                cluster.sort(key=lambda d: d.order)
-                head = cluster[0]
-                for other in cluster[1:]:
-                    merged_count += 1
-                    for class_name, group in other.class_groups:
-                        if class_name not in head.classes:
-                            head.classes.append(class_name)
-                            head.class_groups.append((class_name, group))
-                        else:
-                            i = head.classes.index(class_name)
-                            old = head.class_groups[i][1]
-                            if old is not None and group != old:
-                                joined = old if group is None else f"{old} / {group}"
-                                head.class_groups[i] = (
-                                    class_name,
-                                    None if group is None else joined,
-                                )
-                    head.teachers.extend(t for t in other.teachers if t not in head.teachers)
-                    head.rooms.extend(r for r in other.rooms if r not in head.rooms)
-                    head.lesson = min(head.lesson, other.lesson)
-                result.append(head)
+                        i = head.classes.index(class_name)
+                        old = head.class_groups[i][1]
+                        if old is not None and group != old:
+                            joined = old if group is None else f"{old} / {group}"
+                            head.class_groups[i] = (
+                                class_name,
+                                None if group is None else joined,
+                            )
+                head.teachers.extend(t for t in other.teachers if t not in head.teachers)
+                head.rooms.extend(r for r in other.rooms if r not in head.rooms)
+                head.lesson = min(head.lesson, other.lesson)
+            result.append(head)
         if merged_count:
             self.notes.append(
                 f"объединено карточек в совместные уроки (один предмет, общий учитель, одно "
@@ -866,8 +1021,14 @@ def _sort_key(x: BaseLesson) -> tuple[object, ...]:
     return (x.day, x.start_min, x.end_min, x.classes, x.group or "", x.subject, x.teachers)
 
 
-def read_asc(path: Path, *, school_name: str | None = None) -> Timetable:
-    """Read an aSc Timetables 2012 XML export (see the module docstring for the mapping)."""
+def read_asc(
+    path: Path | str, *, school_name: str | None = None, strict: bool = False
+) -> Timetable:
+    """Read an aSc Timetables XML export (2012 or 2008 schema; see the module docstring).
+
+    Tolerant: an element that cannot be read is left out with a finding; ``strict=True`` raises
+    :class:`~planner.domain.errors.InputError` with every finding instead (nothing is imported).
+    """
     path = Path(path)
     file = str(path)
     try:
@@ -880,8 +1041,9 @@ def read_asc(path: Path, *, school_name: str | None = None) -> Timetable:
         data = handle.read(MAX_INPUT_BYTES + 1)
     if len(data) > MAX_INPUT_BYTES:
         raise InputError.at(file, too_big(MAX_INPUT_BYTES))
-    root, lines = _parse_xml(data, file)
-    return _Reader(path, root, lines).read(school_name)
+    findings = Findings(file, strict=strict)
+    root, lines = _parse_xml(xml_bytes(data, findings), file)
+    return _Reader(path, root, lines, findings).read(school_name)
 
 
 __all__ = ["BELL_SCHEDULE", "read_asc"]

@@ -1,4 +1,4 @@
-"""FET (``.fet``) files that carry a finished timetable → :class:`planner.model.Timetable`.
+"""FET (``.fet``) files that carry a finished timetable → :class:`planner.domain.model.Timetable`.
 
 FET (https://lalescu.ro/liviu/fet/) stores the school's data and, after ``fet-cl`` has solved it,
 one ``ConstraintActivityPreferredStartingTime`` (weight 100, active) per placed activity in
@@ -41,9 +41,9 @@ covers; per class, covering all of them is the whole class (``group=None``), cov
 named by the FET group/subgroup with exactly that part (``9 б историци1`` in class ``9 б`` →
 ``историци1``) or by its subgroups joined with ``+``. A lesson on parts of several classes that
 carry different names is named ``"<class> <part> + <class> <part>"``. Equal names therefore mean
-equal (overlapping) parts, so :func:`planner.clashes.find_clashes` reports no clash that FET would
-allow. Overlapping FET categories (``boys`` vs ``lang1``) keep different names, so the model treats
-them as parallel-capable; that is the limit of ``BaseLesson.group``.
+equal (overlapping) parts, so :func:`~planner.engine.clashes.find_clashes` reports no clash that FET
+would allow. Overlapping FET categories (``boys`` vs ``lang1``) keep different names, so the model
+treats them as parallel-capable; that is the limit of ``BaseLesson.group``.
 
 Everything the importer had to assume is written, in Russian, into ``Timetable.source``.
 """
@@ -58,11 +58,9 @@ from itertools import pairwise
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
-from planner.clashes import find_clashes
-from planner.errors import InputError, Problem
-from planner.imports import MAX_INPUT_BYTES, too_big
-from planner.imports._xml import XmlFault, parse_xml
-from planner.model import (
+from planner.domain.errors import InputError, Problem
+from planner.domain.findings import NO_NAME, Findings
+from planner.domain.model import (
     DAY_NAMES_RU,
     BaseLesson,
     Bell,
@@ -74,6 +72,9 @@ from planner.model import (
     clock,
     hhmm,
 )
+from planner.engine.clashes import resolve_source_clashes
+from planner.imports import MAX_INPUT_BYTES, too_big
+from planner.imports._xml import XmlFault, parse_xml, xml_bytes
 
 NO_TIMETABLE = (
     "в файле нет готового расписания: запустите fet-cl и импортируйте *_data_and_timetable.fet"
@@ -156,13 +157,16 @@ def _parse(data: bytes, file: str) -> tuple[Element, dict[Element, int]]:
 
 
 class _Reader:
-    def __init__(self, path: Path, root: Element, lines: dict[Element, int]):
+    def __init__(
+        self, path: Path, root: Element, lines: dict[Element, int], findings: Findings
+    ) -> None:
         self.path = path
         self.file = str(path)
         self.root = root
         self.lines = lines
         self.problems: list[Problem] = []
         self.notes: list[str] = []
+        self.findings = findings
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -180,6 +184,26 @@ class _Reader:
                 column=column,
                 element=label or (element.tag if element is not None else None),
             )
+        )
+
+    def found(
+        self,
+        message: str,
+        element: Element | None,
+        *,
+        column: str | None = None,
+        label: str = "",
+        kind: str = "unknown_reference",
+        read_as: str,
+    ) -> None:
+        """A finding: the file is read on (strict mode refuses it at the end)."""
+        self.findings.add(
+            kind,
+            message,
+            read_as,
+            row=self.line(element),
+            column=column,
+            element=label or (element.tag if element is not None else None),
         )
 
     def fail_if_problems(self) -> None:
@@ -451,12 +475,13 @@ class _Reader:
                 (hour, hours, "Preferred_Hour", "час", "Hours_List"),
             ):
                 if value not in names:
-                    self.problem(
+                    self.found(
                         f"{what} «{value}» не описан в {where}; "
                         "исправьте ограничение или сохраните файл заново в FET.",
                         c.find(column),
                         column=column,
                         label=f"ConstraintActivityPreferredStartingTime Activity_Id={act}",
+                        read_as="время активности не прочитано",
                     )
             if day in days and hour in hours:
                 times[act] = (days.index(day), hours.index(hour))
@@ -467,16 +492,16 @@ class _Reader:
                 continue
             act, room = self.text(c, "Activity_Id"), self.text(c, "Room")
             if room not in room_names:
-                self.problem(
+                self.found(
                     f"кабинет «{room}» не описан в Rooms_List; добавьте его в FET или исправьте "
                     "ограничение.",
                     c.find("Room"),
                     column="Room",
                     label=f"ConstraintActivityPreferredRoom Activity_Id={act}",
+                    read_as="урок прочитан без кабинета",
                 )
                 continue
             rooms[act] = room
-        self.fail_if_problems()
         return times, rooms
 
 
@@ -544,9 +569,10 @@ def _subgroup_clashes(
 ) -> list[Problem]:
     """Parallel lessons of differently named groups that share FET subgroups.
 
-    :func:`planner.clashes.find_clashes` lets different named groups of a class run at once; FET's
-    overlapping categories (``мальчики`` and ``яз1`` share ``м1``) must not, so they are checked
-    here on the subgroups themselves. Pairs that ``find_clashes`` already reports are left to it.
+    :func:`~planner.engine.clashes.find_clashes` lets different named groups of a class run at once;
+    FET's overlapping categories (``мальчики`` and ``яз1`` share ``м1``) must not, so they are
+    checked here on the subgroups themselves. Pairs that ``find_clashes`` already reports are left
+    to it.
     """
     class_of = {a: u.name for u in units for a in u.atoms}
     by_day: dict[tuple[int, str], list[int]] = {}
@@ -588,17 +614,29 @@ def _where(lesson: BaseLesson) -> str:
     return f"{lesson.source.element}, строка {lesson.source.row}" if lesson.source else ""
 
 
-def read_fet(path: Path, *, school_name: str | None = None) -> Timetable:
-    """Read a FET ``*_data_and_timetable.fet`` (every active activity placed) as a timetable."""
+def read_fet(
+    path: Path | str, *, school_name: str | None = None, strict: bool = False
+) -> Timetable:
+    """Read a FET ``*_data_and_timetable.fet`` (every active activity placed) as a timetable.
+
+    Tolerant: an activity that cannot be read is left out with a finding; ``strict=True`` raises
+    :class:`~planner.domain.errors.InputError` with every finding instead (nothing is imported).
+    """
     path = Path(path)
     file = str(path)
-    root, lines = _parse(_read_bytes(path, file), file)
-    r = _Reader(path, root, lines)
+    findings = Findings(file, strict=strict)
+    root, lines = _parse(xml_bytes(_read_bytes(path, file), findings), file)
+    r = _Reader(path, root, lines, findings)
 
     days, keep = r.days()
     hours_list = r.section("Hours_List")
     hour_elements = hours_list.findall("Hour")
     hours = [r.text(h, "Name") for h in hour_elements]
+    # current FET: the name may be a code («0», «1») and the label with the clock times is in
+    # Long_Name («HU I*@08:10-09:00»)
+    hour_labels = [
+        f"{n} {r.text(h, 'Long_Name')}".strip() for n, h in zip(hours, hour_elements, strict=True)
+    ]
     if not hours:
         raise InputError.at(
             file,
@@ -607,7 +645,7 @@ def read_fet(path: Path, *, school_name: str | None = None) -> Timetable:
             element="Hours_List",
         )
     breaks = r.break_hours(days, keep, hours)
-    bells = r.bells(hours, hour_elements, breaks)
+    bells = r.bells(hour_labels, hour_elements, breaks)
     units, sets = r.students()
     teachers = {r.text(t, "Name") for t in root.iterfind("Teachers_List/Teacher")}
     subjects = {r.text(s, "Name") for s in root.iterfind("Subjects_List/Subject")}
@@ -616,52 +654,72 @@ def read_fet(path: Path, *, school_name: str | None = None) -> Timetable:
     activities = r.section("Activities_List").findall("Activity")
     active = [a for a in activities if (a.findtext("Active") or "true").strip().lower() != "false"]
     # Validate references first: a broken file is reported in full before anything else.
+    bad: set[str] = set()
     for a in active:
         act = r.text(a, "Id")
         label = f"Activity Id={act}"
         for t in a.findall("Teacher"):
             if (t.text or "").strip() not in teachers:
-                r.problem(
+                r.found(
                     f"учитель «{(t.text or '').strip()}» не описан в Teachers_List; добавьте его "
                     "в FET или исправьте имя в активности.",
                     t,
                     column="Teacher",
                     label=label,
+                    read_as="урок прочитан с этим учителем",
                 )
         subject = r.text(a, "Subject")
         if subject not in subjects:
-            r.problem(
+            r.found(
                 f"предмет «{subject}» не описан в Subjects_List; добавьте его в FET или исправьте "
                 "предмет активности.",
                 _child(a, "Subject"),
                 column="Subject",
                 label=label,
+                kind="missing_name" if not subject else "unknown_reference",
+                read_as=f"урок прочитан с предметом «{subject or NO_NAME}»",
             )
         for s in a.findall("Students"):
             if (s.text or "").strip() not in sets:
-                r.problem(
+                r.found(
                     f"класс или группа «{(s.text or '').strip()}» не описаны в Students_List; "
                     "добавьте их в FET или исправьте активность.",
                     s,
                     column="Students",
                     label=label,
+                    read_as="урок прочитан без них (без учеников он пропущен)",
                 )
         try:
             duration = int(r.text(a, "Duration"))
         except ValueError:
             duration = 0
         if duration < 1:
-            r.problem(
+            r.found(
                 f"длительность «{r.text(a, 'Duration')}» должна быть целым числом часов от 1; "
                 "исправьте активность.",
                 _child(a, "Duration"),
                 column="Duration",
                 label=label,
+                kind="skipped",
+                read_as="активность пропущена",
             )
+            bad.add(act)
     r.fail_if_problems()
+    r.findings.check()
 
     unplaced = [r.text(a, "Id") for a in active if r.text(a, "Id") not in times]
-    if unplaced:
+    if unplaced and len(unplaced) < len(active):
+        example = ", ".join(unplaced[:5]) + (" …" if len(unplaced) > 5 else "")
+        r.found(
+            f"{NO_TIMETABLE} (без времени {len(unplaced)} из {len(active)} активностей, "
+            f"например Id {example}).",
+            r.section("Activities_List"),
+            label="Activities_List",
+            kind="skipped",
+            read_as="активности без времени пропущены",
+        )
+        bad.update(unplaced)
+    elif unplaced:
         example = ", ".join(unplaced[:5]) + (" …" if len(unplaced) > 5 else "")
         raise InputError.at(
             file,
@@ -676,22 +734,28 @@ def read_fet(path: Path, *, school_name: str | None = None) -> Timetable:
     skipped_days = no_students = 0
     for a in active:
         act = r.text(a, "Id")
+        if act in bad:
+            continue
         day, hour = times[act]
         duration = int(r.text(a, "Duration"))
         if day >= keep:
             skipped_days += 1
             continue
-        atoms = frozenset().union(*(sets[(s.text or "").strip()] for s in a.findall("Students")))
+        atoms = frozenset().union(
+            *(sets.get((s.text or "").strip(), frozenset()) for s in a.findall("Students"))
+        )
         if not atoms:
             no_students += 1
             continue
         span = range(hour, hour + duration)
         if span.stop > len(hours) or any(h in breaks for h in span):
-            r.problem(
+            r.found(
                 f"активность длительностью {duration} ч. с часа «{hours[hour]}» выходит за "
                 "конец дня или попадает на перемену; составьте расписание заново в fet-cl.",
                 a,
                 label=f"Activity Id={act}",
+                kind="skipped",
+                read_as="активность пропущена",
             )
             continue
         touched = [u for u in units if u.atoms & atoms]
@@ -712,8 +776,12 @@ def read_fet(path: Path, *, school_name: str | None = None) -> Timetable:
                 start=clock(start),
                 end=clock(end),
                 classes=tuple(u.name for u in touched),
-                subject=r.text(a, "Subject"),
-                teachers=tuple((t.text or "").strip() for t in a.findall("Teacher")),
+                subject=r.text(a, "Subject") or NO_NAME,
+                teachers=tuple(
+                    dict.fromkeys(
+                        name for t in a.findall("Teacher") if (name := (t.text or "").strip())
+                    )
+                ),
                 group=group,
                 room=rooms.get(act),
                 source=SourceRef(file=file, row=r.line(a), element=f"Activity Id={act}"),
@@ -727,9 +795,24 @@ def read_fet(path: Path, *, school_name: str | None = None) -> Timetable:
         r.notes.append(f"уроки в пропущенных днях: {skipped_days}")
     if no_students:
         r.notes.append(f"активности без учеников (классов) пропущены: {no_students}")
-    problems = find_clashes(lessons, file) + _subgroup_clashes(lessons, covers, units, file)
-    if problems:
-        raise InputError(problems)
+    if not lessons:
+        raise InputError(
+            r.findings.problems()
+            or [Problem(file, f"{NO_TIMETABLE}: в файле нет ни одного урока с учениками.")]
+        )
+    subgroup_clashes = _subgroup_clashes(lessons, covers, units, file)
+    lessons, clashes = resolve_source_clashes(lessons, r.findings)
+    for problem in subgroup_clashes:
+        r.findings.add(
+            "source_clash",
+            problem.message,
+            "оба урока сохранены и отмечены как накладка исходного расписания",
+            row=problem.row,
+            element=problem.element,
+        )
+    for note in r.notes:
+        r.findings.add("format_note", f"файл FET {root.get('version', '?')}", note)
+    r.findings.check()
 
     used: dict[str, list[str]] = {u.name: [] for u in units}
     for lesson in lessons:
@@ -756,6 +839,8 @@ def read_fet(path: Path, *, school_name: str | None = None) -> Timetable:
         lessons=tuple(lessons),
         bell_schedules={bells.name: bells},
         source=source,
+        findings=r.findings.result(),
+        source_clashes=clashes,
     )
 
 

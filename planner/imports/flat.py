@@ -32,36 +32,33 @@ The ``epos.csv`` our ЭПОС export writes reads too: ``date`` becomes its ISO 
 of each weekday wins, later weeks are dropped), ``lesson_no`` is the lesson number, rows whose
 ``change`` is ``отмена`` and rows whose ``format`` is ``самостоятельно`` (no fixed time) are
 skipped, room ``онлайн`` is no room and group ``весь класс`` is the
-whole class. A CSV cell our exports defused (``'=…``, :mod:`planner.exports.cells`) reads as the
+whole class. A CSV cell our exports defused (``'=…``, :mod:`planner.domain.cells`) reads as the
 text it was.
 
-Clashes (:mod:`planner.clashes`) are errors naming both rows, with the aSc importer's rule for
-teachers: a lesson with several teachers (a team or rotation) and two overlapping lessons of one
+Clashes (:mod:`~planner.engine.clashes`) are errors naming both rows, with the aSc importer's rule
+for teachers: a lesson with several teachers (a team or rotation) and two overlapping lessons of one
 subject by one teacher are not teacher clashes, so what ``planner convert`` writes from a real
 aSc export reads back.
 
 Reading is all or nothing: every problem of every row is collected and raised as one
-:class:`~planner.errors.InputError`.
+:class:`~planner.domain.errors.InputError`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
-import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from planner.clashes import find_clashes, team_teaching_view
-from planner.errors import InputError, Problem
-from planner.exports.cells import restore_cell
-from planner.model import (
+from planner.domain.cells import restore_cell
+from planner.domain.errors import InputError, Problem
+from planner.domain.findings import MAX_PROBLEMS, NO_NAME, Findings
+from planner.domain.model import (
     DAY_NAMES_RU,
     BaseLesson,
     Bell,
@@ -74,9 +71,12 @@ from planner.model import (
     hhmm,
     minutes,
     parse_grade,
-    ru_plural,
     sort_class_names,
 )
+from planner.engine.clashes import resolve_source_clashes
+from planner.imports._tables import Table as _Table
+from planner.imports._tables import csv_table, open_workbook, sheet_table
+from planner.imports._tables import text as _text
 
 __all__ = [
     "BELLS_FILE_NAMES",
@@ -87,9 +87,7 @@ __all__ = [
     "read_flat",
 ]
 
-MAX_PROBLEMS = 50
 HEADER_SEARCH_ROWS = 10
-MAX_UNPACKED_BYTES = 200 * 2**20
 _T = TypeVar("_T")
 
 #: Accepted headers of each field, normalised (lower case, ``ё`` → ``е``, single spaces).
@@ -134,6 +132,7 @@ UNTIMED = {"самостоятельно", "самостоятельная ра�
 # ``room`` cells that are no room (our ЭПОС export writes «онлайн» for remote lessons).
 NO_ROOM = {"онлайн", "online", "дистанционно"}
 
+
 # Group cells that mean "the whole class" (our ЭПОС export writes «весь класс»).
 WHOLE_CLASS = {"", "весь класс", "все", "-", "—", "whole class", "all"}
 
@@ -159,9 +158,6 @@ _DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
 _DATE_RU = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _INT = re.compile(r"^\d+$")
 
-# Characters a cp1251 decode of a non-cp1251 file produces and real timetables never contain.
-_CP1251_JUNK = set("ЂЃ‚ѓ„†‡€‰Љ‹ЊЌЋЏђ™љ›њќћџЎўЈ¤Ґ¦§©Є¬®Ї°±Ііґµ¶·єјЅѕї")
-
 
 def _norm_header(text: object) -> str:
     value = "" if text is None else str(text)
@@ -169,139 +165,11 @@ def _norm_header(text: object) -> str:
     return re.sub(r"\s+", " ", value)
 
 
-def _cap(problems: list[Problem], file: str) -> list[Problem]:
-    if len(problems) <= MAX_PROBLEMS:
-        return problems
-    rest = len(problems) - MAX_PROBLEMS
-    word = ru_plural(rest, "ошибка", "ошибки", "ошибок")
-    return [*problems[:MAX_PROBLEMS], Problem(file=file, message=f"и ещё {rest} {word}")]
-
-
 # --------------------------------------------------------------------------- raw tables
 
 
-@dataclass
-class _Table:
-    """A sheet or a CSV file as rows of raw cell values with their 1-based row numbers."""
-
-    file: str
-    element: str | None
-    rows: list[tuple[int, list[object]]]
-
-
-def _decode(data: bytes, file: str) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
-        raise InputError.at(
-            file,
-            "файл в кодировке UTF-16 или не текстовый; сохраните его как «CSV UTF-8» "
-            "(или CSV в кодировке Windows-1251).",
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("cp1251")
-    except UnicodeDecodeError:
-        text = None
-    if text is not None:
-        non_ascii = [ch for ch in text if ord(ch) > 127]
-        junk = sum(1 for ch in non_ascii if ch in _CP1251_JUNK)
-        if not non_ascii or junk * 10 <= len(non_ascii):
-            return text
-    raise InputError.at(
-        file,
-        "не удалось прочитать текст: файл не в кодировке UTF-8 и не в Windows-1251; "
-        "сохраните его как «CSV UTF-8».",
-    )
-
-
-def _sniff_delimiter(text: str) -> str:
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {d: first.count(d) for d in (";", ",", "\t")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
-def _csv_table(path: Path, file: str) -> _Table:
-    data = path.read_bytes()
-    text = _decode(data, file)
-    if not text.strip():
-        raise InputError.at(file, "файл пуст; в первой строке должны быть заголовки столбцов.")
-    delimiter = _sniff_delimiter(text)
-    sep_line = re.match(r"^\s*sep=(.)\s*$", text.splitlines()[0], re.IGNORECASE)
-    if sep_line:  # Excel's "sep=;" hint line
-        delimiter = sep_line.group(1)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[tuple[int, list[object]]] = []
-    try:
-        for number, record in enumerate(reader, start=1):
-            cells = [] if sep_line and number == 1 else [restore_cell(v) for v in record]
-            rows.append((number, cells))
-    except csv.Error as exc:
-        raise InputError.at(
-            file,
-            f"файл не разбирается как CSV ({exc}); проверьте кавычки в ячейках.",
-            row=len(rows) + 1,
-        ) from None
-    return _Table(file, None, rows)
-
-
-def _open_workbook(path: Path, file: str) -> Any:
-    from openpyxl import load_workbook  # slow import, only for XLSX
-
-    data_head = path.read_bytes()[:8]
-    if data_head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError.at(
-            file,
-            "это книга старого формата Excel 97–2003 (.xls); сохраните её как .xlsx "
-            "(«Файл → Сохранить как → Книга Excel»).",
-        )
-    if not zipfile.is_zipfile(path):
-        raise InputError.at(
-            file,
-            "файл не является книгой Excel .xlsx (это не ZIP-архив); откройте его в Excel или "
-            "LibreOffice и сохраните как «Книга Excel (.xlsx)».",
-        )
-    try:
-        with zipfile.ZipFile(path) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError):
-        unpacked = 0  # openpyxl below reports the damage
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise InputError.at(
-            file,
-            f"книга Excel распаковывается больше чем в {MAX_UNPACKED_BYTES // 2**20} МБ; "
-            "это не похоже на расписание школы.",
-        )
-    try:
-        return load_workbook(path, data_only=True, read_only=False)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged book
-        raise InputError.at(
-            file,
-            f"книга Excel повреждена или не в формате .xlsx ({type(exc).__name__}); "
-            "сохраните её заново как «Книга Excel (.xlsx)».",
-        ) from None
-
-
-def _sheet_table(ws: Any, file: str) -> _Table:
-    rows: list[tuple[int, list[object]]] = []
-    for number, values in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
-        rows.append((number, list(values)))
-    # A merged cell (a day written once beside its lessons) counts for every row it spans.
-    for merged in ws.merged_cells.ranges:
-        if merged.max_row > len(rows) or merged.max_col > len(rows[merged.min_row - 1][1]):
-            continue
-        value = rows[merged.min_row - 1][1][merged.min_col - 1]
-        for r in range(merged.min_row, merged.max_row + 1):
-            cells = rows[r - 1][1]
-            for c in range(merged.min_col, min(merged.max_col, len(cells)) + 1):
-                cells[c - 1] = value
-    return _Table(file, ws.title, rows)
-
-
 def _xlsx_tables(path: Path, file: str) -> tuple[_Table, _Table | None]:
-    wb = _open_workbook(path, file)
+    wb = open_workbook(path, file)
     try:
         sheets = {_norm_header(ws.title): ws for ws in wb.worksheets}
         bells_ws = next((sheets[n] for n in BELLS_SHEET_NAMES if n in sheets), None)
@@ -312,8 +180,8 @@ def _xlsx_tables(path: Path, file: str) -> tuple[_Table, _Table | None]:
             raise InputError.at(
                 file, "в книге нет листа с уроками; назовите лист с уроками «Расписание»."
             )
-        lessons = _sheet_table(lessons_ws, file)
-        bells = _sheet_table(bells_ws, file) if bells_ws is not None else None
+        lessons = sheet_table(lessons_ws, file)
+        bells = sheet_table(bells_ws, file) if bells_ws is not None else None
     finally:
         wb.close()
     return lessons, bells
@@ -324,18 +192,6 @@ def _xlsx_tables(path: Path, file: str) -> tuple[_Table, _Table | None]:
 
 class _CellError(Exception):
     """A bad cell; the message is Russian and says what to write instead."""
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, time):
-        return hhmm(value) or ""
-    return unicodedata.normalize("NFC", str(value)).replace("\xa0", " ").strip()
 
 
 def _parse_day(value: object) -> int:
@@ -405,12 +261,17 @@ def _parse_shift(value: object) -> int:
 
 
 def _split_list(value: object) -> tuple[str, ...]:
-    seen: dict[str, None] = {}
-    for part in _text(value).split(","):
-        name = re.sub(r"\s+", " ", part).strip()
-        if name:
-            seen.setdefault(name, None)
-    return tuple(seen)
+    """The comma-separated names of a cell as written (spaces kept: see :class:`_Spellings`)."""
+    raw = "" if value is None else str(value)
+    if isinstance(value, float) and value.is_integer():
+        raw = str(int(value))
+    # spaces around the commas separate the names: they are not part of a spelling
+    return tuple(part.strip(" ") for part in raw.split(",") if part.strip())
+
+
+def _clean(raw: str) -> str:
+    """A name as it is kept: NFC, no-break spaces and newlines as spaces, single spaces."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", raw).replace("\xa0", " ")).strip()
 
 
 # --------------------------------------------------------------------------- header mapping
@@ -421,6 +282,7 @@ class _Columns:
     index: dict[str, int]  # field → column index
     label: dict[str, str]  # field → header as written in the file
     header_row: int
+    width: int = 0  # fields of the header row
 
     def get(self, cells: Sequence[object], name: str) -> object:
         i = self.index.get(name)
@@ -439,10 +301,15 @@ def _map_header(
     table: _Table,
     fields: Iterable[str],
     required: Sequence[tuple[str, ...]],
+    findings: Findings,
     *,
     hint_encoding: bool = False,
+    optional: Sequence[str] = (),
 ) -> tuple[_Columns, list[tuple[int, list[object]]]]:
-    """Find the header row (skipping a title line above it) and map its columns to fields."""
+    """Find the header row (skipping a title line above it) and map its columns to fields.
+
+    A missing column of ``required`` refuses the table, unless it is in ``optional``: then it is
+    a finding (strict mode refuses with the same message)."""
     start = next(
         (i for i, (_, cells) in enumerate(table.rows) if any(_text(c) for c in cells)), None
     )
@@ -463,41 +330,51 @@ def _map_header(
     header_row, header = table.rows[start]
     index: dict[str, int] = {}
     label: dict[str, str] = {}
-    problems: list[Problem] = []
     for i, cell in enumerate(header):
         name = lookup.get(_norm_header(cell))
         if name is None:
             continue
         if name in index:
-            problems.append(
-                Problem(
-                    file=table.file,
-                    row=header_row,
-                    column=_text(cell),
-                    element=table.element,
-                    message=(
-                        f"столбец «{HEADERS[name][0]}» встречается дважды "
-                        f"(«{label[name]}» и «{_text(cell)}»); оставьте один."
-                    ),
-                )
+            findings.add(
+                "duplicate",
+                f"столбец «{HEADERS[name][0]}» встречается дважды "
+                f"(«{label[name]}» и «{_text(cell)}»); оставьте один.",
+                f"прочитан первый столбец «{label[name]}», второй не читается",
+                row=header_row,
+                column=_text(cell),
+                element=table.element,
+                file=table.file,
             )
             continue
         index[name] = i
         label[name] = _text(cell)
-    for alternatives in required:
-        if any(a in index for a in alternatives):
-            continue
+    missing = [alts for alts in required if not any(a in index for a in alts)]
+    fatal = [alts for alts in missing if not set(alts) <= set(optional)]
+    messages = []
+    for alternatives in missing:
         accepted = ", ".join(alias for a in alternatives for alias in HEADERS[a])
         shown = " или ".join(f"«{HEADERS[a][0]}»" for a in alternatives)
         message = f"нет обязательного столбца {shown}; допустимые заголовки: {accepted}."
         if hint_encoding and not index:
             message += " Если заголовки на месте, проверьте кодировку файла (нужна UTF-8)."
-        problems.append(
-            Problem(file=table.file, row=header_row, element=table.element, message=message)
+        messages.append(message)
+    if fatal:
+        raise InputError(
+            [
+                Problem(file=table.file, row=header_row, element=table.element, message=m)
+                for m in messages
+            ]
         )
-    if problems:
-        raise InputError(problems)
-    return _Columns(index, label, header_row), table.rows[start + 1 :]
+    for message in messages:
+        findings.add(
+            "no_teachers",
+            message,
+            "расписание прочитано без учителей: проверка учителей и ленты учителей недоступны",
+            row=header_row,
+            element=table.element,
+            file=table.file,
+        )
+    return _Columns(index, label, header_row, len(header)), table.rows[start + 1 :]
 
 
 # --------------------------------------------------------------------------- rows
@@ -528,45 +405,92 @@ class _Bells:
     class_shift: dict[str, int] = field(default_factory=dict)
 
 
-class _Spellings:
+_WHAT = {"class": "класса", "teacher": "учителя", "subject": "предмета", "group": "группы"}
+
+
+class Spellings:
     """One spelling per name: «7а», «7 А» and «7-А» are the class first written «7А»;
-    «Иванова М. П.» is «Иванова М.П.»; «математика» is «Математика»."""
+    «Иванова М. П.» is «Иванова М.П.»; «математика» is «Математика». Spaces, newlines and
+    no-break spaces inside a name are normalised; when two different raw spellings become one
+    name, a ``names_merged`` finding says so (once per spelling)."""
 
-    def __init__(self) -> None:
-        self._seen: dict[tuple[str, str], str] = {}
+    def __init__(self, findings: Findings, file: str, element: str | None = None) -> None:
+        self.findings = findings
+        self.file = file
+        self.element = element
+        self._seen: dict[tuple[str, str], tuple[str, str, int | None]] = {}
+        self._reported: set[tuple[str, str]] = set()
 
-    def _first(self, kind: str, key: str, name: str) -> str:
-        return self._seen.setdefault((kind, key), name) if name else name
+    def _first(self, kind: str, key: str, raw: str, row: int | None, column: str | None) -> str:
+        name = _clean(raw)
+        if not name:
+            return name
+        first = self._seen.setdefault((kind, key), (name, raw, row))
+        if raw != first[1] and (kind, raw) not in self._reported:
+            self._reported.add((kind, raw))
+            where = f" в строке {first[2]}" if first[2] is not None else ""
+            self.findings.add(
+                "names_merged",
+                f"название {_WHAT[kind]} «{_shown(raw)}» написано иначе, чем «{_shown(first[1])}»"
+                f"{where}",
+                f"прочитано как одно название «{first[0]}»",
+                row=row,
+                column=column,
+                element=self.element,
+                file=self.file,
+            )
+        return first[0]
 
-    def cls(self, name: str) -> str:
-        return self._first("class", class_key(name), name)
+    def cls(self, raw: str, row: int | None = None, column: str | None = None) -> str:
+        return self._first("class", class_key(_clean(raw)), raw, row, column)
 
-    def teacher(self, name: str) -> str:
-        return self._first("teacher", re.sub(r"\s", "", name).lower().replace("ё", "е"), name)
+    def teacher(self, raw: str, row: int | None = None, column: str | None = None) -> str:
+        key = re.sub(r"\s", "", raw).lower().replace("ё", "е")
+        return self._first("teacher", key, raw, row, column)
 
-    def subject(self, name: str) -> str:
-        return self._first("subject", name.lower().replace("ё", "е"), name)
+    def subject(self, raw: str, row: int | None = None, column: str | None = None) -> str:
+        key = _clean(raw).lower().replace("ё", "е")
+        return self._first("subject", key, raw, row, column)
 
-    def group(self, name: str) -> str:
-        return self._first("group", re.sub(r"\s", "", name).lower().replace("ё", "е"), name)
+    def group(self, raw: str, row: int | None = None, column: str | None = None) -> str:
+        key = re.sub(r"\s", "", raw).lower().replace("ё", "е")
+        return self._first("group", key, raw, row, column)
+
+
+def _shown(raw: str) -> str:
+    """A raw name with its invisible differences made visible (newlines, edge spaces)."""
+    shown = raw.replace("\r", "").replace("\n", "⏎").replace("\xa0", "·")
+    if shown != shown.strip():
+        shown = shown.replace(" ", "·")
+    return shown
 
 
 class _Collector:
-    def __init__(self, file: str, element: str | None, columns: _Columns):
+    """Findings of one table: a row that cannot be read is left out (``unreadable_row``)."""
+
+    def __init__(self, findings: Findings, file: str, element: str | None, columns: _Columns):
+        self.findings = findings
         self.file = file
         self.element = element
         self.columns = columns
-        self.problems: list[Problem] = []
 
-    def add(self, row: int | None, name: str | None, message: str) -> None:
-        self.problems.append(
-            Problem(
-                file=self.file,
-                row=row,
-                column=self.columns.name(name) if name else None,
-                element=self.element,
-                message=message,
-            )
+    def add(
+        self,
+        row: int | None,
+        name: str | None,
+        message: str,
+        *,
+        kind: str = "unreadable_row",
+        read_as: str = "строка не прочитана: урока в расписании нет",
+    ) -> None:
+        self.findings.add(
+            kind,
+            message,
+            read_as,
+            row=row,
+            column=self.columns.name(name) if name else None,
+            element=self.element,
+            file=self.file,
         )
 
     def cell(
@@ -638,19 +562,37 @@ def _read_times(
     return start, end, True
 
 
-def _read_rows(table: _Table) -> tuple[list[_Row], list[Problem], _Columns]:
+def _field_count(out: _Collector, cols: _Columns, number: int, cells: list[object]) -> bool:
+    """A CSV row with more filled fields than its header: ``False`` (the row is left out)."""
+    if len(cells) <= cols.width or not any(_text(c) for c in cells[cols.width :]):
+        return True
+    out.add(
+        number,
+        None,
+        f"в строке {len(cells)} полей, а в заголовке {cols.width}: значения сдвинуты "
+        "(например, запятая внутри ячейки без кавычек); возьмите такую ячейку в кавычки.",
+        kind="field_count",
+    )
+    return False
+
+
+def _read_rows(table: _Table, findings: Findings) -> tuple[list[_Row], _Columns]:
     cols, body = _map_header(
         table,
         HEADERS,
         (("day", "date"), ("lesson",), ("class",), ("subject",), ("teacher",)),
+        findings,
         hint_encoding=True,
+        optional=("teacher",),
     )
-    out = _Collector(table.file, table.element, cols)
+    out = _Collector(findings, table.file, table.element, cols)
     use_date = not cols.has("day")
-    canon = _Spellings()
+    canon = Spellings(findings, table.file, table.element)
     rows: list[_Row] = []
     for number, cells in body:
         if not any(_text(c) for c in cells):
+            continue
+        if table.counted and not _field_count(out, cols, number, cells):
             continue
         if _norm_header(cols.get(cells, "change")) in CANCELLED:
             continue
@@ -688,7 +630,12 @@ def _read_rows(table: _Table) -> tuple[list[_Row], list[Problem], _Columns]:
         start, end, times_ok = _read_times(out, number, cells, cols)
         ok = ok and times_ok
 
-        classes = tuple(dict.fromkeys(canon.cls(c) for c in _split_list(cols.get(cells, "class"))))
+        column = cols.name("class")
+        classes = tuple(
+            dict.fromkeys(
+                canon.cls(c, number, column) for c in _split_list(cols.get(cells, "class"))
+            )
+        )
         if not classes:
             out.add(
                 number,
@@ -697,16 +644,35 @@ def _read_rows(table: _Table) -> tuple[list[_Row], list[Problem], _Columns]:
                 "(для сборной группы — классы через запятую: 7А, 7Б)",
             )
             ok = False
-        subject = canon.subject(re.sub(r"\s+", " ", _text(cols.get(cells, "subject"))))
-        if not subject:
-            out.add(number, "subject", "не указан предмет; впишите название предмета")
-            ok = False
-        group_text = re.sub(r"\s+", " ", _text(cols.get(cells, "group")))
-        group = None if group_text.lower() in WHOLE_CLASS else canon.group(group_text)
-        teachers = tuple(
-            dict.fromkeys(canon.teacher(x) for x in _split_list(cols.get(cells, "teacher")))
+        raw_subject = cols.get(cells, "subject")
+        subject = canon.subject(
+            "" if raw_subject is None else str(raw_subject), number, cols.name("subject")
         )
-        room = _text(cols.get(cells, "room"))
+        if not subject and ok:
+            out.add(
+                number,
+                "subject",
+                "не указан предмет; впишите название предмета",
+                kind="missing_name",
+                read_as=f"урок прочитан с предметом «{NO_NAME}»",
+            )
+            subject = NO_NAME
+        elif not subject:
+            out.add(number, "subject", "не указан предмет; впишите название предмета")
+        raw_group = cols.get(cells, "group")
+        group_text = _clean("" if raw_group is None else _text(raw_group))
+        group = (
+            None
+            if group_text.lower() in WHOLE_CLASS
+            else canon.group(str(raw_group), number, cols.name("group"))
+        )
+        column = cols.name("teacher")
+        teachers = tuple(
+            dict.fromkeys(
+                canon.teacher(x, number, column) for x in _split_list(cols.get(cells, "teacher"))
+            )
+        )
+        room = _clean(_text(cols.get(cells, "room")))
         room = None if room.lower() in NO_ROOM else room or None
         shift: int | None = None
         if cols.has("shift") and _text(cols.get(cells, "shift")):
@@ -720,7 +686,7 @@ def _read_rows(table: _Table) -> tuple[list[_Row], list[Problem], _Columns]:
                     shift, when,
                 )
             )  # fmt: skip
-    return rows, out.problems, cols
+    return rows, cols
 
 
 def _first_week(rows: list[_Row]) -> list[_Row]:
@@ -732,11 +698,12 @@ def _first_week(rows: list[_Row]) -> list[_Row]:
     return [r for r in rows if r.date is None or r.date == first[r.day]]
 
 
-def _read_bells(table: _Table) -> tuple[_Bells, list[Problem]]:
-    cols, body = _map_header(table, BELL_FIELDS, (("lesson",), ("start",), ("end",)))
-    out = _Collector(table.file, table.element, cols)
+def _read_bells(table: _Table, findings: Findings) -> _Bells:
+    cols, body = _map_header(table, BELL_FIELDS, (("lesson",), ("start",), ("end",)), findings)
+    out = _Collector(findings, table.file, table.element, cols)
     bells = _Bells()
     seen: dict[tuple[object, int], tuple[int, tuple[time, time]]] = {}
+    skipped = "строка звонков не прочитана"
     for number, cells in body:
         if not any(_text(c) for c in cells):
             continue
@@ -753,9 +720,11 @@ def _read_bells(table: _Table) -> tuple[_Bells, list[Problem]]:
                 number,
                 "end",
                 f"конец урока ({hhmm(end)}) не позже начала ({hhmm(start)}); проверьте время.",
+                read_as=skipped,
             )
             continue
         classes = _split_list(cols.get(cells, "class")) if cols.has("class") else ()
+        classes = tuple(_clean(c) for c in classes)
         targets: Sequence[object] = classes or (shift,)
         for target in targets:
             key = (target, lesson)
@@ -766,6 +735,8 @@ def _read_bells(table: _Table) -> tuple[_Bells, list[Problem]]:
                     "lesson",
                     f"урок {lesson} {where} уже задан в строке {seen[key][0]} с другим временем; "
                     "оставьте одну строку.",
+                    kind="conflict",
+                    read_as=f"взято время из строки {seen[key][0]}",
                 )
                 continue
             seen[key] = (number, (start, end))
@@ -774,7 +745,7 @@ def _read_bells(table: _Table) -> tuple[_Bells, list[Problem]]:
                 bells.class_shift[str(target)] = shift
             else:
                 bells.by_shift.setdefault(shift, {})[lesson] = (start, end)
-    return bells, out.problems
+    return bells
 
 
 def _companion_bells(path: Path) -> Path | None:
@@ -838,12 +809,16 @@ def _class_shifts(rows: list[_Row], bells: _Bells, out: _Collector) -> dict[str,
                     "shift",
                     f"класс {c} указан {_in_shift(shifts[c][0])} смене в строке {shifts[c][1]}, "
                     f"а здесь — {_in_shift(r.shift)}; у класса одна смена.",
+                    kind="conflict",
+                    read_as=f"класс {c} прочитан {_in_shift(shifts[c][0])} смене",
                 )
             else:
                 shifts.setdefault(c, (r.shift, r.row))
     result = {c: s for c, (s, _) in shifts.items()}
-    for c in {c for r in rows for c in r.classes}:
-        result.setdefault(c, bells.class_shift.get(c, 1))
+    for r in rows:
+        for c in r.classes:
+            if c not in result:
+                result[c] = bells.class_shift.get(c, 1)
     return result
 
 
@@ -887,23 +862,24 @@ def _bell_schedules(
     by_class, by_shift = _derive_bells(
         ((x.lesson, x.start, x.end, x.classes) for x in lessons), shift_of
     )
-
-    def shift_map(s: int) -> dict[int, tuple[time, time]]:
-        derived = {n: times for (shift, n), times in by_shift.items() if shift == s}
-        return derived | bells.by_shift.get(s, {})
+    derived_shift: dict[int, dict[int, _Times]] = defaultdict(dict)
+    for (s, n), times in by_shift.items():
+        derived_shift[s][n] = times
+    own_of: dict[str, dict[int, _Times]] = defaultdict(dict)
+    for (name, n), times in by_class.items():
+        own_of[name][n] = times
 
     schedules: dict[str, BellSchedule] = {}
     bands: dict[tuple[int, tuple[tuple[int, time, time], ...]], list[str]] = defaultdict(list)
     assignment: dict[str, str] = {}
     shifts = sorted(set(shift_of.values()) | set(bells.by_shift))
-    base = {s: shift_map(s) for s in shifts}
+    base = {s: derived_shift.get(s, {}) | bells.by_shift.get(s, {}) for s in shifts}
     for s in shifts:
         if base[s]:
             schedules[f"{s} смена"] = _schedule(f"{s} смена", base[s])
     for c in sort_class_names(shift_of):
         s = shift_of[c]
-        own = {n: times for (name, n), times in by_class.items() if name == c}
-        own |= bells.by_class.get(c, {})
+        own = own_of.get(c, {}) | bells.by_class.get(c, {})
         if all(base[s].get(n) == t for n, t in own.items()):
             assignment[c] = f"{s} смена"
         else:
@@ -922,37 +898,56 @@ def _schedule(name: str, bells: dict[int, tuple[time, time]]) -> BellSchedule:
     )
 
 
-def read_flat(path: Path | str, *, school_name: str | None = None) -> Timetable:
+def read_flat(
+    path: Path | str, *, school_name: str | None = None, strict: bool = False
+) -> Timetable:
     """Read a flat CSV or XLSX timetable (see the module docstring for the columns).
 
-    Raises :class:`~planner.errors.InputError` with every problem found; nothing is half-imported.
+    Tolerant: a row that cannot be read is left out with a finding; ``strict=True`` raises
+    :class:`~planner.domain.errors.InputError` with every finding instead (nothing is imported).
     """
     path = Path(path)
     file = path.name
+    findings = Findings(file, strict=strict)
     if path.suffix.lower() == ".xlsx":
         table, bells_table = _xlsx_tables(path, file)
     else:
-        table = _csv_table(path, file)
+        table = csv_table(path, file, findings)
+        for _number, cells in table.rows:  # our exports' defused cells, as they were
+            cells[:] = [restore_cell(v) if isinstance(v, str) else v for v in cells]
         companion = _companion_bells(path)
-        bells_table = _csv_table(companion, companion.name) if companion else None
+        bells_table = csv_table(companion, companion.name, findings) if companion else None
 
-    rows, problems, cols = _read_rows(table)
-    bells = _Bells()
-    if bells_table is not None:
-        bells, bell_problems = _read_bells(bells_table)
-        problems += bell_problems
-    out = _Collector(file, table.element, cols)
+    rows, cols = _read_rows(table, findings)
+    bells = _read_bells(bells_table, findings) if bells_table is not None else _Bells()
+    out = _Collector(findings, file, table.element, cols)
     rows = _first_week(rows)
     shift_of = _class_shifts(rows, bells, out)
     rows = _fill_times(rows, bells, shift_of, out)
+    lessons = rows_to_lessons(rows, out, file, table.element)
+    findings.check(sort_rows=True)
+    return build_timetable(
+        lessons,
+        findings,
+        bells,
+        shift_of,
+        school_name=school_name or path.stem,
+        source=str(path),
+        empty_message=(
+            "в файле нет ни одного урока; под строкой заголовков впишите уроки, по одному в строке."
+        ),
+        element=table.element,
+    )
 
+
+def rows_to_lessons(
+    rows: list[_Row], out: _Collector, file: str, element: str | None
+) -> list[BaseLesson]:
+    """Lessons of the rows; a row that repeats another is read once (``duplicate``)."""
     lessons: list[BaseLesson] = []
     first_row: dict[BaseLesson, int] = {}
     for r in rows:
         assert r.start is not None and r.end is not None
-        if minutes(r.end) <= minutes(r.start):  # a filled-in bell cannot be wrong, but be sure
-            out.add(r.row, "end", f"конец урока ({hhmm(r.end)}) не позже начала.")
-            continue
         lesson = BaseLesson(
             day=r.day,
             lesson=r.lesson,
@@ -963,7 +958,7 @@ def read_flat(path: Path | str, *, school_name: str | None = None) -> Timetable:
             teachers=r.teachers,
             group=r.group,
             room=r.room,
-            source=SourceRef(file=file, row=r.row, element=table.element),
+            source=SourceRef(file=file, row=r.row, element=element),
         )
         if lesson in first_row:
             out.add(
@@ -972,23 +967,31 @@ def read_flat(path: Path | str, *, school_name: str | None = None) -> Timetable:
                 f"строка повторяет строку {first_row[lesson]} "
                 f"({DAY_NAMES_RU[r.day - 1]}, урок {r.lesson}, {', '.join(r.classes)}, "
                 f"«{r.subject}»); удалите одну из них.",
+                kind="duplicate",
+                read_as="урок прочитан один раз",
             )
             continue
         first_row[lesson] = r.row
         lessons.append(lesson)
-    problems += out.problems
-    problems += find_clashes(team_teaching_view(lessons), file)
-    if problems:
-        problems.sort(key=lambda p: (p.file != file, p.row or 0))
-        raise InputError(_cap(problems, file))
-    if not lessons:
-        raise InputError.at(
-            file,
-            "в файле нет ни одного урока; под строкой заголовков впишите уроки, "
-            "по одному в строке.",
-            element=table.element,
-        )
+    return lessons
 
+
+def build_timetable(
+    lessons: list[BaseLesson],
+    findings: Findings,
+    bells: _Bells,
+    shift_of: dict[str, int],
+    *,
+    school_name: str,
+    source: str,
+    empty_message: str,
+    element: str | None = None,
+) -> Timetable:
+    """The timetable of read lessons: clashes resolved by the one rule, bells and classes."""
+    if not lessons:
+        raise InputError.at(findings.file, empty_message, element=element)
+    lessons, clashes = resolve_source_clashes(lessons, findings)
+    findings.check(sort_rows=True)
     schedules, assignment = _bell_schedules(lessons, bells, shift_of)
     subgroups: dict[str, set[str]] = defaultdict(set)
     for lesson in lessons:
@@ -1007,11 +1010,13 @@ def read_flat(path: Path | str, *, school_name: str | None = None) -> Timetable:
     }
     return Timetable(
         school=School(
-            name=school_name or path.stem,
+            name=school_name,
             days_per_week=6 if any(x.day == 6 for x in lessons) else 5,
         ),
         classes=classes,
         lessons=tuple(lessons),
         bell_schedules=schedules,
-        source=str(path),
+        source=source,
+        findings=findings.result(),
+        source_clashes=clashes,
     )

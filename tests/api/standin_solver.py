@@ -1,5 +1,7 @@
-"""Stand-ins for ``planner.rebuild.solve_remote`` with the same signature, for job tests.
+"""Stand-ins for ``planner.app.pipeline.solve`` with the same signature, for job tests.
 
+Each takes ``(timetable, order, options, *, previous=None)``; ``options`` is the job's
+:class:`~planner.domain.solving.SolveOptions` (time limit, progress callback, stop event).
 ``solve_remote`` puts every lesson of the ordered classes online at its base time; ``solve_slow``
 reports progress until it is stopped (or 20 s pass); ``solve_infeasible`` raises InfeasibleOrder;
 ``solve_crash`` raises a plain error.
@@ -9,14 +11,14 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
-from planner.errors import InfeasibleOrder, SolveStopped
-from planner.model import Timetable
-from planner.order import QuarantineOrder
-from planner.schedule import BaseRef, Schedule, ScheduleItem
+from planner.domain.errors import InfeasibleOrder, SolveStopped
+from planner.domain.model import Timetable
+from planner.domain.order import QuarantineOrder
+from planner.domain.schedule import BaseRef, Schedule, ScheduleItem
+from planner.domain.solving import SolveOptions
 
 
 def _schedule(timetable: Timetable, order: QuarantineOrder) -> Schedule:
@@ -58,17 +60,12 @@ def _schedule(timetable: Timetable, order: QuarantineOrder) -> Schedule:
 def solve_remote(
     timetable: Timetable,
     order: QuarantineOrder,
+    options: SolveOptions = SolveOptions(),
     *,
-    catalogue: Any = None,
     previous: Schedule | None = None,
-    time_limit: float = 30.0,
-    workers: int = 2,
-    seed: int = 1,
-    progress: Callable[[Any], None] | None = None,
-    stop: threading.Event | None = None,
 ) -> SimpleNamespace:
-    if progress:
-        progress(SimpleNamespace(objective=12.0, bound=4.0, solutions=1))
+    if options.progress:
+        options.progress(SimpleNamespace(objective=12.0, bound=4.0, solutions=1))
     return SimpleNamespace(
         schedule=_schedule(timetable, order),
         report=SimpleNamespace(violations=[], warnings=[]),
@@ -76,9 +73,11 @@ def solve_remote(
     )
 
 
-def solve_slow(timetable: Timetable, order: QuarantineOrder, **kw: Any) -> SimpleNamespace:
-    stop: threading.Event = kw["stop"]
-    progress = kw["progress"]
+def solve_slow(
+    timetable: Timetable, order: QuarantineOrder, options: SolveOptions, **_kw: Any
+) -> SimpleNamespace:
+    stop: threading.Event = options.stop
+    progress = options.progress
     deadline = time.monotonic() + 20
     n = 0
     while not stop.is_set() and time.monotonic() < deadline:
@@ -88,38 +87,48 @@ def solve_slow(timetable: Timetable, order: QuarantineOrder, **kw: Any) -> Simpl
     return solve_remote(timetable, order)
 
 
-def solve_infeasible(timetable: Timetable, order: QuarantineOrder, **kw: Any) -> SimpleNamespace:
+def solve_infeasible(
+    timetable: Timetable, order: QuarantineOrder, options: SolveOptions, **_kw: Any
+) -> SimpleNamespace:
     raise InfeasibleOrder(
         "5А: математика должна быть онлайн, но в этот день у класса нет места.",
         ["must_online 5А Математика 2026-12-07"],
     )
 
 
-def solve_crash(timetable: Timetable, order: QuarantineOrder, **kw: Any) -> SimpleNamespace:
+def solve_crash(
+    timetable: Timetable, order: QuarantineOrder, options: SolveOptions, **_kw: Any
+) -> SimpleNamespace:
     raise RuntimeError("сбой решателя")
 
 
-def solve_die(timetable: Timetable, order: QuarantineOrder, **kw: Any) -> SimpleNamespace:
+def solve_die(
+    timetable: Timetable, order: QuarantineOrder, options: SolveOptions, **_kw: Any
+) -> SimpleNamespace:
     """The worker process dies (as if killed by the OOM killer)."""
     import os
 
     os._exit(1)
 
 
-def solve_no_plan_yet(timetable: Timetable, order: QuarantineOrder, **kw: Any) -> SimpleNamespace:
+def solve_no_plan_yet(
+    timetable: Timetable, order: QuarantineOrder, options: SolveOptions, **_kw: Any
+) -> SimpleNamespace:
     """What ``solve_remote`` does when stopped before CP-SAT's first plan and without a legal
     start plan: it raises SolveStopped."""
-    stop: threading.Event = kw["stop"]
-    kw["progress"](SimpleNamespace(objective=float("nan"), bound=0.0, solutions=1))
-    stop.wait(kw["time_limit"])
+    stop: threading.Event = options.stop
+    options.progress(SimpleNamespace(objective=float("nan"), bound=0.0, solutions=1))
+    stop.wait(options.time_limit)
     raise SolveStopped()
 
 
-def solve_gives_up(timetable: Timetable, order: QuarantineOrder, **kw: Any) -> SimpleNamespace:
+def solve_gives_up(
+    timetable: Timetable, order: QuarantineOrder, options: SolveOptions, **_kw: Any
+) -> SimpleNamespace:
     """What ``solve_remote`` does when its time limit ends before any plan (not cancelled)."""
-    kw["stop"].wait(kw["time_limit"])
+    options.stop.wait(options.time_limit)
     raise InfeasibleOrder(
-        f"Решатель не нашёл ни одного плана за {kw['time_limit']:g} с (статус UNKNOWN). "
+        f"Решатель не нашёл ни одного плана за {options.time_limit:g} с (статус UNKNOWN). "
         "Увеличьте --time-limit или уменьшите обязательные требования приказа.",
         [],
     )
@@ -129,10 +138,12 @@ def solve_gives_up(timetable: Timetable, order: QuarantineOrder, **kw: Any) -> S
 GATES = (threading.Event(), threading.Event())
 
 
-def solve_dates(timetable: Timetable, order: QuarantineOrder, **kw: Any) -> SimpleNamespace:
-    """The reports of ``planner.solver.solve_by_days`` for a 5-date period: the start plan, two
-    dates (NaN objective), a wait, three dates and a whole-period plan, a wait, the end."""
-    progress = kw["progress"]
+def solve_dates(
+    timetable: Timetable, order: QuarantineOrder, options: SolveOptions, **_kw: Any
+) -> SimpleNamespace:
+    """The reports of ``planner.engine.solver.solve_by_days`` for a 5-date period: the start plan,
+    two dates (NaN objective), a wait, three dates and a whole-period plan, a wait, the end."""
+    progress = options.progress
     inf = float("inf")
     progress(SimpleNamespace(objective=500.0, bound=-inf, solutions=0))
     for k in (1, 2):
@@ -151,10 +162,10 @@ def solve_dates(timetable: Timetable, order: QuarantineOrder, **kw: Any) -> Simp
 
 
 def solve_breaks_when_stopped(
-    timetable: Timetable, order: QuarantineOrder, **kw: Any
+    timetable: Timetable, order: QuarantineOrder, options: SolveOptions, **_kw: Any
 ) -> SimpleNamespace:
     """``solve_remote`` on a multi-day period stopped early when the greedy start plan breaks
-    the order (planner.solver.solve_by_days → ``fixed_objective``): a ValueError."""
-    kw["progress"](SimpleNamespace(objective=float("nan"), bound=0.0, solutions=1))
-    kw["stop"].wait(20)
+    the order (planner.engine.solver.solve_by_days → ``fixed_objective``): a ValueError."""
+    options.progress(SimpleNamespace(objective=float("nan"), bound=0.0, solutions=1))
+    options.stop.wait(20)
     raise ValueError("the fixed plan is not accepted by the model: INFEASIBLE")

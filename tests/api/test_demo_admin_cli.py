@@ -19,10 +19,10 @@ def env(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
 def test_admin_create_and_token_via_cli(env) -> None:
     from sqlalchemy import select
 
-    from api import services
     from api.db import make_engine, make_session_factory
     from api.models import Admin, ApiToken
     from api.security import token_hash
+    from api.services import accounts
 
     runner = CliRunner()
     r = runner.invoke(
@@ -40,7 +40,7 @@ def test_admin_create_and_token_via_cli(env) -> None:
         admin = s.scalar(select(Admin))
         assert admin.login == "zavuch" and admin.password_hash.startswith("$argon2id$")
         assert s.scalars(select(ApiToken.token_hash)).all() == [token_hash(token)]
-        assert services.token_admin(s, token).login == "zavuch"
+        assert accounts.token_admin(s, token).login == "zavuch"
     engine.dispose()
     # the same login again, and a token for nobody: exit 2 with the reason
     r = runner.invoke(
@@ -78,7 +78,7 @@ def test_demo_publishes_a_version_with_the_real_solver(app) -> None:
 
     from api.demo import load_demo
 
-    app.state.settings.solver_function = "planner.rebuild:solve_remote"
+    app.state.settings.solver_function = "planner.app.pipeline:solve"
     text = load_demo(app, time_limit=2)
     password = re.search(r"логин: demo  пароль: (\S+)", text).group(1)
     assert "версия № 1 опубликована" in text
@@ -97,8 +97,8 @@ def test_demo_publishes_a_version_with_the_real_solver(app) -> None:
 
 
 def test_admin_cli_uses_planner_database_url(database_url, tmp_path, monkeypatch) -> None:
-    from api import services
     from api.db import make_engine, make_session_factory
+    from api.services import accounts
 
     monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path / "cli-data"))
     monkeypatch.setenv("PLANNER_DATABASE_URL", database_url)
@@ -113,6 +113,6 @@ def test_admin_cli_uses_planner_database_url(database_url, tmp_path, monkeypatch
     engine = make_engine(database_url)
     try:
         with make_session_factory(engine)() as s:
-            assert services.token_admin(s, token).login == "it-admin"
+            assert accounts.token_admin(s, token).login == "it-admin"
     finally:
         engine.dispose()

@@ -107,13 +107,13 @@ def test_cancel_running_job(client, app, auth_headers) -> None:
 
 
 def test_cancel_queued_job(app, auth_headers, client) -> None:
-    from api import services
     from api.models import Job, School, TimetableUpload
+    from api.services import schools
 
     school_id = make_school(client, auth_headers)
     with app.state.session_factory() as s:
         school = s.get(School, school_id)
-        upload = services.current_upload(s, school)
+        upload = schools.current_upload(s, school)
         job = Job(
             id=uuid.uuid4().hex, school_id=school_id, timetable_id=upload.id, order_doc=ORDER_5A,
             time_limit=2, workers=1, seed=1,
@@ -340,13 +340,13 @@ def _dead_pid() -> int:
 
 
 def test_restart_marks_stale_running_job_and_requeues_queued(app, client, auth_headers) -> None:
-    from api import services
-    from api.main import create_app
     from api.models import Job, School
+    from api.services import schools
+    from web.app import create_app
 
     school_id = make_school(client, auth_headers)
     with app.state.session_factory() as s:
-        upload = services.current_upload(s, s.get(School, school_id))
+        upload = schools.current_upload(s, s.get(School, school_id))
         stale = Job(
             id=uuid.uuid4().hex, school_id=school_id, timetable_id=upload.id, order_doc=ORDER_5A,
             time_limit=2, workers=1, seed=1, status="running", worker_pid=_dead_pid(),
@@ -437,7 +437,7 @@ def test_dead_worker_process_fails_the_job_and_the_pool_recovers(client, app, au
 
 
 def test_rebuild_with_the_real_solver(client, app, auth_headers) -> None:
-    app.state.settings.solver_function = "planner.rebuild:solve_remote"
+    app.state.settings.solver_function = "planner.app.pipeline:solve"
     school_id = make_school(client, auth_headers)
     job = rebuild(client, school_id, auth_headers, ORDER_5A)
     assert job["status"] == "succeeded", job

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from api import services
+from api.services import versions
+from planner.domain.order import parse_order
 from planner.imports import load_timetable
-from planner.order import parse_order
 from tests.api.standin_solver import _schedule
 from tests.api.util import DATA
 
@@ -14,7 +14,7 @@ def test_check_version_checks_the_schedule_against_the_orders_norms() -> None:
     order = parse_order(
         {"classes": ["5А"], "from": "2026-12-07", "to": "2026-12-07"}, timetable, file="приказ"
     )
-    catalogue, report = services.check_version(_schedule(timetable, order), timetable, order)
+    catalogue, report = versions.check_version(_schedule(timetable, order), timetable, order)
     assert type(catalogue).__name__ == "NormCatalogue"
     # the stand-in keeps 45-minute lessons online: the 5th grade's online limit is 30 minutes
     assert [v.message for v in report.violations] == [

@@ -1,12 +1,12 @@
-"""Small hand-built schools for the solver and checker tests (planner.model objects, no files)."""
+"""Small hand-built schools for the solver and checker tests (domain objects, no files)."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from planner.model import BaseLesson, School, SchoolClass, Timetable
-from planner.order import MustOnline, Override, QuarantineOrder
+from planner.domain.model import BaseLesson, School, SchoolClass, Timetable
+from planner.domain.order import MustOnline, Override, QuarantineOrder
 from tests.planner.factories import lesson, timetable
 
 BELLS = (
@@ -130,7 +130,7 @@ def random_school(
     in-person duties."""
     import random
 
-    from planner.model import clock
+    from planner.domain.model import clock
 
     rng = random.Random(seed)
     letters = "АБВГДЕ"
@@ -195,6 +195,6 @@ def random_school(
 
 
 def parse_g(name: str) -> int | None:
-    from planner.model import parse_grade
+    from planner.domain.model import parse_grade
 
     return parse_grade(name)

@@ -16,7 +16,7 @@ DEC_1 = date(2026, 12, 1)
 
 @dataclass(frozen=True)
 class Ov:
-    """Anything with .value and .reason is an override (planner.order.Override has them)."""
+    """Anything with .value and .reason is an override (planner.domain.order.Override has them)."""
 
     value: object
     reason: str
@@ -310,7 +310,7 @@ def test_order_override_applied_with_reason_citation_and_warning() -> None:
 
 
 def test_order_override_accepts_short_key_planner_override_and_yaml_time() -> None:
-    from planner.order import Override
+    from planner.domain.order import Override
 
     # An unquoted 17:30 in YAML 1.1 reads as the integer 1050 (minutes); it is taken as 17:30.
     cat = NormCatalogue.load(
@@ -408,7 +408,7 @@ def test_window_crossing_sp_expiry_warns() -> None:
         "документа-преемника в каталоге нет, поэтому после этой даты его значения применяются "
         "как утратившие силу. Добавьте файл нового документа в data/norms "
         "(см. data/norms/README.md).",
-        "СП 2.4.3648-20 утратил силу 01.01.2027, преемника в каталоге нет: 12 норм взято из "
+        "СП 2.4.3648-20 утратил силу 01.01.2027, преемника в каталоге нет: 13 норм взято из "
         "утратившего силу документа. Добавьте файл нового документа в data/norms "
         "(см. data/norms/README.md).",
     ]
@@ -481,6 +481,7 @@ def test_shipped_files_load_and_cover_every_key() -> None:
         "break.big_after_lessons",
         "break.big_applies_from_lessons",
         "break.big_min_minutes",
+        "break.dynamic_pause_grades",
         "break.dynamic_pause_minutes",
         "break.min_minutes",
         "day.in_person_end_not_after",

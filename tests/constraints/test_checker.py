@@ -7,9 +7,9 @@ from datetime import date
 
 from constraints.catalogue import NormCatalogue
 from constraints.checker import DayFigures, check_schedule
-from planner.model import BaseLesson
-from planner.order import QuarantineOrder
-from planner.schedule import BaseRef, Schedule, ScheduleItem
+from planner.domain.model import BaseLesson
+from planner.domain.order import QuarantineOrder
+from planner.domain.schedule import BaseRef, Schedule, ScheduleItem
 from tests.constraints.school import MONDAY, L, order, school
 from tests.planner.factories import t
 

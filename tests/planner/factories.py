@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from planner.model import BaseLesson, School, SchoolClass, SourceRef, Timetable
-from planner.schedule import BaseRef, ScheduleItem
+from planner.domain.model import BaseLesson, School, SchoolClass, SourceRef, Timetable
+from planner.domain.schedule import BaseRef, ScheduleItem
 
 TUESDAY = date(2026, 12, 1)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from planner.changes import ChangeSet, diff_against_base, diff_items, expand_base
-from planner.model import BaseLesson, School, SchoolClass, Timetable
-from planner.schedule import BaseRef, Schedule, ScheduleItem
+from planner.domain.model import BaseLesson, School, SchoolClass, Timetable
+from planner.domain.schedule import BaseRef, Schedule, ScheduleItem
+from planner.engine.changes import ChangeSet, diff_against_base, diff_items, expand_base
 from tests.planner.factories import item, t
 
 TUE = date(2026, 12, 1)

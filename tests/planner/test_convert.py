@@ -9,9 +9,9 @@ from typer.testing import CliRunner
 from planner.cli import app
 from planner.imports import load_timetable
 from planner.imports.flat import read_flat
-from tests.paths import ASC_FIXTURES
+from tests.paths import ASC_FIXTURES, DATA
 
-FILES = Path(__file__).parent / "imports" / "files" / "flat"
+FILES = DATA / "flat"
 
 runner = CliRunner()
 

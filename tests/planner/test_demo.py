@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.clashes import find_clashes
-from planner.demo import (
+from planner.app.demo import (
     BELLS_GRADE_1,
     BELLS_SHIFT_1,
     BELLS_SHIFT_2,
@@ -33,10 +32,11 @@ from planner.demo import (
     weekly_max,
     write_demo_school,
 )
+from planner.domain.model import BaseLesson, Timetable, minutes, sort_class_names
+from planner.domain.order import load_order, parse_order
+from planner.engine.clashes import find_clashes
 from planner.exports.flat import flat_csv_bytes
 from planner.imports import load_timetable
-from planner.model import BaseLesson, Timetable, minutes, sort_class_names
-from planner.order import load_order, parse_order
 
 MEDIUM_CLASSES = [f"{g}{x}" for g in range(1, 12) for x in "АБВ"]
 
@@ -493,7 +493,7 @@ def test_same_size_and_seed_give_byte_identical_files_in_another_process(tmp_pat
     here, there = tmp_path / "here", tmp_path / "there"
     write_demo_school(here, "small", 1)
     code = (
-        "import sys; from pathlib import Path; from planner.demo import write_demo_school; "
+        "import sys; from pathlib import Path; from planner.app.demo import write_demo_school; "
         "write_demo_school(Path(sys.argv[1]), 'small', 1)"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}  # another set/dict iteration order

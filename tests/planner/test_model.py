@@ -2,9 +2,9 @@ from datetime import date, time
 
 import pytest
 
-from planner.clashes import find_clashes
-from planner.model import BaseLesson, School, parse_grade, ru_plural, sort_class_names
-from planner.schedule import BaseRef, Schedule, ScheduleItem
+from planner.domain.model import BaseLesson, School, parse_grade, ru_plural, sort_class_names
+from planner.domain.schedule import BaseRef, Schedule, ScheduleItem
+from planner.engine.clashes import find_clashes
 from tests.planner.factories import lesson, timetable
 
 

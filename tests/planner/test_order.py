@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from planner.errors import InputError
-from planner.order import Override, load_order, parse_order
+from planner.domain.errors import InputError
+from planner.domain.order import Override, load_order, parse_order
 from tests.planner.factories import lesson, timetable
 
 TT = timetable(

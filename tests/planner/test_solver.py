@@ -8,25 +8,27 @@ from datetime import date
 
 import pytest
 
-import planner.solver as solver
+import planner.engine.solver as solver
 from constraints.catalogue import NormCatalogue
 from constraints.checker import check_schedule
 from constraints.weights import Weights
-from planner.errors import InfeasibleOrder
-from planner.model import BaseLesson
-from planner.order import QuarantineOrder
-from planner.rebuild import RebuildResult, solve_remote
-from planner.schedule import ScheduleItem
-from planner.solver import SolveProgress
+from planner.domain.errors import InfeasibleOrder
+from planner.domain.model import BaseLesson
+from planner.domain.order import QuarantineOrder
+from planner.domain.schedule import ScheduleItem
+from planner.domain.solving import SolveOptions, SolveProgress
+from planner.engine.rebuild import RebuildResult, solve_remote
 from tests.constraints.school import MONDAY, L, order, school, small_school
 
 TUESDAY = date(2026, 12, 1)
 
 
+OPTIONS = ("time_limit", "workers", "seed", "deterministic", "progress", "stop")
+
+
 def solve(tt, o: QuarantineOrder, **kw) -> RebuildResult:
-    kw.setdefault("time_limit", 10.0)
-    kw.setdefault("workers", 1)
-    result = solve_remote(tt, o, **kw)
+    options = {"time_limit": 10.0, "workers": 1} | {k: kw.pop(k) for k in OPTIONS if k in kw}
+    result = solve_remote(tt, o, SolveOptions(**options), **kw)
     assert [v.message for v in result.report.violations] == []
     return result
 
@@ -135,12 +137,12 @@ def test_a_date_without_a_plan_in_its_time_goes_on_from_the_start_plan(monkeypat
     real = solver.solve_model
     calls: list[int] = []
 
-    def first_date_times_out(ctx, **kw):
+    def first_date_times_out(ctx, options):
         calls.append(1)
         if len(calls) == 1:  # the first date's model: no plan within its share of the time
-            _a, st = real(ctx, **kw)
+            _a, st = real(ctx, options)
             return None, st
-        return real(ctx, **kw)
+        return real(ctx, options)
 
     monkeypatch.setattr(solver, "solve_model", first_date_times_out)
     tt, o = music_week()
@@ -361,7 +363,7 @@ def test_infeasible_order_names_the_conflict() -> None:
     tt = squeezed_teacher()
     o = order(("5А", "6А"), must_online=[("5А", "Математика"), ("6А", "Математика")])
     with pytest.raises(InfeasibleOrder) as exc:
-        solve_remote(tt, o, time_limit=10, workers=1)
+        solve_remote(tt, o, SolveOptions(time_limit=10, workers=1))
     err = exc.value
     assert err.conflicts == [
         "must_online:0",
@@ -407,8 +409,8 @@ def test_min_online_per_day_is_met() -> None:
 def test_a_cancelled_explanation_still_names_a_true_conflict() -> None:
     from constraints.limits import Limits
     from constraints.problem import build_problem
-    from planner.rebuild import load_catalogue
-    from planner.solver import explain_infeasible
+    from planner.engine.rebuild import load_catalogue
+    from planner.engine.solver import explain_infeasible
 
     tt = squeezed_teacher()
     o = order(("5А", "6А"), must_online=[("5А", "Математика"), ("6А", "Математика")])
@@ -430,7 +432,7 @@ def test_a_cancelled_explanation_still_names_a_true_conflict() -> None:
 def test_min_online_per_day_above_school_cap_is_infeasible() -> None:
     o = order(("7Б",), min_online_per_day=4, screen_policy="school")
     with pytest.raises(InfeasibleOrder) as exc:
-        solve_remote(small_school(), o, time_limit=10, workers=1)
+        solve_remote(small_school(), o, SolveOptions(time_limit=10, workers=1))
     assert exc.value.explanation == (
         "Приказ нельзя выполнить: эти требования противоречат друг другу —\n"
         "  • минимум 4 онлайн-урока в день по приказу для 7Б на 30.11\n"
@@ -459,7 +461,7 @@ def test_must_online_for_lesson_shared_with_in_person_class_is_explained() -> No
     tt = school(L(1, 1, "5А,5Б", "Музыка", "Белова"), L(1, 2, "5А", "Математика", "Смирнова"))
     o = order(("5А",), must_online=[("5А", "Музыка")])
     with pytest.raises(InfeasibleOrder) as exc:
-        solve_remote(tt, o, time_limit=5, workers=1)
+        solve_remote(tt, o, SolveOptions(time_limit=5, workers=1))
     assert exc.value.conflicts == ["must_online:0", "blocked:0"]
     assert exc.value.explanation.splitlines()[1:3] == [
         "  • обязательный онлайн-урок по приказу: 5А «Музыка»",

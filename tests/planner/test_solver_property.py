@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 from constraints.checker import check_schedule
 from constraints.limits import Limits
 from constraints.problem import build_problem
-from planner.naive import greedy_plan, naive_plan
-from planner.rebuild import assemble_schedule, load_catalogue, solve_remote
+from planner.domain.solving import SolveOptions
+from planner.engine.naive import greedy_plan, naive_plan
+from planner.engine.rebuild import assemble_schedule, load_catalogue, solve_remote
 from tests.constraints.school import MONDAY, order, random_school
 
 
@@ -39,7 +40,7 @@ def cases(draw: st.DrawFn):
 @given(cases())
 def test_solver_output_passes_checker(case) -> None:
     tt, o = case
-    r = solve_remote(tt, o, time_limit=3.0, workers=1, seed=1)
+    r = solve_remote(tt, o, SolveOptions(time_limit=3.0, workers=1, seed=1))
     assert [v.message for v in r.report.violations] == []
     quarantined = set(o.classes)
     days = o.dates(tt.school.school_days)
@@ -89,7 +90,7 @@ def test_naive_and_greedy_plans_pass_checker(case) -> None:
 
 
 def test_random_school_is_clash_free() -> None:
-    from planner.clashes import find_clashes
+    from planner.engine.clashes import find_clashes
 
     tt = random_school(parallels=2, seed=7)
     assert find_clashes(tt.lessons, "random") == []

@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 
 import pytest
 
-from planner.errors import InputError
-from planner.schedule import Schedule, ScheduleItem
-from planner.versions import (
+from planner.domain.errors import InputError
+from planner.domain.schedule import Schedule, ScheduleItem
+from planner.engine.versions import (
     PublishError,
     Revision,
     VersionHistory,

@@ -22,7 +22,7 @@ DATA = Path(__file__).parent / "data"
 DEMO_CSV = DATA / "demo-small.csv"
 ADMIN_LOGIN = "zavuch"
 ADMIN_PASSWORD = "Пароль-для-тестов-1"
-#: the demo school's order week (planner.demo.demo_week)
+#: the demo school's order week (planner.app.demo.demo_week)
 WEEK_FROM, WEEK_TO = "2026-12-07", "2026-12-11"
 
 
@@ -51,9 +51,9 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     """The app on 127.0.0.1:<random port> in a thread, with an administrator and an API token."""
     import uvicorn
 
-    from api import services
-    from api.main import create_app
+    from api.services import accounts
     from api.settings import Settings
+    from web.app import create_app
 
     tmp = tmp_path_factory.mktemp("web")
     port = _free_port()
@@ -70,8 +70,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     )
     app = create_app(settings)
     with app.state.session_factory() as session:
-        services.create_admin(session, ADMIN_LOGIN, ADMIN_PASSWORD)
-        token = services.issue_api_token(session, ADMIN_LOGIN)
+        accounts.create_admin(session, ADMIN_LOGIN, ADMIN_PASSWORD)
+        token = accounts.issue_api_token(session, ADMIN_LOGIN)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

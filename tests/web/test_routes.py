@@ -23,7 +23,8 @@ from tests.web.conftest import (
     wait_job,
 )
 from web import i18n, views
-from web.routes import order_from_form, router
+from web.app import PAGE_ROUTERS
+from web.routes.rebuilds import order_from_form
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
 DUMMY = {"school_id": "1", "job_id": "0" * 32, "link_id": "1", "action": "revoke"}
@@ -50,7 +51,7 @@ def _login(c: httpx.Client) -> tuple[httpx.Client, str]:
 
 def admin_routes() -> list[tuple[str, str]]:
     out = []
-    for route in router.routes:
+    for route in (r for router in PAGE_ROUTERS for r in router.routes):
         path = getattr(route, "path", "")
         if path.startswith("/admin") or path == "/logout":
             out.extend((m, path) for m in sorted(route.methods - {"HEAD"}))
@@ -415,11 +416,11 @@ def _running_job(live: Live, school_id: int, **values: object) -> str:
     """A job row as a worker leaves it while solving (no worker runs it)."""
     import uuid
 
-    from api import services
     from api.models import Job, School
+    from api.services import schools
 
     with live.app.state.session_factory() as s:
-        upload = services.current_upload(s, s.get(School, school_id))
+        upload = schools.current_upload(s, s.get(School, school_id))
         job = Job(id=uuid.uuid4().hex, school_id=school_id, timetable_id=upload.id,
                   order_doc={"classes": ["5А"], "from": WEEK_FROM, "to": WEEK_TO},
                   time_limit=30, workers=1, seed=1, status="running", **values)  # fmt: skip
@@ -466,10 +467,10 @@ def test_every_translatable_text_has_english() -> None:
     for path in TEMPLATES.glob("*.html"):
         text = path.read_text(encoding="utf-8")
         found |= set(re.findall(r'_\("([^"]+)"\)', text)) | set(re.findall(r"_\('([^']+)'\)", text))
-    from api.services import STATUS_RU
-    from planner.changes import CHANGE_RU
-    from planner.order import DEVICE_RU, POLICY_RU
-    from web.routes import NOT_FOUND_MESSAGES
+    from api.services.rebuilds import STATUS_RU
+    from planner.domain.order import DEVICE_RU, POLICY_RU
+    from planner.engine.changes import CHANGE_RU
+    from web.pages import NOT_FOUND_MESSAGES
 
     found |= set(STATUS_RU.values()) | set(DEVICE_RU.values()) | set(POLICY_RU.values())
     found |= set(views.FORMAT_LABEL.values()) | set(NOT_FOUND_MESSAGES.values())

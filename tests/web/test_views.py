@@ -6,8 +6,8 @@ from dataclasses import replace
 from datetime import date, time
 
 from constraints.checker import DayFigures
-from planner.model import BaseLesson, School, SchoolClass, Timetable
-from planner.schedule import BaseRef, ScheduleItem
+from planner.domain.model import BaseLesson, School, SchoolClass, Timetable
+from planner.domain.schedule import BaseRef, ScheduleItem
 from web import views
 
 MON = date(2026, 12, 7)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from planner.model import School, SchoolClass, Timetable
-from planner.order import QuarantineOrder
-from planner.schedule import BaseRef, Schedule, ScheduleItem
+from planner.domain.model import School, SchoolClass, Timetable
+from planner.domain.order import QuarantineOrder
+from planner.domain.schedule import BaseRef, Schedule, ScheduleItem
 from tests.planner.factories import lesson as base
 from tests.planner.factories import t
 

@@ -7,9 +7,9 @@ from datetime import time
 from pathlib import Path
 from xml.etree.ElementTree import fromstring
 
+from planner.domain.model import Bell, BellSchedule, School, SchoolClass, Timetable
 from planner.exports.asc import write_asc
 from planner.imports.asc import read_asc
-from planner.model import Bell, BellSchedule, School, SchoolClass, Timetable
 from tests.planner.factories import lesson as base
 
 

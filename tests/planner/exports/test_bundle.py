@@ -12,10 +12,10 @@ from openpyxl import load_workbook
 
 from constraints.catalogue import NormCatalogue
 from constraints.checker import check_schedule
-from planner.changes import diff_against_base
+from planner.engine.changes import diff_against_base
+from planner.engine.versions import VersionHistory
 from planner.exports.bundle import first_week, load_previous_history, write_bundle
 from planner.imports import load_timetable
-from planner.versions import VersionHistory
 
 from .school import TUE, changed, order, remote_schedule, school_timetable, t
 

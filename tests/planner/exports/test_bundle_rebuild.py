@@ -9,12 +9,13 @@ import pytest
 import vobject
 from ical.calendar_stream import IcsCalendarStream
 
-from planner.changes import diff_schedules
+from planner.domain.solving import SolveOptions
+from planner.engine.changes import diff_schedules
+from planner.engine.rebuild import load_catalogue, solve_remote
+from planner.engine.versions import VersionHistory
 from planner.exports.bundle import first_week, write_bundle
 from planner.exports.ical import event_uid
 from planner.imports import load_timetable
-from planner.rebuild import load_catalogue, solve_remote
-from planner.versions import VersionHistory
 
 from .school import order, school_timetable
 
@@ -23,7 +24,8 @@ T2 = T1 + timedelta(hours=4)
 
 
 def rebuild(o, previous=None):
-    return solve_remote(school_timetable(), o, previous=previous, time_limit=5, workers=1, seed=1)
+    options = SolveOptions(time_limit=5, workers=1, seed=1)
+    return solve_remote(school_timetable(), o, options, previous=previous)
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from openpyxl import load_workbook
 
-from planner.changes import ChangeSet, diff_against_base, diff_schedules
+from planner.engine.changes import ChangeSet, diff_against_base, diff_schedules
 from planner.exports.changes_xlsx import COLUMNS, write_changes_xlsx
 
 from .school import LINK_MATH, TUE, changed, remote_schedule, school_timetable, t

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planner.changes import diff_schedules
+from planner.engine.changes import diff_schedules
 from planner.exports.chat import (
     MAX_MESSAGE,
     PART_SEPARATOR,

@@ -7,10 +7,10 @@ from datetime import date
 
 from openpyxl import load_workbook
 
-from planner.changes import diff_against_base
+from planner.domain.model import BaseLesson
+from planner.engine.changes import diff_against_base
 from planner.exports.epos import FIELDS, HEADERS_RU, epos_rows, write_epos_csv, write_epos_xlsx
 from planner.imports import load_timetable
-from planner.model import BaseLesson
 
 from .school import LINK_MATH, TUE, changed, remote_schedule, school_timetable, t, without
 

@@ -20,12 +20,12 @@ from openpyxl import load_workbook
 
 from constraints.catalogue import NormCatalogue
 from constraints.checker import check_schedule
+from planner.domain.model import Timetable
+from planner.domain.schedule import Schedule
 from planner.exports.bundle import write_bundle
 from planner.exports.cells import FORMULA_STARTS
 from planner.exports.flat import write_flat
 from planner.imports import load_timetable
-from planner.model import Timetable
-from planner.schedule import Schedule
 
 from .school import order, remote_schedule, school_timetable
 

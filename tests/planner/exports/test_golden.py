@@ -21,10 +21,10 @@ from pathlib import Path
 
 from constraints.catalogue import NormCatalogue
 from constraints.checker import check_schedule
+from planner.engine.versions import VersionHistory
 from planner.exports.bundle import write_bundle
 from planner.exports.flat import write_flat
 from planner.exports.ical import write_feeds
-from planner.versions import VersionHistory
 
 from .school import (
     LINK_ENG,

@@ -13,9 +13,9 @@ from ical.calendar_stream import IcsCalendarStream
 from icalendar import Calendar
 from icalendar.parser import Contentline
 
+from planner.engine.versions import VersionHistory, publish
 from planner.exports.ical import GRACE, event_uid, feed_events, render_feed, write_feeds
 from planner.exports.slugs import assign_slugs, slugify
-from planner.versions import VersionHistory, publish
 
 from .school import (
     LINK_CHOIR,

@@ -11,8 +11,8 @@ from playwright.sync_api import sync_playwright
 
 from constraints.catalogue import NormCatalogue
 from constraints.checker import check_schedule
+from planner.domain.order import Override, QuarantineOrder
 from planner.exports.report import render_report, write_report
-from planner.order import Override, QuarantineOrder
 from tests.browser import launch_chromium
 from tests.paths import ARTIFACTS
 

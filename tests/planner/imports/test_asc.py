@@ -9,19 +9,18 @@ import pytest
 from typer.testing import CliRunner
 
 from planner.cli import app
-from planner.errors import InputError, Problem
+from planner.domain.errors import InputError, Problem
+from planner.domain.model import BaseLesson, Bell
 from planner.exports.asc import write_asc
 from planner.imports import load_timetable
 from planner.imports.asc import read_asc
 from planner.imports.flat import read_flat
-from planner.model import BaseLesson, Bell
+from tests.paths import DATA
 
-FILES = Path(__file__).resolve().parent / "files" / "asc"
+FILES = DATA / "asc"
 SMALL = FILES / "small.xml"
-# tests/planner/imports/test_asc.py → parents[3] is the repo root; shared/ sits beside it.
-SHARED = Path(__file__).resolve().parents[3].parent / "shared"
-TERM2 = SHARED / "fixtures" / "asc" / "Term2.xml"
-SOTY = SHARED / "fixtures" / "asc" / "SOTY2026.xml"
+TERM2 = FILES / "Term2.xml"
+SOTY = FILES / "SOTY2026.xml"
 
 
 def _row(x: BaseLesson) -> tuple[object, ...]:
@@ -42,7 +41,7 @@ def _variant(tmp_path: Path, old: str, new: str, name: str = "broken.xml") -> Pa
 
 def _problems(path: Path) -> list[Problem]:
     with pytest.raises(InputError) as info:
-        read_asc(path)
+        read_asc(path, strict=True)
     return info.value.problems
 
 
@@ -503,3 +502,33 @@ def test_not_an_asc_file(tmp_path: Path) -> None:
             "Timetables 2012 XML». В aSc выберите Файл → Экспорт → aSc Timetables 2012 XML.",
         )
     ]
+
+
+# ------------------------------------------------------------------------------- old versions
+
+
+def test_asc_2008_schema_in_cp1251_without_declaration() -> None:
+    """Zero-based ``day`` and ``period`` on the card, weeks on the lesson, ids like ``*12``,
+    periods out of order and overlapping, a card of an unknown lesson, an unknown teacher."""
+    timetable = read_asc(FILES / "asc2008-cp1251.xml")
+
+    t = time
+    assert [_row(x) for x in timetable.sorted_lessons()] == [
+        (1, 1, t(8, 0), t(8, 45), ("5А",), None, "Математика", ("Иванова А.А.",), "101"),
+        (2, 2, t(8, 55), t(9, 40), ("6Б",), None, "Русский язык", ("Петрова Б.Б.",), None),
+        (3, 3, t(9, 50), t(10, 35), ("5А",), None, "Математика", ("Иванова А.А.",), "101"),
+    ]
+    assert [(f.kind, f.row, f.column) for f in timetable.findings] == [
+        ("encoding", None, None),
+        ("unknown_reference", 34, "teacherids"),
+        ("skipped", 41, "lessonid"),
+        ("format_note", None, None),
+    ]
+    assert timetable.findings[0].seen.startswith("файл в кодировке Windows-1251")
+    with pytest.raises(InputError) as err:
+        read_asc(FILES / "asc2008-cp1251.xml", strict=True)
+    assert len(err.value.problems) == 3
+
+
+def test_utf8_bom_reads_like_without() -> None:
+    assert read_asc(FILES / "small-bom.xml").lessons == read_asc(SMALL).lessons

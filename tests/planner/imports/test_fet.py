@@ -11,13 +11,14 @@ import pytest
 from typer.testing import CliRunner
 
 from planner.cli import app
-from planner.errors import InputError, Problem
+from planner.domain.errors import InputError, Problem
 from planner.imports import load_timetable
 from planner.imports.fet import NO_TIMETABLE, read_fet
 from planner.imports.flat import read_flat
+from tests.paths import DATA
 from tests.planner.imports.fet_util import Solved, example, solve
 
-FILES = Path(__file__).parent / "files" / "fet"
+FILES = DATA / "fet"
 
 SCHOOLS = {
     "oradea": "Romania/Oradea/School-10-Oradea-2007-2008.fet",
@@ -185,7 +186,7 @@ def test_load_timetable_dispatches_fet(solved: dict[str, Solved]) -> None:
 
 def test_input_fet_without_timetable_is_refused() -> None:
     with pytest.raises(InputError) as err:
-        read_fet(example(SCHOOLS["primaria"]))
+        read_fet(example(SCHOOLS["primaria"]), strict=True)
     (problem,) = err.value.problems
     assert problem.message == (
         f"{NO_TIMETABLE} (без времени 254 из 254 активностей, например Id 36, 37, 38, 59, 60 …)."
@@ -330,7 +331,7 @@ def test_gzipped_fet_reads_the_same(tmp_path: Path) -> None:
 
 def one_problem(name: str) -> Problem:
     with pytest.raises(InputError) as err:
-        read_fet(fixture_path(name))
+        read_fet(fixture_path(name), strict=True)
     (problem,) = err.value.problems
     return problem
 
@@ -382,19 +383,15 @@ def test_fet_without_timetable_says_what_to_run() -> None:
     )
 
 
-def test_teacher_clash_in_input_is_an_error() -> None:
-    file = str(fixture_path("clash.fet"))
-    assert one_problem("clash.fet") == Problem(
-        file=file,
-        message=(
-            "Учитель Иванова в одно время на двух уроках: "
-            f"«Математика» ({file}, Activity Id=1, строка 67, 08:55–09:40) и "
-            f"«Математика» ({file}, Activity Id=2, строка 78, 08:55–09:40). "
-            "Исправьте расписание или объедините уроки в один (классы через запятую)."
-        ),
-        row=67,
-        element="Activity Id=1",
-    )
+def test_one_teacher_one_subject_one_time_is_one_joint_lesson() -> None:
+    tt = read_fet(fixture_path("clash.fet"), strict=True)
+
+    [joint] = [x for x in tt.lessons if x.subject == "Математика" and x.lesson == 2]
+    assert (joint.classes, joint.teachers) == (("5А", "5Б"), ("Иванова",))
+    assert [(f.kind, f.row, f.note) for f in tt.findings if f.kind == "joint_lesson"] == [
+        ("joint_lesson", 78, True)
+    ]
+    assert tt.source_clashes == ()
 
 
 def broken_tiny(tmp_path: Path, edits: dict[int, tuple[str, str]]) -> Path:
@@ -413,7 +410,7 @@ def test_every_bad_reference_of_activities_is_reported_at_once(tmp_path: Path) -
         tmp_path, {202: ("5Б англ2", "5В"), 214: ("2", "два"), 224: ("Технология", "Труд")}
     )
     with pytest.raises(InputError) as err:
-        read_fet(path)
+        read_fet(path, strict=True)
     file = str(path)
     assert err.value.problems == [
         Problem(
@@ -449,7 +446,7 @@ def test_every_bad_reference_of_activities_is_reported_at_once(tmp_path: Path) -
 def test_unknown_room_and_day_of_placements(tmp_path: Path) -> None:
     path = broken_tiny(tmp_path, {391: ("Спортзал", "Спортзал 2"), 374: ("Среда", "Середа")})
     with pytest.raises(InputError) as err:
-        read_fet(path)
+        read_fet(path, strict=True)
     file = str(path)
     assert err.value.problems == [
         Problem(
@@ -477,7 +474,7 @@ def test_unknown_room_and_day_of_placements(tmp_path: Path) -> None:
 
 def test_overlapping_fet_categories_in_parallel_are_a_clash() -> None:
     with pytest.raises(InputError) as err:
-        read_fet(fixture_path("clash_groups.fet"))
+        read_fet(fixture_path("clash_groups.fet"), strict=True)
     assert [p.message for p in err.value.problems] == [
         "Класс 7А: группы «мальчики» и «яз1» пересекаются (общие подгруппы FET: 7А м1), но в "
         "Вт 08:55 стоят в одно время: «Физкультура» (Activity Id=1, строка 111) и «Английский "
@@ -500,7 +497,7 @@ def test_not_a_fet_root_element(tmp_path: Path) -> None:
     path = tmp_path / "x.fet"
     path.write_text('<?xml version="1.0"?>\n<timetable/>\n')
     with pytest.raises(InputError) as err:
-        read_fet(path)
+        read_fet(path, strict=True)
     assert err.value.problems == [
         Problem(
             file=str(path),
@@ -522,7 +519,7 @@ def test_bad_hour_times_name_the_hour(tmp_path: Path) -> None:
     path = tmp_path / "bad.fet"
     path.write_text(text)
     with pytest.raises(InputError) as err:
-        read_fet(path)
+        read_fet(path, strict=True)
     assert err.value.problems == [
         Problem(
             file=str(path),
@@ -591,7 +588,7 @@ def test_block_planning_mode_is_refused() -> None:
         "Blocks-8-overflow_data_and_timetable.fet"
     )
     with pytest.raises(InputError) as err:
-        read_fet(path)
+        read_fet(path, strict=True)
     assert err.value.problems == [
         Problem(
             file=str(path),
@@ -615,7 +612,7 @@ def test_lesson_running_into_a_break_hour_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "into_break.fet"
     path.write_text("".join(text))
     with pytest.raises(InputError) as err:
-        read_fet(path)
+        read_fet(path, strict=True)
     assert err.value.problems == [
         Problem(
             file=str(path),

@@ -9,14 +9,15 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from planner.errors import InputError
+from planner.domain.errors import InputError
+from planner.domain.model import Bell, BellSchedule, School, SchoolClass, SourceRef, Timetable
 from planner.exports.flat import bell_rows, flat_csv_bytes, write_flat
-from planner.imports import flat, load_timetable
+from planner.imports import _tables, load_timetable
 from planner.imports.flat import read_flat
-from planner.model import Bell, BellSchedule, School, SchoolClass, SourceRef, Timetable
+from tests.paths import DATA
 from tests.planner.factories import lesson, t
 
-FILES = Path(__file__).parent / "files" / "flat"
+FILES = DATA / "flat"
 TEMPLATES = Path(__file__).parents[3] / "data" / "templates"
 
 HEADER_RU = "день;урок;начало;конец;класс;группа;предмет;учитель;кабинет"
@@ -38,7 +39,7 @@ def problems(exc: pytest.ExceptionInfo[InputError]) -> list[tuple[object, ...]]:
 
 def read_error(path: Path) -> list[tuple[object, ...]]:
     with pytest.raises(InputError) as exc:
-        read_flat(path)
+        read_flat(path, strict=True)
     return problems(exc)
 
 
@@ -452,7 +453,7 @@ def test_read_flat_xlsx_merged_day_cells(tmp_path: Path) -> None:
 
 
 def test_error_xlsx_that_unpacks_too_big(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(flat, "MAX_UNPACKED_BYTES", 1000)
+    monkeypatch.setattr(_tables, "MAX_UNPACKED_BYTES", 1000)
     path = write_flat_xlsx(tmp_path)
 
     assert read_error(path) == [
@@ -517,18 +518,30 @@ def test_load_timetable_dispatches_csv_and_xlsx_to_read_flat(tmp_path: Path) -> 
 # --------------------------------------------------------------------------- broken files
 
 
-def test_error_utf16_file(tmp_path: Path) -> None:
-    path = write(tmp_path, csv_ru("Пн;1;08:30;09:10;5А;;Математика;Иванова;"), encoding="utf-16")
+@pytest.mark.parametrize(
+    ("encoding", "name"),
+    [("utf-16", "UTF-16"), ("koi8-r", "KOI8-R"), ("mac-cyrillic", "MacCyrillic")],
+)
+def test_other_cyrillic_encodings_read_with_a_finding(
+    tmp_path: Path, encoding: str, name: str
+) -> None:
+    text = csv_ru(
+        "Пн;1;08:30;09:10;5А;;Математика;Иванова М.П.;",
+        "Пн;2;09:20;10:00;5А;;Русский язык;Петрова А.А.;",
+        "Вт;1;08:30;09:10;5Б;;Литературное чтение;Смирнова О.И.;",
+    )
+    path = write(tmp_path, text, encoding=encoding)
+    same = write(tmp_path, text, name="utf8.csv")
 
-    assert read_error(path) == [
-        (
-            "t.csv",
-            None,
-            None,
-            "файл в кодировке UTF-16 или не текстовый; сохраните его как «CSV UTF-8» "
-            "(или CSV в кодировке Windows-1251).",
-        )
-    ]
+    timetable = read_flat(path)
+
+    assert set(timetable.lessons) == set(read_flat(same).lessons)
+    [finding] = timetable.findings
+    assert (finding.kind, finding.file, finding.row) == ("encoding", "t.csv", None)
+    assert finding.seen == (
+        f"файл в кодировке {name}, а не в UTF-8 или Windows-1251; сохраните его как «CSV UTF-8»"
+    )
+    assert read_error(path) == [("t.csv", None, None, finding.seen)]
 
 
 def test_error_garbage_that_is_neither_utf8_nor_cp1251(tmp_path: Path) -> None:
@@ -540,26 +553,20 @@ def test_error_garbage_that_is_neither_utf8_nor_cp1251(tmp_path: Path) -> None:
             "t.csv",
             None,
             None,
-            "не удалось прочитать текст: файл не в кодировке UTF-8 и не в Windows-1251; "
-            "сохраните его как «CSV UTF-8».",
+            "не удалось прочитать текст: файл не в кодировке UTF-8 и не в Windows-1251 (и не в "
+            "KOI8-R, MacCyrillic, CP866, UTF-16) или это не текст; сохраните его как «CSV UTF-8».",
         )
     ]
 
 
-def test_error_koi8_file_hints_at_the_encoding(tmp_path: Path) -> None:
-    path = write(tmp_path, csv_ru("Пн;1;08:30;09:10;5А;;Математика;Иванова;"), encoding="koi8-r")
+def test_error_binary_file(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes(bytes(range(256)) * 4)
 
-    errors = read_error(path)
+    with pytest.raises(InputError) as exc:
+        read_flat(path)
 
-    assert len(errors) == 5
-    assert errors[0] == (
-        "t.csv",
-        1,
-        None,
-        "нет обязательного столбца «день» или «дата»; допустимые заголовки: "
-        "день, день недели, day, weekday, дата, date. "
-        "Если заголовки на месте, проверьте кодировку файла (нужна UTF-8).",
-    )
+    assert "не удалось прочитать текст" in exc.value.problems[0].message
 
 
 def test_error_empty_file(tmp_path: Path) -> None:
@@ -608,7 +615,15 @@ def test_error_duplicate_column(tmp_path: Path) -> None:
             1,
             "day",
             "столбец «день» встречается дважды («день» и «day»); оставьте один.",
-        )
+        ),
+        (
+            "t.csv",
+            2,
+            "начало",
+            "не указано время урока 1, и звонки 1-й смены для него неизвестны; впишите начало и "
+            "конец или добавьте лист «Звонки» (файл bells.csv) со столбцами смена, урок, начало, "
+            "конец.",
+        ),
     ]
 
 
@@ -907,7 +922,7 @@ def test_error_in_bells_sheet_names_the_sheet(tmp_path: Path) -> None:
     )
 
     with pytest.raises(InputError) as exc:
-        read_flat(path)
+        read_flat(path, strict=True)
 
     assert [(p.file, p.element, p.row, p.column) for p in exc.value.problems] == [
         ("b.xlsx", "Звонки", 2, "конец"),

@@ -1,0 +1,23 @@
+"""Helpers the service modules share: found-or-404 and ISO date-times."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TypeVar
+
+from api.db import aware
+from api.problems import NotFound
+
+T = TypeVar("T")
+
+
+def found(row: T | None, message: str) -> T:
+    """The row, or 404 with a message that says what is missing."""
+    if row is None:
+        raise NotFound(message)
+    return row
+
+
+def iso(value: datetime | None) -> str | None:
+    value = aware(value)
+    return value.isoformat() if value else None

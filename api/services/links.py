@@ -1,0 +1,143 @@
+"""Class and teacher links: one active token link per class and teacher, issue, revoke, rotate.
+
+Each function takes an open SQLAlchemy session and plain values, raises
+:class:`api.problems.ApiError` subclasses with Russian messages, and commits what it changed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api import security
+from api.db import utcnow
+from api.models import Link, School
+from api.problems import Conflict, Invalid, NotFound
+from api.services.common import found, iso
+from api.services.schools import current_timetable
+from api.settings import Settings
+from planner.domain.model import Timetable, sort_class_names
+
+
+def ensure_links(session: Session, school: School, timetable: Timetable) -> None:
+    """One active link per class and per teacher of the timetable (missing ones are created)."""
+    active = {
+        (link.kind, link.target)
+        for link in session.scalars(
+            select(Link).where(Link.school_id == school.id, Link.revoked_at.is_(None))
+        )
+    }
+    for kind, targets in (
+        ("class", sort_class_names(timetable.classes)),
+        ("teacher", sorted(timetable.teachers)),
+    ):
+        for target in targets:
+            if (kind, target) not in active:
+                session.add(
+                    Link(school_id=school.id, kind=kind, target=target, token=security.link_token())
+                )
+    session.flush()
+
+
+def issue_link(
+    session: Session, school: School, kind: str, target: str, *, with_calls: bool
+) -> Link:
+    """An extra link for a class (optionally with call links) or a teacher."""
+    timetable = current_timetable(session, school)
+    if kind == "class" and target not in timetable.classes:
+        raise Invalid(f"класса «{target}» нет в расписании школы.")
+    if kind == "teacher" and target not in timetable.teachers:
+        raise Invalid(f"учителя «{target}» нет в расписании школы.")
+    if kind not in ("class", "teacher"):
+        raise Invalid("kind — class или teacher.")
+    link = Link(
+        school_id=school.id,
+        kind=kind,
+        target=target,
+        token=security.link_token(),
+        with_calls=with_calls or kind == "teacher",
+    )
+    session.add(link)
+    session.commit()
+    return link
+
+
+def list_links(session: Session, school: School, *, include_revoked: bool = False) -> list[Link]:
+    query = select(Link).where(Link.school_id == school.id)
+    if not include_revoked:
+        query = query.where(Link.revoked_at.is_(None))
+    links = list(session.scalars(query))
+    order = {name: i for i, name in enumerate(sort_class_names({x.target for x in links}))}
+    return sorted(links, key=lambda x: (x.kind != "class", order.get(x.target, 0), x.id))
+
+
+def get_link(session: Session, link_id: int) -> Link:
+    return found(session.get(Link, link_id), f"ссылки № {link_id} нет.")
+
+
+def link_urls(link: Link, settings: Settings) -> dict[str, str]:
+    prefix = "c" if link.kind == "class" else "t"
+    return {
+        "page_url": f"{settings.base_url}/{prefix}/{link.token}",
+        "feed_url": f"{settings.base_url}/feeds/{link.token}.ics",
+    }
+
+
+def link_public(link: Link, settings: Settings) -> dict[str, Any]:
+    return {
+        "id": link.id,
+        "kind": link.kind,
+        "target": link.target,
+        "with_calls": link.with_calls,
+        "created_at": iso(link.created_at),
+        "revoked": link.revoked_at is not None,
+        "token": link.token,
+        **link_urls(link, settings),
+    }
+
+
+def revoke_link(session: Session, link: Link) -> Link:
+    if link.revoked_at is None:
+        link.revoked_at = utcnow()
+        session.commit()
+    return link
+
+
+def rotate_link(session: Session, link: Link) -> Link:
+    """Revoke a link and issue a new one for the same class/teacher with the same rights."""
+    if link.revoked_at is not None:
+        raise Conflict("ссылка уже отозвана; выпустите новую для этого класса или учителя.")
+    new = Link(
+        school_id=link.school_id,
+        kind=link.kind,
+        target=link.target,
+        token=security.link_token(),
+        with_calls=link.with_calls,
+    )
+    session.add(new)
+    session.flush()
+    link.revoked_at = utcnow()
+    link.replaced_by_id = new.id
+    session.commit()
+    return new
+
+
+LINK_ACTIONS = ("revoke", "rotate")
+
+
+def change_link(session: Session, link_id: int, action: str) -> Link:
+    """``revoke`` (the link itself) or ``rotate`` (the new link that replaces it)."""
+    if action not in LINK_ACTIONS:
+        raise NotFound(f"действия «{action}» со ссылкой нет; есть revoke и rotate.")
+    link = get_link(session, link_id)
+    return revoke_link(session, link) if action == "revoke" else rotate_link(session, link)
+
+
+def resolve_token(session: Session, token: str) -> Link:
+    """The active link of a token; unknown and revoked tokens are the same 404."""
+    link = session.scalar(select(Link).where(Link.token == token))
+    if link is None or link.revoked_at is not None:
+        raise NotFound("ссылка недействительна: её отозвали или заменили; попросите новую в школе.")
+    return link

@@ -1,0 +1,150 @@
+"""Rebuild jobs: validate the order, queue a job, read, list and cancel it, its public JSON.
+
+Each function takes an open SQLAlchemy session and plain values, raises
+:class:`api.problems.ApiError` subclasses with Russian messages, and commits what it changed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.db import utcnow
+from api.models import Job, School
+from api.problems import Conflict, Invalid
+from api.services.common import found, iso
+from api.services.schools import current_upload, timetable_of
+from api.settings import Settings
+from planner.domain.errors import InputError
+from planner.domain.model import Timetable
+from planner.domain.order import QuarantineOrder, parse_order
+
+JOB_STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
+FINISHED = ("succeeded", "failed", "cancelled")
+
+
+def validate_order(doc: Any, timetable: Timetable) -> QuarantineOrder:
+    try:
+        return parse_order(doc, timetable, file="приказ")
+    except InputError as exc:
+        raise Invalid(
+            "приказ не принят: исправьте ошибки ниже и отправьте снова.", exc.problems
+        ) from None
+
+
+def create_job(
+    session: Session,
+    school: School,
+    order_doc: dict[str, Any],
+    settings: Settings,
+    *,
+    author: str | None,
+    time_limit: float | None = None,
+    workers: int | None = None,
+    seed: int | None = None,
+) -> Job:
+    """Validate the order against the current timetable and queue a rebuild job."""
+    import uuid
+
+    upload = current_upload(session, school)
+    validate_order(order_doc, timetable_of(upload, school.name))
+    limit = settings.solver_time_limit if time_limit is None else time_limit
+    if not 0 < limit <= 3600:
+        raise Invalid("time_limit — от 1 до 3600 секунд.")
+    job = Job(
+        id=uuid.uuid4().hex,
+        school_id=school.id,
+        timetable_id=upload.id,
+        status="queued",
+        order_doc=order_doc,
+        time_limit=float(limit),
+        workers=max(1, workers or settings.solver_workers),
+        seed=settings.solver_seed if seed is None else seed,
+        created_by=author,
+        created_at=utcnow(),
+    )
+    session.add(job)
+    session.commit()
+    return job
+
+
+def get_job(session: Session, job_id: str) -> Job:
+    job = found(session.get(Job, job_id), f"перестроения {job_id} нет; проверьте номер задачи.")
+    session.refresh(job)
+    return job
+
+
+def list_jobs(session: Session, school: School, limit: int = 20) -> list[Job]:
+    return list(
+        session.scalars(
+            select(Job)
+            .where(Job.school_id == school.id)
+            .order_by(Job.created_at.desc())
+            .limit(limit)
+        )
+    )
+
+
+def cancel_job(session: Session, job: Job) -> Job:
+    """Cancel: a queued job stops at once, a running one at the worker's next poll."""
+    if job.status in FINISHED:
+        raise Conflict(
+            f"перестроение уже завершено (состояние «{STATUS_RU[job.status]}»); отменять нечего."
+        )
+    if job.status == "queued":
+        job.status = "cancelled"
+        job.finished_at = utcnow()
+        job.message = "отменено до начала решения."
+    job.cancel_requested = True
+    session.commit()
+    return job
+
+
+STATUS_RU = {
+    "queued": "в очереди",
+    "running": "решается",
+    "succeeded": "готово",
+    "failed": "ошибка",
+    "cancelled": "отменено",
+}
+
+
+def job_phase(job: Job) -> dict[str, Any]:
+    """Which phase a running job is in: a multi-day period is solved date by date first
+    (``dates_done`` of ``dates_total``), then as a whole period (objective and bound)."""
+    total = job.dates_total
+    done = min(job.dates_done or 0, total) if total else None
+    phase = phase_ru = None
+    if job.status == "running":
+        if total and done is not None and done < total:
+            phase, phase_ru = "days", f"по дням: решено дат {done} из {total}"
+        else:
+            phase, phase_ru = "period", "весь период"
+    return {"phase": phase, "phase_ru": phase_ru, "dates_done": done, "dates_total": total}
+
+
+def job_public(job: Job) -> dict[str, Any]:
+    return {
+        "id": job.id,
+        "school_id": job.school_id,
+        "status": job.status,
+        "status_ru": STATUS_RU.get(job.status, job.status),
+        "progress": round(job.progress or 0.0, 3),
+        "best_objective": job.best_objective,
+        "best_bound": job.best_bound,
+        "solutions": job.solutions,
+        **job_phase(job),
+        "cancel_requested": job.cancel_requested,
+        "message": job.message,
+        "problems": job.problems or [],
+        "summary": job.summary,
+        "has_schedule": job.schedule_json is not None,
+        "order": job.order_doc,
+        "time_limit": job.time_limit,
+        "created_by": job.created_by,
+        "created_at": iso(job.created_at),
+        "started_at": iso(job.started_at),
+        "finished_at": iso(job.finished_at),
+    }

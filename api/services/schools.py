@@ -1,0 +1,126 @@
+"""Schools and their timetables: create, list, import an upload (all or nothing), the current one.
+
+Each function takes an open SQLAlchemy session and plain values, raises
+:class:`api.problems.ApiError` subclasses with Russian messages, and commits what it changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.lru import Lru
+from api.models import School, TimetableUpload, Version
+from api.problems import Conflict, Invalid
+from api.services.common import found, iso
+from api.settings import Settings
+from planner.app import pipeline
+from planner.domain.model import Timetable
+
+
+def create_school(session: Session, name: str, timezone: str | None, settings: Settings) -> School:
+    name = name.strip()
+    if not name:
+        raise Invalid("укажите название школы (поле name).")
+    tz = (timezone or settings.timezone).strip()
+    try:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(tz)
+    except Exception:
+        raise Invalid(
+            f"неизвестный часовой пояс «{tz}»; укажите, например, Asia/Yekaterinburg."
+        ) from None
+    school = School(name=name, timezone=tz)
+    session.add(school)
+    session.commit()
+    return school
+
+
+def list_schools(session: Session) -> list[School]:
+    return list(session.scalars(select(School).order_by(School.id)))
+
+
+def get_school(session: Session, school_id: int) -> School:
+    return found(
+        session.get(School, school_id), f"школы с номером {school_id} нет; проверьте адрес."
+    )
+
+
+_TIMETABLES: Lru[tuple[str, str], Timetable] = Lru(8)
+
+
+def timetable_of(upload: TimetableUpload, school_name: str) -> Timetable:
+    """The parsed timetable of an upload.
+
+    Kept in a small in-process cache keyed by school name and file hash (the parse depends on
+    nothing else; Timetable is immutable).
+    """
+    key = (school_name, hashlib.sha256(upload.content).hexdigest())
+    return _TIMETABLES.get(
+        key, lambda: pipeline.import_upload(upload.filename, upload.content, school_name)
+    )
+
+
+def remember_timetable(school_name: str, content: bytes, timetable: Timetable) -> None:
+    """Keep a just-imported timetable in the cache :func:`timetable_of` reads."""
+    _TIMETABLES.put((school_name, hashlib.sha256(content).hexdigest()), timetable)
+
+
+def current_upload(session: Session, school: School) -> TimetableUpload:
+    upload = session.scalar(
+        select(TimetableUpload)
+        .where(TimetableUpload.school_id == school.id)
+        .order_by(TimetableUpload.id.desc())
+        .limit(1)
+    )
+    if upload is None:
+        raise Conflict(
+            f"у школы «{school.name}» ещё нет расписания: сначала загрузите файл "
+            "(POST /api/v1/schools/{id}/timetable)."
+        )
+    return upload
+
+
+def current_timetable(session: Session, school: School) -> Timetable:
+    return timetable_of(current_upload(session, school), school.name)
+
+
+def latest_version(session: Session, school: School) -> Version | None:
+    return session.scalar(
+        select(Version)
+        .where(Version.school_id == school.id)
+        .order_by(Version.number.desc())
+        .limit(1)
+    )
+
+
+def school_public(session: Session, school: School) -> dict[str, Any]:
+    upload = session.scalar(
+        select(TimetableUpload)
+        .where(TimetableUpload.school_id == school.id)
+        .order_by(TimetableUpload.id.desc())
+        .limit(1)
+    )
+    version = latest_version(session, school)
+    return {
+        "id": school.id,
+        "name": school.name,
+        "timezone": school.timezone,
+        "timetable": upload_public(upload) if upload else None,
+        "published_version": version.number if version else None,
+    }
+
+
+def upload_public(upload: TimetableUpload) -> dict[str, Any]:
+    return {
+        "id": upload.id,
+        "filename": upload.filename,
+        "classes": upload.classes,
+        "lessons": upload.lessons,
+        "teachers": upload.teachers,
+        "uploaded_at": iso(upload.uploaded_at),
+    }

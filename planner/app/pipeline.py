@@ -1,0 +1,252 @@
+"""The steps of a rebuild that the CLI and the web app share: import → solve → check → export.
+
+``planner rebuild`` (:func:`rebuild_files`) and ``planner check`` (:func:`check_files`) run them on
+files; the web app's jobs and services call :func:`import_upload`, :func:`solve`, :func:`check`
+and :func:`export_bundle` on what its database holds.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from constraints.catalogue import NormCatalogue
+from constraints.checker import CheckReport, check_schedule
+from planner.domain.errors import InputError, Problem
+from planner.domain.model import Timetable
+from planner.domain.order import QuarantineOrder, load_order
+from planner.domain.schedule import Schedule
+from planner.domain.solving import SolveOptions, SolveProgress
+from planner.engine.rebuild import RebuildResult, load_catalogue, solve_remote
+from planner.engine.versions import VersionHistory
+from planner.exports.bundle import load_previous_history, write_bundle
+from planner.exports.flat import write_flat
+from planner.imports import load_timetable
+
+__all__ = [
+    "check",
+    "check_files",
+    "convert_file",
+    "export_bundle",
+    "import_upload",
+    "load_inputs",
+    "rebuild_files",
+    "solve",
+]
+
+Echo = Callable[[str], Any]
+
+
+# -- the steps ------------------------------------------------------------------------------------
+
+
+def import_upload(filename: str, content: bytes, school_name: str) -> Timetable:
+    """Run the importers on uploaded bytes; problems name the uploaded file, not a temp path."""
+    safe = Path(filename).name or "timetable"
+    with tempfile.TemporaryDirectory(prefix="planner-upload-") as tmp:
+        path = Path(tmp) / safe
+        path.write_bytes(content)
+        try:
+            return load_timetable(path, school_name=school_name)
+        except InputError as exc:
+            problems = [
+                Problem(
+                    file=safe if p.file in (str(path), path.name) else p.file,
+                    message=p.message,
+                    row=p.row,
+                    column=p.column,
+                    element=p.element,
+                )
+                for p in exc.problems
+            ]
+            raise InputError(problems) from None
+
+
+def solve(
+    timetable: Timetable,
+    order: QuarantineOrder,
+    options: SolveOptions = SolveOptions(),
+    *,
+    previous: Schedule | None = None,
+) -> RebuildResult:
+    """Rebuild the order's period and check the result (see :func:`solve_remote`)."""
+    return solve_remote(timetable, order, options, previous=previous)
+
+
+def check(
+    schedule: Schedule, timetable: Timetable, order: QuarantineOrder
+) -> tuple[NormCatalogue, CheckReport]:
+    """The order's norm catalogue (with its local-act overrides) and the independent check of
+    ``schedule`` against it: what the review page shows and what the export bundle cites."""
+    catalogue = load_catalogue(order)
+    return catalogue, check_schedule(schedule, timetable, order, catalogue)
+
+
+def export_bundle(
+    outdir: Path,
+    schedule: Schedule,
+    timetable: Timetable,
+    order: QuarantineOrder,
+    catalogue: NormCatalogue,
+    report: CheckReport,
+    history: VersionHistory | None,
+    *,
+    now: datetime | None = None,
+) -> list[Path]:
+    """Publish ``schedule`` after ``history`` and write every export file into ``outdir``."""
+    return write_bundle(outdir, schedule, timetable, order, catalogue, report, history, now=now)
+
+
+# -- on files: ``planner convert``, ``planner rebuild`` and ``planner check`` ----------------------
+
+
+def convert_file(source: Path, out: Path, school: str | None = None) -> Timetable:
+    """``planner convert``: any timetable file → the flat CSV/XLSX; the timetable read."""
+    timetable = load_timetable(source, school_name=school)
+    write_flat(timetable, out)
+    return timetable
+
+
+def load_inputs(
+    timetable_path: Path, order_path: Path, school: str | None = None
+) -> tuple[Timetable, QuarantineOrder]:
+    """The timetable file (any format) and the order file validated against it."""
+    timetable = load_timetable(Path(timetable_path), school_name=school)
+    order = load_order(Path(order_path), timetable)
+    return timetable, order
+
+
+def _previous_history(previous: Path | None) -> VersionHistory | None:
+    """The version history of a ``--previous`` folder (None without one)."""
+    if previous is None:
+        return None
+    path = Path(previous) / "schedule.json"
+    try:
+        history = load_previous_history(previous)
+    except (ValueError, KeyError) as exc:
+        raise InputError.at(
+            str(path), f"прошлый schedule.json не читается ({exc}); укажите другую папку."
+        ) from None
+    if history is None or history.latest is None:
+        raise InputError.at(
+            str(path), "нет прошлого результата schedule.json; проверьте папку --previous."
+        )
+    return history
+
+
+def _progress_printer(say: Echo, n_days: int) -> Callable[[SolveProgress], None]:
+    """The CLI's progress lines: the start plan, each date done, each better plan."""
+
+    def on_progress(p: SolveProgress) -> None:
+        if p.solutions == 0:
+            say(f"  {p.elapsed:6.2f} с  стартовый план: штраф {p.objective:,.0f}".replace(",", " "))
+            return
+        if p.objective != p.objective:  # NaN: a date of a multi-day period is done
+            say(f"  {p.elapsed:6.2f} с  решено дат: {p.solutions} из {n_days}")
+            return
+        say(
+            f"  {p.elapsed:6.2f} с  план №{p.solutions}: штраф {p.objective:,.0f}, "
+            f"граница {p.bound:,.0f}, разрыв {p.gap:.1%}".replace(",", " ")
+        )
+
+    return on_progress
+
+
+def _summary(
+    say: Echo, result: RebuildResult, order: QuarantineOrder, seconds: float, out: Path, files: int
+) -> int:
+    """Print what was done; 1 when the independent check disagrees with the model, else 0."""
+    s = result.stats
+    lessons = [i for i in result.schedule.lessons() if i.class_name in set(order.classes)]
+    n_online = sum(1 for i in lessons if i.format == "online")
+    n_self = sum(1 for i in lessons if i.format == "self_study")
+    if s.status == "OPTIMAL":
+        gap = "доказан оптимум"
+    elif s.gap is None:
+        gap = "разрыв до оптимума не доказан"
+    else:
+        gap = f"доказанный разрыв до оптимума не больше {s.gap:.1%}"
+    say(f"Готово за {seconds:.1f} с ({s.status}, {gap}).")
+    say(f"Классов на дистанте: {len(order.classes)}; уроков онлайн: {n_online}, "
+        f"самостоятельно: {n_self}; онлайн-минут: {s.online_minutes}.")  # fmt: skip
+    say(f"Записано: {out / 'schedule.json'} и ещё файлов: {files} (ЭПОС, календари, отчёт)")
+    for w in result.report.warnings:
+        say(f"Внимание: {w}")
+    if result.report.violations:  # the checker disagrees with the model: say so loudly
+        say("ОШИБКА: независимая проверка нашла нарушения:")
+        for v in result.report.violations:
+            say(f"  [{v.rule}] {v.message}")
+        return 1
+    return 0
+
+
+def rebuild_files(
+    timetable_path: Path,
+    order_path: Path,
+    out: Path,
+    options: SolveOptions,
+    *,
+    previous: Path | None = None,
+    echo: Echo | None = None,
+    school: str | None = None,
+) -> int:
+    """``planner rebuild``: 0 on success; raises InputError (2) or InfeasibleOrder (3).
+
+    ``school`` names the school where the file does not (a flat CSV/XLSX: else its file name).
+    ``options.progress`` is replaced by the printed progress when ``echo`` is given.
+    """
+    say: Echo = echo or (lambda _s: None)
+    timetable, order = load_inputs(timetable_path, order_path, school)
+    # read before anything is written: ``--out`` may be the ``--previous`` folder itself
+    history = _previous_history(previous)
+    catalogue = load_catalogue(order)
+    t0 = time.perf_counter()
+    n_days = len(order.dates(timetable.school.school_days))
+    say(f"Перестраиваю: классов {len(order.classes)}, дней {n_days}, "
+        f"предел {options.time_limit:g} с, потоков {options.workers}, "
+        f"зерно {options.seed}")  # fmt: skip
+    if echo is not None:
+        options = replace(options, progress=_progress_printer(say, n_days))
+    result = solve_remote(
+        timetable, order, options, catalogue=catalogue,
+        previous=history.latest.schedule if history and history.latest else None,
+    )  # fmt: skip
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    result.schedule.write(out / "schedule.json")
+    # publish as the next version after --previous's and write every export
+    exported = export_bundle(
+        out, result.schedule, timetable, order, catalogue, result.report, history
+    )
+    return _summary(say, result, order, time.perf_counter() - t0, out, len(exported))
+
+
+def check_files(schedule_path: Path, timetable_path: Path, order_path: Path, *,
+                echo: Echo | None) -> int:  # fmt: skip
+    """``planner check``: 1 if any violation, 0 otherwise."""
+    say: Echo = echo or (lambda _s: None)
+    timetable, order = load_inputs(timetable_path, order_path)
+    try:
+        schedule = Schedule.read(Path(schedule_path))
+    except FileNotFoundError:
+        raise InputError.at(str(schedule_path), "файл расписания не найден.") from None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InputError.at(
+            str(schedule_path), f"файл не читается как schedule.json ({exc})."
+        ) from None
+    _catalogue, report = check(schedule, timetable, order)
+    for w in report.warnings:
+        say(f"Внимание: {w}")
+    for v in report.violations:
+        say(f"[{v.rule}] {v.message}")
+    if report.violations:
+        say(f"Нарушений: {len(report.violations)}.")
+        return 1
+    say(f"Нарушений нет: проверено классов {len(order.classes)}, "
+        f"дней {len(order.dates(timetable.school.school_days))}.")  # fmt: skip
+    return 0

@@ -1,0 +1,260 @@
+"""The hand plan: the naive baseline the solver is measured against, the greedy start plan the
+solver searches from, and the weekly-contact repair of a multi-day plan.
+
+Naive baseline: keep each base start; shorten online lessons to the ЭСО limit; make the first
+lessons of the day online until a class-day rule (the daily cap, the lesson count, the day window,
+the minimum break) or a teacher who is busy at the time stops it; the rest is self-study.
+
+Whether a class-day is legal is never decided here: every check calls the class-day rules'
+predicates (:func:`constraints.rules.day_ok`, one per rule in its own module).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from constraints.breaks import PAUSE_AFTER, dynamic_pause_applies, dynamic_pause_holds
+from constraints.class_day import ClassDay
+from constraints.problem import Problem, merged_blocks
+from constraints.rules import RULES_BY_ID, day_ok
+from planner.domain.solving import Assignment
+
+#: the class-day rules the baseline checks lesson by lesson, in base order (the big break and
+#: the dynamic pause are settled per day afterwards, by dropping the lessons that break them)
+BASELINE_RULES = tuple(
+    RULES_BY_ID[r]
+    for r in ("day_window", "online_lesson_length", "daily_screen_time", "lessons_per_day",
+              "breaks_min")
+)  # fmt: skip
+
+
+def _all_self_study(
+    problem: Problem,
+) -> tuple[
+    dict[int, bool], dict[int, int], dict[int, int], dict[tuple[str, date], list[tuple[int, int]]]
+]:
+    """Online flags, starts and lengths of a plan with every unit in self-study, and each
+    teacher-day's busy blocks (in-person lessons with the switch buffer)."""
+    online = {u.id: False for u in problem.units}
+    start = {u.id: u.base_start for u in problem.units}
+    dur = {u.id: 0 for u in problem.units}
+    busy: dict[tuple[str, date], list[tuple[int, int]]] = defaultdict(list)
+    for (t, d), fixed in problem.teacher_fixed.items():
+        busy[(t, d)].extend(merged_blocks(fixed, problem.limits.switch_buffer.value))
+    return online, start, dur, busy
+
+
+def _class_day(problem: Problem, c: str, d: date, spans: list[tuple[int, int]]) -> ClassDay:
+    return ClassDay.of(c, problem.timetable.grade_of(c), d, spans)
+
+
+def naive_plan(problem: Problem) -> Assignment:
+    """Decide every unit greedily, class by class in base order (deterministic)."""
+    lim = problem.limits
+    online, start, dur, busy = _all_self_study(problem)
+    spans: dict[tuple[str, date], list[tuple[int, int]]] = defaultdict(list)
+    for u in problem.units:  # units are in date, then base-start order
+        if u.blocked:
+            continue
+        length = min(u.max_len, u.base_end - u.base_start)
+        length = max((x for x in u.lengths if x <= length), default=0)
+        if not length:
+            continue
+        s, e = u.base_start, u.base_start + length
+        ok = all(
+            day_ok(_class_day(problem, c, u.date, [*spans[(c, u.date)], (s, e)]), lim,
+                   BASELINE_RULES)
+            for c in u.classes
+        ) and not any(
+            s < be and bs < e for t in u.teachers for bs, be in busy[(t, u.date)]
+        )  # fmt: skip
+        if not ok:
+            continue
+        online[u.id], dur[u.id] = True, length
+        for c in u.classes:
+            spans[(c, u.date)].append((s, e))
+        for t in u.teachers:
+            busy[(t, u.date)].append((s, e))
+    _drop_short_big_breaks(problem, online, start, dur)
+    return Assignment(online, start, dur)
+
+
+def _drop_short_big_breaks(
+    problem: Problem, online: dict[int, bool], start: dict[int, int], dur: dict[int, int]
+) -> None:
+    """Where the day keeps no dynamic pause owed, keep the lessons before it; else, where it
+    has no big break, keep at most big_from − 1 online lessons."""
+    lim = problem.limits
+    big_break = RULES_BY_ID["big_break"]
+    for (c, d), ids in problem.class_days.items():
+        on = [i for i in ids if online[i]]
+        day = _class_day(problem, c, d, [(start[i], start[i] + dur[i]) for i in on])
+        drop: list[int] = []
+        if dynamic_pause_applies(day, lim):
+            if not dynamic_pause_holds(day, lim):
+                drop = on[PAUSE_AFTER:]
+        elif not day_ok(day, lim, (big_break,)):
+            drop = on[lim.big_from - 1 :]
+        for i in drop:
+            online[i], dur[i] = False, 0
+            start[i] = problem.units[i].base_start
+
+
+def greedy_plan(problem: Problem) -> Assignment:
+    """A better starting plan for the solver (not the baseline): per class-day, the lessons of
+    the highest priority go online first — subjects not yet online this week get a bonus — at
+    their base start, as long as every hard rule still holds; a leftover of the daily cap goes
+    to one shorter lesson. Deterministic."""
+    w = DEFAULT_WEEKLY_BONUS
+    online, start, dur, busy = _all_self_study(problem)
+    covered: set[tuple[str, str, int]] = set()
+
+    def class_ok(c: str, d: date, extra: int, length: int) -> bool:
+        spans = [
+            (start[i], start[i] + (length if i == extra else dur[i]))
+            for i in problem.class_days[(c, d)]
+            if online[i] or i == extra
+        ]
+        return day_feasible(problem, c, d, spans)
+
+    def try_add(u_id: int, length: int) -> bool:
+        u = problem.units[u_id]
+        s, e = u.base_start, u.base_start + length
+        for t in u.teachers:
+            if any(s < be and bs < e for bs, be in busy[(t, u.date)]):
+                return False
+        if not all(class_ok(c, u.date, u_id, length) for c in u.classes):
+            return False
+        online[u_id], dur[u_id] = True, length
+        for t in u.teachers:
+            busy[(t, u.date)].append((s, e))
+        week = u.date.isocalendar()[1]
+        for c in u.classes:
+            for subj in u.subjects:
+                covered.add((c, subj, week))
+        return True
+
+    for (c, d), ids in problem.class_days.items():
+        week = d.isocalendar()[1]
+
+        def value(i: int, c: str = c, week: int = week) -> tuple[int, int]:
+            u = problem.units[i]
+            bonus = any(
+                problem.weekly_hours.get((c, s), 0) >= 2 and (c, s, week) not in covered
+                for s in u.subjects
+            )
+            return (-(u.priority * u.max_len + (w if bonus else 0)), u.base_start)
+
+        for i in sorted((i for i in ids if not problem.units[i].blocked), key=value):
+            if online[i]:
+                continue
+            u = problem.units[i]
+            base_len = u.base_end - u.base_start
+            for length in u.lengths:
+                if length <= base_len and try_add(i, length):
+                    break
+    return Assignment(online, start, dur)
+
+
+# A subject not yet online this week is worth this much more (objective units) when choosing.
+DEFAULT_WEEKLY_BONUS = 400
+
+
+def day_feasible(problem: Problem, c: str, d: date, spans: list[tuple[int, int]]) -> bool:
+    """Do these online lessons (start, end) of class c on date d keep every class-day rule?"""
+    return day_ok(_class_day(problem, c, d, spans), problem.limits)
+
+
+def repair_weekly_contact(problem: Problem, a: Assignment, pairs: set[tuple[str, str, int]]) -> int:
+    """Give each (class, subject, week) in ``pairs`` that has no online lesson one, if a legal
+    swap exists: its lesson goes online at its base start (longest length that fits), at most
+    one other online lesson of the day goes to self-study, and the swap must gain (the weekly
+    contact is worth more than the priority minutes it costs). Returns the number of repairs."""
+    buf = problem.limits.switch_buffer.value
+    weight = DEFAULT_WEEKLY_BONUS
+    units_of = problem.contact_groups()  # ``pairs`` are weekly-contact pairs
+    repaired = 0
+    for pair in sorted(pairs):
+        ids = units_of.get(pair, [])
+        if not ids or any(a.online[i] for i in ids):
+            continue
+        done = False
+        for i in ids:
+            u = problem.units[i]
+            day_ids = {c: problem.class_days[(c, u.date)] for c in u.classes}
+            victims = sorted(
+                {v for vs in day_ids.values() for v in vs if a.online[v]},
+                key=lambda v: (problem.units[v].priority * a.dur[v], v),
+            )
+            for victim in [None, *victims]:
+                lost = 0 if victim is None else problem.units[victim].priority * a.dur[victim]
+                for length in u.lengths:
+                    if length > u.base_end - u.base_start:
+                        continue
+                    if weight + u.priority * length <= lost:
+                        break
+                    s, e = u.base_start, u.base_start + length
+                    if not _teachers_free(problem, a, u, s, e, buf, victim):
+                        continue
+                    if all(
+                        _in_base_order(a, vs, victim, i, s)
+                        and day_feasible(problem, c, u.date, [
+                            (a.start[v], a.start[v] + a.dur[v])
+                            for v in vs if a.online[v] and v != victim
+                        ] + [(s, e)])
+                        for c, vs in day_ids.items()
+                    ) and (victim is None or _victim_ok(problem, a, victim, i)):  # fmt: skip
+                        if victim is not None:
+                            a.online[victim], a.dur[victim] = False, 0
+                            a.start[victim] = problem.units[victim].base_start
+                        a.online[i], a.start[i], a.dur[i] = True, s, length
+                        done = True
+                        break
+                if done:
+                    break
+            if done:
+                repaired += 1
+                break
+    return repaired
+
+
+def _in_base_order(a: Assignment, ids: list[int], victim: int | None, added: int,
+                   start: int) -> bool:  # fmt: skip
+    """The class's online lessons, with ``added`` at ``start``, still start in base order."""
+    starts = [start if v == added else a.start[v]
+              for v in ids if v == added or (a.online[v] and v != victim)]  # fmt: skip
+    return all(x < y for x, y in itertools.pairwise(starts))
+
+
+def _victim_ok(problem: Problem, a: Assignment, victim: int, added: int) -> bool:
+    """Removing the victim keeps the days of its other classes legal."""
+    v = problem.units[victim]
+    for c in v.classes:
+        if c in problem.units[added].classes:
+            continue
+        spans = [
+            (a.start[w], a.start[w] + a.dur[w])
+            for w in problem.class_days[(c, v.date)]
+            if a.online[w] and w != victim
+        ]
+        if not day_feasible(problem, c, v.date, spans):
+            return False
+    return True
+
+
+def _teachers_free(
+    problem: Problem, a: Assignment, u: Any, s: int, e: int, buf: int, victim: int | None
+) -> bool:
+    for t in u.teachers:
+        for bs, be in merged_blocks(problem.teacher_fixed.get((t, u.date), []), buf):
+            if s < be and bs < e:
+                return False
+        for w in problem.teacher_units.get((t, u.date), []):
+            if w in (u.id, victim) or not a.online[w]:
+                continue
+            if s < a.start[w] + a.dur[w] and a.start[w] < e:
+                return False
+    return True

@@ -1,0 +1,169 @@
+"""The solve step of a rebuild: solve the order, assemble ``schedule.json``, check it.
+
+``solve_remote`` is what ``planner rebuild`` and the web app's jobs run (through
+:mod:`planner.app.pipeline`); reading files and writing the export bundle are not done here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from constraints.catalogue import NormCatalogue
+from constraints.checker import CheckReport, check_schedule
+from constraints.limits import Limits
+from constraints.problem import Problem, build_problem
+from constraints.weights import DEFAULT_WEIGHTS, Weights
+from planner.domain.errors import InfeasibleOrder, SolveStopped
+from planner.domain.model import Timetable, clock, sort_class_names
+from planner.domain.order import QuarantineOrder
+from planner.domain.schedule import BaseRef, Schedule, ScheduleItem
+from planner.domain.solving import Assignment, SolveOptions
+from planner.engine.health import health_timeline
+from planner.engine.solver import (
+    SolveStats,
+    build_model,
+    explain_infeasible,
+    solve_by_days,
+    solve_model,
+)
+
+__all__ = ["RebuildResult", "assemble_schedule", "load_catalogue", "solve_remote"]
+
+
+@dataclass
+class RebuildResult:
+    schedule: Schedule
+    report: CheckReport
+    stats: SolveStats
+    problem: Problem = field(repr=False)
+    assignment: Assignment = field(repr=False)
+
+
+def load_catalogue(order: QuarantineOrder) -> NormCatalogue:
+    """The norm catalogue in force for an order: its first date, its local-act overrides.
+
+    The one place an order's catalogue is built (the rebuild, ``planner check``, the web app)."""
+    return NormCatalogue.load(on=order.date_from, overrides=order.overrides)
+
+
+def previous_index(
+    previous: Schedule | None,
+) -> dict[tuple[str, date, int, int], tuple[str, int | None, int]]:
+    """(class, date, base day, base lesson) → (format, start, screen minutes) of a published
+    version."""
+    out: dict[tuple[str, date, int, int], tuple[str, int | None, int]] = {}
+    if previous is None:
+        return out
+    for it in previous.lessons():
+        if it.base is None or it.format not in ("online", "self_study"):
+            continue
+        out.setdefault((it.class_name, it.date, it.base.day, it.base.lesson),
+                       (it.format, it.start_min, it.screen_minutes or 0))  # fmt: skip
+    return out
+
+
+def solve_remote(
+    timetable: Timetable,
+    order: QuarantineOrder,
+    options: SolveOptions = SolveOptions(),
+    *,
+    catalogue: Any = None,
+    previous: Schedule | None = None,
+    weights: Weights = DEFAULT_WEIGHTS,
+) -> RebuildResult:
+    """Rebuild the order's period for remote mode and check the result independently.
+
+    Raises :class:`InfeasibleOrder` (with the smallest conflicting requirements found) when the
+    order's hard minimums cannot be met. ``options.stop`` cancels the search and keeps the best
+    plan found so far; :class:`SolveStopped` when it came before the first complete plan.
+    """
+    if catalogue is None:
+        catalogue = load_catalogue(order)
+    limits = Limits(catalogue, order)
+    problem = build_problem(timetable, order, limits)
+    prev = previous_index(previous)
+    if len(problem.dates) > 1:
+        assignment, stats = solve_by_days(problem, weights=weights, previous=prev, options=options)
+    else:
+        ctx = build_model(problem, weights=weights, previous=prev)
+        assignment, stats = solve_model(ctx, options)
+    if assignment is None:
+        if stats.stopped or options.stopped:
+            raise SolveStopped()
+        if stats.status == "INFEASIBLE":
+            explanation = explain_infeasible(problem, stop=options.stop)
+            if options.stopped and not explanation.conflicts:
+                raise SolveStopped()  # cancelled while looking for the reason
+            raise explanation
+        raise InfeasibleOrder(
+            f"Решатель не нашёл ни одного плана за {options.time_limit:g} с "
+            f"(статус {stats.status}). "
+            "Увеличьте --time-limit или уменьшите обязательные требования приказа.",
+            [],
+        )
+    schedule = assemble_schedule(problem, assignment, catalogue, meta={"solver": stats.to_json()})
+    report = check_schedule(schedule, timetable, order, catalogue)
+    meta = dict(schedule.meta)
+    meta["warnings"] = report.warnings
+    meta["weights"] = weights.as_dict()
+    schedule = Schedule(schedule.school, schedule.timezone, schedule.norm_set, schedule.order,
+                        schedule.items, meta)  # fmt: skip
+    return RebuildResult(schedule, report, stats, problem, assignment)
+
+
+def assemble_schedule(
+    problem: Problem, a: Assignment, catalogue: Any, meta: dict[str, Any] | None = None
+) -> Schedule:
+    """Items for every class on every date: remote units as decided, the rest in person."""
+    tt, order = problem.timetable, problem.order
+    quarantined = set(order.classes)
+    items: list[ScheduleItem] = []
+    for d in problem.dates:
+        for c in sort_class_names(tt.classes):
+            if c in quarantined:
+                continue
+            for x in tt.lessons_of_class(c, d.isoweekday()):
+                items.append(
+                    ScheduleItem(
+                        date=d, class_name=c, kind="lesson", group=x.group, format="in_person",
+                        subject=x.subject, teacher=x.teacher, start=x.start, end=x.end,
+                        base=BaseRef(x.day, x.lesson), lesson_no=x.lesson, room=x.room,
+                        classes=x.classes,
+                    )
+                )  # fmt: skip
+    for (c, _d), ids in problem.class_days.items():
+        n = 0
+        for i in ids:
+            u = problem.units[i]
+            on = a.online[i]
+            if on:
+                n += 1
+            for x in u.lessons:
+                if c not in x.classes:
+                    continue
+                note = None
+                if u.blocked:
+                    note = f"Самостоятельная работа: {u.blocked}."
+                items.append(
+                    ScheduleItem(
+                        date=u.date, class_name=c, kind="lesson", group=x.group,
+                        format="online" if on else "self_study", subject=x.subject,
+                        teacher=x.teacher,
+                        start=clock(a.start[i]) if on else None,
+                        end=clock(a.start[i] + a.dur[i]) if on else None,
+                        screen_minutes=a.dur[i] if on else 0,
+                        base=BaseRef(x.day, x.lesson), lesson_no=n if on else None,
+                        classes=x.classes, note=note,
+                    )
+                )  # fmt: skip
+    items.extend(health_timeline(items, tt, problem.limits))
+    return Schedule(
+        school=tt.school.name,
+        timezone=tt.school.timezone,
+        norm_set=str(getattr(catalogue, "name", "")),
+        order=order.summary(),
+        items=tuple(items),
+        meta=dict(meta or {}),
+    )

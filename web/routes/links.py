@@ -1,0 +1,130 @@
+"""Class and teacher links with QR codes, the downloads page of published versions."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import segno
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+
+from api.deps import Auth, SessionDep, SettingsDep
+from api.models import School, TimetableUpload
+from api.problems import ApiError, Conflict
+from api.services import links, schools, versions
+from planner.domain.model import sort_class_names
+from planner.domain.schedule import Schedule
+from planner.engine.changes import diff_schedules
+from web.pages import PageAuth, redirect, render
+
+router = APIRouter(include_in_schema=False)
+
+
+def qr_svg(url: str) -> str:
+    """An inline SVG QR code (segno), sized for printing next to the class name."""
+    return segno.make(url, error="m").svg_inline(scale=3, title=url, dark="#000", light="#fff")
+
+
+def _links_context(session: Any, school: School, settings: Any) -> dict[str, Any]:
+    rows = []
+    for link in links.list_links(session, school):
+        urls = links.link_urls(link, settings)
+        rows.append({"link": link, **urls, "qr": qr_svg(urls["page_url"])})
+    try:
+        classes = sort_class_names(schools.current_timetable(session, school).classes)
+    except ApiError:
+        classes = []
+    return {"school": school, "rows": rows, "classes": classes}
+
+
+def _links_page(
+    request: Request,
+    session: Any,
+    school: School,
+    settings: Any,
+    auth: Auth,
+    error: ApiError | None = None,
+    published: int | None = None,
+) -> Response:
+    ctx = {**_links_context(session, school, settings), "published": published,
+           "error": error.message if error else None}  # fmt: skip
+    return render(request, "links.html", ctx, status=error.status if error else 200, auth=auth)
+
+
+@router.get("/admin/schools/{school_id}/links")
+def links_page(
+    request: Request,
+    school_id: int,
+    auth: PageAuth,
+    session: SessionDep,
+    settings: SettingsDep,
+    published: int | None = None,
+) -> Response:
+    school = schools.get_school(session, school_id)
+    return _links_page(request, session, school, settings, auth, published=published)
+
+
+@router.post("/admin/schools/{school_id}/links")
+def issue_link(
+    request: Request,
+    school_id: int,
+    auth: PageAuth,
+    session: SessionDep,
+    settings: SettingsDep,
+    target: Annotated[str, Form(max_length=200)] = "",
+    with_calls: Annotated[str, Form()] = "",
+) -> Response:
+    school = schools.get_school(session, school_id)
+    try:
+        links.issue_link(session, school, "class", target.strip(), with_calls=bool(with_calls))
+    except ApiError as exc:
+        return _links_page(request, session, school, settings, auth, exc)
+    return redirect(f"/admin/schools/{school.id}/links")
+
+
+@router.post("/admin/links/{link_id}/{action}")
+def link_action(
+    request: Request,
+    link_id: int,
+    action: str,
+    auth: PageAuth,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> Response:
+    link = links.get_link(session, link_id)
+    try:
+        links.change_link(session, link_id, action)
+    except Conflict as exc:  # e.g. rotating a link that was revoked meanwhile
+        school = schools.get_school(session, link.school_id)
+        return _links_page(request, session, school, settings, auth, exc)
+    return redirect(f"/admin/schools/{link.school_id}/links")
+
+
+@router.get("/admin/schools/{school_id}/downloads")
+def downloads_page(
+    request: Request, school_id: int, auth: PageAuth, session: SessionDep
+) -> Response:
+    from planner.exports.chat import class_message
+
+    school = schools.get_school(session, school_id)
+    published = list(reversed(versions.list_versions(session, school)))
+    messages: list[tuple[str, str]] = []
+    if published:
+        latest = published[0]
+        schedule = Schedule.from_json(json.loads(latest.schedule_json))
+        upload = session.get(TimetableUpload, latest.timetable_id)
+        timetable = schools.timetable_of(upload, school.name) if upload else None
+        since = None
+        if len(published) > 1:
+            since = diff_schedules(
+                Schedule.from_json(json.loads(published[1].schedule_json)), schedule
+            )
+        remote = schedule.order.get("classes") or []
+        for name in sort_class_names(remote):
+            text = class_message(schedule, name, timetable=timetable, since_previous=since,
+                                 version=latest.number)  # fmt: skip
+            messages.append((name, text))
+    return render(request, "downloads.html",
+                  {"school": school, "versions": published, "messages": messages},
+                  auth=auth)  # fmt: skip

@@ -1,0 +1,170 @@
+"""The parents' class page and the teacher's page (the token is the authorisation)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+
+from api.deps import SessionDep, SettingsDep
+from api.models import Link, School
+from api.problems import Invalid, NotFound
+from api.services import call_links, link_views, links, versions
+from planner.domain.model import sort_class_names
+from planner.domain.schedule import Schedule
+from planner.engine.changes import diff_schedules
+from web import views
+from web.pages import NOT_FOUND_MESSAGES, not_found_page, redirect, render, templates
+
+router = APIRouter(include_in_schema=False)
+
+
+def _token_link(request: Request, session: Any, token: str, kind: str) -> Link | Response:
+    """The active link of a token of this kind, or the page that says why it does not open."""
+    try:
+        link = links.resolve_token(session, token)
+    except NotFound:
+        return not_found_page(request, NOT_FOUND_MESSAGES["revoked"])
+    if link.kind != kind:
+        return not_found_page(request, NOT_FOUND_MESSAGES[f"{link.kind}_link"])
+    return link
+
+
+def _local(value: datetime, tz: str) -> datetime:
+    return value.astimezone(ZoneInfo(tz))
+
+
+def _changed_keys(session: Any, school: School) -> set[str]:
+    """Slot keys of lessons that changed in the latest version against the one before it."""
+    published = versions.list_versions(session, school)
+    if len(published) < 2:
+        return set()
+    before = Schedule.from_json(json.loads(published[-2].schedule_json))
+    after = Schedule.from_json(json.loads(published[-1].schedule_json))
+    return {c.after.slot_key for c in diff_schedules(before, after) if c.after is not None}
+
+
+def _token_context(session: Any, link: Link) -> dict[str, Any]:
+    view = link_views.link_view(session, link)
+    tz = view.school.timezone
+    today = datetime.now(ZoneInfo(tz)).date()
+    days = views.by_date(view.items)
+    focus = next((d for d in days if d >= today), None)
+    return {
+        "view": view,
+        "school": view.school,
+        "days": days,
+        "today": today,
+        "focus": focus,
+        "updated": _local(view.last_modified, tz),
+        "changed": _changed_keys(session, view.school) if view.version else set(),
+    }
+
+
+def _etag_response(request: Request, response: Response) -> Response:
+    """ETag over the rendered bytes; a matching If-None-Match gets 304."""
+    body = bytes(response.body)
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache", "Vary": "Cookie, HX-Request"}
+    inm = request.headers.get("if-none-match", "")
+    if etag in [t.strip() for t in inm.split(",")]:
+        return Response(status_code=304, headers=headers)
+    response.headers.update(headers)
+    return response
+
+
+@router.get("/c/{token}")
+def class_page(request: Request, token: str, session: SessionDep) -> Response:
+    """The parents' page of a class: no pupil data, call links only if the token grants them."""
+    link = _token_link(request, session, token, "class")
+    if isinstance(link, Response):
+        return link
+    response = render(request, "class_page.html", _token_context(session, link), block="week")
+    return _etag_response(request, response)
+
+
+def _teacher_context(session: Any, link: Link, settings: Any) -> dict[str, Any]:
+    ctx = _token_context(session, link)
+    feed = links.link_urls(link, settings)["feed_url"]
+    webcal = "webcal://" + feed.split("://", 1)[1]
+    classes = sort_class_names({i.class_name for i in ctx["view"].items if i.format == "online"})
+    class_links = {
+        c.class_name: c.url
+        for c in call_links.call_links_of(session, link.school_id)
+        if c.teacher == link.target and not c.slot
+    }
+    return {
+        **ctx,
+        "feed_url": feed,
+        "webcal_url": webcal,
+        "google_url": "https://calendar.google.com/calendar/r?cid=" + quote(webcal, safe=":/"),
+        "classes": classes,
+        "class_links": class_links,
+    }
+
+
+@router.get("/t/{token}")
+def teacher_page(
+    request: Request,
+    token: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    saved: str | None = None,
+    warn: str | None = None,
+    at: str | None = None,
+) -> Response:
+    """A teacher's week, calendar subscription and call-link entry."""
+    link = _token_link(request, session, token, "teacher")
+    if isinstance(link, Response):
+        return link
+    ctx = {**_teacher_context(session, link, settings), "saved": saved, "warn": bool(warn),
+           "at": at}  # fmt: skip
+    response = render(request, "teacher_page.html", ctx)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@router.post("/t/{token}/calls")
+def teacher_call_link(
+    request: Request,
+    token: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    class_name: Annotated[str, Form(max_length=100)] = "",
+    url: Annotated[str, Form(max_length=1000)] = "",
+    slot: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    """Set or clear a call link; non-https is refused, unknown https hosts get a warning."""
+    link = _token_link(request, session, token, "teacher")
+    if isinstance(link, Response):
+        return link
+    try:
+        row = call_links.set_call_link(session, link, class_name.strip(), url, slot=slot.strip())
+    except Invalid as exc:
+        ctx = {**_teacher_context(session, link, settings), "error": exc.message,
+               "error_slot": slot, "error_class": class_name, "error_url": url}  # fmt: skip
+        response = render(request, "teacher_page.html", ctx, status=422)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    where = _anchor(slot or class_name)
+    query = {"saved": "1" if row else "0"}
+    if row is not None and not views.is_known_call_url(row.url):
+        query["warn"] = "1"
+    query["at"] = where
+    return redirect(f"/t/{token}?{urlencode(query)}#s-{where}")
+
+
+def _anchor(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+
+
+templates.env.globals["anchor"] = _anchor
+
+
+templates.env.globals["is_known_call_url"] = views.is_known_call_url

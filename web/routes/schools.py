@@ -1,0 +1,98 @@
+"""The schools list, a school's page with its regular timetable, the timetable upload."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import Response
+
+from api.deps import Auth, SessionDep, SettingsDep
+from api.models import School
+from api.problems import ApiError
+from api.services import schools, uploads
+from planner.domain.model import sort_class_names
+from web import views
+from web.pages import PageAuth, redirect, render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/admin")
+def schools_page(request: Request, auth: PageAuth, session: SessionDep) -> Response:
+    return _schools_page(request, session, auth)
+
+
+def _schools_page(
+    request: Request, session: Any, auth: Auth, error: str | None = None, status: int = 200
+) -> Response:
+    rows = [schools.school_public(session, s) for s in schools.list_schools(session)]
+    return render(request, "schools.html", {"schools": rows, "error": error}, status=status,
+                  auth=auth)  # fmt: skip
+
+
+@router.post("/admin/schools")
+def create_school(
+    request: Request,
+    auth: PageAuth,
+    session: SessionDep,
+    settings: SettingsDep,
+    name: Annotated[str, Form(max_length=300)] = "",
+    timezone: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    try:
+        school = schools.create_school(session, name, timezone or None, settings)
+    except ApiError as exc:
+        return _schools_page(request, session, auth, exc.message, exc.status)
+    return redirect(f"/admin/schools/{school.id}")
+
+
+def _school_context(
+    session: Any, school: School, by: str = "class", target: str | None = None
+) -> dict[str, Any]:
+    ctx: dict[str, Any] = {"school": school, "info": schools.school_public(session, school)}
+    try:
+        timetable = schools.current_timetable(session, school)
+    except ApiError:
+        return {**ctx, "timetable": None}
+    by = "teacher" if by == "teacher" else "class"
+    choices = sort_class_names(timetable.classes) if by == "class" else sorted(timetable.teachers)
+    target = target if target in choices else (choices[0] if choices else "")
+    grid = views.base_grid(timetable, by=by, target=target) if target else None
+    return {**ctx, "timetable": timetable, "by": by, "target": target, "choices": choices,
+            "grid": grid}  # fmt: skip
+
+
+@router.get("/admin/schools/{school_id}")
+def school_page(
+    request: Request,
+    school_id: int,
+    auth: PageAuth,
+    session: SessionDep,
+    by: str = "class",
+    target: str | None = None,
+    uploaded: str | None = None,
+) -> Response:
+    school = schools.get_school(session, school_id)
+    ctx = {**_school_context(session, school, by, target), "uploaded": bool(uploaded)}
+    return render(request, "school.html", ctx, block="grid", auth=auth)
+
+
+@router.post("/admin/schools/{school_id}/timetable")
+async def upload_timetable(
+    request: Request,
+    school_id: int,
+    auth: PageAuth,
+    session: SessionDep,
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    school = schools.get_school(session, school_id)
+    content = await file.read() if file is not None else b""
+    filename = (file.filename if file is not None else "") or ""
+    try:
+        uploads.import_timetable(session, school, filename, content)
+    except ApiError as exc:
+        ctx = _school_context(session, school)
+        ctx.update(upload_error=exc.message, problems=exc.problems, upload_name=filename)
+        return render(request, "school.html", ctx, status=exc.status, auth=auth)
+    return redirect(f"/admin/schools/{school.id}?uploaded=1")
