@@ -1,19 +1,22 @@
 """Every workbook the project writes: defused cells, styles set once, a fast save.
 
-* :func:`append` writes a row. Text is a string cell, never a formula (nor an error value such
-  as ``#N/A``); text a spreadsheet would take for a formula
-  (:func:`planner.exports.cells.is_formula_like`) also gets the «quote prefix» (Excel's leading
+* :func:`append` writes a row of text, integers and empty cells. Text is a string cell, never a
+  formula (nor an error value such as ``#N/A``); text a spreadsheet would take for a formula
+  (:func:`planner.domain.cells.is_formula_like`) also gets the «quote prefix» (Excel's leading
   apostrophe): the text is kept as it is and does not run, also after an edit in Excel. A
-  workbook holds a formula only where the project writes one on purpose (none today).
+  workbook holds a formula only where the project writes one on purpose (none today). Control
+  characters XML cannot hold are dropped, as openpyxl would refuse them.
 * :class:`CellStyle` is a font, fill, border and alignment. openpyxl hashes every style object
   each time it is set on a cell, which costs more than writing the cell; :func:`append` resolves
-  a :class:`CellStyle` once per workbook and copies the result to every cell that uses it.
+  a :class:`CellStyle` once per workbook and shares the result with every cell that uses it.
 * :func:`append_merged` writes a heading across several columns (a merged row) without
   openpyxl's check of every merged range so far (quadratic in a long sheet of headings).
-* :func:`save` is ``Workbook.save`` with a faster writer of the cell rows (text, integers, empty
-  and merged cells); the bytes are openpyxl's own, which the tests check against
-  ``Workbook.save``. A sheet with anything else (dates, floats, formulas, rich text, comments,
-  links, row heights) is written by openpyxl's writer.
+* :func:`save` is ``Workbook.save`` with a faster writer of the cell rows: :func:`append` keeps
+  the rows aside (no openpyxl cell object per value) and the sheet's ``<sheetData>`` is rendered
+  in one pass; every other part is openpyxl's. The bytes are openpyxl's own, which the tests
+  check against ``Workbook.save``; a sheet with cells of other kinds (dates, floats, formulas,
+  rich text, comments, links, row heights) is written by openpyxl's writer. A workbook is saved
+  once: its rows are released then.
 """
 
 from __future__ import annotations
