@@ -18,12 +18,12 @@ version). Without history the schedule becomes version 1.
 
 from __future__ import annotations
 
+import functools
 import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from planner.domain.model import BaseLesson, SchoolClass, Timetable, sort_class_names
 from planner.domain.order import QuarantineOrder
@@ -48,6 +48,8 @@ from .report import render_report, write_report
 from .slugs import assign_slugs
 
 CLI_AUTHOR = "planner rebuild (командная строка)"
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
 def first_week(schedule: Schedule, timetable: Timetable) -> Timetable:
@@ -127,24 +129,29 @@ def _period(order: QuarantineOrder) -> str:
     return f"с {order.date_from:%d.%m.%Y} по {order.date_to:%d.%m.%Y}"
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off while a bundle is written.
+def _collector_paused(write: Callable[_P, _R]) -> Callable[_P, _R]:
+    """``write`` with the cyclic garbage collector off while it runs.
 
     An export allocates hundreds of thousands of short-lived objects beside a large, live history
     of schedules, and every collection walks that history again: a quarter of the export time of
     a ~170-class school. Reference counting frees the temporaries as before; the few cycles (the
-    workbooks) are collected once the collector is back on.
+    workbooks) are collected once the collector is back on, also after an error.
     """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+
+    @functools.wraps(write)
+    def paused(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return write(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+
+    return paused
 
 
+@_collector_paused
 def write_bundle(
     outdir: Path,
     schedule: Schedule,
@@ -158,23 +165,7 @@ def write_bundle(
     author: str = CLI_AUTHOR,
 ) -> list[Path]:
     """Write every export of ``schedule`` into ``outdir``; returns the paths written."""
-    with _collector_paused():
-        return _write_bundle(outdir, schedule, timetable, order, catalogue, check_report, history,
-                             now=now or datetime.now(UTC), author=author)  # fmt: skip
-
-
-def _write_bundle(
-    outdir: Path,
-    schedule: Schedule,
-    timetable: Timetable,
-    order: QuarantineOrder,
-    catalogue: Any,
-    check_report: Any,
-    history: VersionHistory | None,
-    *,
-    now: datetime,
-    author: str,
-) -> list[Path]:
+    now = now or datetime.now(UTC)
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     history = history or VersionHistory()
