@@ -67,7 +67,15 @@ class Case:
 
     @property
     def worst_per_100(self) -> float:
+        """Wall seconds per 100 classes of the slower export (medians): what the user waits for."""
         worst = max(statistics.median(self.first), statistics.median(self.replan))
+        return worst * 100 / self.classes
+
+    @property
+    def cpu_per_100(self) -> float:
+        """The same in CPU seconds: the work itself, also on a machine busy with other jobs."""
+        n = len(self.first)
+        worst = max(statistics.median(self.cpu[:n]), statistics.median(self.cpu[n:]))
         return worst * 100 / self.classes
 
 
@@ -183,7 +191,8 @@ def main() -> int:
               f"повтор {', '.join(f'{x:.3f}' for x in c.replan)}")  # fmt: skip
         n = len(c.first)
         print(f"{'':<26} процессорное время (медиана): первая {statistics.median(c.cpu[:n]):.3f}, "
-              f"повтор {statistics.median(c.cpu[n:]):.3f}")  # fmt: skip
+              f"повтор {statistics.median(c.cpu[n:]):.3f}, "
+              f"{c.cpu_per_100:.3f} с на 100 классов")  # fmt: skip
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\nПик памяти процесса (с построением школ и планов): {peak:.0f} МиБ")
     load = os.getloadavg()[0]
@@ -191,7 +200,8 @@ def main() -> int:
           "(при загрузке выше числа ядер время по часам больше процессорного)")  # fmt: skip
 
     failures = [
-        f"{c.label}: {c.worst_per_100:.2f} с на 100 классов > {TARGET_S_PER_100:g} с"
+        f"{c.label}: {c.worst_per_100:.2f} с на 100 классов > {TARGET_S_PER_100:g} с "
+        f"(процессорного времени {c.cpu_per_100:.2f} с)"
         for c in cases
         if c.worst_per_100 > TARGET_S_PER_100
     ]
