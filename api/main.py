@@ -13,13 +13,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.db import make_engine, make_session_factory, upgrade
+from api.deps import tenant_guard
 from api.jobs import JobRunner
 from api.problems import ApiError
 from api.routes import auth, health, links, public, rebuilds, schools
@@ -152,6 +153,8 @@ def create_api(settings: Settings | None = None) -> FastAPI:
         version="1",
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
+        # every route, also those web.app adds: ids of another tenant are 404 (api.services.tenancy)
+        dependencies=[Depends(tenant_guard)],
     )
     app.state.settings = settings
     app.state.engine = engine

@@ -126,6 +126,14 @@ class QuarantineOrder:
         return doc
 
 
+#: every key an order document may have
+ORDER_KEYS = frozenset(
+    {"classes", "from", "to", "device", "screen_policy", "homework_reserve_minutes",
+     "overrides", "must_online", "min_online_per_day", "sibling_classes", "stagger_starts",
+     "holidays"}
+)  # fmt: skip
+
+
 class _Reader:
     """Collects every problem of an order document before failing, so one run shows them all."""
 
@@ -157,14 +165,11 @@ def parse_order(doc: Any, timetable: Timetable, file: str = "приказ") -> Q
         raise InputError.at(
             file, "файл приказа должен быть словарём YAML/JSON с ключами classes, from, to."
         )
-    known = {
-        "classes", "from", "to", "device", "screen_policy", "homework_reserve_minutes",
-        "overrides", "must_online", "min_online_per_day", "sibling_classes", "stagger_starts",
-        "holidays",
-    }  # fmt: skip
     for key in doc:
-        if key not in known:
-            r.fail(str(key), f"неизвестный ключ «{key}»; допустимые: {', '.join(sorted(known))}.")
+        if key not in ORDER_KEYS:
+            r.fail(
+                str(key), f"неизвестный ключ «{key}»; допустимые: {', '.join(sorted(ORDER_KEYS))}."
+            )
 
     all_classes = sort_class_names(timetable.classes)
     by_key = {class_key(c): c for c in all_classes}
