@@ -14,7 +14,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from api import security
-from api.jobs import JobRunner
+from api.jobs import Runner
 from api.models import Admin
 from api.problems import Forbidden, Unauthorized
 from api.services import accounts, tenancy
@@ -37,13 +37,13 @@ def get_db(request: Request) -> Iterator[Session]:
         yield session
 
 
-def get_runner(request: Request) -> JobRunner:
+def get_runner(request: Request) -> Runner:
     return request.app.state.runner  # type: ignore[no-any-return]
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_db)]
-RunnerDep = Annotated[JobRunner, Depends(get_runner)]
+RunnerDep = Annotated[Runner, Depends(get_runner)]
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.db import make_engine, make_session_factory, upgrade
 from api.deps import tenant_guard
-from api.jobs import JobRunner
+from api.jobs import make_runner
 from api.problems import ApiError
-from api.routes import auth, health, links, public, rebuilds, schools
+from api.routes import auth, health, links, municipal, public, rebuilds, schools
 from api.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -136,7 +136,7 @@ def create_api(settings: Settings | None = None) -> FastAPI:
     upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
     factory = make_session_factory(engine)
-    runner = JobRunner(settings, factory)
+    runner = make_runner(settings, factory)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -162,7 +162,7 @@ def create_api(settings: Settings | None = None) -> FastAPI:
     app.state.runner = runner
     _install_handlers(app)
     app.state.error_page = None  # web.app.create_app sets the HTML error page
-    for module in (health, auth, schools, rebuilds, links, public):
+    for module in (health, auth, schools, rebuilds, links, public, municipal):
         app.include_router(module.router)
     return app
 

@@ -159,6 +159,59 @@ def serve(
     serve_app(demo=demo, host=host, port=port)
 
 
+@app.command()
+def worker(
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", "-c", help="Процессов-решателей / Worker processes")
+    ] = 1,
+    queues: Annotated[
+        str,
+        typer.Option(
+            "--queues",
+            "-Q",
+            help="Очереди через запятую (по умолчанию PLANNER_JOB_QUEUE) / Queues, comma-separated",
+        ),
+    ] = "",
+    solver_threads: Annotated[
+        int,
+        typer.Option(
+            "--solver-threads",
+            help="Потоков CP-SAT на одно решение (0 — ядра / процессы) / Solver threads per solve",
+        ),
+    ] = 0,
+    name: Annotated[
+        str | None,
+        typer.Option("--name", help="Имя обработчика, например w1@%h / Worker node name"),
+    ] = None,
+    loglevel: Annotated[str, typer.Option("--loglevel", help="DEBUG, INFO, WARNING")] = "INFO",
+) -> None:
+    """Запустить обработчик перестроений (Celery) / Start a rebuild worker (Celery).
+
+    Нужны PLANNER_BROKER_URL (RabbitMQ или Redis) и общая с веб-приложением база
+    PLANNER_DATABASE_URL. / Needs PLANNER_BROKER_URL and the web app's PLANNER_DATABASE_URL.
+    """
+    import os
+
+    from api.queue import start_worker
+    from api.settings import get_settings
+
+    settings = get_settings()
+    if not settings.broker_url:
+        typer.echo(
+            "Ошибка / Error:\nPLANNER_BROKER_URL не задан: укажите брокер, например "
+            "amqp://guest:guest@127.0.0.1:5672// (RabbitMQ) или redis://127.0.0.1:6379/0, и ту же "
+            "базу PLANNER_DATABASE_URL, что у веб-приложения.",
+            err=True,
+        )
+        raise typer.Exit(2)
+    concurrency = max(1, concurrency)
+    threads = solver_threads or max(1, (os.cpu_count() or 1) // concurrency)
+    start_worker(
+        settings, concurrency=concurrency, solver_threads=threads, name=name, loglevel=loglevel,
+        queues=[q.strip() for q in (queues or settings.job_queue).split(",") if q.strip()],
+    )  # fmt: skip
+
+
 @admin_app.command("create")
 def admin_create(
     login: Annotated[str, typer.Argument(help="Логин / Login")],

@@ -45,8 +45,10 @@ def create_job(
     time_limit: float | None = None,
     workers: int | None = None,
     seed: int | None = None,
+    commit: bool = True,
 ) -> Job:
-    """Validate the order against the current timetable and queue a rebuild job."""
+    """Validate the order against the current timetable and queue a rebuild job (``commit``:
+    False leaves the commit to the caller, who submits the job after it)."""
     import uuid
 
     upload = current_upload(session, school)
@@ -67,7 +69,10 @@ def create_job(
         created_at=utcnow(),
     )
     session.add(job)
-    session.commit()
+    if commit:
+        session.commit()
+    else:
+        session.flush()
     return job
 
 
