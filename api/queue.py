@@ -170,6 +170,10 @@ def start_worker(
     """``planner worker``: a Celery worker of ``concurrency`` processes, each solve on
     ``solver_threads`` threads (so N processes × threads ≈ the cores of the machine)."""
     _WORKER.update(settings=settings, threads=max(1, solver_threads))
+    # import the solver and the exports once, before the pool forks: no process pays it per job
+    import api.services.versions  # noqa: F401
+    import planner.app.pipeline  # noqa: F401
+
     app = make_celery(settings)
     argv = [
         "worker",
