@@ -27,6 +27,7 @@ from api.services.tenancy import Scope
 from api.settings import Settings
 from constraints.norms.frost import FrostTable, load_frost_table, parse_frost_act
 from constraints.norms.schema import CatalogueError
+from constraints.norms.wording import range_text
 from planner.app import municipal as plan
 from planner.domain.errors import InputError
 from planner.domain.municipal import REASON_RU, read_any_order
@@ -322,7 +323,7 @@ def school_rows(session: Session, row: MunicipalOrder, scope: Scope) -> list[dic
                 "status": status,
                 "status_ru": plan.STATUS_RU[status],
                 "reason": reason,
-                "grades": ", ".join(str(g) for g in target.grades),
+                "grades": range_text(target.grades),
                 "tightened": target.tightened or [],
                 "job_id": target.job_id,
                 "progress": round(job.progress or 0.0, 3) if job else None,

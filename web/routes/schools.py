@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from api.deps import Auth, SessionDep, SettingsDep
 from api.models import School
 from api.problems import ApiError
-from api.services import schools, uploads
+from api.services import municipal, schools, uploads
 from planner.domain.model import sort_class_names
 from web import views
 from web.pages import PageAuth, redirect, render
@@ -77,7 +77,8 @@ def school_page(
     uploaded: str | None = None,
 ) -> Response:
     school = schools.get_school(session, school_id)
-    ctx = {**_school_context(session, school, by, target), "uploaded": bool(uploaded)}
+    ctx = {**_school_context(session, school, by, target), "uploaded": bool(uploaded),
+           "municipal_orders": municipal.orders_of_school(session, school)}  # fmt: skip
     return render(request, "school.html", ctx, block="grid", auth=auth)
 
 
