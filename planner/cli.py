@@ -221,12 +221,23 @@ def admin_create(
             prompt=True, hide_input=True, confirmation_prompt=True, help="Пароль / Password"
         ),
     ],
+    municipality: Annotated[
+        str | None,
+        typer.Option(
+            "--municipality",
+            help="Муниципалитет (создаётся, если его нет) / Municipality, created if new",
+        ),
+    ] = None,
+    school: Annotated[
+        int | None,
+        typer.Option("--school", help="Номер школы: администратор одной школы / School id"),
+    ] = None,
 ) -> None:
-    """Создать администратора / Create an administrator."""
+    """Создать администратора муниципалитета или школы / Create an administrator."""
     from api.admin import create_admin
 
     try:
-        create_admin(login, password)
+        create_admin(login, password, municipality=municipality, school_id=school)
     except InputError as exc:
         raise _fail(exc) from None
     typer.echo(f"Администратор «{login}» создан / administrator created.")

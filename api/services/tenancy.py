@@ -140,9 +140,15 @@ def school_in_scope(session: Session, scope: Scope, school_id: Any) -> School:
 
 def default_municipality(session: Session) -> Municipality:
     """The municipality of a deployment that never named one (created on first use)."""
-    found = session.scalar(select(Municipality).where(Municipality.name == DEFAULT_MUNICIPALITY))
+    return municipality_named(session, DEFAULT_MUNICIPALITY)
+
+
+def municipality_named(session: Session, name: str, territory: str = "perm-krai") -> Municipality:
+    """The municipality of this name, created (with its territory's frost thresholds) if new."""
+    name = name.strip()
+    found = session.scalar(select(Municipality).where(Municipality.name == name))
     if found is None:
-        found = Municipality(name=DEFAULT_MUNICIPALITY, territory="perm-krai")
+        found = Municipality(name=name, territory=territory)
         session.add(found)
         session.flush()
     return found

@@ -165,8 +165,10 @@ def test_municipal_and_school_frost_acts(client, auth_headers, app) -> None:
 
 def test_school_admin_sees_her_school_and_tightens_her_part(client, auth_headers, app) -> None:
     one = add_school(client, auth_headers, "Школа № 1")
-    add_school(client, auth_headers, "Школа № 2")
+    two = add_school(client, auth_headers, "Школа № 2")
     headers_1 = school_admin(client, auth_headers, app, "zavuch-1", one)
+    # the neighbouring school of her own municipality is as unknown to her as any other
+    assert client.get(f"/api/v1/schools/{two}", headers=headers_1).status_code == 404
     r = client.post("/api/v1/municipal-orders", json={"order": FROST}, headers=auth_headers)
     order_id = r.json()["order"]["id"]
     settled(client, order_id, auth_headers)
