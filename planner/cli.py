@@ -160,6 +160,41 @@ def serve(
 
 
 @app.command()
+def batch(
+    schools_dir: Annotated[
+        Path, typer.Argument(help="Папка: по файлу расписания на школу / One timetable per school")
+    ],
+    order: Annotated[
+        Path,
+        typer.Option("--order", help="Муниципальный приказ или приказ школы / Municipal order"),
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Папка результата / Output folder")],
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", help="Секунд на школу / Seconds per school")
+    ] = 30.0,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", help="Школ одновременно / Schools at once (pool)")
+    ] = 2,
+    solver_threads: Annotated[
+        int, typer.Option("--solver-threads", help="Потоков на школу / Solver threads per school")
+    ] = 1,
+) -> None:
+    """Перестроить расписания всех школ по одному приказу / Rebuild every school for one order.
+
+    Без PLANNER_BROKER_URL — встроенный пул процессов; с ним — обработчики Celery (planner
+    worker) и общая база PLANNER_DATABASE_URL. / The embedded pool, or Celery workers.
+    """
+    from api.batch import BatchOptions, run_batch
+
+    options = BatchOptions(time_limit=time_limit, jobs=jobs, solver_threads=solver_threads)
+    try:
+        code = run_batch(schools_dir, order, out, options)
+    except PlannerError as exc:
+        raise _fail(exc) from None
+    raise typer.Exit(code)
+
+
+@app.command()
 def worker(
     concurrency: Annotated[
         int, typer.Option("--concurrency", "-c", help="Процессов-решателей / Worker processes")

@@ -129,6 +129,7 @@ def create_order(
     *,
     author: str,
     time_limit: float | None = None,
+    workers: int = 1,
 ) -> tuple[MunicipalOrder, list[str]]:
     """Record the order and, for every school it reaches, its own order and a queued rebuild.
 
@@ -148,7 +149,7 @@ def create_order(
     row = MunicipalOrder(
         id=uuid.uuid4().hex,
         municipality_id=municipality.id,
-        doc=order.to_json() if order.classes is None else dict(doc),
+        doc=order.to_json(),
         reason=order.reason,
         title=order.title,
         publish=order.publish,
@@ -164,7 +165,7 @@ def create_order(
         session.add(target)
         job_id = _plan_school(
             session, order, row, target, school, settings, author=author, time_limit=time_limit,
-            territory=territory, city=city,
+            territory=territory, city=city, workers=workers,
         )  # fmt: skip
         if job_id:
             jobs.append(job_id)
@@ -184,8 +185,11 @@ def _plan_school(
     time_limit: float | None,
     territory: FrostTable | None,
     city: FrostTable | None,
+    workers: int = 1,
 ) -> str | None:
-    """Fill one school's target (grades, order, job); the job id to submit, if any."""
+    """Fill one school's target (grades, order, job); the job id to submit, if any.
+
+    ``workers``: solver threads of the job (a Celery worker's own setting wins)."""
     extra = tuple(target.tightened or ())
     try:
         upload = schools.current_upload(session, school)
@@ -212,7 +216,7 @@ def _plan_school(
     try:
         job = rebuilds.create_job(
             session, school, part.doc, settings, author=author, time_limit=time_limit,
-            workers=1, commit=False,
+            workers=workers, commit=False,
         )  # fmt: skip
     except ApiError as exc:
         target.state, target.message = "problem", exc.message

@@ -73,6 +73,9 @@ class MunicipalOrder:
         return doc
 
     def to_json(self) -> dict[str, Any]:
+        """The order as a document :func:`read_any_order` reads back."""
+        if self.classes is not None:  # a school order for every school stays one
+            return self.school_doc()
         doc: dict[str, Any] = {
             "reason": self.reason,
             "from": self.date_from.isoformat(),
@@ -226,10 +229,15 @@ def from_school_order(doc: Any, file: str = "приказ") -> MunicipalOrder:
         raise InputError.at(file, "приказ — словарь YAML/JSON с ключами classes, from, to.")
     r: list[Problem] = []
     d_from, d_to = _date(r, file, doc, "from"), _date(r, file, doc, "to")
+    for key in doc:
+        if key not in ORDER_KEYS:
+            allowed = ", ".join(sorted(ORDER_KEYS))
+            message = f"неизвестный ключ «{key}»; допустимые: {allowed}."
+            r.append(Problem(file=file, column=str(key), message=message))
     if r:
         raise InputError(r)
     assert d_from is not None and d_to is not None
-    rest = {k: v for k, v in doc.items() if k not in ("classes", "from", "to")}
+    rest = {k: v for k, v in doc.items() if k in PASSED_ON}
     return MunicipalOrder(
         reason="regional",
         date_from=d_from,
