@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from planner.domain.errors import InputError, Problem
-from planner.domain.order import ORDER_KEYS
+from planner.domain.errors import InputError
+from planner.domain.order import ORDER_KEYS, Reader
 
 REASONS = ("frost", "quarantine", "regional")
 REASON_RU = {"frost": "мороз", "quarantine": "карантин", "regional": "решение региона"}
@@ -101,42 +101,28 @@ def is_municipal(doc: Any) -> bool:
     return isinstance(doc, Mapping) and "classes" not in doc and bool(set(doc) & MUNICIPAL_KEYS)
 
 
-def _number(r: list[Problem], file: str, key: str, raw: Any, lo: float, hi: float) -> float | None:
+def _number(r: Reader, key: str, raw: Any, lo: float, hi: float) -> float | None:
     try:
         value = float(str(raw).replace(",", ".").replace("−", "-"))
     except (TypeError, ValueError):
-        r.append(Problem(file=file, column=key, message=f"«{raw}» — не число."))
+        r.fail(key, f"«{raw}» — не число.")
         return None
     if not lo <= value <= hi:
-        r.append(Problem(file=file, column=key, message=f"{value:g} вне пределов {lo:g}…{hi:g}."))
+        r.fail(key, f"{value:g} вне пределов {lo:g}…{hi:g}.")
         return None
     return value
 
 
-def _date(r: list[Problem], file: str, doc: Mapping[str, Any], key: str) -> date | None:
-    raw = doc.get(key)
-    if raw is None:
-        r.append(Problem(file=file, column=key, message=f"не указана дата «{key}»: 2026-12-08."))
-        return None
-    if isinstance(raw, date):
-        return raw
-    try:
-        return date.fromisoformat(str(raw).strip())
-    except ValueError:
-        r.append(Problem(file=file, column=key, message=f"«{raw}» — не дата; пишите 2026-12-08."))
-        return None
-
-
-def _grades(r: list[Problem], file: str, raw: Any) -> tuple[int, ...] | None:
+def _grades(r: Reader, raw: Any) -> tuple[int, ...] | None:
     if raw in ("all", "все"):
         return ALL_GRADES
     items = raw if isinstance(raw, list) else None
     if not items or not all(isinstance(g, int) and not isinstance(g, bool) for g in items):
-        r.append(Problem(file=file, column="grades", message="grades — список [1, 2, 3] или all."))
+        r.fail("grades", "grades — список [1, 2, 3] или all.")
         return None
     bad = [g for g in items if not 1 <= g <= 11]
     if bad:
-        r.append(Problem(file=file, column="grades", message=f"нет параллели {bad[0]}: 1–11."))
+        r.fail("grades", f"нет параллели {bad[0]}: 1–11.")
         return None
     return tuple(sorted(set(items)))
 
@@ -145,11 +131,8 @@ def parse_municipal_order(doc: Any, file: str = "муниципальный пр
     """Validate a municipal order document; every problem at once (InputError)."""
     if not isinstance(doc, Mapping):
         raise InputError.at(file, "приказ — словарь YAML/JSON с ключами schools, from, to.")
-    r: list[Problem] = []
-
-    def fail(column: str, message: str) -> None:
-        r.append(Problem(file=file, column=column, message=message))
-
+    r = Reader(file)
+    fail = r.fail
     for key in doc:
         if key not in MUNICIPAL_KEYS:
             allowed = ", ".join(sorted(MUNICIPAL_KEYS))
@@ -157,7 +140,7 @@ def parse_municipal_order(doc: Any, file: str = "муниципальный пр
     reason = str(doc.get("reason", "frost" if "frost" in doc else "")).strip()
     if reason not in REASONS:
         fail("reason", "reason — frost (мороз), quarantine (карантин) или regional (регион).")
-    d_from, d_to = _date(r, file, doc, "from"), _date(r, file, doc, "to")
+    d_from, d_to = r.date(doc, "from"), r.date(doc, "to")
     if d_from and d_to and d_to < d_from:
         fail("to", f"дата окончания {d_to} раньше {d_from}.")
     schools = doc.get("schools", "all")
@@ -184,7 +167,7 @@ def parse_municipal_order(doc: Any, file: str = "муниципальный пр
             "порогам для морозов.",
         )
     if "grades" in doc:
-        grades = _grades(r, file, doc["grades"])
+        grades = _grades(r, doc["grades"])
     if frost is not None:
         if not isinstance(frost, Mapping) or "temperature" not in frost:
             fail("frost", "frost — {temperature: -30, wind: 5} (°C, м/с).")
@@ -192,9 +175,9 @@ def parse_municipal_order(doc: Any, file: str = "муниципальный пр
             extra = sorted(str(k) for k in frost if k not in ("temperature", "wind"))
             if extra:
                 fail(f"frost.{extra[0]}", "в frost есть только temperature и wind.")
-            temperature = _number(r, file, "frost.temperature", frost["temperature"], -70, 10)
+            temperature = _number(r, "frost.temperature", frost["temperature"], -70, 10)
             if frost.get("wind") is not None:
-                wind = _number(r, file, "frost.wind", frost["wind"], 0, 60)
+                wind = _number(r, "frost.wind", frost["wind"], 0, 60)
     publish = str(doc.get("publish", "review")).strip()
     if publish not in PUBLISH_MODES:
         fail("publish", "publish — review (проверка школой) или auto (чистый план — сразу).")
@@ -206,8 +189,8 @@ def parse_municipal_order(doc: Any, file: str = "муниципальный пр
         if key not in PASSED_ON:
             allowed = ", ".join(sorted(PASSED_ON))
             fail(f"order.{key}", f"в order нельзя «{key}»; допустимые: {allowed}.")
-    if r:
-        raise InputError(r)
+    if r.problems:
+        raise InputError(r.problems)
     assert d_from is not None and d_to is not None
     return MunicipalOrder(
         reason=reason,
@@ -227,15 +210,15 @@ def from_school_order(doc: Any, file: str = "приказ") -> MunicipalOrder:
     """An ordinary school order applied to every school (its classes, dates and other keys)."""
     if not isinstance(doc, Mapping):
         raise InputError.at(file, "приказ — словарь YAML/JSON с ключами classes, from, to.")
-    r: list[Problem] = []
-    d_from, d_to = _date(r, file, doc, "from"), _date(r, file, doc, "to")
+    r = Reader(file)
+    d_from, d_to = r.date(doc, "from"), r.date(doc, "to")
     for key in doc:
         if key not in ORDER_KEYS:
-            allowed = ", ".join(sorted(ORDER_KEYS))
-            message = f"неизвестный ключ «{key}»; допустимые: {allowed}."
-            r.append(Problem(file=file, column=str(key), message=message))
-    if r:
-        raise InputError(r)
+            r.fail(
+                str(key), f"неизвестный ключ «{key}»; допустимые: {', '.join(sorted(ORDER_KEYS))}."
+            )
+    if r.problems:
+        raise InputError(r.problems)
     assert d_from is not None and d_to is not None
     rest = {k: v for k, v in doc.items() if k in PASSED_ON}
     return MunicipalOrder(

@@ -134,7 +134,7 @@ ORDER_KEYS = frozenset(
 )  # fmt: skip
 
 
-class _Reader:
+class Reader:
     """Collects every problem of an order document before failing, so one run shows them all."""
 
     def __init__(self, file: str):
@@ -160,7 +160,7 @@ class _Reader:
 
 def parse_order(doc: Any, timetable: Timetable, file: str = "приказ") -> QuarantineOrder:
     """Validate an order document against the school's timetable; all problems at once."""
-    r = _Reader(file)
+    r = Reader(file)
     if not isinstance(doc, Mapping):
         raise InputError.at(
             file, "файл приказа должен быть словарём YAML/JSON с ключами classes, from, to."

@@ -83,6 +83,7 @@ def _routes(app: Any) -> list[tuple[str, str, list[str]]]:
     return out
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_every_id_a_route_takes_is_known_to_the_tenancy_guard(app: Any) -> None:
     """A route's ids are owner ids the guard checks, narrowing parameters, or a token."""
     for method, path, params in _routes(app):
