@@ -20,6 +20,7 @@ from constraints.checker import CheckReport, check_schedule
 from planner.domain.errors import InputError, Problem
 from planner.domain.model import Timetable
 from planner.domain.order import QuarantineOrder, load_order
+from planner.domain.regulation import Readiness
 from planner.domain.schedule import Schedule
 from planner.domain.solving import SolveOptions, SolveProgress
 from planner.engine.rebuild import RebuildResult, load_catalogue, solve_remote
@@ -97,9 +98,12 @@ def export_bundle(
     history: VersionHistory | None,
     *,
     now: datetime | None = None,
+    readiness: list[Readiness] | None = None,
 ) -> list[Path]:
-    """Publish ``schedule`` after ``history`` and write every export file into ``outdir``."""
-    return write_bundle(outdir, schedule, timetable, order, catalogue, report, history, now=now)
+    """Publish ``schedule`` after ``history`` and write every export file into ``outdir``
+    (``readiness``: of the order's classes, recorded in the report)."""
+    return write_bundle(outdir, schedule, timetable, order, catalogue, report, history, now=now,
+                        readiness=readiness)  # fmt: skip
 
 
 # -- on files: ``planner convert``, ``planner rebuild`` and ``planner check`` ----------------------
