@@ -63,6 +63,11 @@ def phone_refusal(text: str) -> str:
     )
 
 
+def phone_rule() -> str:
+    """The one-line rule the order form shows under its device choice."""
+    return f"Телефон не допускается ({cite(DEVICE_ITEM)}): компьютер, ноутбук или планшет."
+
+
 def read_device(text: Any) -> tuple[str | None, str | None]:
     """The device key (``pc``/``laptop``/``tablet``) of an order's ``device``, or the reason it
     is refused: a phone (item 3.3) or an unknown word."""
