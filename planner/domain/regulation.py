@@ -16,10 +16,17 @@ Everything here is a value or a sentence; the web app stores the values, the exp
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
+
+import yaml
+
+from planner.domain.errors import InputError, Problem
 
 REGULATION_RU = "Положения об использовании ИКОП «Сферум»"
 
@@ -163,6 +170,73 @@ class Readiness:
             families_without_device=doc.get("families_without_device"),
             filled=bool(doc.get("filled", True)),
         )
+
+
+READINESS_KEYS = ("chat_linked", "families_total", "families_joined", "last_test_call",
+                  "families_without_device")  # fmt: skip
+
+
+def parse_readiness(doc: Any, classes: Iterable[str], file: str = "готовность") -> list[Readiness]:
+    """The readiness of ``classes`` from a YAML/JSON document (``planner rebuild --readiness``)::
+
+        5А: {chat_linked: true, families_total: 25, families_joined: 25,
+             last_test_call: 2026-12-01, families_without_device: 0}
+
+    A class the file does not name is «not filled in»; every problem is reported at once.
+    """
+    if not isinstance(doc, Mapping):
+        raise InputError.at(file, "файл готовности — словарь «класс: {chat_linked: …, …}».")
+    problems: list[Problem] = []
+    given = {str(k).strip(): v for k, v in doc.items()}
+    out = []
+    for name in classes:
+        spec = given.get(name)
+        if spec is None:
+            out.append(not_filled(name))
+            continue
+        if not isinstance(spec, Mapping):
+            problems.append(Problem(file=file, element=name, message="ожидается словарь полей."))
+            continue
+        for key in spec:
+            if key not in READINESS_KEYS:
+                problems.append(Problem(file=file, element=name, column=str(key),
+                                        message=f"неизвестное поле; допустимы: "
+                                        f"{', '.join(READINESS_KEYS)}."))  # fmt: skip
+        numbers: dict[str, int | None] = {}
+        for key in ("families_total", "families_joined", "families_without_device"):
+            value = spec.get(key)
+            if value is not None and (not isinstance(value, int) or value < 0):
+                problems.append(Problem(file=file, element=name, column=key,
+                                        message="целое число ≥ 0."))  # fmt: skip
+                value = None
+            numbers[key] = value
+        when = spec.get("last_test_call")
+        if when is not None and not isinstance(when, date):
+            try:
+                when = date.fromisoformat(str(when))
+            except ValueError:
+                problems.append(
+                    Problem(file=file, element=name, column="last_test_call",
+                            message=f"«{when}» — не дата; пишите 2026-12-01.")
+                )  # fmt: skip
+                when = None
+        out.append(Readiness(name, chat_linked=bool(spec.get("chat_linked", False)),
+                             last_test_call=when, **numbers))  # fmt: skip
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def load_readiness(path: Path, classes: Iterable[str]) -> list[Readiness]:
+    """Read a readiness file (YAML or JSON) for the order's classes."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+        doc = json.loads(text) if Path(path).suffix.lower() == ".json" else yaml.safe_load(text)
+    except FileNotFoundError:
+        raise InputError.at(str(path), "файл готовности не найден.") from None
+    except (UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
+        raise InputError.at(str(path), f"файл готовности не читается: {exc}") from None
+    return parse_readiness(doc, classes, str(path))
 
 
 def not_filled(class_name: str) -> Readiness:
