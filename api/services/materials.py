@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
-from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,6 +21,7 @@ from sqlalchemy.orm import Session
 from api.db import utcnow
 from api.models import LessonMaterial, Link
 from api.problems import Invalid
+from api.services.common import is_https_link
 from api.services.links import teacher_lesson
 from planner.domain.schedule import Schedule, ScheduleItem
 
@@ -33,8 +33,7 @@ def _check_url(url: str, what: str) -> str | None:
     url = url.strip()
     if not url:
         return None
-    parts = urlsplit(url)
-    if parts.scheme != "https" or not parts.netloc or len(url) > 1000:
+    if not is_https_link(url):
         raise Invalid(
             f"«{url}» — не ссылка ({what}); вставьте ссылку целиком, начиная с https:// "
             "(запись в ЭПОС или Сферуме, ресурс «Моя школа»)."

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
@@ -198,23 +198,16 @@ def teacher_attendance(
     token: str,
     session: SessionDep,
     settings: SettingsDep,
-    class_name: Annotated[str, Form(max_length=100)] = "",
-    day: Annotated[str, Form(max_length=10)] = "",
-    present: Annotated[str, Form(max_length=6)] = "",
-    absent: Annotated[str, Form(max_length=6)] = "",
-    ill: Annotated[str, Form(max_length=6)] = "",
+    form: Annotated[regulation.CountsForm, Form()],
 ) -> Response:
     """The class's counts for a remote day: on the lessons, absent, ill (numbers only)."""
 
     def save(link: Link) -> object:
-        try:
-            when = date.fromisoformat(day)
-        except ValueError:
-            raise Invalid("выберите день из списка.") from None
-        counts = regulation.counts_input(present, absent, ill)
-        return attendance.teacher_record(session, link, class_name, when, counts)
+        return attendance.teacher_record(session, link, form.class_name, form.when(),
+                                         form.counts())  # fmt: skip
 
-    return _teacher_action(request, session, settings, token, f"att-{class_name.strip()}", save)
+    return _teacher_action(request, session, settings, token, f"att-{form.class_name.strip()}",
+                           save)  # fmt: skip
 
 
 @router.post("/t/{token}/readiness")
@@ -223,21 +216,15 @@ def teacher_readiness(
     token: str,
     session: SessionDep,
     settings: SettingsDep,
-    class_name: Annotated[str, Form(max_length=100)] = "",
-    chat_linked: Annotated[str, Form(max_length=5)] = "",
-    families_total: Annotated[str, Form(max_length=6)] = "",
-    families_joined: Annotated[str, Form(max_length=6)] = "",
-    last_test_call: Annotated[str, Form(max_length=10)] = "",
-    families_without_device: Annotated[str, Form(max_length=6)] = "",
+    form: Annotated[regulation.ReadinessForm, Form()],
 ) -> Response:
     """The readiness checklist of one of her classes."""
 
     def save(link: Link) -> object:
-        data = regulation.readiness_input(chat_linked, families_total, families_joined,
-                                          last_test_call, families_without_device)  # fmt: skip
-        return readiness.teacher_set_readiness(session, link, class_name, data)
+        return readiness.teacher_set_readiness(session, link, form.class_name, form.data())
 
-    return _teacher_action(request, session, settings, token, f"rd-{class_name.strip()}", save)
+    return _teacher_action(request, session, settings, token, f"rd-{form.class_name.strip()}",
+                           save)  # fmt: skip
 
 
 @router.post("/t/{token}/materials")

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
+from pydantic import BaseModel, Field
 
 from api.deps import Auth, SessionDep
 from api.models import AttendanceEntry, Link, School
@@ -67,36 +68,55 @@ def form_int(value: str) -> int | None:
     return int(text)
 
 
-def readiness_input(
-    chat_linked: str,
-    families_total: str,
-    families_joined: str,
-    last_test_call: str,
-    families_without_device: str,
-) -> readiness.ReadinessInput:
-    """The checklist from form fields; a field that is not a number or date → Invalid."""
-    try:
-        when = date.fromisoformat(last_test_call.strip()) if last_test_call.strip() else None
-        return readiness.ReadinessInput(
-            chat_linked=bool(chat_linked),
-            families_total=form_int(families_total),
-            families_joined=form_int(families_joined),
-            last_test_call=when,
-            families_without_device=form_int(families_without_device),
-        )
-    except ValueError:
-        raise Invalid("числа семей — целые числа, дата — ГГГГ-ММ-ДД.") from None
+class CountsForm(BaseModel):
+    """The attendance form (teacher's or deputy director's): a class, a day, three numbers.
+    Any other field is ignored: nothing but these numbers is kept."""
+
+    class_name: str = Field(default="", max_length=100)
+    day: str = Field(default="", max_length=10)
+    present: str = Field(default="", max_length=6)
+    absent: str = Field(default="", max_length=6)
+    ill: str = Field(default="", max_length=6)
+
+    def when(self) -> date:
+        try:
+            return date.fromisoformat(self.day)
+        except ValueError:
+            raise Invalid("выберите день из списка.") from None
+
+    def counts(self) -> attendance.Counts:
+        try:
+            values = [form_int(x) for x in (self.present, self.absent, self.ill)]
+        except ValueError:
+            values = []
+        if len(values) != 3 or any(v is None for v in values):
+            raise Invalid("заполните три числа: на уроках, отсутствовали, болеют (целые, от 0).")
+        return attendance.Counts(*(int(v or 0) for v in values))
 
 
-def counts_input(present: str, absent: str, ill: str) -> attendance.Counts:
-    """The three counts from form fields; each must be a whole number."""
-    try:
-        values = [form_int(x) for x in (present, absent, ill)]
-    except ValueError:
-        values = []
-    if len(values) != 3 or any(v is None for v in values):
-        raise Invalid("заполните три числа: на уроках, отсутствовали, болеют (целые, от 0).")
-    return attendance.Counts(*(int(v or 0) for v in values))
+class ReadinessForm(BaseModel):
+    """The readiness checklist form of one class (teacher's or deputy director's)."""
+
+    class_name: str = Field(default="", max_length=100)
+    chat_linked: str = Field(default="", max_length=5)
+    families_total: str = Field(default="", max_length=6)
+    families_joined: str = Field(default="", max_length=6)
+    last_test_call: str = Field(default="", max_length=10)
+    families_without_device: str = Field(default="", max_length=6)
+
+    def data(self) -> readiness.ReadinessInput:
+        """The checklist; a field that is not a whole number or a date → Invalid."""
+        try:
+            when = self.last_test_call.strip()
+            return readiness.ReadinessInput(
+                chat_linked=bool(self.chat_linked),
+                families_total=form_int(self.families_total),
+                families_joined=form_int(self.families_joined),
+                last_test_call=date.fromisoformat(when) if when else None,
+                families_without_device=form_int(self.families_without_device),
+            )
+        except ValueError:
+            raise Invalid("числа семей — целые числа, дата — ГГГГ-ММ-ДД.") from None
 
 
 # -- the deputy director's attendance page ---------------------------------------------------------
@@ -194,26 +214,18 @@ def attendance_correct(
     school_id: int,
     auth: PageAuth,
     session: SessionDep,
-    class_name: Annotated[str, Form(max_length=100)] = "",
-    day: Annotated[str, Form(max_length=10)] = "",
-    present: Annotated[str, Form(max_length=6)] = "",
-    absent: Annotated[str, Form(max_length=6)] = "",
-    ill: Annotated[str, Form(max_length=6)] = "",
+    form: Annotated[CountsForm, Form()],
 ) -> Response:
     """The deputy director enters or corrects a class's counts (the earlier entry stays)."""
     school = schools.get_school(session, school_id)
+    name = form.class_name.strip()
     try:
-        when = date.fromisoformat(day)
-    except ValueError:
-        return redirect(f"/admin/schools/{school.id}/attendance")
-    try:
-        attendance.record(session, school, class_name.strip(), when,
-                          counts_input(present, absent, ill), by=auth.admin.login,
+        when = form.when()
+        attendance.record(session, school, name, when, form.counts(), by=auth.admin.login,
                           via="admin")  # fmt: skip
     except ApiError as exc:
-        return _attendance_page(request, session, school, auth, when, exc)
-    return redirect(f"/admin/schools/{school.id}/attendance?day={when.isoformat()}"
-                    f"&saved={class_name.strip()}")  # fmt: skip
+        return _attendance_page(request, session, school, auth, None, exc)
+    return redirect(f"/admin/schools/{school.id}/attendance?day={when.isoformat()}&saved={name}")
 
 
 # -- the deputy director's readiness page ----------------------------------------------------------
@@ -260,19 +272,13 @@ def readiness_save(
     school_id: int,
     auth: PageAuth,
     session: SessionDep,
-    class_name: Annotated[str, Form(max_length=100)] = "",
-    chat_linked: Annotated[str, Form(max_length=5)] = "",
-    families_total: Annotated[str, Form(max_length=6)] = "",
-    families_joined: Annotated[str, Form(max_length=6)] = "",
-    last_test_call: Annotated[str, Form(max_length=10)] = "",
-    families_without_device: Annotated[str, Form(max_length=6)] = "",
+    form: Annotated[ReadinessForm, Form()],
 ) -> Response:
     school = schools.get_school(session, school_id)
+    name = form.class_name.strip()
     try:
-        data = readiness_input(chat_linked, families_total, families_joined, last_test_call,
-                               families_without_device)  # fmt: skip
-        readiness.set_readiness(session, school, class_name.strip(), data, by=auth.admin.login,
+        readiness.set_readiness(session, school, name, form.data(), by=auth.admin.login,
                                 via="admin")  # fmt: skip
     except ApiError as exc:
-        return _readiness_page(request, session, school, auth, exc, class_name.strip())
-    return redirect(f"/admin/schools/{school.id}/readiness?saved={class_name.strip()}")
+        return _readiness_page(request, session, school, auth, exc, name)
+    return redirect(f"/admin/schools/{school.id}/readiness?saved={name}")
