@@ -37,16 +37,19 @@ def attendance_day(school_id: int, day: date | None, settings: Settings | None =
         school = schools.get_school(session, school_id)
         chosen = day or attendance.default_period(session, school)[1]
         table = attendance.day_table(session, school, chosen)
-        lines = [f"{school.name}: посещаемость за {chosen:%d.%m.%Y} ({attendance.citation()})",
-                 "класс  на уроках  отсутствовали  болеют  всего  кто внёс"]  # fmt: skip
+        lines = [
+            f"{school.name}: посещаемость за {chosen:%d.%m.%Y} ({attendance.citation()})",
+            "класс  на уроках  отсутствовали  болеют  всего  кто внёс",
+        ]
         for r in table.rows:
             if r.missing:
                 lines.append(f"{r.class_name:<6} не внесено")
                 continue
             assert r.entered_at is not None
             who = f"{r.entered_by}, {r.entered_at:%d.%m %H:%M}"
-            lines.append(f"{r.class_name:<6} {r.present:>9}  {r.absent:>13}  {r.ill:>6}  "
-                         f"{r.total:>5}  {who}")  # fmt: skip
+            lines.append(
+                f"{r.class_name:<6} {r.present:>9}  {r.absent:>13}  {r.ill:>6}  {r.total:>5}  {who}"
+            )
         lines.append(
             f"итого  {table.present:>9}  {table.absent:>13}  {table.ill:>6}  {table.total:>5}  "
             f"внесено классов {table.entered} из {table.expected}"
@@ -73,8 +76,15 @@ def attendance_export(
             default = attendance.default_period(session, school)
             first, last = first or default[0], last or default[1]
         per_date, per_class = attendance.export_frames(session, school, first, last)
-        write_attendance_xlsx(out, per_date, per_class, school=school.name, period=(first, last),
-                              citation=attendance.citation(), timezone=school.timezone)  # fmt: skip
+        write_attendance_xlsx(
+            out,
+            per_date,
+            per_class,
+            school=school.name,
+            period=(first, last),
+            citation=attendance.citation(),
+            timezone=school.timezone,
+        )
         return out
 
     return _run("planner attendance export", settings, work)

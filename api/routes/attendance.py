@@ -45,8 +45,10 @@ class AttendanceIn(CountsIn):
     date: date
 
 
-From = Annotated[date | None, Query(alias="from", description="первый день; по умолчанию — "
-                                    "последние дистанционные дни")]  # fmt: skip
+From = Annotated[
+    date | None,
+    Query(alias="from", description="первый день; по умолчанию — последние дистанционные дни"),
+]
 To = Annotated[date | None, Query(alias="to", description="последний день")]
 
 
@@ -78,9 +80,14 @@ def put_attendance(
     history)."""
     school = schools.get_school(session, school_id)
     row = attendance.record(
-        session, school, body.class_name.strip(), body.date, body.counts(),
-        by=auth.admin.login, via="admin",
-    )  # fmt: skip
+        session,
+        school,
+        body.class_name.strip(),
+        body.date,
+        body.counts(),
+        by=auth.admin.login,
+        via="admin",
+    )
     return attendance.entry_public(row, school)
 
 
@@ -130,8 +137,18 @@ def attendance_xlsx(
     first, last = _period(session, school, date_from, date_to)
     per_date, per_class = attendance.export_frames(session, school, first, last)
     buffer = io.BytesIO()
-    write_attendance_xlsx(buffer, per_date, per_class, school=school.name, period=(first, last),
-                          citation=attendance.citation(), timezone=school.timezone)  # fmt: skip
+    write_attendance_xlsx(
+        buffer,
+        per_date,
+        per_class,
+        school=school.name,
+        period=(first, last),
+        citation=attendance.citation(),
+        timezone=school.timezone,
+    )
     name = f"attendance-{first.isoformat()}-{last.isoformat()}.xlsx"
-    return Response(buffer.getvalue(), media_type=XLSX,
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
+    return Response(
+        buffer.getvalue(),
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

@@ -30,9 +30,11 @@ class ReadinessIn(BaseModel):
         default=None, description="дата последнего удачного пробного подключения"
     )
     families_without_device: int | None = Field(
-        default=None, ge=0, le=LIMIT,
+        default=None,
+        ge=0,
+        le=LIMIT,
         description="семей без компьютера, ноутбука или планшета с камерой и микрофоном",
-    )  # fmt: skip
+    )
 
     def data(self) -> readiness.ReadinessInput:
         return readiness.ReadinessInput(**self.model_dump())
@@ -55,7 +57,8 @@ def put_readiness(
 ) -> dict[str, Any]:
     """An administrator saves a class's checklist."""
     school = schools.get_school(session, school_id)
-    row = readiness.set_readiness(session, school, class_name.strip(), body.data(),
-                                  by=auth.admin.login, via="admin")  # fmt: skip
+    row = readiness.set_readiness(
+        session, school, class_name.strip(), body.data(), by=auth.admin.login, via="admin"
+    )
     [value] = readiness.readiness_of(session, school.id, [row.class_name])
     return readiness.readiness_public(session, school, value, row)

@@ -114,8 +114,10 @@ class Counts:
 
 def _check_day(session: Session, school: School, class_name: str, day: date) -> None:
     if day > today_of(school):
-        raise Invalid(f"{day:%d.%m.%Y} ещё не наступило: посещаемость вносится за прошедший "
-                      "или сегодняшний день.")  # fmt: skip
+        raise Invalid(
+            f"{day:%d.%m.%Y} ещё не наступило: посещаемость вносится за прошедший "
+            "или сегодняшний день."
+        )
     if class_name not in remote_days(session, school.id).get(day, ()):
         raise Invalid(
             f"{day:%d.%m.%Y} у {class_name} нет дистанционных уроков в опубликованном расписании; "
@@ -125,16 +127,23 @@ def _check_day(session: Session, school: School, class_name: str, day: date) -> 
 
 def _check_counts(counts: Counts) -> None:
     problems = [
-        {"file": "посещаемость", "row": None, "column": key, "element": None,
-         "message": f"«{COUNTS_RU[key]}» — целое число от 0 до {MAX_PUPILS}."}
+        {
+            "file": "посещаемость",
+            "row": None,
+            "column": key,
+            "element": None,
+            "message": f"«{COUNTS_RU[key]}» — целое число от 0 до {MAX_PUPILS}.",
+        }
         for key in COUNTS
         if not 0 <= getattr(counts, key) <= MAX_PUPILS
-    ]  # fmt: skip
+    ]
     if problems:
         raise Invalid("посещаемость не сохранена: исправьте поля ниже.", problems)
     if counts.total == 0:
-        raise Invalid("все три числа — ноль: укажите, сколько учеников было на уроках, "
-                      "сколько отсутствовали и сколько болеют.")  # fmt: skip
+        raise Invalid(
+            "все три числа — ноль: укажите, сколько учеников было на уроках, "
+            "сколько отсутствовали и сколько болеют."
+        )
 
 
 def record(
@@ -151,9 +160,16 @@ def record(
     _check_counts(counts)
     _check_day(session, school, class_name, day)
     row = AttendanceEntry(
-        school_id=school.id, date=day, class_name=class_name, present=counts.present,
-        absent=counts.absent, ill=counts.ill, entered_by=by, entered_via=via, entered_at=utcnow(),
-    )  # fmt: skip
+        school_id=school.id,
+        date=day,
+        class_name=class_name,
+        present=counts.present,
+        absent=counts.absent,
+        ill=counts.ill,
+        entered_by=by,
+        entered_via=via,
+        entered_at=utcnow(),
+    )
     session.add(row)
     session.commit()
     return row
@@ -177,9 +193,15 @@ def record_joined(session: Session, link: Link, slot: str, joined: int) -> Lesso
     if item.date > today_of(school):
         raise Invalid(f"урок {item.date:%d.%m.%Y} ещё не прошёл.")
     row = LessonAttendance(
-        school_id=school.id, date=item.date, class_name=item.class_name, slot=slot, joined=joined,
-        entered_by=link.target, entered_via="teacher_link", entered_at=utcnow(),
-    )  # fmt: skip
+        school_id=school.id,
+        date=item.date,
+        class_name=item.class_name,
+        slot=slot,
+        joined=joined,
+        entered_by=link.target,
+        entered_via="teacher_link",
+        entered_at=utcnow(),
+    )
     session.add(row)
     session.commit()
     return row
@@ -203,8 +225,16 @@ def history(session: Session, school: School, class_name: str, day: date) -> lis
     )
 
 
-ENTRY_COLUMNS = ["school_id", "date", "class_name", *COUNTS, "entered_by", "entered_via",
-                 "entered_at", "id"]  # fmt: skip
+ENTRY_COLUMNS = [
+    "school_id",
+    "date",
+    "class_name",
+    *COUNTS,
+    "entered_by",
+    "entered_via",
+    "entered_at",
+    "id",
+]
 
 
 def entries_frame(
@@ -231,12 +261,16 @@ def entries_frame(
 def _joined_frame(session: Session, school_id: int, day: date) -> pd.DataFrame:
     rows = session.execute(
         select(
-            LessonAttendance.class_name, LessonAttendance.slot, LessonAttendance.joined,
-            LessonAttendance.entered_at, LessonAttendance.id,
+            LessonAttendance.class_name,
+            LessonAttendance.slot,
+            LessonAttendance.joined,
+            LessonAttendance.entered_at,
+            LessonAttendance.id,
         ).where(LessonAttendance.school_id == school_id, LessonAttendance.date == day)
-    ).all()  # fmt: skip
-    frame = pd.DataFrame([tuple(r) for r in rows],
-                         columns=["class_name", "slot", "joined", "entered_at", "id"])  # fmt: skip
+    ).all()
+    frame = pd.DataFrame(
+        [tuple(r) for r in rows], columns=["class_name", "slot", "joined", "entered_at", "id"]
+    )
     return frame.sort_values(["entered_at", "id"]).drop_duplicates("slot", keep="last")
 
 
@@ -313,16 +347,23 @@ def day_table(session: Session, school: School, day: date) -> DayTable:
         mine = joined[joined["class_name"] == r.class_name]
         rows.append(
             DayRow(
-                class_name=r.class_name, present=r.present, absent=r.absent, ill=r.ill,
-                total=r.total, missing=bool(r.missing), expected=bool(r.expected),
+                class_name=r.class_name,
+                present=r.present,
+                absent=r.absent,
+                ill=r.ill,
+                total=r.total,
+                missing=bool(r.missing),
+                expected=bool(r.expected),
                 corrections=r.corrections,
                 entered_by=None if r.missing else r.entered_by,
                 entered_via=None if r.missing else r.entered_via,
                 entered_at=None if r.missing else r.entered_at.astimezone(tz),
-                joined=[(_subject_of(s), int(n)) for s, n in zip(mine["slot"], mine["joined"],
-                                                                 strict=True)],
+                joined=[
+                    (_subject_of(s), int(n))
+                    for s, n in zip(mine["slot"], mine["joined"], strict=True)
+                ],
             )
-        )  # fmt: skip
+        )
     return DayTable(
         day=day,
         rows=rows,
@@ -371,8 +412,14 @@ def totals(
         doc = {key: int(row[key]) if row is not None else 0 for key in SUMS}
         doc["missing"] = max(doc["expected"] - doc["entered"], 0)
         doc["present_share"] = round(doc["present"] / doc["total"], 4) if doc["total"] else None
-        out.append({"school_id": school_id, "from": date_from.isoformat(),
-                    "to": date_to.isoformat(), **doc})  # fmt: skip
+        out.append(
+            {
+                "school_id": school_id,
+                "from": date_from.isoformat(),
+                "to": date_to.isoformat(),
+                **doc,
+            }
+        )
     return out
 
 
@@ -402,9 +449,9 @@ def export_frames(
     frame = class_days(session, [school.id], date_from, date_to)
     tz = ZoneInfo(school.timezone)
     frame["entered_at"] = [
-        None if m else x.astimezone(tz) for m, x in zip(frame["missing"], frame["entered_at"],
-                                                        strict=True)
-    ]  # fmt: skip
+        None if m else x.astimezone(tz)
+        for m, x in zip(frame["missing"], frame["entered_at"], strict=True)
+    ]
     frame["entered_via"] = frame["entered_via"].map(VIA_RU)
     return _per(frame, "date"), frame
 

@@ -69,12 +69,15 @@ def chat_messages(session: Session, school: School) -> list[tuple[str, str]]:
         (
             name,
             class_message(
-                now.schedule, name, timetable=now.timetable, since_previous=since,
+                now.schedule,
+                name,
+                timetable=now.timetable,
+                since_previous=since,
                 version=now.version.number,
             ),
         )
         for name in names
-    ]  # fmt: skip
+    ]
 
 
 def epos_file(session: Session, school: School, kind: str) -> tuple[bytes, str]:

@@ -105,9 +105,11 @@ def apply_materials(
             )
             if found is not None:
                 item = replace(
-                    item, recording_url=found.recording_url, assignment=found.assignment,
+                    item,
+                    recording_url=found.recording_url,
+                    assignment=found.assignment,
                     assignment_url=found.assignment_url,
-                )  # fmt: skip
+                )
         out.append(item)
     return out
 

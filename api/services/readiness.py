@@ -67,15 +67,20 @@ def _validate(school: School, data: ReadinessInput) -> None:
     today = datetime.now(ZoneInfo(school.timezone)).date()
     if data.last_test_call is not None and data.last_test_call > today:
         problems.append(
-            ("last_test_call", f"дата пробного подключения {data.last_test_call:%d.%m.%Y} — "
-             "в будущем; укажите день, когда подключение уже прошло.")
-        )  # fmt: skip
+            (
+                "last_test_call",
+                f"дата пробного подключения {data.last_test_call:%d.%m.%Y} — "
+                "в будущем; укажите день, когда подключение уже прошло.",
+            )
+        )
     if problems:
         raise Invalid(
             "чек-лист готовности не сохранён: исправьте поля ниже.",
-            [{"file": "чек-лист", "row": None, "column": k, "element": None, "message": m}
-             for k, m in problems],
-        )  # fmt: skip
+            [
+                {"file": "чек-лист", "row": None, "column": k, "element": None, "message": m}
+                for k, m in problems
+            ],
+        )
 
 
 def set_readiness(

@@ -172,8 +172,13 @@ class Readiness:
         )
 
 
-READINESS_KEYS = ("chat_linked", "families_total", "families_joined", "last_test_call",
-                  "families_without_device")  # fmt: skip
+READINESS_KEYS = (
+    "chat_linked",
+    "families_total",
+    "families_joined",
+    "last_test_call",
+    "families_without_device",
+)
 
 
 def parse_readiness(doc: Any, classes: Iterable[str], file: str = "готовность") -> list[Readiness]:
@@ -199,15 +204,21 @@ def parse_readiness(doc: Any, classes: Iterable[str], file: str = "готовн�
             continue
         for key in spec:
             if key not in READINESS_KEYS:
-                problems.append(Problem(file=file, element=name, column=str(key),
-                                        message=f"неизвестное поле; допустимы: "
-                                        f"{', '.join(READINESS_KEYS)}."))  # fmt: skip
+                problems.append(
+                    Problem(
+                        file=file,
+                        element=name,
+                        column=str(key),
+                        message=f"неизвестное поле; допустимы: {', '.join(READINESS_KEYS)}.",
+                    )
+                )
         numbers: dict[str, int | None] = {}
         for key in ("families_total", "families_joined", "families_without_device"):
             value = spec.get(key)
             if value is not None and (not isinstance(value, int) or value < 0):
-                problems.append(Problem(file=file, element=name, column=key,
-                                        message="целое число ≥ 0."))  # fmt: skip
+                problems.append(
+                    Problem(file=file, element=name, column=key, message="целое число ≥ 0.")
+                )
                 value = None
             numbers[key] = value
         when = spec.get("last_test_call")
@@ -216,12 +227,22 @@ def parse_readiness(doc: Any, classes: Iterable[str], file: str = "готовн�
                 when = date.fromisoformat(str(when))
             except ValueError:
                 problems.append(
-                    Problem(file=file, element=name, column="last_test_call",
-                            message=f"«{when}» — не дата; пишите 2026-12-01.")
-                )  # fmt: skip
+                    Problem(
+                        file=file,
+                        element=name,
+                        column="last_test_call",
+                        message=f"«{when}» — не дата; пишите 2026-12-01.",
+                    )
+                )
                 when = None
-        out.append(Readiness(name, chat_linked=bool(spec.get("chat_linked", False)),
-                             last_test_call=when, **numbers))  # fmt: skip
+        out.append(
+            Readiness(
+                name,
+                chat_linked=bool(spec.get("chat_linked", False)),
+                last_test_call=when,
+                **numbers,
+            )
+        )
     if problems:
         raise InputError(problems)
     return out

@@ -21,10 +21,27 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-DAY_HEADERS = ("Дата", "На уроках", "Отсутствовали", "Болеют", "Всего", "Классов внесено",
-               "Дистанционных классов")  # fmt: skip
-CLASS_HEADERS = ("Дата", "Класс", "На уроках", "Отсутствовали", "Болеют", "Всего", "Кто внёс",
-                 "Как", "Когда", "Исправлений")  # fmt: skip
+DAY_HEADERS = (
+    "Дата",
+    "На уроках",
+    "Отсутствовали",
+    "Болеют",
+    "Всего",
+    "Классов внесено",
+    "Дистанционных классов",
+)
+CLASS_HEADERS = (
+    "Дата",
+    "Класс",
+    "На уроках",
+    "Отсутствовали",
+    "Болеют",
+    "Всего",
+    "Кто внёс",
+    "Как",
+    "Когда",
+    "Исправлений",
+)
 MISSING_RU = "не внесено"
 BOLD = Font(bold=True)
 MISSING_FILL = PatternFill("solid", fgColor="FFF4C2")
@@ -65,8 +82,10 @@ def write_attendance_xlsx(
 ) -> Path | IO[bytes]:
     """Write the workbook to a path or a binary file object."""
     wb = Workbook()
-    title = (f"{school}: посещаемость дистанционных уроков "
-             f"с {_text_date(period[0])} по {_text_date(period[1])}")  # fmt: skip
+    title = (
+        f"{school}: посещаемость дистанционных уроков "
+        f"с {_text_date(period[0])} по {_text_date(period[1])}"
+    )
     days = wb.active
     days.title = "По дням"
     _put(days, 1, [title], bold=True)
@@ -74,11 +93,23 @@ def write_attendance_xlsx(
     _put(days, 4, list(DAY_HEADERS), bold=True)
     row = 5
     for r in per_date.itertuples(index=False):
-        _put(days, row, [_text_date(r.date), int(r.present), int(r.absent), int(r.ill),
-                         int(r.total), int(r.entered), int(r.expected)])  # fmt: skip
+        _put(
+            days,
+            row,
+            [
+                _text_date(r.date),
+                int(r.present),
+                int(r.absent),
+                int(r.ill),
+                int(r.total),
+                int(r.entered),
+                int(r.expected),
+            ],
+        )
         row += 1
-    sums = [int(per_date[k].sum()) for k in ("present", "absent", "ill", "total", "entered",
-                                             "expected")]  # fmt: skip
+    sums = [
+        int(per_date[k].sum()) for k in ("present", "absent", "ill", "total", "entered", "expected")
+    ]
     _put(days, row, ["Итого", *sums], bold=True)
 
     classes = wb.create_sheet("По классам")
@@ -87,12 +118,31 @@ def write_attendance_xlsx(
     row = 4
     for r in per_class.itertuples(index=False):
         if r.missing:
-            values: list[Any] = [_text_date(r.date), r.class_name, None, None, None, None,
-                                 MISSING_RU, "", "", None]  # fmt: skip
+            values: list[Any] = [
+                _text_date(r.date),
+                r.class_name,
+                None,
+                None,
+                None,
+                None,
+                MISSING_RU,
+                "",
+                "",
+                None,
+            ]
         else:
-            values = [_text_date(r.date), r.class_name, int(r.present), int(r.absent), int(r.ill),
-                      int(r.total), r.entered_by, r.entered_via or "", _when(r.entered_at),
-                      int(r.corrections)]  # fmt: skip
+            values = [
+                _text_date(r.date),
+                r.class_name,
+                int(r.present),
+                int(r.absent),
+                int(r.ill),
+                int(r.total),
+                r.entered_by,
+                r.entered_via or "",
+                _when(r.entered_at),
+                int(r.corrections),
+            ]
         _put(classes, row, values)
         if r.missing:
             for col in range(1, len(CLASS_HEADERS) + 1):

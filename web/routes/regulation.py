@@ -191,8 +191,7 @@ def _attendance_page(
         "error": error.message if error else None,
         "saved": saved,
     }
-    return render(request, "attendance.html", ctx, status=error.status if error else 200,
-                  auth=auth)  # fmt: skip
+    return render(request, "attendance.html", ctx, status=error.status if error else 200, auth=auth)
 
 
 @router.get("/admin/schools/{school_id}/attendance")
@@ -221,8 +220,9 @@ def attendance_correct(
     name = form.class_name.strip()
     try:
         when = form.when()
-        attendance.record(session, school, name, when, form.counts(), by=auth.admin.login,
-                          via="admin")  # fmt: skip
+        attendance.record(
+            session, school, name, when, form.counts(), by=auth.admin.login, via="admin"
+        )
     except ApiError as exc:
         return _attendance_page(request, session, school, auth, None, exc)
     return redirect(f"/admin/schools/{school.id}/attendance?day={when.isoformat()}&saved={name}")
@@ -254,8 +254,7 @@ def _readiness_page(
         "error_class": error_class,
         "saved": saved,
     }
-    return render(request, "readiness.html", ctx, status=error.status if error else 200,
-                  auth=auth)  # fmt: skip
+    return render(request, "readiness.html", ctx, status=error.status if error else 200, auth=auth)
 
 
 @router.get("/admin/schools/{school_id}/readiness")
@@ -277,8 +276,9 @@ def readiness_save(
     school = schools.get_school(session, school_id)
     name = form.class_name.strip()
     try:
-        readiness.set_readiness(session, school, name, form.data(), by=auth.admin.login,
-                                via="admin")  # fmt: skip
+        readiness.set_readiness(
+            session, school, name, form.data(), by=auth.admin.login, via="admin"
+        )
     except ApiError as exc:
         return _readiness_page(request, session, school, auth, exc, name)
     return redirect(f"/admin/schools/{school.id}/readiness?saved={name}")
