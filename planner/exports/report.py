@@ -24,7 +24,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from planner.domain.model import DAY_NAMES_RU, sort_class_names
 from planner.domain.order import DEVICE_RU, POLICY_RU, QuarantineOrder
-from planner.domain.regulation import READINESS_ITEMS, Readiness, cite
+from planner.domain.regulation import READINESS_ITEMS, Readiness, cite, readiness_warnings
 from planner.domain.schedule import Schedule
 
 CONFIDENCE_RU = {
@@ -147,6 +147,7 @@ def render_report(
         per_class.setdefault(d.class_name, []).append(_day_row(d, order.screen_policy, scale))
     per_class = {c: per_class[c] for c in sort_class_names(per_class)}
     warnings = [str(w) for w in check_report.warnings]  # the checker's carry the catalogue's
+    warnings += readiness_warnings(readiness or [])  # classes not ready when published
     overrides = [_norm_row(n) for n in norms if n.override_reason]
     local = now.astimezone(ZoneInfo(schedule.timezone))
     context = {

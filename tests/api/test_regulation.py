@@ -324,6 +324,8 @@ def test_readiness_warns_the_order_and_is_recorded_at_publication(
     assert 'id="readiness"' in report
     assert '<tr data-class="7А" data-ready="no">' in report
     assert "к чату присоединились не все семьи: 20 из 25" in report
+    warnings = report.split('<ul id="warnings">')[1].split("</ul>")[0]
+    assert f"<li>{warning}</li>" in warnings
     assert '<td id="not-ready-total"><span class="bad">1</span> (7А)</td>' in report
 
 
