@@ -1,4 +1,5 @@
-"""``planner admin create`` and ``planner admin token`` (called by planner/cli.py)."""
+"""``planner admin create`` and ``planner admin token`` (called by planner/cli.py); the database
+the CLI's commands on the server's data open (:func:`database`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from api.settings import Settings
 from planner.domain.errors import InputError
 
 
-def _factory(settings: Settings):  # type: ignore[no-untyped-def]
+def database(settings: Settings):  # type: ignore[no-untyped-def]
+    """A session factory on the app's database (migrated first); dispose its engine after use."""
     settings.ensure_data_dir()
     upgrade(settings.database_url)
     return make_session_factory(make_engine(settings.database_url))
@@ -26,7 +28,7 @@ def create_admin(
     """Create an administrator in the app's database (migrating it first): of a municipality
     (created if new; default: the default one), or of one school with ``school_id``."""
     settings = settings or Settings()
-    factory = _factory(settings)
+    factory = database(settings)
     try:
         with factory() as session:
             municipality_id = None
@@ -44,7 +46,7 @@ def create_admin(
 def issue_api_token(login: str, settings: Settings | None = None) -> str:
     """Print-once API token for an administrator; the DB keeps only its hash."""
     settings = settings or Settings()
-    factory = _factory(settings)
+    factory = database(settings)
     try:
         with factory() as session:
             return accounts.issue_api_token(session, login)

@@ -23,7 +23,17 @@ from api.db import make_engine, make_session_factory, upgrade
 from api.deps import tenant_guard
 from api.jobs import make_runner
 from api.problems import ApiError
-from api.routes import auth, health, links, municipal, public, rebuilds, schools
+from api.routes import (
+    attendance,
+    auth,
+    health,
+    links,
+    municipal,
+    public,
+    readiness,
+    rebuilds,
+    schools,
+)
 from api.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -47,6 +57,9 @@ VALIDATION_RU = {
     "less_than_equal": "нужно не больше {le}.",
     "literal_error": "допустимо: {expected}.",
     "enum": "допустимо: {expected}.",
+    "date_parsing": "нужна дата ГГГГ-ММ-ДД.",
+    "date_from_datetime_parsing": "нужна дата ГГГГ-ММ-ДД.",
+    "extra_forbidden": "такого поля нет: принимаются только перечисленные поля (числа, без имён).",
 }
 
 
@@ -149,7 +162,8 @@ def create_api(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(
         title="Планировщик дистанционного расписания",
-        description="JSON API v1: школы, расписания, перестроения, версии, ссылки и календари.",
+        description="JSON API v1: школы, расписания, перестроения, версии, ссылки и календари; "
+        "посещаемость, готовность классов, материалы для самостоятельной работы.",
         version="1",
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
@@ -162,7 +176,8 @@ def create_api(settings: Settings | None = None) -> FastAPI:
     app.state.runner = runner
     _install_handlers(app)
     app.state.error_page = None  # web.app.create_app sets the HTML error page
-    for module in (health, auth, schools, rebuilds, links, public, municipal):
+    for module in (health, auth, schools, rebuilds, links, public, attendance, readiness,
+                   municipal):  # fmt: skip
         app.include_router(module.router)
     return app
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from api.db import utcnow
 from api.models import Job, Municipality, MunicipalOrder, MunicipalTarget, School, Version
 from api.problems import ApiError, Conflict, Invalid
-from api.services import rebuilds, schools, tenancy, versions
+from api.services import attendance, rebuilds, schools, tenancy, versions
 from api.services.common import iso
 from api.services.tenancy import Scope
 from api.settings import Settings
@@ -314,6 +314,7 @@ def school_rows(session: Session, row: MunicipalOrder, scope: Scope) -> list[dic
     published = {
         v.job_id: v for v in session.scalars(select(Version).where(Version.job_id.in_(job_ids)))
     }
+    sizes = _class_sizes(session, row, [s.id for t, s in pairs if t.state == "job"])
     out = []
     for target, school in pairs:
         job = jobs.get(target.job_id or "")
@@ -335,11 +336,30 @@ def school_rows(session: Session, row: MunicipalOrder, scope: Scope) -> list[dic
                 "online_minutes": summary.get("online_minutes", 0),
                 "violations": len(summary.get("violations") or []),
                 "version": version.number if version else None,
-                "pupils": None,
+                # pupils affected, if known: the average class of the counts × classes remote
+                "pupils": round(sizes[school.id]["class_size"] * summary.get("remote_classes", 0))
+                if school.id in sizes
+                else None,
+                "present_share": sizes.get(school.id, {}).get("present_share"),
                 "note": target.message if target.state == "job" else None,
             }
         )
     return out
+
+
+def _class_sizes(session: Session, row: MunicipalOrder, school_ids: list[int]) -> dict[int, dict]:
+    """Per school, from the teachers' attendance counts of the order's days (counts, never names):
+    the average pupils of a class (the counts' total per class-day entered) and the share present.
+    A school without entries is not in the answer: its pupils are unknown."""
+    if not school_ids:
+        return {}
+    first, last = date.fromisoformat(row.doc["from"]), date.fromisoformat(row.doc["to"])
+    return {
+        doc["school_id"]: {"class_size": doc["total"] / doc["entered"],
+                           "present_share": doc["present_share"]}
+        for doc in attendance.totals(session, school_ids, first, last)
+        if doc["entered"]
+    }  # fmt: skip
 
 
 def order_public(row: MunicipalOrder) -> dict[str, Any]:

@@ -18,7 +18,7 @@ def test_migrations_match_the_models(database_url) -> None:
     finally:
         engine.dispose()
     assert diff == []
-    assert version == "0003"
+    assert version == "0004"
 
 
 def test_existing_schools_and_admins_move_into_the_default_municipality(database_url) -> None:
@@ -29,7 +29,7 @@ def test_existing_schools_and_admins_move_into_the_default_municipality(database
 
     from api.db import alembic_config
 
-    command.upgrade(alembic_config(database_url), "0002")
+    command.upgrade(alembic_config(database_url), "0003")
     engine = make_engine(database_url)
     try:
         with engine.begin() as conn:

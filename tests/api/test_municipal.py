@@ -223,6 +223,23 @@ def test_auto_publish_gives_one_version_per_school(client, auth_headers, app) ->
     for school_id in {row["school_id"] for row in board["schools"]}:
         versions = client.get(f"/api/v1/schools/{school_id}/versions", headers=auth_headers)
         assert [v["number"] for v in versions.json()] == [1]
+    # pupils affected, once teachers have counted: the average class × classes remote
+    assert board["totals"]["pupils"] is None
+    from datetime import date
+
+    from api.models import AttendanceEntry
+
+    first = board["schools"][0]["school_id"]
+    with app.state.session_factory() as s:
+        for name, (present, absent, ill) in {"1А": (20, 3, 2), "2А": (24, 1, 0)}.items():
+            s.add(AttendanceEntry(school_id=first, date=date(2026, 12, 8), class_name=name,
+                                  present=present, absent=absent, ill=ill, entered_by="t",
+                                  entered_via="admin"))  # fmt: skip
+        s.commit()
+    board = settled(client, r.json()["order"]["id"], auth_headers)
+    counted = {row["school_id"]: (row["pupils"], row["present_share"]) for row in board["schools"]}
+    assert counted[first] == (100, 0.88)  # 25 a class × 4 classes; 44 of 50 present
+    assert board["totals"]["pupils"] == 100
 
 
 def test_summary_xlsx_has_the_order_the_schools_and_the_totals(client, auth_headers) -> None:

@@ -19,7 +19,7 @@ from api.services.tenancy import OWNERS
 from tests.api.util import DATA, wait_job
 
 #: parameters that are not ids of a tenant's rows: they only narrow an id the route also has
-SUBORDINATE = {"number", "name", "action", "day"}
+SUBORDINATE = {"number", "name", "action", "day", "kind", "class_name"}
 #: token routes: the unguessable token is the authorisation (parents, teachers, calendars)
 TOKEN = {"token"}
 #: files anyone may fetch (the stylesheet, htmx)
@@ -60,7 +60,8 @@ def two_municipalities(app: Any, client: TestClient) -> dict[str, Any]:
         "values": {
             "school_id": school_b, "job_id": job_b, "link_id": links_b[0]["id"],
             "order_id": order_b["order"]["id"], "number": version["number"],
-            "name": version["files"][0], "action": "revoke", "day": "2026-12-07",
+            "name": version["files"][0], "action": "revoke", "day": "2026-12-07", "kind": "csv",
+            "class_name": "5А",
         },
         "secrets": [SCHOOL_B, job_b, order_b["order"]["id"], *(x["token"] for x in links_b)],
         "municipal_a": a,

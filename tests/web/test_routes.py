@@ -81,6 +81,10 @@ def test_admin_routes_are_all_listed() -> None:
         ("GET", "/admin/municipality/orders/{order_id}"),
         ("POST", "/admin/municipality/orders/{order_id}/publish"),
         ("POST", "/admin/municipality/orders/{order_id}/schools/{school_id}/tighten"),
+        ("GET", "/admin/schools/{school_id}/attendance"),
+        ("POST", "/admin/schools/{school_id}/attendance"),
+        ("GET", "/admin/schools/{school_id}/readiness"),
+        ("POST", "/admin/schools/{school_id}/readiness"),
     ]
 
 
@@ -487,6 +491,9 @@ def test_every_translatable_text_has_english() -> None:
 
     found |= set(MUNICIPAL_STATUS_RU.values()) | set(REASON_RU.values()) | set(PUBLISH_RU.values())
     found |= {"перемена", "гимнастика для глаз", "физкультминутка", "динамическая пауза"}
+    from api.services.attendance import VIA_RU
+
+    found |= set(VIA_RU.values())
     assert len(found) > 100
     assert sorted(found - set(i18n.EN)) == []
 
