@@ -127,10 +127,10 @@ def run(processes: int, schools: int, time_limit: float, tmp: Path) -> float:
         if published != schools:
             raise SystemExit(f"only {published} of {schools} schools published: {board}")
         app.state.engine.dispose()
-        from kombu import Connection
+    from kombu import Connection
 
-        with suppress(Exception), Connection(BROKER) as conn:
-            conn.default_channel.queue_delete(queue)
+    with suppress(Exception), Connection(BROKER) as conn:  # the workers are gone: drop the queue
+        conn.default_channel.queue_delete(queue)
     return elapsed
 
 
