@@ -13,16 +13,27 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.db import make_engine, make_session_factory, upgrade
-from api.jobs import JobRunner
+from api.deps import tenant_guard
+from api.jobs import make_runner
 from api.problems import ApiError
-from api.routes import auth, health, links, public, rebuilds, schools
+from api.routes import (
+    attendance,
+    auth,
+    health,
+    links,
+    municipal,
+    public,
+    readiness,
+    rebuilds,
+    schools,
+)
 from api.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -46,6 +57,9 @@ VALIDATION_RU = {
     "less_than_equal": "нужно не больше {le}.",
     "literal_error": "допустимо: {expected}.",
     "enum": "допустимо: {expected}.",
+    "date_parsing": "нужна дата ГГГГ-ММ-ДД.",
+    "date_from_datetime_parsing": "нужна дата ГГГГ-ММ-ДД.",
+    "extra_forbidden": "такого поля нет: принимаются только перечисленные поля (числа, без имён).",
 }
 
 
@@ -135,7 +149,7 @@ def create_api(settings: Settings | None = None) -> FastAPI:
     upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
     factory = make_session_factory(engine)
-    runner = JobRunner(settings, factory)
+    runner = make_runner(settings, factory)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -148,10 +162,13 @@ def create_api(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(
         title="Планировщик дистанционного расписания",
-        description="JSON API v1: школы, расписания, перестроения, версии, ссылки и календари.",
+        description="JSON API v1: школы, расписания, перестроения, версии, ссылки и календари; "
+        "посещаемость, готовность классов, материалы для самостоятельной работы.",
         version="1",
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
+        # every route, also those web.app adds: ids of another tenant are 404 (api.services.tenancy)
+        dependencies=[Depends(tenant_guard)],
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -159,7 +176,8 @@ def create_api(settings: Settings | None = None) -> FastAPI:
     app.state.runner = runner
     _install_handlers(app)
     app.state.error_page = None  # web.app.create_app sets the HTML error page
-    for module in (health, auth, schools, rebuilds, links, public):
+    for module in (health, auth, schools, rebuilds, links, public, attendance, readiness,
+                   municipal):  # fmt: skip
         app.include_router(module.router)
     return app
 

@@ -3,12 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, File, UploadFile
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 
 from api.deps import AuthDep, RunnerDep, SessionDep, SettingsDep
+from api.problems import NotFound
 from api.schemas import (
     ERRORS,
+    ChatMessageOut,
     JobPublic,
     LinkPublic,
     SchoolPublic,
@@ -16,7 +18,7 @@ from api.schemas import (
     VersionDetail,
     VersionPublic,
 )
-from api.services import links, rebuilds, schools, uploads, versions
+from api.services import current_exports, links, readiness, rebuilds, schools, uploads, versions
 
 router = APIRouter(prefix="/api/v1/schools", tags=["schools"], responses=ERRORS)
 
@@ -41,15 +43,18 @@ class LinkCreate(BaseModel):
 
 @router.post("", status_code=201, response_model=SchoolPublic)
 def create_school(body: SchoolCreate, auth: AuthDep, session: SessionDep, settings: SettingsDep):
-    """Create a school."""
-    school = schools.create_school(session, body.name, body.timezone, settings)
+    """Create a school of the administrator's municipality (municipal administrators only)."""
+    auth.scope.require_municipal("Создать школу")
+    school = schools.create_school(
+        session, body.name, body.timezone, settings, municipality_id=auth.scope.municipality_id
+    )
     return schools.school_public(session, school)
 
 
 @router.get("", response_model=list[SchoolPublic])
 def list_schools(auth: AuthDep, session: SessionDep) -> list[dict[str, Any]]:
-    """Every school."""
-    return [schools.school_public(session, s) for s in schools.list_schools(session)]
+    """Every school the administrator sees (her municipality's, or her own school)."""
+    return [schools.school_public(session, s) for s in schools.list_schools(session, auth.scope)]
 
 
 @router.get("/{school_id}", response_model=SchoolPublic)
@@ -80,14 +85,15 @@ def start_rebuild(
     settings: SettingsDep,
     runner: RunnerDep,
 ) -> dict[str, Any]:
-    """Start a rebuild for an order; returns the job to poll."""
+    """Start a rebuild for an order; returns the job to poll, with the order's classes that are
+    not ready for distance lessons (a warning: the school decides)."""
     school = schools.get_school(session, school_id)
     job = rebuilds.create_job(
         session, school, body.order, settings, author=auth.admin.login,
         time_limit=body.time_limit, workers=body.workers, seed=body.seed,
     )  # fmt: skip
     runner.submit(job.id)
-    return rebuilds.job_public(rebuilds.get_job(session, job.id))
+    return readiness.job_with_warnings(session, rebuilds.get_job(session, job.id))
 
 
 @router.get("/{school_id}/rebuilds", response_model=list[JobPublic])
@@ -153,3 +159,28 @@ def issue_link(
         session, school, body.kind, body.target.strip(), with_calls=body.with_calls
     )
     return links.link_public(link, settings)
+
+
+EPOS_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@router.get("/{school_id}/epos.{kind}", response_class=Response)
+def current_epos(school_id: int, kind: str, auth: AuthDep, session: SessionDep) -> Response:
+    """epos.csv / epos.xlsx of the latest version as it stands today: with the recordings and
+    assignments (topic, homework) and call links teachers attached after publication."""
+    if kind not in EPOS_TYPES:
+        raise NotFound("есть epos.csv и epos.xlsx.")
+    school = schools.get_school(session, school_id)
+    body, name = current_exports.epos_file(session, school, kind)
+    return Response(body, media_type=EPOS_TYPES[kind],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
+
+
+@router.get("/{school_id}/chat-messages", response_model=list[ChatMessageOut])
+def chat_messages(school_id: int, auth: AuthDep, session: SessionDep) -> list[dict[str, str]]:
+    """The message for each remote class's chat, with the lessons' recordings and assignments."""
+    school = schools.get_school(session, school_id)
+    return [{"class_name": c, "text": t} for c, t in current_exports.chat_messages(session, school)]

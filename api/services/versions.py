@@ -1,4 +1,5 @@
-"""Published versions: publish a finished rebuild, its export files, its check, the history.
+"""Published versions: publish a finished rebuild, its export files, its check, the history, the
+readiness of its classes at publication (regulation items 3.2–3.3).
 
 Each function takes an open SQLAlchemy session and plain values, raises
 :class:`api.problems.ApiError` subclasses with Russian messages, and commits what it changed.
@@ -22,11 +23,13 @@ from api.settings import Settings
 from planner.app import pipeline
 from planner.domain.model import Timetable
 from planner.domain.order import QuarantineOrder
+from planner.domain.regulation import Readiness
 from planner.domain.schedule import Schedule
 
 if TYPE_CHECKING:
     from constraints.catalogue import NormCatalogue
     from constraints.checker import CheckReport
+from api.services import readiness
 from api.services.common import iso
 from api.services.rebuilds import STATUS_RU, validate_order
 from api.services.schools import get_school, timetable_of
@@ -67,6 +70,7 @@ def version_public(version: Version, *, with_schedule: bool = False) -> dict[str
         "job_id": version.job_id,
         "files": version.files or [],
         "files_message": version.files_message,
+        "readiness": version.readiness,
     }
     if with_schedule:
         doc["schedule"] = json.loads(version.schedule_json)
@@ -75,6 +79,11 @@ def version_public(version: Version, *, with_schedule: bool = False) -> dict[str
 
 def versions_dir(settings: Settings, school_id: int, number: int) -> Path:
     return settings.data_dir / "schools" / str(school_id) / "versions" / str(number)
+
+
+def version_of_job(session: Session, job_id: str) -> Version | None:
+    """The version a job was published as, if it was."""
+    return session.scalar(select(Version).where(Version.job_id == job_id))
 
 
 def history_of(versions: list[Version]) -> Any:
@@ -99,13 +108,20 @@ def history_of(versions: list[Version]) -> Any:
 def publish_job(
     session: Session, job: Job, *, author: str, comment: str, settings: Settings
 ) -> Version:
-    """Publish a finished rebuild as the next immutable version and write its export files."""
+    """Publish a finished rebuild as the next immutable version and write its export files.
+
+    Idempotent by the job: a job that already has its version (published by a person, by «publish
+    every clean plan», or by the worker of a redelivered job) answers that version.
+    """
     from planner.engine.versions import PublishError, publish
 
     if job.status != "succeeded" or job.schedule_json is None:
         raise Conflict(
             f"публиковать можно только готовое перестроение; это — «{STATUS_RU[job.status]}»."
         )
+    existing = version_of_job(session, job.id)
+    if existing is not None:
+        return existing
     school = get_school(session, job.school_id)
     draft = Schedule.from_json(json.loads(job.schedule_json))
     history = history_of(list_versions(session, school))
@@ -115,7 +131,8 @@ def publish_job(
         raise Conflict(str(exc)) from None
     new = history.latest
     outdir = versions_dir(settings, school.id, new.number)
-    files, files_message = _write_exports(session, school, job, draft, history, outdir)
+    ready = readiness.snapshot(session, school.id, draft.order.get("classes") or [])
+    files, files_message = _write_exports(session, school, job, draft, history, outdir, ready)
     version = Version(
         school_id=school.id,
         number=new.number,
@@ -128,6 +145,7 @@ def publish_job(
         schedule_json=draft.dumps(),
         files=files,
         files_message=files_message,
+        readiness=ready,
     )
     session.add(version)
     try:
@@ -135,6 +153,9 @@ def publish_job(
     except IntegrityError:
         session.rollback()
         shutil.rmtree(outdir, ignore_errors=True)
+        existing = version_of_job(session, job.id)
+        if existing is not None:  # the same job was published at the same moment elsewhere
+            return existing
         raise Conflict(
             "одновременно опубликована другая версия; обновите страницу и опубликуйте снова."
         ) from None
@@ -148,6 +169,7 @@ def _write_exports(
     schedule: Schedule,
     history: Any,
     outdir: Path,
+    ready: list[dict[str, Any]],
 ) -> tuple[list[str], str | None]:
     """Write the export bundle of a version; a failure leaves the version without files."""
     try:
@@ -161,7 +183,7 @@ def _write_exports(
         outdir.mkdir(parents=True)
         paths = pipeline.export_bundle(
             outdir, schedule, timetable, order, catalogue, report, history,
-            now=history.latest.published_at,
+            now=history.latest.published_at, readiness=[Readiness.from_json(r) for r in ready],
         )  # fmt: skip
         return sorted(Path(p).relative_to(outdir).as_posix() for p in paths), None
     except Exception as exc:  # the version is still published; the files can be rebuilt

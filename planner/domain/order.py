@@ -5,7 +5,7 @@ An order is a small YAML or JSON file a deputy director writes (or the web form 
     classes: [5А, 5Б]          # or: all   or: {grades: [5, 6]}
     from: 2026-12-01
     to: 2026-12-05
-    device: pc                  # pc | laptop | tablet
+    device: pc                  # pc | laptop | tablet (компьютер, ноутбук, планшет); never a phone
     screen_policy: home         # home | school  (column of СанПиН 1.2.3685-21 table 6.8)
     homework_reserve_minutes: 0 # screen minutes kept free for homework
     overrides:                  # values of the school's local act, each with its reason
@@ -31,6 +31,7 @@ import yaml
 
 from planner.domain.errors import InputError, Problem
 from planner.domain.model import Timetable, class_key, sort_class_names
+from planner.domain.regulation import read_device
 
 DEVICES = ("pc", "laptop", "tablet")
 SCREEN_POLICIES = ("home", "school")
@@ -126,7 +127,15 @@ class QuarantineOrder:
         return doc
 
 
-class _Reader:
+#: every key an order document may have
+ORDER_KEYS = frozenset(
+    {"classes", "from", "to", "device", "screen_policy", "homework_reserve_minutes",
+     "overrides", "must_online", "min_online_per_day", "sibling_classes", "stagger_starts",
+     "holidays"}
+)  # fmt: skip
+
+
+class Reader:
     """Collects every problem of an order document before failing, so one run shows them all."""
 
     def __init__(self, file: str):
@@ -152,19 +161,16 @@ class _Reader:
 
 def parse_order(doc: Any, timetable: Timetable, file: str = "приказ") -> QuarantineOrder:
     """Validate an order document against the school's timetable; all problems at once."""
-    r = _Reader(file)
+    r = Reader(file)
     if not isinstance(doc, Mapping):
         raise InputError.at(
             file, "файл приказа должен быть словарём YAML/JSON с ключами classes, from, to."
         )
-    known = {
-        "classes", "from", "to", "device", "screen_policy", "homework_reserve_minutes",
-        "overrides", "must_online", "min_online_per_day", "sibling_classes", "stagger_starts",
-        "holidays",
-    }  # fmt: skip
     for key in doc:
-        if key not in known:
-            r.fail(str(key), f"неизвестный ключ «{key}»; допустимые: {', '.join(sorted(known))}.")
+        if key not in ORDER_KEYS:
+            r.fail(
+                str(key), f"неизвестный ключ «{key}»; допустимые: {', '.join(sorted(ORDER_KEYS))}."
+            )
 
     all_classes = sort_class_names(timetable.classes)
     by_key = {class_key(c): c for c in all_classes}
@@ -215,9 +221,9 @@ def parse_order(doc: Any, timetable: Timetable, file: str = "приказ") -> Q
     if d_from and d_to and (d_to - d_from).days > 62:
         r.fail("to", "период длиннее двух месяцев; разбейте приказ на части.")
 
-    device = str(doc.get("device", DEFAULT_DEVICE)).strip().lower()
-    if device not in DEVICES:
-        r.fail("device", f"устройство «{device}» неизвестно; допустимо: pc, laptop, tablet.")
+    device, refusal = read_device(doc.get("device", DEFAULT_DEVICE))
+    if refusal is not None:  # a phone is refused with the regulation's item (3.3)
+        r.fail("device", refusal)
     policy = str(doc.get("screen_policy", DEFAULT_SCREEN_POLICY)).strip().lower()
     if policy not in SCREEN_POLICIES:
         r.fail(
@@ -290,7 +296,7 @@ def parse_order(doc: Any, timetable: Timetable, file: str = "приказ") -> Q
 
     if r.problems:
         raise InputError(r.problems)
-    assert d_from is not None and d_to is not None
+    assert d_from is not None and d_to is not None and device is not None
     return QuarantineOrder(
         classes=tuple(sort_class_names(classes)),
         date_from=d_from,

@@ -27,7 +27,8 @@ from web.app import PAGE_ROUTERS
 from web.routes.rebuilds import order_from_form
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
-DUMMY = {"school_id": "1", "job_id": "0" * 32, "link_id": "1", "action": "revoke"}
+DUMMY = {"school_id": "1", "job_id": "0" * 32, "link_id": "1", "action": "revoke",
+         "order_id": "0" * 32}  # fmt: skip
 
 
 @contextmanager
@@ -75,6 +76,15 @@ def test_admin_routes_are_all_listed() -> None:
         ("POST", "/admin/schools/{school_id}/links"),
         ("POST", "/admin/links/{link_id}/{action}"),
         ("GET", "/admin/schools/{school_id}/downloads"),
+        ("GET", "/admin/municipality"),
+        ("POST", "/admin/municipality/orders"),
+        ("GET", "/admin/municipality/orders/{order_id}"),
+        ("POST", "/admin/municipality/orders/{order_id}/publish"),
+        ("POST", "/admin/municipality/orders/{order_id}/schools/{school_id}/tighten"),
+        ("GET", "/admin/schools/{school_id}/attendance"),
+        ("POST", "/admin/schools/{school_id}/attendance"),
+        ("GET", "/admin/schools/{school_id}/readiness"),
+        ("POST", "/admin/schools/{school_id}/readiness"),
     ]
 
 
@@ -475,7 +485,15 @@ def test_every_translatable_text_has_english() -> None:
     found |= set(STATUS_RU.values()) | set(DEVICE_RU.values()) | set(POLICY_RU.values())
     found |= set(views.FORMAT_LABEL.values()) | set(NOT_FOUND_MESSAGES.values())
     found |= set(CHANGE_RU.values()) | {label for label, _ in views.FILE_GROUPS} | {"Прочее"}
+    from api.services.municipal import PUBLISH_RU
+    from planner.app.municipal import STATUS_RU as MUNICIPAL_STATUS_RU
+    from planner.domain.municipal import REASON_RU
+
+    found |= set(MUNICIPAL_STATUS_RU.values()) | set(REASON_RU.values()) | set(PUBLISH_RU.values())
     found |= {"перемена", "гимнастика для глаз", "физкультминутка", "динамическая пауза"}
+    from api.services.attendance import VIA_RU
+
+    found |= set(VIA_RU.values())
     assert len(found) > 100
     assert sorted(found - set(i18n.EN)) == []
 
