@@ -25,6 +25,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 from weakref import WeakKeyDictionary, WeakSet
 from zipfile import ZIP_DEFLATED, ZipFile
 
@@ -55,7 +56,7 @@ class CellStyle:
     alignment: Alignment | None = None
 
 
-#: (value, openpyxl data type, style) of a cell :func:`append` wrote
+#: (value, openpyxl data type — "" for openpyxl to choose —, style) of a cell :func:`append` wrote
 _Cell = tuple[object, str, StyleArray]
 
 _RESOLVED: WeakKeyDictionary[Workbook, dict[CellStyle, StyleArray]] = WeakKeyDictionary()
@@ -94,12 +95,13 @@ def _quoted(ws: Worksheet, array: StyleArray) -> StyleArray:
 
 
 def append(ws: Worksheet, values: Iterable[object], style: CellStyle | None = None) -> None:
-    """Write ``values`` (text, integers, ``None``) as the next row, defused, with ``style``.
+    """Write ``values`` as the next row, defused, with ``style``.
 
-    The cells are kept aside and written by :func:`save` (openpyxl would make a cell object of
-    each, which costs more than writing it). Characters XML cannot hold (control characters
-    but tab and line breaks) are dropped; text is cut at Excel's 32,767 characters, as openpyxl
-    cuts it.
+    Text, integers and ``None`` (an empty cell) are kept aside and written by :func:`save` in one
+    pass (openpyxl would make a cell object of each, which costs more than writing it); any other
+    value openpyxl takes (a float, a date) is typed by openpyxl, and its sheet written by
+    openpyxl's writer. Characters XML cannot hold (control characters but tab and line breaks)
+    are dropped; text is cut at Excel's 32,767 characters, as openpyxl cuts it.
     """
     values = list(values)
     array = _style_array(ws, style) if values else _NO_STYLE  # a style is registered when used
@@ -113,7 +115,7 @@ def append(ws: Worksheet, values: Iterable[object], style: CellStyle | None = No
         elif value is None or type(value) is int:
             cells.append((value, "n", array))
         else:
-            raise TypeError(f"append writes text, integers and None, not {type(value).__name__}")
+            cells.append((value, "", array))  # openpyxl's type, openpyxl's writer
     ws._current_row += 1  # the row openpyxl's own append would write next
     _PENDING.setdefault(ws, []).append((ws._current_row, cells))
 
@@ -149,7 +151,8 @@ def _materialize(ws: Worksheet) -> None:
     for row_idx, cells in _PENDING.pop(ws, []):
         for col_idx, (value, kind, array) in enumerate(cells, start=1):
             cell = Cell(ws, row=row_idx, column=col_idx, value=value, style_array=array)
-            cell.data_type = kind
+            if kind:  # text stays text; other values keep the type openpyxl gave them
+                cell.data_type = kind
             ws._cells[(row_idx, col_idx)] = cell
     for merged in ws.merged_cells.ranges:
         for row_idx, col_idx in merged.cells:
@@ -293,7 +296,7 @@ class _Writer(ExcelWriter):
         writer.cleanup()
 
 
-def save(wb: Workbook, path: Path) -> Path:
+def save(wb: Workbook, path: Path | IO[bytes]) -> Path | IO[bytes]:
     """``wb.save(path)``, the same bytes, faster for big sheets.
 
     A workbook is saved once: the rows :func:`append` kept aside are released when it is written

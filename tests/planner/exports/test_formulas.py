@@ -127,3 +127,37 @@ def test_importer_reads_the_original_names_back(bundle, name):
     assert subjects == {_read_as_importer(s) for s in want}
     assert teachers >= {"=cmd|' /C calc'!A0", "@SUM(A1)"}
     assert teachers <= set(TEACHERS.values()) | {"Смит Д.Д.", "Петрова А.А."}
+
+
+def test_summaries_attendance_and_municipal_never_hold_a_formula(tmp_path):
+    import numpy as np
+    import pandas as pd
+
+    from planner.exports.attendance import write_attendance_xlsx
+    from planner.exports.municipal import write_municipal_summary
+
+    day = datetime(2026, 12, 1).date()
+    per_date = pd.DataFrame([{"date": day, "present": 20, "absent": 3, "ill": 2, "total": 25,
+                              "entered": 1, "expected": 2}])  # fmt: skip
+    per_class = pd.DataFrame([
+        {"date": day, "class_name": "5А", "missing": False, "present": 20, "absent": 3, "ill": 2,
+         "total": 25, "entered_by": "=cmd|' /C calc'!A0", "entered_via": "@SUM(A1)",
+         "entered_at": datetime(2026, 12, 1, 9, 5), "corrections": 0},
+        {"date": day, "class_name": "5Б", "missing": True, "present": 0, "absent": 0, "ill": 0,
+         "total": 0, "entered_by": None, "entered_via": None, "entered_at": None,
+         "corrections": 0},
+    ])  # fmt: skip
+    write_attendance_xlsx(tmp_path / "attendance.xlsx", per_date, per_class,
+                          school='=HYPERLINK("http://x","y")', period=(day, day),
+                          citation="152-ФЗ", timezone="Asia/Yekaterinburg")  # fmt: skip
+    frame = pd.DataFrame({"Школа": ['=HYPERLINK("http://x","y")', "-2"],
+                          "Классов": np.array([4, 5]), "Доля": [0.5, float("nan")]})  # fmt: skip
+    write_municipal_summary(tmp_path / "summary.xlsx", {"Школы": frame})
+
+    assert assert_no_formula(tmp_path / "attendance.xlsx") == 4  # title ×2, who, how
+    assert assert_no_formula(tmp_path / "summary.xlsx") == 2
+    ws = load_workbook(tmp_path / "summary.xlsx")["Школы"]
+    assert [c.value for c in ws[2]] == ['=HYPERLINK("http://x","y")', 4, 0.5]
+    assert [c.value for c in ws[3]][:2] == ["-2", 5] and ws["C3"].value is None
+    days = load_workbook(tmp_path / "attendance.xlsx")["По дням"]
+    assert [c.value for c in days[5]] == ["01.12.2026", 20, 3, 2, 25, 1, 2]
