@@ -19,10 +19,12 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api import feeds
 from api.db import make_engine, make_session_factory, upgrade
 from api.jobs import JobRunner
 from api.problems import ApiError
 from api.routes import auth, health, links, public, rebuilds, schools
+from api.serving import Poller, ServeFromMemory, memory_for
 from api.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -136,13 +138,17 @@ def create_api(settings: Settings | None = None) -> FastAPI:
     engine = make_engine(settings.database_url)
     factory = make_session_factory(engine)
     runner = JobRunner(settings, factory)
+    memory = memory_for(engine, settings.serve_memory_mb << 20, settings.serve_poll_seconds)
+    poller = Poller(engine, memory)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         failed = runner.recover()
         if failed:
             log.warning("marked %d interrupted rebuild job(s) as failed", len(failed))
+        poller.start()
         yield
+        poller.stop()
         runner.shutdown(wait=False)
         engine.dispose()
 
@@ -157,6 +163,10 @@ def create_api(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.session_factory = factory
     app.state.runner = runner
+    app.state.serving = memory
+    # path prefix → the variant of a request answered from memory; web/ adds its pages
+    app.state.serve_variants = {"/feeds/": lambda headers: feeds.feed_variant()}
+    app.add_middleware(ServeFromMemory, memory=memory, variants=app.state.serve_variants)
     _install_handlers(app)
     app.state.error_page = None  # web.app.create_app sets the HTML error page
     for module in (health, auth, schools, rebuilds, links, public):

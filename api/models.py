@@ -96,6 +96,10 @@ class School(Base):
     name: Mapped[str] = mapped_column(String(300))
     timezone: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(TS, default=utcnow)
+    # Served feeds and pages (api/serving.py): +1 on every change of what a link shows (publish,
+    # revoke/rotate, call link); calls_gen: +1 on a call-link change only.
+    serve_gen: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    calls_gen: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class TimetableUpload(Base):
@@ -198,6 +202,32 @@ class CallLink(Base):
     slot: Mapped[str] = mapped_column(String(500), default="")  # "" = every lesson of the class
     url: Mapped[str] = mapped_column(String(1000))
     updated_at: Mapped[datetime] = mapped_column(TS, default=utcnow)
+
+
+class Served(Base):
+    """The rendered bytes of a link's feed or page, labelled with what they were rendered from.
+
+    Valid while the school's latest version is ``version_id``, its ``calls_gen`` is unchanged
+    (when the body shows call links) and ``valid_until`` has not passed (pages show «today»).
+    See ``api/services/served.py`` and ``docs/serving.md``.
+    """
+
+    __tablename__ = "served"
+    __table_args__ = (UniqueConstraint("link_id", "variant", name="uq_served_link_variant"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("links.id", ondelete="CASCADE"))
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    variant: Mapped[str] = mapped_column(String(120))  # feed, or page:lang:block, + render key
+    version_id: Mapped[int | None] = mapped_column(Integer)
+    calls_gen: Mapped[int | None] = mapped_column(Integer)  # None: the body shows no call links
+    valid_until: Mapped[datetime | None] = mapped_column(TS)
+    etag: Mapped[str] = mapped_column(String(80))
+    last_modified: Mapped[datetime] = mapped_column(TS)
+    media_type: Mapped[str] = mapped_column(String(100))
+    headers: Mapped[dict[str, str]] = mapped_column(JSON)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(TS, default=utcnow)
 
 
 @event.listens_for(Version, "before_update")

@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     # A running job whose heartbeat is older than this is considered dead at start-up.
     job_stale_seconds: float = 60.0
 
+    # Served feeds and pages (api/serving.py): how often a process reads the schools' serve
+    # generations (changes made by other processes reach its memory within this), memory size.
+    serve_poll_seconds: float = 0.5
+    serve_memory_mb: int = 64
+
     login_max_failures: int = 5
     login_window_seconds: int = 900
     session_hours: int = 12

@@ -32,6 +32,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in PAGE_ROUTERS:
         app.include_router(router)
     app.state.error_page = error_page
+    for prefix, kind in (("/c/", "c"), ("/t/", "t")):  # token pages answered from memory
+        app.state.serve_variants[prefix] = public.memory_variant(kind, app.state.settings)
     return app
 
 

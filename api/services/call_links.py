@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from api.db import utcnow
 from api.models import CallLink, Link
 from api.problems import Invalid, NotFound
-from api.services.schools import current_timetable, get_school
+from api.services.schools import current_timetable, get_school, touch_served
 from planner.domain.model import sort_class_names
 
 
@@ -56,6 +56,7 @@ def set_call_link(
     if not url.strip():
         if row is not None:
             session.delete(row)
+            touch_served(session, school.id, calls=True)
             session.commit()
         return None
     clean = _check_call_url(url)
@@ -67,6 +68,7 @@ def set_call_link(
     else:
         row.url = clean
         row.updated_at = utcnow()
+    touch_served(session, school.id, calls=True)
     session.commit()
     return row
 

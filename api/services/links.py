@@ -16,7 +16,7 @@ from api.db import utcnow
 from api.models import Link, School
 from api.problems import Conflict, Invalid, NotFound
 from api.services.common import found, iso
-from api.services.schools import current_timetable
+from api.services.schools import current_timetable, touch_served
 from api.settings import Settings
 from planner.domain.model import Timetable, sort_class_names
 
@@ -101,6 +101,7 @@ def link_public(link: Link, settings: Settings) -> dict[str, Any]:
 def revoke_link(session: Session, link: Link) -> Link:
     if link.revoked_at is None:
         link.revoked_at = utcnow()
+        touch_served(session, link.school_id, link_id=link.id)
         session.commit()
     return link
 
@@ -120,6 +121,7 @@ def rotate_link(session: Session, link: Link) -> Link:
     session.flush()
     link.revoked_at = utcnow()
     link.replaced_by_id = new.id
+    touch_served(session, link.school_id, link_id=link.id)
     session.commit()
     return new
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from api.lru import Lru
-from api.models import School, TimetableUpload, Version
+from api.models import School, Served, TimetableUpload, Version
 from api.problems import Conflict, Invalid
 from api.services.common import found, iso
+from api.serving import BUMPS
 from api.settings import Settings
 from planner.app import pipeline
 from planner.domain.model import Timetable
@@ -124,3 +125,25 @@ def upload_public(upload: TimetableUpload) -> dict[str, Any]:
         "teachers": upload.teachers,
         "uploaded_at": iso(upload.uploaded_at),
     }
+
+
+def touch_served(
+    session: Session, school_id: int, *, calls: bool = False, link_id: int | None = None
+) -> None:
+    """What the school's links show changed: a publish, a call link (``calls``), a revoked or
+    rotated link (``link_id``). Moves the school's serve generation (bodies in any process's
+    memory stop being answered: at commit in this process, at the next poll in others) and drops
+    the stored bodies that no longer match. Part of the caller's transaction."""
+    values = {"serve_gen": School.serve_gen + 1}
+    if calls:
+        values["calls_gen"] = School.calls_gen + 1
+    gen = session.execute(
+        update(School).where(School.id == school_id).values(values).returning(School.serve_gen)
+    ).scalar_one()
+    session.info.setdefault(BUMPS, []).append((school_id, int(gen)))
+    stale = delete(Served).where(Served.school_id == school_id)
+    if link_id is not None:
+        stale = stale.where(Served.link_id == link_id)
+    elif calls:
+        stale = stale.where(Served.calls_gen.is_not(None))
+    session.execute(stale)

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from constraints.checker import CheckReport
 from api.services.common import iso
 from api.services.rebuilds import STATUS_RU, validate_order
-from api.services.schools import get_school, timetable_of
+from api.services.schools import get_school, timetable_of, touch_served
 
 
 def list_versions(session: Session, school: School) -> list[Version]:
@@ -129,6 +129,7 @@ def publish_job(
         files=files,
         files_message=files_message,
     )
+    touch_served(session, school.id)
     session.add(version)
     try:
         session.commit()
