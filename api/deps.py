@@ -56,9 +56,9 @@ def client_ip(request: Request) -> str:
 
 
 def is_secure(request: Request, settings: Settings) -> bool:
-    """Whether the browser talks TLS to us (directly, via a proxy header, or by base URL)."""
-    proto = request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
-    return settings.behind_tls or proto == "https" or request.url.scheme == "https"
+    """Whether the browser talks TLS to us: directly, via a trusted proxy (its
+    X-Forwarded-Proto sets the scheme, api/headers.py), or by the base URL."""
+    return settings.behind_tls or request.url.scheme == "https"
 
 
 async def _csrf_from(request: Request) -> str | None:

@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import feeds
 from api.db import make_engine, make_session_factory, upgrade
+from api.headers import SecurityHeaders, trusted_proxies
 from api.jobs import JobRunner
 from api.problems import ApiError
 from api.routes import auth, health, links, public, rebuilds, schools
@@ -167,6 +168,12 @@ def create_api(settings: Settings | None = None) -> FastAPI:
     # path prefix → the variant of a request answered from memory; web/ adds its pages
     app.state.serve_variants = {"/feeds/": lambda headers: feeds.feed_variant()}
     app.add_middleware(ServeFromMemory, memory=memory, variants=app.state.serve_variants)
+    app.add_middleware(SecurityHeaders, always_https=settings.behind_tls)
+    proxies = trusted_proxies(settings.trusted_proxies)
+    if proxies:  # outermost: the client address and scheme are settled before anything else
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=proxies)
     _install_handlers(app)
     app.state.error_page = None  # web.app.create_app sets the HTML error page
     for module in (health, auth, schools, rebuilds, links, public):

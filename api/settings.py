@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     serve_poll_seconds: float = 0.5
     serve_memory_mb: int = 64
 
+    # Addresses (or networks) of reverse proxies whose X-Forwarded-For/-Proto are believed;
+    # comma-separated, default none (api/headers.py).
+    trusted_proxies: str = ""
+
     login_max_failures: int = 5
     login_window_seconds: int = 900
     session_hours: int = 12
