@@ -11,6 +11,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from api import security
 from api.jobs import JobRunner
@@ -74,20 +75,25 @@ async def _csrf_from(request: Request) -> str | None:
 
 
 async def optional_auth(request: Request, session: SessionDep) -> Auth | None:
-    """The administrator of the request, or ``None``; enforces CSRF for session requests."""
+    """The administrator of the request, or ``None``; enforces CSRF for session requests.
+
+    Async only to read a form's CSRF field; the database is read in a worker thread, never on
+    the event loop."""
     header = request.headers.get("authorization", "")
     if header:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized("заголовок Authorization должен быть «Bearer <токен>».")
-        admin = accounts.token_admin(session, token.strip())
+        admin = await run_in_threadpool(accounts.token_admin, session, token.strip())
         if admin is None:
             raise Unauthorized(
                 "API-токен не принят (неизвестен или отозван); выпустите новый: "
                 "planner admin token <логин>."
             )
         return Auth(admin=admin, via="token")  # API tokens are not sent by browsers: no CSRF
-    found = accounts.session_admin(session, request.cookies.get(SESSION_COOKIE))
+    found = await run_in_threadpool(
+        accounts.session_admin, session, request.cookies.get(SESSION_COOKIE)
+    )
     if found is None:
         return None
     admin, ws = found

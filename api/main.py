@@ -17,6 +17,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import feeds
@@ -79,17 +80,18 @@ def wants_html(request: Request) -> bool:
     )
 
 
-def _error(
+async def _error(
     request: Request,
     status: int,
     message: str,
     problems: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> Response:
-    """The error as JSON, or as the HTML page of ``app.state.error_page`` for a browser."""
+    """The error as JSON, or as the HTML page of ``app.state.error_page`` for a browser
+    (rendered in a worker thread: templates are CPU work, kept off the event loop)."""
     page = getattr(request.app.state, "error_page", None)
     if page is not None and status >= 400 and wants_html(request):
-        return page(request, status, message, problems or [], headers)  # type: ignore[no-any-return]
+        return await run_in_threadpool(page, request, status, message, problems or [], headers)  # type: ignore[no-any-return]
     return JSONResponse(
         {"detail": {"message": message, "problems": problems or []}},
         status_code=status,
@@ -101,12 +103,14 @@ def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> Response:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return _error(request, exc.status, exc.message, exc.problems, headers)
+        return await _error(request, exc.status, exc.message, exc.problems, headers)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = HTTP_MESSAGES.get(exc.status_code) or str(exc.detail)
-        return _error(request, exc.status_code, message, headers=getattr(exc, "headers", None))
+        return await _error(
+            request, exc.status_code, message, headers=getattr(exc, "headers", None)
+        )
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -120,7 +124,7 @@ def _install_handlers(app: FastAPI) -> None:
             }
             for err in exc.errors()
         ]
-        return _error(
+        return await _error(
             request, 422, "запрос не принят: исправьте поля, перечисленные ниже.", problems
         )
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import Auth, RunnerDep, SessionDep, SettingsDep
 from api.lru import Lru
@@ -108,8 +109,23 @@ async def order_submit(
     settings: SettingsDep,
     runner: RunnerDep,
 ) -> Response:
-    school = schools.get_school(session, school_id)
+    """Async only to read the form (repeated fields); the work runs in a worker thread."""
     form = await request.form()
+    return await run_in_threadpool(
+        _order_submit, request, school_id, form, auth, session, settings, runner
+    )
+
+
+def _order_submit(
+    request: Request,
+    school_id: int,
+    form: Any,
+    auth: Auth,
+    session: Any,
+    settings: Any,
+    runner: Any,
+) -> Response:
+    school = schools.get_school(session, school_id)
     timetable = schools.current_timetable(session, school)
     doc = order_from_form(form, list(timetable.classes))
     raw_limit = str(form.get("time_limit") or "").strip()
