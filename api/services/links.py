@@ -64,13 +64,23 @@ def issue_link(
     return link
 
 
-def list_links(session: Session, school: School, *, include_revoked: bool = False) -> list[Link]:
+def list_links(
+    session: Session,
+    school: School,
+    *,
+    include_revoked: bool = False,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[Link]:
+    """Class links (in class order), then teacher links; ``offset``/``limit`` give one page of
+    that order (a city school has thousands: a page shows a slice)."""
     query = select(Link).where(Link.school_id == school.id)
     if not include_revoked:
         query = query.where(Link.revoked_at.is_(None))
     links = list(session.scalars(query))
     order = {name: i for i, name in enumerate(sort_class_names({x.target for x in links}))}
-    return sorted(links, key=lambda x: (x.kind != "class", order.get(x.target, 0), x.id))
+    ordered = sorted(links, key=lambda x: (x.kind != "class", order.get(x.target, 0), x.id))
+    return ordered[offset : None if limit is None else offset + limit]
 
 
 def get_link(session: Session, link_id: int) -> Link:
