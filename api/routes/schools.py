@@ -6,7 +6,7 @@ from fastapi import APIRouter, File, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
-from api.deps import AuthDep, RunnerDep, SessionDep, SettingsDep
+from api.deps import DB_INT_MAX, AuthDep, DbId, RunnerDep, SessionDep, SettingsDep
 from api.schemas import (
     ERRORS,
     JobPublic,
@@ -30,7 +30,7 @@ class RebuildCreate(BaseModel):
     order: dict[str, Any] = Field(description="Приказ: те же ключи, что в YAML-файле приказа")
     time_limit: float | None = Field(default=None, gt=0, le=3600)
     workers: int | None = Field(default=None, ge=1, le=64)
-    seed: int | None = None
+    seed: int | None = Field(default=None, ge=0, le=DB_INT_MAX)
 
 
 class LinkCreate(BaseModel):
@@ -53,14 +53,14 @@ def list_schools(auth: AuthDep, session: SessionDep) -> list[dict[str, Any]]:
 
 
 @router.get("/{school_id}", response_model=SchoolPublic)
-def get_school(school_id: int, auth: AuthDep, session: SessionDep) -> dict[str, Any]:
+def get_school(school_id: DbId, auth: AuthDep, session: SessionDep) -> dict[str, Any]:
     """One school with its current timetable and published version number."""
     return schools.school_public(session, schools.get_school(session, school_id))
 
 
 @router.post("/{school_id}/timetable", status_code=201, response_model=TimetablePublic)
 async def upload_timetable(
-    school_id: int, auth: AuthDep, session: SessionDep, file: UploadFile = File(...)
+    school_id: DbId, auth: AuthDep, session: SessionDep, file: UploadFile = File(...)
 ) -> dict[str, Any]:
     """Upload the regular timetable (.csv, .xlsx, aSc .xml, FET .fet); all or nothing."""
     from planner.imports import MAX_INPUT_BYTES
@@ -73,7 +73,7 @@ async def upload_timetable(
 
 @router.post("/{school_id}/rebuilds", status_code=202, response_model=JobPublic)
 def start_rebuild(
-    school_id: int,
+    school_id: DbId,
     body: RebuildCreate,
     auth: AuthDep,
     session: SessionDep,
@@ -91,21 +91,21 @@ def start_rebuild(
 
 
 @router.get("/{school_id}/rebuilds", response_model=list[JobPublic])
-def list_rebuilds(school_id: int, auth: AuthDep, session: SessionDep) -> list[dict[str, Any]]:
+def list_rebuilds(school_id: DbId, auth: AuthDep, session: SessionDep) -> list[dict[str, Any]]:
     """The school's latest rebuild jobs, newest first."""
     school = schools.get_school(session, school_id)
     return [rebuilds.job_public(j) for j in rebuilds.list_jobs(session, school)]
 
 
 @router.get("/{school_id}/versions", response_model=list[VersionPublic])
-def list_versions(school_id: int, auth: AuthDep, session: SessionDep) -> list[dict[str, Any]]:
+def list_versions(school_id: DbId, auth: AuthDep, session: SessionDep) -> list[dict[str, Any]]:
     """Published versions, oldest first."""
     school = schools.get_school(session, school_id)
     return [versions.version_public(v) for v in versions.list_versions(session, school)]
 
 
 @router.get("/{school_id}/versions/{number}", response_model=VersionDetail)
-def get_version(school_id: int, number: int, auth: AuthDep, session: SessionDep):
+def get_version(school_id: DbId, number: DbId, auth: AuthDep, session: SessionDep):
     """One published version with its schedule.json."""
     school = schools.get_school(session, school_id)
     return versions.version_public(
@@ -115,8 +115,8 @@ def get_version(school_id: int, number: int, auth: AuthDep, session: SessionDep)
 
 @router.get("/{school_id}/versions/{number}/files/{name:path}")
 def get_version_file(
-    school_id: int,
-    number: int,
+    school_id: DbId,
+    number: DbId,
     name: str,
     auth: AuthDep,
     session: SessionDep,
@@ -131,7 +131,7 @@ def get_version_file(
 
 @router.get("/{school_id}/links", response_model=list[LinkPublic])
 def list_links(
-    school_id: int,
+    school_id: DbId,
     auth: AuthDep,
     session: SessionDep,
     settings: SettingsDep,
@@ -145,7 +145,7 @@ def list_links(
 
 @router.post("/{school_id}/links", status_code=201, response_model=LinkPublic)
 def issue_link(
-    school_id: int, body: LinkCreate, auth: AuthDep, session: SessionDep, settings: SettingsDep
+    school_id: DbId, body: LinkCreate, auth: AuthDep, session: SessionDep, settings: SettingsDep
 ) -> dict[str, Any]:
     """Issue another link for a class (with or without call links) or a teacher."""
     school = schools.get_school(session, school_id)

@@ -9,7 +9,7 @@ import segno
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from api.deps import Auth, SessionDep, SettingsDep
+from api.deps import Auth, DbId, SessionDep, SettingsDep
 from api.lru import Lru
 from api.models import School, TimetableUpload
 from api.problems import ApiError, Conflict
@@ -66,7 +66,7 @@ def _links_page(
 @router.get("/admin/schools/{school_id}/links")
 def links_page(
     request: Request,
-    school_id: int,
+    school_id: DbId,
     auth: PageAuth,
     session: SessionDep,
     settings: SettingsDep,
@@ -79,7 +79,7 @@ def links_page(
 @router.post("/admin/schools/{school_id}/links")
 def issue_link(
     request: Request,
-    school_id: int,
+    school_id: DbId,
     auth: PageAuth,
     session: SessionDep,
     settings: SettingsDep,
@@ -97,7 +97,7 @@ def issue_link(
 @router.post("/admin/links/{link_id}/{action}")
 def link_action(
     request: Request,
-    link_id: int,
+    link_id: DbId,
     action: str,
     auth: PageAuth,
     session: SessionDep,
@@ -114,7 +114,7 @@ def link_action(
 
 @router.get("/admin/schools/{school_id}/downloads")
 def downloads_page(
-    request: Request, school_id: int, auth: PageAuth, session: SessionDep
+    request: Request, school_id: DbId, auth: PageAuth, session: SessionDep
 ) -> Response:
     from planner.exports.chat import class_message
 

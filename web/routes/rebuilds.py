@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import Auth, RunnerDep, SessionDep, SettingsDep
+from api.deps import Auth, DbId, RunnerDep, SessionDep, SettingsDep
 from api.lru import Lru
 from api.models import Job, School, TimetableUpload
 from api.problems import ApiError
@@ -89,7 +89,7 @@ def _order_context(session: Any, school: School) -> dict[str, Any]:
 
 
 @router.get("/admin/schools/{school_id}/order")
-def order_page(request: Request, school_id: int, auth: PageAuth, session: SessionDep) -> Response:
+def order_page(request: Request, school_id: DbId, auth: PageAuth, session: SessionDep) -> Response:
     school = schools.get_school(session, school_id)
     try:
         ctx = _order_context(session, school)
@@ -103,7 +103,7 @@ def order_page(request: Request, school_id: int, auth: PageAuth, session: Sessio
 @router.post("/admin/schools/{school_id}/order")
 async def order_submit(
     request: Request,
-    school_id: int,
+    school_id: DbId,
     auth: PageAuth,
     session: SessionDep,
     settings: SettingsDep,
