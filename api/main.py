@@ -154,6 +154,7 @@ def create_api(settings: Settings | None = None) -> FastAPI:
         poller.start()
         yield
         poller.stop()
+        memory.clear()  # a cache: the next app on this database fills it again
         runner.shutdown(wait=False)
         engine.dispose()
 

@@ -170,12 +170,6 @@ class Memory:
             self.saw(school_id, gen)
         self.polled_at = time.monotonic()
 
-    def known(self, school_id: int) -> int | None:
-        return self._known.get(school_id)
-
-    def __len__(self) -> int:
-        return len(self._bodies)
-
     def clear(self) -> None:
         with self._lock:
             self._bodies.clear()
