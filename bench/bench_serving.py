@@ -315,7 +315,7 @@ def summarise(
     # each round measures both apps back to back: the median of those ratios is steadier on a
     # shared machine than the ratio of the medians
     ratio = statistics.median(
-        a["rps"] / b["rps"] if b["rps"] else 0.0 for a, b in zip(ours, theirs)
+        a["rps"] / b["rps"] if b["rps"] else 0.0 for a, b in zip(ours, theirs, strict=True)
     )
     ok = ratio >= target and p99 < P99_MS and not bad
     return {
