@@ -33,6 +33,12 @@ def with_calls(link: Link) -> bool:
     return link.kind == "teacher" or link.with_calls
 
 
+def feed_shows(link: Link) -> tuple[str, ...]:
+    """The teachers' data a link's feed shows (its stored body is re-rendered when it changes):
+    call links, when the link grants them."""
+    return ("calls",) if with_calls(link) else ()
+
+
 def build_token_feed(view: LinkView, history: Any, timetable: Any = None) -> bytes:
     """The feed of a token link with :mod:`planner.exports.ical` (same UIDs and texts as the
     published ``feeds/*.ics`` files), with the teachers' call links applied when granted."""

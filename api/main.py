@@ -25,7 +25,7 @@ from api.db import make_engine, make_session_factory, upgrade
 from api.headers import SecurityHeaders, trusted_proxies
 from api.jobs import JobRunner
 from api.problems import ApiError
-from api.routes import auth, health, links, public, rebuilds, schools
+from api.routes import attendance, auth, health, links, public, readiness, rebuilds, schools
 from api.serving import Poller, ServeFromMemory, memory_for
 from api.settings import Settings, get_settings
 
@@ -50,6 +50,9 @@ VALIDATION_RU = {
     "less_than_equal": "нужно не больше {le}.",
     "literal_error": "допустимо: {expected}.",
     "enum": "допустимо: {expected}.",
+    "date_parsing": "нужна дата ГГГГ-ММ-ДД.",
+    "date_from_datetime_parsing": "нужна дата ГГГГ-ММ-ДД.",
+    "extra_forbidden": "такого поля нет: принимаются только перечисленные поля (числа, без имён).",
 }
 
 
@@ -160,7 +163,8 @@ def create_api(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(
         title="Планировщик дистанционного расписания",
-        description="JSON API v1: школы, расписания, перестроения, версии, ссылки и календари.",
+        description="JSON API v1: школы, расписания, перестроения, версии, ссылки и календари; "
+        "посещаемость, готовность классов, материалы для самостоятельной работы.",
         version="1",
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
@@ -181,7 +185,7 @@ def create_api(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=proxies)
     _install_handlers(app)
     app.state.error_page = None  # web.app.create_app sets the HTML error page
-    for module in (health, auth, schools, rebuilds, links, public):
+    for module in (health, auth, schools, rebuilds, links, public, attendance, readiness):
         app.include_router(module.router)
     return app
 

@@ -18,7 +18,7 @@ from fastapi import APIRouter, FastAPI
 from api.main import RedactTokens, create_api
 from api.settings import Settings, get_settings
 from web.pages import error_page
-from web.routes import links, login, public, rebuilds, schools
+from web.routes import links, login, public, rebuilds, regulation, schools
 
 #: the page routers, mounted in this order after the JSON API's
 PAGE_ROUTERS: tuple[APIRouter, ...] = (
@@ -26,6 +26,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     schools.router,
     rebuilds.router,
     links.router,
+    regulation.router,
     public.router,
 )
 

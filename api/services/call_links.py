@@ -6,22 +6,20 @@ Each function takes an open SQLAlchemy session and plain values, raises
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.db import utcnow
 from api.models import CallLink, Link
 from api.problems import Invalid, NotFound
+from api.services.common import is_https_link
 from api.services.schools import current_timetable, get_school, touch_served
 from planner.domain.model import sort_class_names
 
 
 def _check_call_url(url: str) -> str:
     url = url.strip()
-    parts = urlsplit(url)
-    if parts.scheme != "https" or not parts.netloc or len(url) > 1000:
+    if not is_https_link(url):
         raise Invalid(
             f"«{url}» — не ссылка на звонок; вставьте ссылку целиком, начиная с https:// "
             "(например https://sferum.ru/?call_link=…)."
@@ -56,7 +54,7 @@ def set_call_link(
     if not url.strip():
         if row is not None:
             session.delete(row)
-            touch_served(session, school.id, calls=True)
+            touch_served(session, school.id, data="calls")
             session.commit()
         return None
     clean = _check_call_url(url)
@@ -68,7 +66,7 @@ def set_call_link(
     else:
         row.url = clean
         row.updated_at = utcnow()
-    touch_served(session, school.id, calls=True)
+    touch_served(session, school.id, data="calls")
     session.commit()
     return row
 

@@ -7,6 +7,7 @@ Each function takes an open SQLAlchemy session and plain values, raises
 from __future__ import annotations
 
 import hashlib
+import json
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -20,6 +21,7 @@ from api.serving import BUMPS
 from api.settings import Settings
 from planner.app import pipeline
 from planner.domain.model import Timetable
+from planner.domain.schedule import Schedule
 
 
 def create_school(session: Session, name: str, timezone: str | None, settings: Settings) -> School:
@@ -99,6 +101,17 @@ def latest_version(session: Session, school: School) -> Version | None:
     )
 
 
+_SCHEDULES: Lru[tuple[int, str], Schedule] = Lru(16)
+
+
+def version_schedule(version: Version) -> Schedule:
+    """The schedule of a published version (rows are immutable: cached by id and content hash)."""
+    return _SCHEDULES.get(
+        (version.id, version.content_hash),
+        lambda: Schedule.from_json(json.loads(version.schedule_json)),
+    )
+
+
 def school_public(session: Session, school: School) -> dict[str, Any]:
     upload = session.scalar(
         select(TimetableUpload)
@@ -127,16 +140,23 @@ def upload_public(upload: TimetableUpload) -> dict[str, Any]:
     }
 
 
+#: what teachers enter, by the generation a change of it moves: ``calls`` (call links),
+#: ``materials`` (recordings, assignments), ``regulation`` (attendance, readiness, her classes)
+TEACHER_DATA = ("calls", "materials", "regulation")
+
+
 def touch_served(
-    session: Session, school_id: int, *, calls: bool = False, link_id: int | None = None
+    session: Session, school_id: int, *, data: str | None = None, link_id: int | None = None
 ) -> None:
-    """What the school's links show changed: a publish, a call link (``calls``), a revoked or
-    rotated link (``link_id``). Moves the school's serve generation (bodies in any process's
-    memory stop being answered: at commit in this process, at the next poll in others) and drops
-    the stored bodies that no longer match. Part of the caller's transaction."""
-    values = {"serve_gen": School.serve_gen + 1}
-    if calls:
-        values["calls_gen"] = School.calls_gen + 1
+    """What the school's links show changed: a publish; what teachers enter (``data``, one of
+    :data:`TEACHER_DATA`); a revoked or rotated link (``link_id``). Moves the school's serve
+    generation (bodies in any process's memory stop being answered: at commit in this process,
+    at the next poll in others) and drops the stored bodies that no longer match. Part of the
+    caller's transaction."""
+    values: dict[str, Any] = {"serve_gen": School.serve_gen + 1}
+    if data is not None:
+        column = getattr(School, f"{data}_gen")
+        values[f"{data}_gen"] = column + 1
     gen = session.execute(
         update(School).where(School.id == school_id).values(values).returning(School.serve_gen)
     ).scalar_one()
@@ -144,6 +164,6 @@ def touch_served(
     stale = delete(Served).where(Served.school_id == school_id)
     if link_id is not None:
         stale = stale.where(Served.link_id == link_id)
-    elif calls:
-        stale = stale.where(Served.calls_gen.is_not(None))
+    elif data is not None:
+        stale = stale.where(Served.data_label.contains(f"{data}="))
     session.execute(stale)

@@ -1,12 +1,12 @@
 """Stored feeds and pages of token links: render once per version, answer from the stored bytes.
 
 A row of ``served`` (:class:`api.models.Served`) holds a link's rendered feed or page with its
-ETag, labelled with what it was rendered from: the school's latest version, the call-link
-generation (only for bodies that show call links) and, for pages that show «today», the end of
-that day. :func:`stored_body` returns the row while the labels still hold and renders (once, under
-a lock) when they do not. The labels are read *before* the data the body is rendered from, so a
-change that lands during a render leaves a row that no longer matches, never a stale row that
-does. See ``docs/serving.md``.
+ETag, labelled with what it was rendered from: the school's latest version, the generations of
+the teachers' data the body shows (call links, lesson materials, attendance and readiness) and,
+for pages that show «today», the end of that day. :func:`stored_body` returns the row while the
+labels still hold and renders (once, under a lock) when they do not. The labels are read
+*before* the data the body is rendered from, so a change that lands during a render leaves a row
+that no longer matches, never a stale row that does. See ``docs/serving.md``.
 
 Each function takes an open SQLAlchemy session and plain values, and commits what it changed.
 """
@@ -54,11 +54,11 @@ def latest_version_id(session: Session, school_id: int) -> int | None:
     return session.scalar(select(func.max(Version.id)).where(Version.school_id == school_id))
 
 
-def _valid(row: Served, version_id: int | None, calls_gen: int | None) -> bool:
+def _valid(row: Served, version_id: int | None, label: str) -> bool:
     until = aware(row.valid_until)
     return (
         row.version_id == version_id
-        and row.calls_gen == calls_gen
+        and row.data_label == label
         and (until is None or utcnow() < until)
     )
 
@@ -84,22 +84,24 @@ def _find(session: Session, link: Link, variant: str) -> Served | None:
 
 
 def stored_body(
-    session: Session, link: Link, variant: str, *, with_calls: bool, render: Render
+    session: Session, link: Link, variant: str, *, shows: tuple[str, ...], render: Render
 ) -> Body:
     """The link's body for ``variant``: the stored one while it is current, else rendered now
-    (once per process at a time) and stored."""
-    gen, calls = session.execute(  # the labels first, then the data
-        select(School.serve_gen, School.calls_gen).where(School.id == link.school_id)
+    (once per process at a time) and stored. ``shows``: the teachers' data the body shows
+    (:data:`api.services.schools.TEACHER_DATA`)."""
+    columns = [School.serve_gen, *(getattr(School, f"{d}_gen") for d in shows)]
+    gen, *gens = session.execute(  # the labels first, then the data
+        select(*columns).where(School.id == link.school_id)
     ).one()
-    calls_gen = calls if with_calls else None
+    label = ";".join(f"{d}={g}" for d, g in zip(shows, gens, strict=True))
     version_id = latest_version_id(session, link.school_id)
     row = _find(session, link, variant)
-    if row is not None and _valid(row, version_id, calls_gen):
+    if row is not None and _valid(row, version_id, label):
         return _body(row, gen)
     with _lock(link.id, variant):
         session.expire_all()
         row = _find(session, link, variant)
-        if row is not None and _valid(row, version_id, calls_gen):
+        if row is not None and _valid(row, version_id, label):
             return _body(row, gen)
         version = session.get(Version, version_id) if version_id is not None else None
         out = render(version)
@@ -108,7 +110,7 @@ def stored_body(
             school_id=link.school_id,
             variant=variant,
             version_id=version_id,
-            calls_gen=calls_gen,
+            data_label=label,
             valid_until=out.valid_until,
             etag=etag_of(out.body),
             last_modified=out.last_modified,

@@ -20,6 +20,7 @@ from constraints.checker import CheckReport, check_schedule
 from planner.domain.errors import InputError, Problem
 from planner.domain.model import Timetable
 from planner.domain.order import QuarantineOrder, load_order
+from planner.domain.regulation import Readiness, load_readiness, readiness_warnings
 from planner.domain.schedule import Schedule
 from planner.domain.solving import SolveOptions, SolveProgress
 from planner.engine.rebuild import RebuildResult, load_catalogue, solve_remote
@@ -97,9 +98,12 @@ def export_bundle(
     history: VersionHistory | None,
     *,
     now: datetime | None = None,
+    readiness: list[Readiness] | None = None,
 ) -> list[Path]:
-    """Publish ``schedule`` after ``history`` and write every export file into ``outdir``."""
-    return write_bundle(outdir, schedule, timetable, order, catalogue, report, history, now=now)
+    """Publish ``schedule`` after ``history`` and write every export file into ``outdir``
+    (``readiness``: of the order's classes, recorded in the report)."""
+    return write_bundle(outdir, schedule, timetable, order, catalogue, report, history, now=now,
+                        readiness=readiness)  # fmt: skip
 
 
 # -- on files: ``planner convert``, ``planner rebuild`` and ``planner check`` ----------------------
@@ -194,14 +198,20 @@ def rebuild_files(
     previous: Path | None = None,
     echo: Echo | None = None,
     school: str | None = None,
+    readiness_path: Path | None = None,
 ) -> int:
     """``planner rebuild``: 0 on success; raises InputError (2) or InfeasibleOrder (3).
 
     ``school`` names the school where the file does not (a flat CSV/XLSX: else its file name).
     ``options.progress`` is replaced by the printed progress when ``echo`` is given.
+    ``readiness_path``: the classes' readiness checklists (YAML/JSON); a class that is not ready
+    is a warning (the school decides) and the report records the readiness.
     """
     say: Echo = echo or (lambda _s: None)
     timetable, order = load_inputs(timetable_path, order_path, school)
+    readiness = load_readiness(readiness_path, order.classes) if readiness_path else None
+    for warning in readiness_warnings(readiness or []):
+        say(f"Внимание: {warning}")
     # read before anything is written: ``--out`` may be the ``--previous`` folder itself
     history = _previous_history(previous)
     catalogue = load_catalogue(order)
@@ -221,8 +231,9 @@ def rebuild_files(
     result.schedule.write(out / "schedule.json")
     # publish as the next version after --previous's and write every export
     exported = export_bundle(
-        out, result.schedule, timetable, order, catalogue, result.report, history
-    )
+        out, result.schedule, timetable, order, catalogue, result.report, history,
+        readiness=readiness,
+    )  # fmt: skip
     return _summary(say, result, order, time.perf_counter() - t0, out, len(exported))
 
 

@@ -1,7 +1,7 @@
 """Served feeds and pages: rendered bodies with their ETag; serve generations of a school.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-12-01
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003"
-down_revision: str | None = "0002"
+revision: str = "0004"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -20,9 +20,8 @@ def upgrade() -> None:
     op.add_column(
         "schools", sa.Column("serve_gen", sa.Integer(), nullable=False, server_default="0")
     )
-    op.add_column(
-        "schools", sa.Column("calls_gen", sa.Integer(), nullable=False, server_default="0")
-    )
+    for name in ("calls_gen", "materials_gen", "regulation_gen"):
+        op.add_column("schools", sa.Column(name, sa.Integer(), nullable=False, server_default="0"))
     op.create_table(
         "served",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -30,7 +29,7 @@ def upgrade() -> None:
         sa.Column("school_id", sa.Integer(), nullable=False),
         sa.Column("variant", sa.String(length=120), nullable=False),
         sa.Column("version_id", sa.Integer(), nullable=True),
-        sa.Column("calls_gen", sa.Integer(), nullable=True),
+        sa.Column("data_label", sa.String(length=120), nullable=False),
         sa.Column("valid_until", sa.DateTime(timezone=True), nullable=True),
         sa.Column("etag", sa.String(length=80), nullable=False),
         sa.Column("last_modified", sa.DateTime(timezone=True), nullable=False),
@@ -57,5 +56,5 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_served_school_id"), table_name="served")
     op.drop_table("served")
     with op.batch_alter_table("schools") as batch:
-        batch.drop_column("calls_gen")
-        batch.drop_column("serve_gen")
+        for name in ("regulation_gen", "materials_gen", "calls_gen", "serve_gen"):
+            batch.drop_column(name)
