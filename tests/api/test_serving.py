@@ -176,3 +176,41 @@ def test_another_process_change_reaches_the_memory_by_the_poll(app, client, scho
         assert time.monotonic() < deadline, "the poll never saw the other process's change"
         time.sleep(0.05)
     assert client.get(f"/feeds/{token}.ics").status_code == 404
+
+
+def test_teachers_data_re_renders_only_the_pages_that_show_it(
+    client, auth_headers, school, counts
+) -> None:
+    """A recording re-renders the class page (parents see it); a readiness checklist only the
+    teacher's page; neither touches the class feed."""
+    from planner.domain.schedule import Schedule
+
+    links = school["links"]
+    teacher = links[("teacher", "Иванова И.И.")]["token"]
+    klass = links[("class", "5А")]["token"]
+    doc = client.get(f"/api/v1/schools/{school['id']}/versions/1", headers=auth_headers).json()
+    item = next(
+        i
+        for i in Schedule.from_json(doc["schedule"]).items
+        if i.kind == "lesson" and i.class_name == "5А" and i.format == "online"
+        and "Иванова И.И." in (i.teacher or "")
+    )  # fmt: skip
+    page, tpage = client.get(f"/c/{klass}"), client.get(f"/t/{teacher}")
+    feed = client.get(f"/feeds/{klass}.ics")
+    assert (counts["page"], counts["feed"]) == (2, 1)
+    r = client.put(
+        f"/api/v1/public/{teacher}/readiness",
+        json={"class_name": "5А", "families_total": 25, "families_joined": 20},
+    )
+    assert r.status_code == 200, r.text
+    assert client.get(f"/c/{klass}").headers["etag"] == page.headers["etag"]
+    assert client.get(f"/t/{teacher}").headers["etag"] != tpage.headers["etag"]
+    assert counts["page"] == 3
+    r = client.put(
+        f"/api/v1/public/{teacher}/materials",
+        json={"slot": item.slot_key, "recording_url": "https://disk.yandex.ru/rec-serving"},
+    )
+    assert r.status_code == 200, r.text
+    assert "rec-serving" in client.get(f"/c/{klass}").text
+    assert client.get(f"/feeds/{klass}.ics").headers["etag"] == feed.headers["etag"]
+    assert (counts["page"], counts["feed"]) == (4, 1)
