@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from api.models import School, TimetableUpload
 from api.problems import Invalid
 from api.services.links import ensure_links
-from api.services.schools import remember_timetable
+from api.services.schools import remember_timetable, touch_served
 from planner.app import pipeline
 from planner.domain.errors import InputError, Problem
 
@@ -49,6 +49,7 @@ def import_timetable(
     session.add(upload)
     session.flush()
     ensure_links(session, school, timetable)
+    touch_served(session, school.id, data="regulation")  # the classes a teacher acts for
     session.commit()
     remember_timetable(school.name, content, timetable)
     return upload

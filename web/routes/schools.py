@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
-from api.deps import Auth, SessionDep, SettingsDep
+from api.deps import Auth, DbId, SessionDep, SettingsDep
 from api.models import School
 from api.problems import ApiError
 from api.services import municipal, schools, uploads
@@ -69,7 +69,7 @@ def _school_context(
 @router.get("/admin/schools/{school_id}")
 def school_page(
     request: Request,
-    school_id: int,
+    school_id: DbId,
     auth: PageAuth,
     session: SessionDep,
     by: str = "class",
@@ -85,7 +85,7 @@ def school_page(
 @router.post("/admin/schools/{school_id}/timetable")
 async def upload_timetable(
     request: Request,
-    school_id: int,
+    school_id: DbId,
     auth: PageAuth,
     session: SessionDep,
     file: Annotated[UploadFile | None, File()] = None,
