@@ -26,6 +26,7 @@ Decisions (see ``docs/exports.md``):
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from collections.abc import Iterable
@@ -51,6 +52,7 @@ from .common import base_times, by_class_day, is_primary, lesson_times
 from .slugs import assign_slugs
 
 NAMESPACE = uuid.UUID("6f1c2a8e-3b7d-5e41-9a0c-2d5e8b7f4c13")
+_NAMESPACE_BYTES = NAMESPACE.bytes
 UID_HOST = "planner"
 PRODID = "-//remote-planner//Дистанционное расписание//RU"
 REFRESH = timedelta(hours=1)
@@ -96,8 +98,16 @@ class Feed:
 
 
 def event_uid(feed_kind: str, slot_key: str) -> str:
-    """Stable, name-free UID of an event of a feed kind (RFC 7986 §5.3)."""
-    return f"{uuid.uuid5(NAMESPACE, f'{feed_kind}|{slot_key}')}@{UID_HOST}"
+    """Stable, name-free UID of an event of a feed kind (RFC 7986 §5.3).
+
+    ``uuid5(NAMESPACE, "<feed kind>|<slot key>")`` — the same digits, without building a
+    ``uuid.UUID`` (a feed history asks for tens of thousands of them).
+    """
+    digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + f"{feed_kind}|{slot_key}".encode()).digest())
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = digest[:16].hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}@{UID_HOST}"
 
 
 #: a class-day's health slots with a start: (start minute, group, item), in day order

@@ -365,3 +365,12 @@ def test_fold_equals_icalendars_folding_for_any_text(text):
 
     line = "DESCRIPTION:" + text
     assert fold(line) == Contentline(line).to_ical()
+
+
+@given(st.sampled_from(["class", "teacher"]), st.text())
+def test_event_uid_is_uuid5_of_the_kind_and_slot(kind, slot_key):
+    import uuid
+
+    from planner.exports.ical import NAMESPACE
+
+    assert event_uid(kind, slot_key) == f"{uuid.uuid5(NAMESPACE, f'{kind}|{slot_key}')}@planner"
