@@ -5,8 +5,8 @@ remote classes) with a total row, and «По классам» (per class and dat
 them and when, in the school's time; a class without an entry is marked). Counts only: no pupil is
 named anywhere (152-ФЗ). The tables come as pandas frames (``api.services.attendance``).
 
-Text cells are written as text, never as formulas (a class or teacher name that starts with «=»
-stays text).
+Cells go through :mod:`planner.exports.xlsx`: text is never a formula (a class or teacher name
+that starts with «=» stays text, with Excel's quote prefix).
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+
+from .xlsx import CellStyle, append, save
 
 DAY_HEADERS = (
     "Дата",
@@ -45,19 +46,9 @@ CLASS_HEADERS = (
 MISSING_RU = "не внесено"
 BOLD = Font(bold=True)
 MISSING_FILL = PatternFill("solid", fgColor="FFF4C2")
-
-
-def _put(ws: Worksheet, row: int, values: list[Any], *, bold: bool = False) -> None:
-    """One row; text always as a text cell (never a formula), numbers as numbers."""
-    for col, value in enumerate(values, start=1):
-        cell = ws.cell(row=row, column=col)
-        if isinstance(value, str):
-            cell.value = value
-            cell.data_type = "s"  # «=…» is data, not a formula
-        else:
-            cell.value = value
-        if bold:
-            cell.font = BOLD
+_TITLE = CellStyle(font=BOLD)
+_HEADER = CellStyle(font=BOLD, alignment=Alignment(wrap_text=True))
+_MISSING = CellStyle(fill=MISSING_FILL)
 
 
 def _text_date(value: date) -> str:
@@ -88,14 +79,13 @@ def write_attendance_xlsx(
     )
     days = wb.active
     days.title = "По дням"
-    _put(days, 1, [title], bold=True)
-    _put(days, 2, [f"Только числа, без имён учеников ({citation}). Время — {timezone}."])
-    _put(days, 4, list(DAY_HEADERS), bold=True)
-    row = 5
+    append(days, [title], _TITLE)
+    append(days, [f"Только числа, без имён учеников ({citation}). Время — {timezone}."])
+    append(days, [])
+    append(days, list(DAY_HEADERS), _HEADER)
     for r in per_date.itertuples(index=False):
-        _put(
+        append(
             days,
-            row,
             [
                 _text_date(r.date),
                 int(r.present),
@@ -106,16 +96,15 @@ def write_attendance_xlsx(
                 int(r.expected),
             ],
         )
-        row += 1
     sums = [
         int(per_date[k].sum()) for k in ("present", "absent", "ill", "total", "entered", "expected")
     ]
-    _put(days, row, ["Итого", *sums], bold=True)
+    append(days, ["Итого", *sums], _TITLE)
 
     classes = wb.create_sheet("По классам")
-    _put(classes, 1, [title], bold=True)
-    _put(classes, 3, list(CLASS_HEADERS), bold=True)
-    row = 4
+    append(classes, [title], _TITLE)
+    append(classes, [])
+    append(classes, list(CLASS_HEADERS), _HEADER)
     for r in per_class.itertuples(index=False):
         if r.missing:
             values: list[Any] = [
@@ -143,20 +132,15 @@ def write_attendance_xlsx(
                 _when(r.entered_at),
                 int(r.corrections),
             ]
-        _put(classes, row, values)
-        if r.missing:
-            for col in range(1, len(CLASS_HEADERS) + 1):
-                classes.cell(row=row, column=col).fill = MISSING_FILL
-        row += 1
+        append(classes, values, _MISSING if r.missing else None)
 
     for ws, headers, head_row in ((days, DAY_HEADERS, 4), (classes, CLASS_HEADERS, 3)):
         for i, name in enumerate(headers, start=1):
             ws.column_dimensions[get_column_letter(i)].width = max(11, len(name) + 2)
-            ws.cell(row=head_row, column=i).alignment = Alignment(wrap_text=True)
         ws.freeze_panes = f"A{head_row + 1}"
     classes.column_dimensions["G"].width = 24
     classes.column_dimensions["I"].width = 17
     wb.properties.title = title
     wb.properties.creator = "remote-planner"
-    wb.save(target)
+    save(wb, target)
     return target

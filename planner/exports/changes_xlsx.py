@@ -19,6 +19,8 @@ from planner.domain.model import DAY_NAMES_RU_LONG
 from planner.domain.schedule import FORMAT_RU, ScheduleItem
 from planner.engine.changes import ChangeSet, LessonChange, span
 
+from .xlsx import CellStyle, append, append_merged, save
+
 COLUMNS: tuple[tuple[str, int], ...] = (
     ("Урок №", 7),
     ("Было: время", 12),
@@ -39,6 +41,11 @@ _CLASS_FILL = PatternFill("solid", fgColor="F2F2F2")
 _THIN = Side(style="thin", color="999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_TITLE = CellStyle(font=Font(bold=True, size=14))
+_HEADER = CellStyle(font=_BOLD, border=_BORDER, alignment=_WRAP)
+_DATE = CellStyle(font=_BOLD, fill=_DATE_FILL)
+_CLASS = CellStyle(font=_BOLD, fill=_CLASS_FILL)
+_CELL = CellStyle(border=_BORDER, alignment=_WRAP)
 
 
 def date_heading(change: LessonChange) -> str:
@@ -79,45 +86,22 @@ def change_row(change: LessonChange) -> list[object]:
 
 
 def _sheet(ws: Worksheet, title: str, subtitle: str, changes: ChangeSet) -> None:
-    ncol = len(COLUMNS)
-    last = get_column_letter(ncol)
-    ws["A1"] = title
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.merge_cells(f"A1:{last}1")
-    ws["A2"] = subtitle
-    ws.merge_cells(f"A2:{last}2")
-    for i, (name, width) in enumerate(COLUMNS, start=1):
-        cell = ws.cell(HEADER_ROW, i, name)
-        cell.font = _BOLD
-        cell.alignment = _WRAP
-        cell.border = _BORDER
-        ws.column_dimensions[get_column_letter(i)].width = width
-    row = HEADER_ROW + 1
+    width = len(COLUMNS)
+    append_merged(ws, title, width, _TITLE)
+    append_merged(ws, subtitle, width)
+    append(ws, [name for name, _ in COLUMNS], _HEADER)
+    for i, (_, column_width) in enumerate(COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = column_width
     if not changes:
-        ws.cell(row, 1, "Изменений нет.")
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncol)
+        append_merged(ws, "Изменений нет.", width)
     for per_class in changes.grouped().values():
         first = next(iter(per_class.values()))[0]
-        cell = ws.cell(row, 1, date_heading(first))
-        cell.font = _BOLD
-        for i in range(1, ncol + 1):
-            ws.cell(row, i).fill = _DATE_FILL
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncol)
-        row += 1
+        append_merged(ws, date_heading(first), width, _DATE)
         for class_name, items in per_class.items():
-            cell = ws.cell(row, 1, f"Класс {class_name}")
-            cell.font = _BOLD
-            for i in range(1, ncol + 1):
-                ws.cell(row, i).fill = _CLASS_FILL
-            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncol)
-            row += 1
+            append_merged(ws, f"Класс {class_name}", width, _CLASS)
             for change in items:
-                for i, value in enumerate(change_row(change), start=1):
-                    cell = ws.cell(row, i, value)
-                    cell.alignment = _WRAP
-                    cell.border = _BORDER
-                row += 1
-    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1)
+                append(ws, change_row(change), _CELL)
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
     ws.print_title_rows = f"1:{HEADER_ROW}"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
@@ -161,5 +145,4 @@ def write_changes_xlsx(
         )
     wb.properties.title = f"Лист замен — {school}"
     wb.properties.creator = "remote-planner"
-    wb.save(path)
-    return path
+    return save(wb, path)

@@ -19,8 +19,8 @@ from planner.domain.regulation import material_lines
 from planner.domain.schedule import KIND_RU, Schedule, ScheduleItem
 from planner.engine.changes import ChangeSet, LessonChange, day_label, lesson_label
 
-from .common import BaseTimes, base_times, lesson_times
-from .ical import HEALTH_KINDS, health_inside
+from .common import BaseTimes, base_times, by_class_day, lesson_times
+from .ical import HEALTH_KINDS, day_health, health_during
 
 MAX_MESSAGE = 4096
 PART_SEPARATOR = "\n\n——— следующее сообщение ———\n\n"
@@ -77,25 +77,42 @@ def class_message(
     version: int | None = None,
 ) -> str:
     """The whole text for one class (before splitting)."""
-    times = base_times(timetable)
-    dates = sorted({i.date for i in schedule.items if i.class_name == class_name})
+    days = {d: items for (c, d), items in by_class_day(schedule.items).items() if c == class_name}
+    mine = (
+        None
+        if since_previous is None
+        else [c for c in since_previous if c.class_name == class_name]
+    )
+    return _message(schedule.school, class_name, days, base_times(timetable), mine, version)
+
+
+def _message(
+    school: str,
+    class_name: str,
+    days: dict[date, list[ScheduleItem]],
+    times: BaseTimes,
+    changes: list[LessonChange] | None,
+    version: int | None,
+) -> str:
+    """:func:`class_message` from the class's items by date (in schedule order), the base times
+    and the class's changes since the previous version (``None``: no previous version)."""
+    dates = sorted(days)
     lines: list[str] = []
     head = f"{class_name}: дистанционное обучение"
     if dates:
         head += f" с {dates[0]:%d.%m} по {dates[-1]:%d.%m.%Y}"
     lines.append(head)
-    lines.append(schedule.school)
-    if since_previous is not None:
-        mine = [c for c in since_previous if c.class_name == class_name]
+    lines.append(school)
+    if changes is not None:
         lines.append("")
         label = f"Обновление расписания (версия {version})" if version else "Обновление расписания"
-        if mine:
+        if changes:
             lines.append(f"{label}. Изменилось:")
-            lines.extend(f"• {_change_line(c)}" for c in mine)
+            lines.extend(f"• {_change_line(c)}" for c in changes)
         else:
             lines.append(f"{label}. Для {class_name} изменений нет.")
     for d in dates:
-        items = schedule.of_class(class_name, d)
+        items = days[d]
         lessons = [i for i in items if i.is_lesson]
         if not lessons:
             continue
@@ -103,6 +120,8 @@ def class_message(
         online = sum(1 for i in lessons if i.format == "online")
         lines.append(f"{_date_heading(d)} — онлайн-уроков: {online} из {len(lessons)}")
         entries: list[tuple[int, int, str]] = []
+        inside: set[int] = set()
+        slots = day_health(items)
         for i in lessons:
             slot = lesson_times(i, times)
             start = i.start_min
@@ -111,11 +130,11 @@ def class_message(
             entries.append((start, 0, _lesson_line(i, times)))
             materials = material_lines(i.materials, online=i.format == "online")
             entries.extend((start, 1, f"   {line}") for line in materials)
-            health = health_inside(items, i)
+            health = health_during(slots, i)
+            inside.update(id(h) for h in health)
             if health:
                 text = ", ".join(f"{KIND_RU[h.kind]} в {hhmm(h.start)}" for h in health)
                 entries.append((start, 1, f"   на уроке: {text}"))
-        inside = {id(h) for i in lessons for h in health_inside(items, i)}
         for h in items:
             if h.kind in HEALTH_KINDS and id(h) not in inside and h.start is not None:
                 entries.append(
@@ -174,14 +193,16 @@ def write_chat_messages(
     outdir.mkdir(parents=True, exist_ok=True)
     paths = []
     wanted = schedule.class_names() if classes is None else list(classes)
+    times = base_times(timetable)
+    days: dict[str, dict[date, list[ScheduleItem]]] = {}
+    for (c, d), items in by_class_day(schedule.items).items():
+        days.setdefault(c, {})[d] = items
+    changes: dict[str, list[LessonChange]] = {}
+    for change in since_previous or ():
+        changes.setdefault(change.class_name, []).append(change)
     for class_name in sorted(wanted, key=class_order):
-        text = class_message(
-            schedule,
-            class_name,
-            timetable=timetable,
-            since_previous=since_previous,
-            version=version,
-        )
+        mine = None if since_previous is None else changes.get(class_name, [])
+        text = _message(schedule.school, class_name, days.get(class_name, {}), times, mine, version)
         path = outdir / f"{slugs[class_name]}.txt"
         path.write_text(PART_SEPARATOR.join(split_message(text)) + "\n", encoding="utf-8")
         paths.append(path)

@@ -22,8 +22,6 @@ Rows:
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import time
@@ -38,7 +36,9 @@ from planner.domain.regulation import epos_topic_homework
 from planner.domain.schedule import FORMAT_RU, Schedule, ScheduleItem
 from planner.engine.changes import ChangeSet, LessonChange, describe_lesson
 
+from .cells import csv_bytes
 from .common import base_times, is_primary, lesson_times
+from .xlsx import CellStyle, append, save
 
 FIELDS: tuple[str, ...] = (
     "date",
@@ -94,6 +94,7 @@ WIDTHS = {
     "change": 14,
     "replaces": 40,
 }
+HEADER_STYLE = CellStyle(font=Font(bold=True), alignment=Alignment(wrap_text=True, vertical="top"))
 WHOLE_CLASS_RU = "весь класс"
 ONLINE_ROOM_RU = "онлайн"
 
@@ -194,13 +195,9 @@ def _order(item: ScheduleItem, times: tuple[time, time] | None) -> tuple:
 
 
 def write_epos_csv(path: Path, rows: Sequence[EposRow]) -> Path:
-    """UTF-8 with BOM (Excel opens it as UTF-8), ``;``-free: comma separated, header row first."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(FIELDS)
-    for row in rows:
-        writer.writerow([row[f] for f in FIELDS])
-    path.write_bytes(("\ufeff" + buf.getvalue()).encode("utf-8"))
+    """UTF-8 with BOM (Excel opens it as UTF-8), comma separated, header row first; text a
+    spreadsheet would run as a formula is defused (:mod:`planner.exports.cells`)."""
+    path.write_bytes(csv_bytes([FIELDS, *([row[f] for f in FIELDS] for row in rows)]))
     return path
 
 
@@ -209,17 +206,14 @@ def write_epos_xlsx(path: Path, rows: Sequence[EposRow], *, title: str) -> Path:
     wb = Workbook()
     ws = wb.active
     ws.title = "Уроки"
-    ws.append([HEADERS_RU[f] for f in FIELDS])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    append(ws, [HEADERS_RU[f] for f in FIELDS], HEADER_STYLE)
     for row in rows:
         values = dict(row.values)
         if not values["group"]:
             values["group"] = WHOLE_CLASS_RU
         if values["format"] == FORMAT_RU["online"] and not values["room"]:
             values["room"] = ONLINE_ROOM_RU
-        ws.append([values[f] for f in FIELDS])
+        append(ws, [values[f] for f in FIELDS])
     for i, f in enumerate(FIELDS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = WIDTHS[f]
     ws.freeze_panes = "A2"
@@ -233,5 +227,4 @@ def write_epos_xlsx(path: Path, rows: Sequence[EposRow], *, title: str) -> Path:
     ws.oddHeader.center.text = title
     wb.properties.title = title
     wb.properties.creator = "remote-planner"
-    wb.save(path)
-    return path
+    return save(wb, path)

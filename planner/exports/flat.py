@@ -4,7 +4,8 @@ CSV: UTF-8 *with* BOM (Excel then opens Cyrillic correctly; LibreOffice and Pyth
 BOM), comma-separated, CRLF line ends, Russian headers
 ``день, урок, начало, конец, класс, группа, предмет, учитель, кабинет`` (plus ``смена`` when a
 class studies in the 2nd shift). Rows are sorted by day, start, class, group, subject, so the same
-timetable always gives a byte-identical file.
+timetable always gives a byte-identical file. Text a spreadsheet would run as a formula is defused
+(:mod:`planner.exports.cells`).
 
 XLSX: sheet ``Расписание`` with the same columns (bold frozen header, column widths, filter) and
 sheet ``Звонки`` with the bell schedules (``смена, урок, начало, конец, классы``; an empty
@@ -13,13 +14,13 @@ sheet ``Звонки`` with the bell schedules (``смена, урок, нача
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from pathlib import Path
 
 from planner.domain.errors import InputError
 from planner.domain.model import DAY_NAMES_RU, BaseLesson, Timetable, class_order, hhmm
+
+from .cells import csv_bytes
 
 __all__ = ["BELL_COLUMNS", "COLUMNS", "bell_rows", "flat_csv_bytes", "flat_rows", "write_flat"]
 
@@ -122,11 +123,8 @@ def bell_rows(timetable: Timetable) -> list[list[str]]:
 
 
 def flat_csv_bytes(timetable: Timetable) -> bytes:
-    """The CSV file's bytes (UTF-8 with BOM, comma, CRLF)."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=",", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerows(flat_rows(timetable))
-    return buffer.getvalue().encode("utf-8-sig")
+    """The CSV file's bytes (UTF-8 with BOM, comma, CRLF; formula-like text defused)."""
+    return csv_bytes(flat_rows(timetable))
 
 
 def _write_xlsx(timetable: Timetable, path: Path) -> None:
@@ -134,25 +132,27 @@ def _write_xlsx(timetable: Timetable, path: Path) -> None:
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
+    from .xlsx import CellStyle, append, save
+
+    header = CellStyle(font=Font(bold=True))
     wb = Workbook()
     sheets = (("Расписание", flat_rows(timetable)), ("Звонки", bell_rows(timetable)))
     for i, (title, rows) in enumerate(sheets):
         ws = wb.active if i == 0 else wb.create_sheet()
         ws.title = title
-        for r, values in enumerate(rows, start=1):
-            for c, value in enumerate(values, start=1):
-                is_number = r > 1 and rows[0][c - 1] in ("урок", "смена") and value.isdigit()
-                cell = ws.cell(row=r, column=c, value=int(value) if is_number else value)
-                if cell.data_type == "f":  # text such as «=Информатика» is data, not a formula
-                    cell.data_type = "s"
-        bold = Font(bold=True)
+        numbers = [name in ("урок", "смена") for name in rows[0]]
+        append(ws, rows[0], header)
+        for values in rows[1:]:
+            append(
+                ws,
+                [int(v) if n and v.isdigit() else v for n, v in zip(numbers, values, strict=True)],
+            )
         for c, name in enumerate(rows[0], start=1):
-            ws.cell(row=1, column=c).font = bold
             ws.column_dimensions[get_column_letter(c)].width = _WIDTHS.get(name, 12)
         ws.freeze_panes = "A2"
         if len(rows) > 1:
             ws.auto_filter.ref = f"A1:{get_column_letter(len(rows[0]))}{len(rows)}"
-    wb.save(path)
+    save(wb, path)
 
 
 def write_flat(timetable: Timetable, path: Path | str) -> None:

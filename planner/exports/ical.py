@@ -17,20 +17,28 @@ Decisions (see ``docs/exports.md``):
   lesson that turns from online into self-study is therefore cancelled in the teacher's feed.
 * Call links go into teacher feeds only (``URL``, ``DESCRIPTION``, ``CONFERENCE``); class feeds
   carry them only when built as private (``private_class_links=True``).
+* The files are written here, line by line (:func:`build_calendar`): every text property built
+  from data (``NAME``, ``X-WR-CALNAME``, ``SUMMARY``, ``DESCRIPTION``, ``LOCATION``…) is escaped
+  per RFC 5545 §3.3.11 (:func:`ical_text`), URIs cannot break a line (:func:`ical_uri`), lines
+  are folded at 75 octets (:func:`fold`). The ``VTIMEZONE`` is icalendar's, built once per zone
+  and years (:func:`vtimezone`): deriving it from zoneinfo costs more than a whole feed.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Conference, Event, vDuration
+from icalendar import Calendar, Event, vDuration
 
-from planner.domain.model import Timetable, class_order, hhmm
+from planner.domain.model import Timetable, class_order, hhmm, minutes
 from planner.domain.schedule import FORMAT_RU, KIND_RU, Schedule, ScheduleItem
 from planner.engine.versions import (
     PublishedVersion,
@@ -44,6 +52,7 @@ from .common import base_times, by_class_day, is_primary, lesson_times
 from .slugs import assign_slugs
 
 NAMESPACE = uuid.UUID("6f1c2a8e-3b7d-5e41-9a0c-2d5e8b7f4c13")
+_NAMESPACE_BYTES = NAMESPACE.bytes
 UID_HOST = "planner"
 PRODID = "-//remote-planner//Дистанционное расписание//RU"
 REFRESH = timedelta(hours=1)
@@ -89,23 +98,43 @@ class Feed:
 
 
 def event_uid(feed_kind: str, slot_key: str) -> str:
-    """Stable, name-free UID of an event of a feed kind (RFC 7986 §5.3)."""
-    return f"{uuid.uuid5(NAMESPACE, f'{feed_kind}|{slot_key}')}@{UID_HOST}"
+    """Stable, name-free UID of an event of a feed kind (RFC 7986 §5.3).
+
+    ``uuid5(NAMESPACE, "<feed kind>|<slot key>")`` — the same digits, without building a
+    ``uuid.UUID`` (a feed history asks for tens of thousands of them).
+    """
+    digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + f"{feed_kind}|{slot_key}".encode()).digest())
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = digest[:16].hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}@{UID_HOST}"
+
+
+#: a class-day's health slots with a start: (start minute, group, item), in day order
+HealthSlots = list[tuple[int, str | None, ScheduleItem]]
+
+
+def day_health(day_items: Iterable[ScheduleItem]) -> HealthSlots:
+    """The eye gymnastics, физкультминутки and pauses of a class-day, for :func:`health_during`."""
+    return [
+        (minutes(h.start), h.group, h)
+        for h in day_items
+        if h.kind in HEALTH_KINDS and h.start is not None
+    ]
+
+
+def health_during(slots: HealthSlots, lesson: ScheduleItem) -> list[ScheduleItem]:
+    """The health slots (:func:`day_health` of its class-day) inside a lesson."""
+    start, end = lesson.start_min, lesson.end_min
+    if start is None or end is None:
+        return []
+    group = lesson.group
+    return [h for at, g, h in slots if start <= at < end and not (g and group and g != group)]
 
 
 def health_inside(day_items: Iterable[ScheduleItem], lesson: ScheduleItem) -> list[ScheduleItem]:
     """Eye gymnastics, физкультминутки and pauses inside a lesson (``day_items``: its class-day)."""
-    if lesson.start_min is None or lesson.end_min is None:
-        return []
-    out = []
-    for h in day_items:
-        if h.kind not in HEALTH_KINDS or h.start_min is None:
-            continue
-        if h.group and lesson.group and h.group != lesson.group:
-            continue
-        if lesson.start_min <= h.start_min < lesson.end_min:
-            out.append(h)
-    return out
+    return health_during(day_health(day_items), lesson)
 
 
 def health_lines(items: Iterable[ScheduleItem]) -> list[str]:
@@ -123,12 +152,13 @@ def _who(item: ScheduleItem) -> str:
 
 def _lesson_event(
     feed_kind: str,
-    day_items: list[ScheduleItem],
+    health: list[str],
     item: ScheduleItem,
     times: tuple[time, time],
     *,
     with_link: bool,
 ) -> FeedEvent:
+    """``health``: the :func:`health_lines` of the lesson."""
     fmt = FORMAT_RU.get(item.format or "", item.format or "")
     lines = [f"Формат: {fmt}"]
     if feed_kind == "teacher":
@@ -137,7 +167,6 @@ def _lesson_event(
         lines.append(f"Учитель: {item.teacher}")
     if item.format == "self_study":
         lines.append("Самостоятельная работа по заданию учителя (в ЭПОС).")
-    health = health_lines(health_inside(day_items, item))
     if health:
         lines.append("Здоровье на уроке:")
         lines.extend(f"• {line}" for line in health)
@@ -192,24 +221,33 @@ def feed_events(
     want_teacher = only is None or kind == "teacher"
     times_of = base_times(timetable)
     days = by_class_day(schedule.items)
+    health_of: dict[tuple[str, date], HealthSlots] = {}
     feeds: dict[str, dict[str, FeedEvent]] = {}
     for item in schedule.lessons():
         times = lesson_times(item, times_of)
         if times is None:
             continue
-        day_items = days[(item.class_name, item.date)]
-        if want_class and (only is None or item.class_name == name):
-            ev = _lesson_event("class", day_items, item, times, with_link=private_class_links)
-            feeds.setdefault(f"class:{item.class_name}", {})[ev.uid] = ev
+        for_class = want_class and (only is None or item.class_name == name)
         # A combined lesson is one teacher event, known by its first class's slot.
-        if not want_teacher or item.format == "self_study" or not item.teacher:
+        teachers: list[str] = []
+        if want_teacher and item.format != "self_study" and item.teacher and is_primary(item):
+            teachers = [t for t in (t.strip() for t in item.teacher.split(",")) if t]
+            if only is not None:
+                teachers = [name] if name in teachers else []
+        if not for_class and not teachers:
             continue
-        teachers = [t for t in (t.strip() for t in item.teacher.split(",")) if t]
-        if not is_primary(item) or (only is not None and name not in teachers):
-            continue
-        ev = _lesson_event("teacher", day_items, item, times, with_link=True)
-        for teacher in teachers if only is None else [name]:
-            feeds.setdefault(f"teacher:{teacher}", {})[ev.uid] = ev
+        key = (item.class_name, item.date)
+        slots = health_of.get(key)
+        if slots is None:  # the class-day's health slots, once
+            slots = health_of[key] = day_health(days[key])
+        health = health_lines(health_during(slots, item))
+        if for_class:
+            ev = _lesson_event("class", health, item, times, with_link=private_class_links)
+            feeds.setdefault(f"class:{item.class_name}", {})[ev.uid] = ev
+        if teachers:
+            ev = _lesson_event("teacher", health, item, times, with_link=True)
+            for teacher in teachers:
+                feeds.setdefault(f"teacher:{teacher}", {})[ev.uid] = ev
     if health_events and want_class:
         for h in schedule.items:
             if h.kind not in HEALTH_KINDS or h.start is None or h.end is None:
@@ -232,8 +270,11 @@ def feed_events(
 def with_draft(schedule: Schedule, history: VersionHistory | None, now: datetime) -> VersionHistory:
     """The history with ``schedule`` as its latest version (appended at ``now`` if unpublished)."""
     history = history or VersionHistory()
+    latest = history.latest
+    if latest is not None and latest.schedule is schedule:  # published just before: no hashing
+        return history
     digest = content_hash(schedule)
-    if history.latest is not None and history.latest.content_hash == digest:
+    if latest is not None and latest.content_hash == digest:
         return history
     draft = PublishedVersion(len(history) + 1, now, "черновик", "", schedule, digest)
     return VersionHistory((*history.versions, draft))
@@ -243,52 +284,160 @@ def _sep(feed_id: str, uid: str) -> str:
     return f"{feed_id}\x1f{uid}"
 
 
+# -- writing ------------------------------------------------------------------------------------
+
+_TEXT_DROP = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_URI_ENCODE = re.compile("[\x00-\x20\x7f]")
+_FOLD_AT = 74  # octets of content per physical line (the continuation's space makes 75)
+_CONFERENCE_PARAMS = ";FEATURE=VIDEO;LABEL=Видеозвонок;VALUE=URI"
+_REFRESH = vDuration(REFRESH).to_ical().decode()
+
+
+def ical_text(value: str) -> str:
+    """A TEXT value (RFC 5545 §3.3.11): backslash, semicolon, comma and line breaks escaped.
+
+    Other control characters may not appear in a content line; they are dropped.
+    """
+    if _TEXT_DROP.search(value):
+        value = _TEXT_DROP.sub("", value)
+    return (
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\r", "\\n")
+        .replace("\n", "\\n")
+    )
+
+
+def ical_uri(value: str) -> str:
+    """A URI value (not escaped in RFC 5545): spaces and control characters, which would break
+    the line, percent-encoded."""
+    return _URI_ENCODE.sub(lambda m: f"%{ord(m.group()):02X}", value)
+
+
+def fold(line: str) -> bytes:
+    """The UTF-8 content line folded at 75 octets (RFC 5545 §3.1), as icalendar folds it: never
+    inside a character, and never right after a backslash or caret (the start of an escape)."""
+    data = line.encode("utf-8")
+    if len(data) <= _FOLD_AT:
+        return data
+    parts = []
+    start = 0
+    while len(data) - start > _FOLD_AT:
+        end = start + _FOLD_AT
+        while data[end] & 0xC0 == 0x80:  # inside a multi-byte character
+            end -= 1
+        if data[end - 1] in b"\\^":
+            end -= 1
+        parts.append(data[start:end])
+        start = end
+    parts.append(data[start:])
+    return b"\r\n ".join(parts)
+
+
+@lru_cache(maxsize=32)
+def vtimezone(tz: str, first_year: int, last_year: int) -> bytes:
+    """The ``VTIMEZONE`` lines icalendar writes for events in ``tz`` from ``first_year`` to
+    ``last_year`` (empty for UTC); built once per zone and years."""
+    cal = Calendar()
+    cal.add_component(Event.new(uid="x", start=datetime(first_year, 6, 1, 12, tzinfo=ZoneInfo(tz))))
+    cal.add_missing_timezones(
+        first_date=date(first_year, 1, 1), last_date=date(last_year + 1, 1, 1)
+    )
+    return b"".join(c.to_ical() for c in cal.subcomponents if c.name == "VTIMEZONE")
+
+
+@lru_cache(maxsize=32)
+def _local_time(tz: str) -> tuple[str, str]:
+    """How icalendar writes a time of ``tz``: the parameters (``;TZID=…``) and the suffix
+    (``Z`` for UTC) around ``YYYYMMDDTHHMMSS``."""
+    sample = Event.new(uid="x", start=datetime(2000, 1, 1, tzinfo=ZoneInfo(tz))).to_ical()
+    line = next(x for x in sample.decode().split("\r\n") if x.startswith("DTSTART"))
+    name, _, value = line.partition(":")
+    return name.removeprefix("DTSTART"), value.removeprefix("20000101T000000")
+
+
+def _stamp(t: datetime) -> str:
+    return f"{t.year:04}{t.month:02}{t.day:02}T{t.hour:02}{t.minute:02}{t.second:02}"
+
+
+@lru_cache(maxsize=256)
+def _revision_texts(changed_at: datetime, tz: str) -> tuple[str, str]:
+    """``DTSTAMP``/``LAST-MODIFIED`` value and the «Обновлено» line of a revision time (a
+    history has few distinct ones)."""
+    local = changed_at.astimezone(ZoneInfo(tz))
+    return _stamp(changed_at.astimezone(UTC)) + "Z", f"Обновлено: {local:%d.%m.%Y %H:%M}"
+
+
+def _event_lines(
+    ev: FeedEvent, rev: Revision, status: str, tz: str, local: tuple[str, str]
+) -> list[bytes]:
+    """The event's content lines, folded; lines of fixed shape (times, UID, numbers) are shorter
+    than a fold but for an unusually long zone name."""
+    params, suffix = local
+    stamp, updated = _revision_texts(rev.changed_at, tz)
+    description = f"{ev.description}\n{updated}"
+    summary = ev.summary
+    if status == "CANCELLED":
+        description = "Урок отменён.\n" + description
+        summary = f"Отменён: {summary}"
+    day = f"{ev.date.year:04}{ev.date.month:02}{ev.date.day:02}T"
+    start, end = ev.start, ev.end
+    times = (
+        f"DTSTART{params}:{day}{start.hour:02}{start.minute:02}{start.second:02}{suffix}\r\n"
+        f"DTEND{params}:{day}{end.hour:02}{end.minute:02}{end.second:02}{suffix}\r\n"
+        f"DTSTAMP:{stamp}\r\nUID:{ical_text(ev.uid)}\r\nSEQUENCE:{rev.sequence}"
+    )
+    if len(times.partition("\r\n")[0]) > _FOLD_AT:  # a zone name too long for one line
+        folded = b"\r\n".join(fold(line) for line in times.split("\r\n"))
+    else:
+        folded = times.encode()
+    lines = [b"BEGIN:VEVENT", fold(f"SUMMARY:{ical_text(summary)}"), folded]
+    if ev.url:
+        lines.append(fold(f"CONFERENCE{_CONFERENCE_PARAMS}:{ical_uri(ev.url)}"))
+    lines.append(fold(f"DESCRIPTION:{ical_text(description)}"))
+    lines.append(f"LAST-MODIFIED:{stamp}".encode())
+    if ev.location is not None:
+        lines.append(fold(f"LOCATION:{ical_text(ev.location)}"))
+    lines.append(f"STATUS:{status}".encode())
+    if ev.url is not None:
+        lines.append(fold(f"URL:{ical_uri(ev.url)}"))
+    lines.append(b"END:VEVENT")
+    return lines
+
+
 def build_calendar(
     feed: Feed,
     events: Iterable[tuple[FeedEvent, Revision, str]],
     tz: str,
 ) -> bytes:
     """The ``.ics`` bytes of one feed; ``events`` are (event, revision, STATUS)."""
-    zone = ZoneInfo(tz)
-    cal = Calendar.new(
-        name=feed.title,
-        prodid=PRODID,
-        uid=uuid.uuid5(NAMESPACE, "feed|" + feed.id),
-        refresh_interval=REFRESH,
-    )
-    cal["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"
-    cal.add("X-PUBLISHED-TTL", vDuration(REFRESH))
-    cal.add("X-WR-TIMEZONE", tz)
+    local = _local_time(tz)
+    title = ical_text(feed.title)
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{ical_text(PRODID)}",
+        f"NAME:{title}",
+        f"X-WR-CALNAME:{title}",
+        f"REFRESH-INTERVAL;VALUE=DURATION:{_REFRESH}",
+        f"UID:{uuid.uuid5(NAMESPACE, 'feed|' + feed.id)}",
+        f"X-PUBLISHED-TTL:{_REFRESH}",
+        f"X-WR-TIMEZONE:{ical_text(tz)}",
+    ]
+    out = [fold(line) for line in lines]
     years: set[int] = set()
+    body: list[bytes] = []
     for ev, rev, status in sorted(events, key=lambda e: (e[0].date, e[0].start, e[0].uid)):
-        stamp = rev.changed_at.astimezone(UTC)
-        changed_local = rev.changed_at.astimezone(zone)
-        description = f"{ev.description}\nОбновлено: {changed_local:%d.%m.%Y %H:%M}"
-        if status == "CANCELLED":
-            description = "Урок отменён.\n" + description
-        component = Event.new(
-            uid=ev.uid,
-            start=datetime.combine(ev.date, ev.start, tzinfo=zone),
-            end=datetime.combine(ev.date, ev.end, tzinfo=zone),
-            summary=ev.summary if status != "CANCELLED" else f"Отменён: {ev.summary}",
-            description=description,
-            sequence=rev.sequence,
-            stamp=stamp,
-            last_modified=stamp,
-            status=status,
-            location=ev.location,
-            url=ev.url,
-            conferences=(
-                [Conference(ev.url, feature="VIDEO", label="Видеозвонок")] if ev.url else None
-            ),
-        )
-        cal.add_component(component)
+        body += _event_lines(ev, rev, status, tz, local)
         years.add(ev.date.year)
-    if years:
-        cal.add_missing_timezones(
-            first_date=date(min(years), 1, 1), last_date=date(max(years) + 1, 1, 1)
-        )
-    return cal.to_ical()
+    zone_lines = vtimezone(tz, min(years), max(years)) if years else b""
+    if zone_lines:
+        out.append(zone_lines.removesuffix(b"\r\n"))
+    out += body
+    out.append(b"END:VCALENDAR\r\n")
+    return b"\r\n".join(out)
 
 
 def feed_entries(

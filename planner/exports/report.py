@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -59,6 +60,7 @@ class Bar:
         return round(self.cap * self.scale)
 
 
+@cache  # one environment: it compiles the template once
 def _env() -> Environment:
     env = Environment(
         loader=PackageLoader("planner.exports", "templates"),

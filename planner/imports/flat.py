@@ -32,7 +32,8 @@ The ``epos.csv`` our ЭПОС export writes reads too: ``date`` becomes its ISO 
 of each weekday wins, later weeks are dropped), ``lesson_no`` is the lesson number, rows whose
 ``change`` is ``отмена`` and rows whose ``format`` is ``самостоятельно`` (no fixed time) are
 skipped, room ``онлайн`` is no room and group ``весь класс`` is the
-whole class.
+whole class. A CSV cell our exports defused (``'=…``, :mod:`planner.domain.cells`) reads as the
+text it was.
 
 Clashes (:mod:`~planner.engine.clashes`) are errors naming both rows, with the aSc importer's rule
 for teachers: a lesson with several teachers (a team or rotation) and two overlapping lessons of one
@@ -54,6 +55,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TypeVar
 
+from planner.domain.cells import restore_cell
 from planner.domain.errors import InputError, Problem
 from planner.domain.findings import MAX_PROBLEMS, NO_NAME, Findings
 from planner.domain.model import (
@@ -911,6 +913,8 @@ def read_flat(
         table, bells_table = _xlsx_tables(path, file)
     else:
         table = csv_table(path, file, findings)
+        for _number, cells in table.rows:  # our exports' defused cells, as they were
+            cells[:] = [restore_cell(v) if isinstance(v, str) else v for v in cells]
         companion = _companion_bells(path)
         bells_table = csv_table(companion, companion.name, findings) if companion else None
 

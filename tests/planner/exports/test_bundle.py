@@ -62,6 +62,8 @@ def test_bundle_writes_every_file(first):
 def test_first_run_publishes_version_one(first):
     outdir, _ = first
     history = VersionHistory.read(outdir / "versions.json")
+    # written by the bundle's faster JSON encoder: the history's own text to the byte
+    assert (outdir / "versions.json").read_bytes().decode("utf-8") == history.dumps()
     assert [v.number for v in history.versions] == [1]
     assert history.latest.published_at == T1
     assert history.latest.author == "planner rebuild (командная строка)"
@@ -191,3 +193,20 @@ def test_load_previous_history_reads_versions_or_falls_back_to_schedule(first, t
     assert [v.number for v in old.versions] == [1]
     assert old.latest.schedule == remote_schedule()
     assert old.latest.published_at.tzinfo is not None
+
+
+def test_the_garbage_collector_is_as_before_after_a_bundle(tmp_path):
+    import gc
+
+    assert gc.isenabled()
+    run(tmp_path / "a", remote_schedule())
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        run(tmp_path / "b", remote_schedule())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(ValueError):  # a failing export gives the collector back too
+        run(tmp_path / "c", remote_schedule().with_items([]))
+    assert gc.isenabled()

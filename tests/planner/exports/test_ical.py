@@ -7,8 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import vobject
+from hypothesis import given
+from hypothesis import strategies as st
 from ical.calendar_stream import IcsCalendarStream
 from icalendar import Calendar
+from icalendar.parser import Contentline
 
 from planner.engine.versions import VersionHistory, publish
 from planner.exports.ical import GRACE, event_uid, feed_events, render_feed, write_feeds
@@ -289,3 +292,85 @@ def test_feed_events_for_one_feed_equal_that_feed_of_all(health):
         )
         assert one == {fid: events}
     assert feed_events(schedule, school_timetable(), only="class:9Я") == {}
+
+
+# -- text from data is escaped (RFC 5545 §3.3.11), lines folded as icalendar folds them ------------
+
+HOSTILE_TEACHER = 'Иванова И.И.; "завуч" \\ кафедра\nистории\r\nи\rобществознания'  # no comma:
+# commas separate the teachers of a lesson
+HOSTILE_SUBJECT = "Алгебра, геометрия; 7\\8\nуглублённо"
+HOSTILE_ROOM = "каб. 2,14;\n корпус \\Б"
+HOSTILE_LINK = "https://vk.com/call/join/a b\r\nX-INJECTED:1"
+
+
+def hostile_schedule():
+    s = changed(remote_schedule(), {"teacher": "Иванова И.И."}, teacher=HOSTILE_TEACHER)
+    s = changed(s, {"subject": "Математика"}, subject=HOSTILE_SUBJECT, call_url=HOSTILE_LINK)
+    return changed(s, {"subject": "Литература"}, format="in_person", room=HOSTILE_ROOM)
+
+
+def test_hostile_names_are_escaped_and_parse_back(tmp_path):
+    schedule = hostile_schedule()
+    paths = write_feeds(tmp_path, schedule, school_timetable(), now=T1, private_class_links=True)
+    texts = {p.name: p.read_bytes().decode("utf-8") for p in paths}
+    name = next(n for n in texts if n.startswith("teacher-ivanova"))
+    title = f"{HOSTILE_TEACHER.replace(chr(13) + chr(10), chr(10)).replace(chr(13), chr(10))}"
+    title += " — дистанционное расписание"
+    for text in texts.values():
+        assert not [x for x in unfold(text).split("\r\n") if x.startswith("X-INJECTED")]
+        for line in text.split("\r\n"):
+            assert "\r" not in line and "\n" not in line
+            assert len(line.encode("utf-8")) <= 75
+    text = texts[name]
+    # icalendar: every text property back as written (Calendar keeps NAME and X-WR-CALNAME raw,
+    # as values of unknown type: its content-line parser reads them)
+    cal = Calendar.from_ical(text)
+    lines = {x.partition(":")[0]: x for x in unfold(text).split("\r\n")}
+    assert Contentline(lines["NAME"]).parts()[2] == title
+    assert Contentline(lines["X-WR-CALNAME"]).parts()[2] == title
+    summaries = {str(e["SUMMARY"]) for e in cal.walk("VEVENT")}
+    assert f"{HOSTILE_SUBJECT}, 5Б, онлайн" in summaries
+    locations = {str(e.get("LOCATION")) for e in cal.walk("VEVENT")}
+    assert HOSTILE_ROOM in locations
+    urls = {str(e.get("URL")) for e in cal.walk("VEVENT") if e.get("URL")}
+    assert "https://vk.com/call/join/a%20b%0D%0AX-INJECTED:1" in urls
+    # vobject: valid, and the same values
+    vcal = vobject.readOne(text)
+    vcal.validate(raiseException=True)
+    assert vcal.contents["x-wr-calname"][0].value == title
+    vevents = vcal.contents["vevent"]
+    assert f"{HOSTILE_SUBJECT}, 5Б, онлайн" in {e.summary.value for e in vevents}
+    class_feed = Calendar.from_ical(texts["class-5a.ics"])
+    descriptions = [str(e["DESCRIPTION"]) for e in class_feed.walk("VEVENT")]
+    assert any(f"Учитель: {title.split(' — ')[0]}" in d for d in descriptions)
+
+
+def test_fold_is_icalendars_folding():
+    from planner.exports.ical import fold
+
+    for line in (
+        "DESCRIPTION:" + "Формат: онлайн\\nКласс: 5А" * 9,
+        "SUMMARY:" + "a" * 66,  # 74 octets: one line
+        "SUMMARY:" + "a" * 67,  # 75 octets: folded
+        "X:" + "\\," * 60,  # never right after a backslash
+        "X:" + "я" * 40 + "^n" * 20,
+        "X:" + "€😀ж" * 30,
+    ):
+        assert fold(line) == Contentline(line).to_ical(), line
+
+
+@given(st.text(alphabet=st.characters(blacklist_characters="\r\n", codec="utf-8"), max_size=300))
+def test_fold_equals_icalendars_folding_for_any_text(text):
+    from planner.exports.ical import fold
+
+    line = "DESCRIPTION:" + text
+    assert fold(line) == Contentline(line).to_ical()
+
+
+@given(st.sampled_from(["class", "teacher"]), st.text())
+def test_event_uid_is_uuid5_of_the_kind_and_slot(kind, slot_key):
+    import uuid
+
+    from planner.exports.ical import NAMESPACE
+
+    assert event_uid(kind, slot_key) == f"{uuid.uuid5(NAMESPACE, f'{kind}|{slot_key}')}@planner"
