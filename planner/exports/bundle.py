@@ -185,8 +185,9 @@ def write_bundle(
         paths.append(asc_path)
 
     html = render_report(
-        schedule, order, catalogue, check_report, now=latest.published_at, version=latest.number
-    )
+        schedule, order, catalogue, check_report, now=latest.published_at, version=latest.number,
+        findings=timetable.findings,
+    )  # fmt: skip
     paths.append(write_report(outdir / "report.html", html))
 
     slugs = assign_slugs(schedule.class_names())

@@ -21,6 +21,8 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from planner.domain.errors import Finding
+from planner.domain.findings import group_findings, refusing
 from planner.domain.model import DAY_NAMES_RU, sort_class_names
 from planner.domain.order import DEVICE_RU, POLICY_RU, QuarantineOrder
 from planner.domain.schedule import Schedule
@@ -32,6 +34,7 @@ CONFIDENCE_RU = {
     "setting": "настройка планировщика",
 }
 BAR_WIDTH = 110  # px of the longest bar
+FINDINGS_CAP = 200  # places listed per kind of import finding
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +125,7 @@ def render_report(
     now: datetime,
     version: int | None = None,
     school: str | None = None,
+    findings: Iterable[Finding] = (),
 ) -> str:
     """The report HTML.
 
@@ -131,7 +135,9 @@ def render_report(
     citation``), ``.warnings`` (the catalogue's, narrowed by the checker to the order), ``.days``
     (``class_name date grade online_minutes cap_home cap_school cap cap_citation lessons_online
     lessons_self_study lesson_lengths breaks health_slots first_start last_end``).
+    ``findings``: the regular timetable's import findings («Замечания при импорте», grouped).
     """
+    findings = tuple(findings)
     norms = list(catalogue.all_norms())
     days = list(check_report.days)
     top = max([1, *(max(d.online_minutes, d.cap_home, d.cap_school) for d in days)])
@@ -162,6 +168,10 @@ def render_report(
         "bar_width": BAR_WIDTH,
         "total_days": len(days),
         "period_dates": [d for d in schedule.dates() if isinstance(d, date)],
+        "finding_groups": group_findings(findings),
+        "findings_total": len(refusing(findings)),
+        "findings_notes": len(findings) - len(refusing(findings)),
+        "findings_cap": FINDINGS_CAP,
     }
     return _env().get_template("report.html").render(**context)
 
