@@ -21,11 +21,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.db import make_engine, make_session_factory, upgrade
 from api.jobs import JobRunner
+from api.limits import BodyLimit, api_refusal
 from api.problems import ApiError
 from api.routes import auth, health, links, public, rebuilds, schools
 from api.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
+
+#: the JSON API's upload routes (:mod:`api.limits`)
+UPLOAD_ROUTE = re.compile(r"/api/v1/schools/[^/]+/(?:timetable|uploads)")
 
 #: pydantic's error types in Russian (others keep pydantic's English text)
 VALIDATION_RU = {
@@ -76,14 +80,15 @@ def wants_html(request: Request) -> bool:
     )
 
 
-def _error(
+def error_response(
     request: Request,
     status: int,
     message: str,
     problems: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> Response:
-    """The error as JSON, or as the HTML page of ``app.state.error_page`` for a browser."""
+    """The error as JSON, or as the HTML page of ``app.state.error_page`` for a browser (also
+    for :mod:`api.limits`, which answers before the app)."""
     page = getattr(request.app.state, "error_page", None)
     if page is not None and status >= 400 and wants_html(request):
         return page(request, status, message, problems or [], headers)  # type: ignore[no-any-return]
@@ -98,12 +103,14 @@ def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> Response:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return _error(request, exc.status, exc.message, exc.problems, headers)
+        return error_response(request, exc.status, exc.message, exc.problems, headers)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = HTTP_MESSAGES.get(exc.status_code) or str(exc.detail)
-        return _error(request, exc.status_code, message, headers=getattr(exc, "headers", None))
+        return error_response(
+            request, exc.status_code, message, headers=getattr(exc, "headers", None)
+        )
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -117,7 +124,7 @@ def _install_handlers(app: FastAPI) -> None:
             }
             for err in exc.errors()
         ]
-        return _error(
+        return error_response(
             request, 422, "запрос не принят: исправьте поля, перечисленные ниже.", problems
         )
 
@@ -157,6 +164,9 @@ def create_api(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.session_factory = factory
     app.state.runner = runner
+    # routes whose body is a timetable file: anonymous callers are refused before it is read
+    app.state.upload_routes = [(UPLOAD_ROUTE, api_refusal)]
+    app.add_middleware(BodyLimit, default_limit=settings.max_body_bytes)
     _install_handlers(app)
     app.state.error_page = None  # web.app.create_app sets the HTML error page
     for module in (health, auth, schools, rebuilds, links, public):

@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     # A running job whose heartbeat is older than this is considered dead at start-up.
     job_stale_seconds: float = 60.0
 
+    # body limit of every request but a timetable upload (those get the importers' file limit)
+    max_body_bytes: int = 2 * 1024 * 1024
+
     login_max_failures: int = 5
     login_window_seconds: int = 900
     session_hours: int = 12

@@ -42,6 +42,7 @@ __all__ = [
     "check_files",
     "convert_file",
     "export_bundle",
+    "import_files",
     "import_upload",
     "load_inputs",
     "read_timetable",
@@ -96,6 +97,30 @@ def read_timetable(
     return replace(timetable, findings=findings)
 
 
+def import_files(
+    path: Path,
+    school_name: str,
+    *,
+    strict: bool = False,
+    load_table: Path | None = None,
+    bells: BellPlan | None = None,
+) -> Timetable:
+    """Read uploaded files saved under their own (safe) names in a folder of their own: findings
+    and problems name the files without the folder."""
+    names = {str(path): path.name}
+    if load_table is not None:
+        names[str(load_table)] = load_table.name
+    try:
+        timetable = read_timetable(path, school=school_name, load_table=load_table, bells=bells)
+    except InputError as exc:
+        problems = [replace(p, file=names.get(p.file, p.file)) for p in exc.problems]
+        raise InputError(problems) from None
+    findings = tuple(replace(f, file=names.get(f.file, f.file)) for f in timetable.findings)
+    if strict:
+        check_strict(findings, path.name)
+    return replace(timetable, findings=findings)
+
+
 def import_upload(
     filename: str,
     content: bytes,
@@ -105,29 +130,17 @@ def import_upload(
     load_table: tuple[str, bytes] | None = None,
     bells: BellPlan | None = None,
 ) -> Timetable:
-    """Run the importers on uploaded bytes (and an optional load table file ``(name, bytes)``);
-    findings and problems name the uploaded files, not temporary paths."""
-    safe = safe_filename(filename) or "timetable"
+    """Run the importers on uploaded bytes (and an optional load table file ``(name, bytes)``),
+    as :func:`import_files` does on saved files."""
     with tempfile.TemporaryDirectory(prefix="planner-upload-") as tmp:
-        path = Path(tmp) / safe
+        path = Path(tmp) / (safe_filename(filename) or "timetable")
         path.write_bytes(content)
-        names = {str(path): safe, path.name: safe}
         load_path: Path | None = None
         if load_table is not None:
-            load_name = safe_filename(load_table[0]) or "load.csv"
             (Path(tmp) / "load").mkdir()
-            load_path = Path(tmp) / "load" / load_name
+            load_path = Path(tmp) / "load" / (safe_filename(load_table[0]) or "load.csv")
             load_path.write_bytes(load_table[1])
-            names[str(load_path)] = load_name
-        try:
-            timetable = read_timetable(path, school=school_name, load_table=load_path, bells=bells)
-        except InputError as exc:
-            problems = [replace(p, file=names.get(p.file, p.file)) for p in exc.problems]
-            raise InputError(problems) from None
-    findings = tuple(replace(f, file=names.get(f.file, f.file)) for f in timetable.findings)
-    if strict:
-        check_strict(findings, safe)
-    return replace(timetable, findings=findings)
+        return import_files(path, school_name, strict=strict, load_table=load_path, bells=bells)
 
 
 def solve(

@@ -278,6 +278,15 @@ def _bells(
             )
         return _read_bells(sheet, findings)
     if bells is not None:
+        given = (
+            f"указанные при загрузке: {bells.describe()}"
+            if isinstance(bells, BellPlan)
+            else f"из файла «{Path(bells).name}»"
+        )
+        findings.add(
+            "format_note", "в файле нет звонков (листа «Звонки»)", f"взяты звонки {given}",
+            file=file,
+        )  # fmt: skip
         return external_bells(bells, findings)
     result = _Bells()
     result.by_shift[1] = default_bells()
