@@ -125,11 +125,25 @@ def convert(
 def demo_school(
     outdir: Annotated[Path, typer.Argument(help="Папка для файлов / Output folder")],
     size: Annotated[
-        Size, typer.Option(help="small (9 классов), medium (~33), large (~55)")
+        Size,
+        typer.Option(
+            help=(
+                "small (9 классов), medium (~33), large (~55), city (165 классов, ~5 800 уроков: "
+                "нерегулярная большая школа для тестов и замеров / irregular large school)"
+            )
+        ),
     ] = Size.medium,
     seed: Annotated[int, typer.Option(help="Зерно генератора / Random seed")] = 1,
 ) -> None:
-    """Создать демонстрационную школу и два приказа / Write a demo school and two example orders."""
+    """Создать демонстрационную школу и два приказа / Write a demo school and two example orders.
+
+    --size city: три корпуса по 55 классов, день второго корпуса с 07:40, элективы (2–3 урока в
+    одной клетке класса на группах), классный час без учителя, несколько накладок учителей в
+    самом файле. Одно зерно — одна и та же школа (timetable.csv, timetable.xlsx, приказы).
+
+    --size city: three buildings of 55 classes, a 07:40 day, elective groups sharing class-slots,
+    lessons without a teacher, a few double bookings in the source; deterministic for a seed.
+    """
     from planner.app.demo import write_demo_school
 
     paths = write_demo_school(outdir, size=size.value, seed=seed)
