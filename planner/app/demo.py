@@ -768,7 +768,8 @@ def _check_size(size: str) -> tuple[int, int]:
     if size not in SIZES:
         known = ", ".join([*SIZES, "city"])
         raise ValueError(
-            f"размер демо-школы — {known}, а не «{size}» / size must be one of {known}, not {size!r}"
+            f"размер демо-школы — {known}, а не «{size}» / "
+            f"size must be one of {known}, not {size!r}"
         )
     return SIZES[size]
 
