@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from api import security
+from api.import_runner import ImportRunner
 from api.jobs import JobRunner
 from api.models import Admin
 from api.problems import Forbidden, Unauthorized
@@ -39,9 +40,14 @@ def get_runner(request: Request) -> JobRunner:
     return request.app.state.runner  # type: ignore[no-any-return]
 
 
+def get_imports(request: Request) -> ImportRunner:
+    return request.app.state.imports  # type: ignore[no-any-return]
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_db)]
 RunnerDep = Annotated[JobRunner, Depends(get_runner)]
+ImportsDep = Annotated[ImportRunner, Depends(get_imports)]
 
 
 @dataclass(frozen=True)

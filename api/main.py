@@ -20,6 +20,7 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.db import make_engine, make_session_factory, upgrade
+from api.import_runner import ImportRunner
 from api.jobs import JobRunner
 from api.limits import BodyLimit, api_refusal
 from api.problems import ApiError
@@ -164,6 +165,7 @@ def create_api(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.session_factory = factory
     app.state.runner = runner
+    app.state.imports = ImportRunner(settings.import_runner, settings.import_timeout)
     # routes whose body is a timetable file: anonymous callers are refused before it is read
     app.state.upload_routes = [(UPLOAD_ROUTE, api_refusal)]
     app.add_middleware(BodyLimit, default_limit=settings.max_body_bytes)

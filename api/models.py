@@ -125,6 +125,8 @@ class TimetableUpload(Base):
     bells: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # planner.domain.findings.findings_json of the import
     findings: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # class and teacher names read (for the links made when the upload is confirmed)
+    names: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class Job(Base):

@@ -47,6 +47,9 @@ class Settings(BaseSettings):
 
     # body limit of every request but a timetable upload (those get the importers' file limit)
     max_body_bytes: int = 2 * 1024 * 1024
+    # uploaded files are read in a child process (api/import_runner.py); inline: tests
+    import_runner: Literal["process", "inline"] = "process"
+    import_timeout: float = 120.0
 
     login_max_failures: int = 5
     login_window_seconds: int = 900

@@ -6,14 +6,11 @@ import zipfile
 from pathlib import Path
 
 
-def hostile_xlsx(path: Path, rows: int, text: str) -> Path:
-    """A book whose one sheet has ``rows`` rows of long inline strings (unpacks big)."""
-    row = "".join(f'<c t="inlineStr"><is><t>{text}</t></is></c>' for _ in range(5))
-    body = "".join(f"<row>{row}</row>" for _ in range(rows))
-    sheet = (
-        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        f"<sheetData>{body}</sheetData></worksheet>"
-    )
+def hostile_xlsx(path: Path, rows: int, text: str, cells: int = 5) -> Path:
+    """A book whose one sheet has ``rows`` rows of ``cells`` inline strings ``text`` (a long text
+    unpacks big; many rows or cells go over the importers' limits)."""
+    row = "<row>" + "".join(f'<c t="inlineStr"><is><t>{text}</t></is></c>' for _ in range(cells))
+    row += "</row>"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr(
             "[Content_Types].xml",
@@ -43,5 +40,13 @@ def hostile_xlsx(path: Path, rows: int, text: str) -> Path:
             '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
             'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
         )
-        z.writestr("xl/worksheets/sheet1.xml", sheet)
+        with z.open("xl/worksheets/sheet1.xml", "w") as sheet:  # streamed: no big string
+            sheet.write(
+                b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                b"<sheetData>"
+            )
+            data = row.encode("utf-8")
+            for _ in range(rows):
+                sheet.write(data)
+            sheet.write(b"</sheetData></worksheet>")
     return path

@@ -7,7 +7,8 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from api.deps import AuthDep, RunnerDep, SessionDep, SettingsDep
+from api.deps import AuthDep, ImportsDep, RunnerDep, SessionDep, SettingsDep
+from api.import_runner import ImportRunner
 from api.models import School, TimetableUpload
 from api.schemas import (
     ERRORS,
@@ -84,7 +85,7 @@ class UploadForm:
         self.strict = strict
         self.bells = (bell_start, bell_lesson, bell_break, bell_big_break, bell_big_after)
 
-    def preview(self, session: Session, school: School) -> TimetableUpload:
+    def preview(self, session: Session, school: School, imports: ImportRunner) -> TimetableUpload:
         return uploads.preview_upload(
             session, school, uploads.Incoming(self.file.filename or "", self.file.file),
             load_table=(
@@ -92,7 +93,7 @@ class UploadForm:
                 if self.load_table is not None
                 else None
             ),
-            bells=uploads.bells_from_form(*self.bells), strict=self.strict,
+            bells=uploads.bells_from_form(*self.bells), strict=self.strict, run=imports.run,
         )  # fmt: skip
 
 
@@ -101,13 +102,13 @@ UploadFormDep = Annotated[UploadForm, Depends()]
 
 @router.post("/{school_id}/uploads", status_code=201, response_model=UploadPublic)
 def upload_file(
-    school_id: int, auth: AuthDep, session: SessionDep, form: UploadFormDep
+    school_id: int, auth: AuthDep, session: SessionDep, form: UploadFormDep, imports: ImportsDep
 ) -> dict[str, Any]:
     """Step 1: read a timetable file into a pending upload: what was read and the findings
     (grouped by kind, with places). Nothing changes for the school until it is confirmed.
     ``strict`` refuses the file (422) at the first finding."""
     school = schools.get_school(session, school_id)
-    return uploads.pending_public(form.preview(session, school))
+    return uploads.pending_public(form.preview(session, school, imports))
 
 
 @router.get("/{school_id}/uploads/{upload_id}", response_model=UploadPublic)
@@ -127,12 +128,12 @@ def confirm_upload(school_id: int, upload_id: int, auth: AuthDep, session: Sessi
 
 @router.post("/{school_id}/timetable", status_code=201, response_model=UploadPublic)
 def upload_timetable(
-    school_id: int, auth: AuthDep, session: SessionDep, form: UploadFormDep
+    school_id: int, auth: AuthDep, session: SessionDep, form: UploadFormDep, imports: ImportsDep
 ) -> dict[str, Any]:
     """Both steps at once: read the file (.csv, .xlsx, aSc .xml, FET .fet) and make it the
     school's timetable; the answer lists the findings. ``strict``: all or nothing."""
     school = schools.get_school(session, school_id)
-    upload = uploads.confirm_upload(session, school, form.preview(session, school))
+    upload = uploads.confirm_upload(session, school, form.preview(session, school, imports))
     return uploads.pending_public(upload)
 
 

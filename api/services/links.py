@@ -6,6 +6,7 @@ Each function takes an open SQLAlchemy session and plain values, raises
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import select
@@ -18,11 +19,13 @@ from api.problems import Conflict, Invalid, NotFound
 from api.services.common import found, iso
 from api.services.schools import current_timetable
 from api.settings import Settings
-from planner.domain.model import Timetable, sort_class_names
+from planner.domain.model import sort_class_names
 
 
-def ensure_links(session: Session, school: School, timetable: Timetable) -> None:
-    """One active link per class and per teacher of the timetable (missing ones are created)."""
+def ensure_links(
+    session: Session, school: School, classes: Iterable[str], teachers: Iterable[str]
+) -> None:
+    """One active link per class and per teacher of a timetable (missing ones are created)."""
     active = {
         (link.kind, link.target)
         for link in session.scalars(
@@ -30,8 +33,8 @@ def ensure_links(session: Session, school: School, timetable: Timetable) -> None
         )
     }
     for kind, targets in (
-        ("class", sort_class_names(timetable.classes)),
-        ("teacher", sorted(timetable.teachers)),
+        ("class", sort_class_names(classes)),
+        ("teacher", sorted(teachers)),
     ):
         for target in targets:
             if (kind, target) not in active:

@@ -85,11 +85,6 @@ def timetable_of(upload: TimetableUpload, school_name: str) -> Timetable:
     return _TIMETABLES.get(_key(upload, school_name), parse)
 
 
-def remember_timetable(upload: TimetableUpload, school_name: str, timetable: Timetable) -> None:
-    """Keep a just-imported timetable in the cache :func:`timetable_of` reads."""
-    _TIMETABLES.put(_key(upload, school_name), timetable)
-
-
 def current_upload(session: Session, school: School) -> TimetableUpload:
     """The school's timetable: its latest confirmed upload."""
     upload = _latest_confirmed(session, school)

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import io
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol, TypeVar
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -28,12 +29,21 @@ from api.models import School, TimetableUpload
 from api.problems import Invalid, NotFound
 from api.services.common import iso
 from api.services.links import ensure_links
-from api.services.schools import remember_timetable, upload_public
+from api.services.schools import upload_public
 from planner.app import pipeline
 from planner.domain.bells import BellPlan, bell_plan
 from planner.domain.errors import InputError, Problem
 from planner.domain.findings import StrictRefusal, findings_json
 from planner.imports import detect_format, safe_filename, too_big
+
+T = TypeVar("T")
+
+
+class Run(Protocol):
+    """How the importers are run: ``run(fn, *args, file=name, **kwargs)`` → ``fn``'s result."""
+
+    def __call__(self, fn: Callable[..., T], *args: Any, file: str = "", **kwargs: Any) -> T: ...
+
 
 CHUNK = 1024 * 1024
 #: a pending upload nobody confirmed is dropped after this long
@@ -89,6 +99,10 @@ def _refused(filename: str, exc: InputError) -> Invalid:
     )
 
 
+def _inline(fn: Callable[..., T], *args: Any, file: str = "", **kwargs: Any) -> T:
+    return fn(*args, **kwargs)
+
+
 def preview_upload(
     session: Session,
     school: School,
@@ -97,11 +111,13 @@ def preview_upload(
     load_table: Incoming | None = None,
     bells: BellPlan | None = None,
     strict: bool = False,
+    run: Run = _inline,
 ) -> TimetableUpload:
     """Read a file into a pending upload with its findings (nothing changes for the school yet).
 
     ``bells`` default to the bells the school entered before (none: the importers' 45/10/20,
-    with a note).
+    with a note). ``run`` runs the importers (the web app: :class:`api.import_runner.
+    ImportRunner`, a child process).
     """
     bells = bells or BellPlan.from_json(school.bells)
     with tempfile.TemporaryDirectory(prefix="planner-upload-") as tmp:
@@ -111,23 +127,25 @@ def preview_upload(
             (Path(tmp) / "load").mkdir()
             load_path = _save(load_table, Path(tmp) / "load", "файл нагрузки (поле load_table)")
         try:
-            timetable = pipeline.import_files(
-                path, school.name, strict=strict, load_table=load_path, bells=bells
-            )
+            summary = run(
+                pipeline.inspect_files, path, school.name, strict=strict, load_table=load_path,
+                bells=bells, file=path.name,
+            )  # fmt: skip
         except InputError as exc:
             raise _refused(path.name, exc) from None
         upload = TimetableUpload(
             school_id=school.id,
             filename=path.name,
             content=path.read_bytes(),
-            classes=len(timetable.classes),
-            lessons=len(timetable.lessons),
-            teachers=len(timetable.teachers),
+            classes=len(summary.classes),
+            lessons=summary.lessons,
+            teachers=len(summary.teachers),
             strict=strict,
             load_filename=load_path.name if load_path else None,
             load_content=load_path.read_bytes() if load_path else None,
             bells=bells.to_json() if bells else None,
-            findings=findings_json(timetable.findings),
+            findings=findings_json(summary.findings),
+            names={"classes": list(summary.classes), "teachers": list(summary.teachers)},
         )
     session.execute(
         delete(TimetableUpload)
@@ -140,7 +158,6 @@ def preview_upload(
     )
     session.add(upload)
     session.commit()
-    remember_timetable(upload, school.name, timetable)
     return upload
 
 
@@ -154,10 +171,8 @@ def get_upload(session: Session, school: School, upload_id: int) -> TimetableUpl
 def confirm_upload(session: Session, school: School, upload: TimetableUpload) -> TimetableUpload:
     """The pending upload becomes the school's timetable (links for new classes and teachers);
     its bells are kept with the school; other pending uploads of the school are dropped."""
-    from api.services.schools import timetable_of
-
     if upload.confirmed_at is None:
-        timetable = timetable_of(upload, school.name)
+        names = upload.names or _names(upload, school)
         upload.confirmed_at = utcnow()
         if upload.bells:
             school.bells = upload.bells
@@ -171,13 +186,26 @@ def confirm_upload(session: Session, school: School, upload: TimetableUpload) ->
             .execution_options(synchronize_session=False)
         )
         session.flush()
-        ensure_links(session, school, timetable)
+        ensure_links(session, school, names["classes"], names["teachers"])
         session.commit()
     return upload
 
 
+def _names(upload: TimetableUpload, school: School) -> dict[str, list[str]]:
+    """Class and teacher names of an upload stored before names were kept: read it again."""
+    from api.services.schools import timetable_of
+
+    timetable = timetable_of(upload, school.name)
+    return {"classes": list(timetable.classes), "teachers": list(timetable.teachers)}
+
+
 def with_load_table(
-    session: Session, school: School, upload: TimetableUpload, load_table: Incoming
+    session: Session,
+    school: School,
+    upload: TimetableUpload,
+    load_table: Incoming,
+    *,
+    run: Run = _inline,
 ) -> TimetableUpload:
     """A new pending upload: the same file (and bells, and strictness) with a load table."""
     return preview_upload(
@@ -187,6 +215,7 @@ def with_load_table(
         load_table=load_table,
         bells=BellPlan.from_json(upload.bells),
         strict=upload.strict,
+        run=run,
     )
 
 
@@ -199,12 +228,13 @@ def import_timetable(
     load_table: Incoming | None = None,
     bells: BellPlan | None = None,
     strict: bool = False,
+    run: Run = _inline,
 ) -> TimetableUpload:
     """Both steps at once (the one-step API route, the demo): read and confirm."""
     stream = io.BytesIO(content) if isinstance(content, bytes) else content
     upload = preview_upload(
         session, school, Incoming(filename or "", stream), load_table=load_table, bells=bells,
-        strict=strict,
+        strict=strict, run=run,
     )  # fmt: skip
     return confirm_upload(session, school, upload)
 

@@ -11,7 +11,7 @@ import logging
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,9 +19,9 @@ from typing import Any
 from constraints.catalogue import NormCatalogue
 from constraints.checker import CheckReport, check_schedule
 from planner.domain.bells import BellPlan
-from planner.domain.errors import InputError
+from planner.domain.errors import Finding, InputError
 from planner.domain.findings import check_strict
-from planner.domain.model import Timetable
+from planner.domain.model import Timetable, sort_class_names
 from planner.domain.order import QuarantineOrder, load_order
 from planner.domain.schedule import Schedule
 from planner.domain.solving import SolveOptions, SolveProgress
@@ -38,12 +38,14 @@ from planner.exports.flat import write_flat
 from planner.imports import load_timetable, safe_filename
 
 __all__ = [
+    "ImportSummary",
     "check",
     "check_files",
     "convert_file",
     "export_bundle",
     "import_files",
     "import_upload",
+    "inspect_files",
     "load_inputs",
     "read_timetable",
     "rebuild_files",
@@ -119,6 +121,40 @@ def import_files(
     if strict:
         check_strict(findings, path.name)
     return replace(timetable, findings=findings)
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an upload's preview shows of a read timetable: small enough to pass between processes
+    (the web app reads uploads in a process of its own)."""
+
+    classes: tuple[str, ...]
+    teachers: tuple[str, ...]
+    lessons: int
+    findings: tuple[Finding, ...]
+
+    @classmethod
+    def of(cls, timetable: Timetable) -> ImportSummary:
+        return cls(
+            tuple(sort_class_names(timetable.classes)),
+            tuple(sorted(timetable.teachers)),
+            len(timetable.lessons),
+            timetable.findings,
+        )
+
+
+def inspect_files(
+    path: Path,
+    school_name: str,
+    *,
+    strict: bool = False,
+    load_table: Path | None = None,
+    bells: BellPlan | None = None,
+) -> ImportSummary:
+    """:func:`import_files`, summarised for the preview of an upload."""
+    return ImportSummary.of(
+        import_files(path, school_name, strict=strict, load_table=load_table, bells=bells)
+    )
 
 
 def import_upload(

@@ -158,6 +158,8 @@ class StrictRefusal(InputError):
     that is not a note, ``count`` how many there are in all. ``problems`` lists them (capped)."""
 
     def __init__(self, findings: list[Finding], file: str):
+        self.refused = findings
+        self.file = file
         self.first = findings[0]
         self.count = len(findings)
         super().__init__(cap_problems([f.as_problem() for f in findings], file))

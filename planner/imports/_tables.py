@@ -34,7 +34,7 @@ MAX_UNPACKED_BYTES = 200 * 2**20  # the whole book, unpacked
 MAX_PART_BYTES = 16 * 2**20  # a part openpyxl loads whole (shared strings, styles, workbook)
 MAX_ROWS = 100_000
 MAX_COLUMNS = 2_000
-MAX_CELLS = 1_000_000
+MAX_CELLS = 300_000  # a 6,000-lesson flat book has ~60,000; reading 1,000,000 takes a minute
 MAX_TEXT_CHARS = 20_000_000  # text of a sheet's cells (a 6,000-lesson school has ~1 million)
 
 # Characters a cp1251 decode of a non-cp1251 file produces and real timetables never contain.
@@ -211,6 +211,8 @@ def csv_table(path: Path, file: str, findings: Findings) -> Table:
     if not decoded.strip():
         raise InputError.at(file, "файл пуст; в первой строке должны быть заголовки столбцов.")
     lines = decoded.splitlines()
+    if len(lines) > MAX_ROWS + 1:  # a header and the rows: memory and time stay bounded
+        raise _too_big(file, f"в файле больше {MAX_ROWS} строк")
     delimiter = sniff_delimiter(decoded)
     sep_line = re.match(r"^\s*sep=(.)\s*$", lines[0], re.IGNORECASE) if lines else None
     if sep_line:  # Excel's "sep=;" hint line

@@ -174,3 +174,22 @@ def test_an_importer_crash_ends_with_exit_2_not_a_traceback(
     assert result.exit_code == 2
     assert result.stderr.startswith("Ошибка / Error:\nsmall.xml: файл не удалось прочитать")
     assert "RecursionError" not in result.output and "Traceback" not in result.output
+
+
+def test_a_csv_over_the_row_limit_ends_with_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import planner.imports._tables
+
+    monkeypatch.setattr(planner.imports._tables, "MAX_ROWS", 10)
+    source = tmp_path / "длинный.csv"
+    rows = "".join(f"Пн,{n % 7 + 1},08:00,08:45,{n}А,Математика\n" for n in range(11))
+    source.write_text(f"день,урок,начало,конец,класс,предмет\n{rows}", encoding="utf-8")
+
+    result = runner.invoke(app, ["convert", str(source), "-o", str(tmp_path / "out.csv")])
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Ошибка / Error:\n"
+        "длинный.csv: в файле больше 10 строк; это не похоже на расписание школы.\n"
+    )

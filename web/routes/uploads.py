@@ -18,7 +18,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from api.deps import SessionDep
+from api.deps import ImportsDep, SessionDep
 from api.models import School, TimetableUpload
 from api.problems import ApiError, Invalid
 from api.services import schools, uploads
@@ -52,6 +52,7 @@ def upload_timetable(
     school_id: int,
     auth: PageAuth,
     session: SessionDep,
+    imports: ImportsDep,
     file: Annotated[UploadFile | None, File()] = None,
     load_table: Annotated[UploadFile | None, File()] = None,
     strict: Annotated[bool, Form()] = False,
@@ -71,8 +72,9 @@ def upload_timetable(
             bell_start, bell_lesson, bell_break, bell_big_break, bell_big_after
         )
         upload = uploads.preview_upload(
-            session, school, incoming, load_table=_file(load_table), bells=bells, strict=strict
-        )
+            session, school, incoming, load_table=_file(load_table), bells=bells, strict=strict,
+            run=imports.run,
+        )  # fmt: skip
     except ApiError as exc:
         ctx = school_page_context(session, school)
         ctx.update(upload_error=exc.message, problems=exc.problems, upload_name=incoming.filename,
@@ -119,6 +121,7 @@ def add_load_table(
     upload_id: int,
     auth: PageAuth,
     session: SessionDep,
+    imports: ImportsDep,
     load_table: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     """Read the same grid again with its load table: a new preview."""
@@ -128,7 +131,7 @@ def add_load_table(
     try:
         if incoming is None:
             raise Invalid("выберите файл нагрузки (класс, предмет, группа, учитель).")
-        fresh = uploads.with_load_table(session, school, upload, incoming)
+        fresh = uploads.with_load_table(session, school, upload, incoming, run=imports.run)
     except ApiError as exc:
         ctx = _upload_context(session, school, upload)
         ctx.update(load_error=exc.message, problems=exc.problems)

@@ -28,6 +28,7 @@ def upgrade() -> None:
     op.add_column("timetables", sa.Column("load_content", sa.LargeBinary()))
     op.add_column("timetables", sa.Column("bells", sa.JSON()))
     op.add_column("timetables", sa.Column("findings", sa.JSON()))
+    op.add_column("timetables", sa.Column("names", sa.JSON()))
     op.add_column("schools", sa.Column("bells", sa.JSON()))
     # every upload before this revision was imported all or nothing: it is confirmed
     op.execute("UPDATE timetables SET confirmed_at = uploaded_at")
@@ -38,6 +39,6 @@ def downgrade() -> None:
     with op.batch_alter_table("schools") as batch:
         batch.drop_column("bells")
     with op.batch_alter_table("timetables") as batch:
-        for column in ("findings", "bells", "load_content", "load_filename", "strict"):
+        for column in ("names", "findings", "bells", "load_content", "load_filename", "strict"):
             batch.drop_column(column)
         batch.drop_column("confirmed_at")
