@@ -1,4 +1,5 @@
-"""``planner admin create`` and ``planner admin token`` (called by planner/cli.py)."""
+"""``planner admin create`` and ``planner admin token`` (called by planner/cli.py); the database
+the CLI's commands on the server's data open (:func:`database`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from api.settings import Settings
 from planner.domain.errors import InputError
 
 
-def _factory(settings: Settings):  # type: ignore[no-untyped-def]
+def database(settings: Settings):  # type: ignore[no-untyped-def]
+    """A session factory on the app's database (migrated first); dispose its engine after use."""
     settings.ensure_data_dir()
     upgrade(settings.database_url)
     return make_session_factory(make_engine(settings.database_url))
@@ -18,7 +20,7 @@ def _factory(settings: Settings):  # type: ignore[no-untyped-def]
 def create_admin(login: str, password: str, settings: Settings | None = None) -> None:
     """Create an administrator in the app's database (migrating it first)."""
     settings = settings or Settings()
-    factory = _factory(settings)
+    factory = database(settings)
     try:
         with factory() as session:
             accounts.create_admin(session, login, password)
@@ -31,7 +33,7 @@ def create_admin(login: str, password: str, settings: Settings | None = None) ->
 def issue_api_token(login: str, settings: Settings | None = None) -> str:
     """Print-once API token for an administrator; the DB keeps only its hash."""
     settings = settings or Settings()
-    factory = _factory(settings)
+    factory = database(settings)
     try:
         with factory() as session:
             return accounts.issue_api_token(session, login)

@@ -24,7 +24,7 @@ from api.import_runner import ImportRunner
 from api.jobs import JobRunner
 from api.limits import BodyLimit, api_refusal
 from api.problems import ApiError
-from api.routes import auth, health, links, public, rebuilds, schools
+from api.routes import attendance, auth, health, links, public, readiness, rebuilds, schools
 from api.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,9 @@ VALIDATION_RU = {
     "less_than_equal": "нужно не больше {le}.",
     "literal_error": "допустимо: {expected}.",
     "enum": "допустимо: {expected}.",
+    "date_parsing": "нужна дата ГГГГ-ММ-ДД.",
+    "date_from_datetime_parsing": "нужна дата ГГГГ-ММ-ДД.",
+    "extra_forbidden": "такого поля нет: принимаются только перечисленные поля (числа, без имён).",
 }
 
 
@@ -156,7 +159,8 @@ def create_api(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(
         title="Планировщик дистанционного расписания",
-        description="JSON API v1: школы, расписания, перестроения, версии, ссылки и календари.",
+        description="JSON API v1: школы, расписания, перестроения, версии, ссылки и календари; "
+        "посещаемость, готовность классов, материалы для самостоятельной работы.",
         version="1",
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
@@ -171,7 +175,7 @@ def create_api(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, default_limit=settings.max_body_bytes)
     _install_handlers(app)
     app.state.error_page = None  # web.app.create_app sets the HTML error page
-    for module in (health, auth, schools, rebuilds, links, public):
+    for module in (health, auth, schools, rebuilds, links, public, attendance, readiness):
         app.include_router(module.router)
     return app
 

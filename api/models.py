@@ -6,12 +6,13 @@ anyway (273-ФЗ ст. 29), links are random tokens.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -181,6 +182,8 @@ class Version(Base):
     schedule_json: Mapped[str] = mapped_column(Text)
     files: Mapped[list[str] | None] = mapped_column(JSON)
     files_message: Mapped[str | None] = mapped_column(Text)
+    # readiness of the order's classes when published (planner.domain.regulation.Readiness)
+    readiness: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
 
 class Link(Base):
@@ -213,6 +216,81 @@ class CallLink(Base):
     class_name: Mapped[str] = mapped_column(String(100))
     slot: Mapped[str] = mapped_column(String(500), default="")  # "" = every lesson of the class
     url: Mapped[str] = mapped_column(String(1000))
+    updated_at: Mapped[datetime] = mapped_column(TS, default=utcnow)
+
+
+class AttendanceEntry(Base):
+    """Counts of one class on one remote day (regulation items 2.3, 2.6): numbers, no names.
+
+    Rows are never updated: a correction is a new row, the latest one counts, the earlier ones
+    are the history.
+    """
+
+    __tablename__ = "attendance"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    date: Mapped[date] = mapped_column(Date)
+    class_name: Mapped[str] = mapped_column(String(100))
+    present: Mapped[int] = mapped_column(Integer)
+    absent: Mapped[int] = mapped_column(Integer)
+    ill: Mapped[int] = mapped_column(Integer)
+    entered_by: Mapped[str] = mapped_column(String(200))  # the link's teacher or an admin login
+    entered_via: Mapped[str] = mapped_column(String(16))  # teacher_link | admin
+    entered_at: Mapped[datetime] = mapped_column(TS, default=utcnow)
+
+
+class LessonAttendance(Base):
+    """How many pupils joined one online lesson, as its teacher counted. Rows are never updated."""
+
+    __tablename__ = "lesson_attendance"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    date: Mapped[date] = mapped_column(Date)
+    class_name: Mapped[str] = mapped_column(String(100))
+    slot: Mapped[str] = mapped_column(String(500))
+    joined: Mapped[int] = mapped_column(Integer)
+    entered_by: Mapped[str] = mapped_column(String(200))
+    entered_via: Mapped[str] = mapped_column(String(16))
+    entered_at: Mapped[datetime] = mapped_column(TS, default=utcnow)
+
+
+class ClassReadiness(Base):
+    """The readiness checklist of a class (regulation items 3.2–3.3): counts of families only."""
+
+    __tablename__ = "readiness"
+    __table_args__ = (UniqueConstraint("school_id", "class_name", name="uq_readiness_class"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    class_name: Mapped[str] = mapped_column(String(100))
+    chat_linked: Mapped[bool] = mapped_column(Boolean, default=False)
+    families_total: Mapped[int | None] = mapped_column(Integer)
+    families_joined: Mapped[int | None] = mapped_column(Integer)
+    last_test_call: Mapped[date | None] = mapped_column(Date)
+    families_without_device: Mapped[int | None] = mapped_column(Integer)
+    updated_by: Mapped[str] = mapped_column(String(200))
+    updated_via: Mapped[str] = mapped_column(String(16))
+    updated_at: Mapped[datetime] = mapped_column(TS, default=utcnow)
+
+
+class LessonMaterial(Base):
+    """A recording and an assignment a teacher attached to one remote lesson (item 3.7)."""
+
+    __tablename__ = "lesson_materials"
+    __table_args__ = (
+        UniqueConstraint("school_id", "teacher", "slot", name="uq_lesson_materials_scope"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    teacher: Mapped[str] = mapped_column(String(200))
+    class_name: Mapped[str] = mapped_column(String(100))
+    slot: Mapped[str] = mapped_column(String(500))
+    recording_url: Mapped[str | None] = mapped_column(String(1000))
+    assignment: Mapped[str | None] = mapped_column(Text)
+    assignment_url: Mapped[str | None] = mapped_column(String(1000))
     updated_at: Mapped[datetime] = mapped_column(TS, default=utcnow)
 
 

@@ -149,6 +149,11 @@ class JobPublic(BaseModel):
     created_at: str | None
     started_at: str | None
     finished_at: str | None
+    readiness_warnings: list[str] = Field(
+        default=[],
+        description="классы приказа, не готовые к дистанционным урокам (п. 3.2–3.3 Положения), "
+        "и чего им не хватает; публиковать можно — решение за школой",
+    )
 
 
 class VersionPublic(BaseModel):
@@ -160,6 +165,11 @@ class VersionPublic(BaseModel):
     job_id: str | None
     files: list[str]
     files_message: str | None
+    readiness: list[dict[str, Any]] | None = Field(
+        default=None,
+        description="готовность классов приказа на момент публикации (п. 3.2–3.3 Положения); "
+        "null — версия опубликована до учёта готовности",
+    )
 
 
 class VersionDetail(VersionPublic):
@@ -193,3 +203,110 @@ class CallLinkOut(BaseModel):
     class_name: str
     slot: str
     url: str | None
+
+
+# -- the school's regulation: attendance, readiness, lesson materials ----------------------------
+
+
+class AttendanceEntryOut(BaseModel):
+    class_name: str
+    date: str
+    present: int
+    absent: int
+    ill: int
+    total: int
+    entered_by: str = Field(description="учитель ссылки или логин администратора")
+    entered_via: Literal["teacher_link", "admin"]
+    entered_at: str | None = Field(description="когда внесено, в часовом поясе школы")
+
+
+class LessonJoinedOut(BaseModel):
+    subject: str
+    joined: int
+
+
+class DayRowOut(BaseModel):
+    class_name: str
+    present: int
+    absent: int
+    ill: int
+    total: int
+    missing: bool = Field(description="за этот дистанционный день числа не внесены")
+    corrections: int = Field(description="сколько раз внесённые числа исправляли")
+    entered_by: str | None
+    entered_via: Literal["teacher_link", "admin"] | None
+    entered_at: str | None
+    joined: list[LessonJoinedOut] = Field(description="подключились к онлайн-урокам класса")
+
+
+class DayTotalsOut(BaseModel):
+    present: int
+    absent: int
+    ill: int
+    total: int
+    entered: int = Field(description="классов с внесёнными числами")
+    expected: int = Field(description="классов на дистанте в этот день")
+
+
+class DayTableOut(BaseModel):
+    date: str
+    timezone: str
+    rows: list[DayRowOut]
+    totals: DayTotalsOut
+    missing: list[str] = Field(description="классы без внесённых чисел")
+
+
+class PeriodDayOut(DayTotalsOut):
+    date: str
+
+
+class AttendanceTotalsOut(BaseModel):
+    school_id: int
+    from_: str = Field(alias="from")
+    to: str
+    present: int
+    absent: int
+    ill: int
+    total: int
+    entered: int = Field(description="класс-дней с внесёнными числами")
+    expected: int = Field(description="дистанционных класс-дней")
+    missing: int = Field(description="дистанционных класс-дней без чисел")
+    present_share: float | None = Field(description="доля присутствовавших, 0…1")
+
+
+class ReadinessOut(BaseModel):
+    class_: str = Field(alias="class")
+    filled: bool = Field(description="чек-лист заполнен")
+    chat_linked: bool = Field(description="чат класса создан и связан с ЭПОС")
+    families_total: int | None
+    families_joined: int | None
+    last_test_call: str | None = Field(description="дата последнего удачного пробного звонка")
+    families_without_device: int | None = Field(
+        description="семей без компьютера, ноутбука или планшета с камерой и микрофоном"
+    )
+    ready: bool
+    missing: list[str] = Field(description="чего не хватает, по-русски")
+    cannot_join: int = Field(description="семей, которые не могут подключиться (п. 3.7)")
+    updated_by: str | None
+    updated_via: Literal["teacher_link", "admin"] | None
+    updated_at: str | None
+
+
+class MaterialsOut(BaseModel):
+    slot: str
+    class_name: str | None
+    recording_url: str | None
+    assignment: str | None
+    assignment_url: str | None
+
+
+class LessonJoinOut(BaseModel):
+    slot: str
+    class_name: str
+    date: str
+    joined: int
+
+
+class ChatMessageOut(BaseModel):
+    class_name: str
+    text: str = Field(description="сообщение для чата класса (до разбиения на части)")

@@ -1,13 +1,15 @@
 """The ``planner`` command: the composition root. Help is Russian first, English after the slash.
 
 It calls the application layer (:mod:`planner.app.pipeline`, :mod:`planner.app.demo`); it is the
-one module above ``web`` and ``api``, which it imports only to start the server and to manage
-administrators (``lint-imports`` checks it). Exit codes: 0 success, 1 violations found (``check``),
+one module above ``web`` and ``api``, which it imports only to start the server, to manage
+administrators and to print the regulation's figures from the server's database (``attendance``,
+``readiness``; ``lint-imports`` checks it). Exit codes: 0 success, 1 violations found (``check``),
 2 bad input, 3 the order cannot be met.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -31,6 +33,17 @@ admin_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(admin_app, name="admin")
+attendance_app = typer.Typer(
+    help="Посещаемость дистанционных дней, только числа (п. 2.3, 2.6 Положения) / "
+    "Attendance of remote days, counts only.",
+    no_args_is_help=True,
+)
+app.add_typer(attendance_app, name="attendance")
+readiness_app = typer.Typer(
+    help="Готовность классов к дистанционным урокам (п. 3.2–3.3 Положения) / Class readiness.",
+    no_args_is_help=True,
+)
+app.add_typer(readiness_app, name="readiness")
 
 
 SCHOOL_OPTION = typer.Option(
@@ -174,6 +187,14 @@ def rebuild(
     strict: Annotated[bool, STRICT_OPTION] = False,
     load_table: Annotated[Path | None, LOAD_TABLE_OPTION] = None,
     bells: Annotated[Path | None, BELLS_OPTION] = None,
+    readiness: Annotated[
+        Path | None,
+        typer.Option(
+            "--readiness",
+            help="Готовность классов (YAML/JSON, п. 3.2–3.3 Положения): предупреждения и раздел "
+            "отчёта / Readiness checklists of the classes: warnings and a report section",
+        ),
+    ] = None,
 ) -> None:
     """Перестроить расписание для дистанционного режима / Rebuild the timetable for remote mode.
 
@@ -192,6 +213,7 @@ def rebuild(
             timetable, order, out, options, previous=previous,
             echo=None if quiet else typer.echo, school=school, strict=strict,
             load_table=load_table, bells=bells, findings_echo=typer.echo,
+            readiness_path=readiness,
         )  # fmt: skip
     except (PlannerError, CatalogueError) as exc:
         raise _fail(exc) from None
@@ -262,6 +284,82 @@ def admin_token(
 
     try:
         typer.echo(issue_api_token(login))
+    except InputError as exc:
+        raise _fail(exc) from None
+
+
+SCHOOL_ID = typer.Option("--school", help="Номер школы в веб-приложении / School id")
+
+
+def _day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise _fail(InputError.at(option, f"«{value}» — не дата; пишите 2026-12-07.")) from None
+
+
+@attendance_app.command("day")
+def attendance_day(
+    school: Annotated[int, SCHOOL_ID],
+    day: Annotated[
+        str | None, typer.Option("--date", help="День (ГГГГ-ММ-ДД) / Day; default: the latest")
+    ] = None,
+) -> None:
+    """Таблица дня: классы × на уроках / отсутствовали / болеют / Day table of a school."""
+    from api.regulation_cli import attendance_day as day_table
+
+    try:
+        typer.echo(day_table(school, _day(day, "--date")))
+    except InputError as exc:
+        raise _fail(exc) from None
+
+
+@attendance_app.command("export")
+def attendance_export(
+    school: Annotated[int, SCHOOL_ID],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Файл .xlsx / Output XLSX")],
+    date_from: Annotated[str | None, typer.Option("--from", help="С / From (ГГГГ-ММ-ДД)")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="По / To (ГГГГ-ММ-ДД)")] = None,
+) -> None:
+    """XLSX для муниципалитета / The attendance XLSX for the municipality."""
+    from api.regulation_cli import attendance_export as export
+
+    try:
+        path = export(school, _day(date_from, "--from"), _day(date_to, "--to"), out)
+    except InputError as exc:
+        raise _fail(exc) from None
+    typer.echo(f"Записано / written: {path}")
+
+
+@attendance_app.command("totals")
+def attendance_totals(
+    school: Annotated[list[int], typer.Option("--school", help="Номера школ / School ids")],
+    date_from: Annotated[str, typer.Option("--from", help="С / From (ГГГГ-ММ-ДД)")],
+    date_to: Annotated[str, typer.Option("--to", help="По / To (ГГГГ-ММ-ДД)")],
+) -> None:
+    """Итоги по школам за период (JSON) / Totals of schools over a period (JSON)."""
+    import json
+
+    from api.regulation_cli import attendance_totals as totals
+
+    first, last = _day(date_from, "--from"), _day(date_to, "--to")
+    assert first is not None and last is not None
+    try:
+        rows = totals(school, first, last)
+    except InputError as exc:
+        raise _fail(exc) from None
+    typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+
+
+@readiness_app.command("show")
+def readiness_show(school: Annotated[int, SCHOOL_ID]) -> None:
+    """Готовность каждого класса и чего не хватает / Each class's readiness."""
+    from api.regulation_cli import readiness_table
+
+    try:
+        typer.echo(readiness_table(school))
     except InputError as exc:
         raise _fail(exc) from None
 

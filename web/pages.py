@@ -57,6 +57,7 @@ templates.env.globals.update(
 
 templates.env.filters.update(
     ru_date=views.ru_date,
+    school_time=views.school_time,
 )
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
 
 from planner.domain.model import Timetable, hhmm, sort_class_names
 from planner.domain.schedule import KIND_RU, ScheduleItem
@@ -267,3 +268,12 @@ def ru_date(value: str | date) -> str:
     except ValueError:
         return str(value)
     return f"{d:%d.%m.%Y}"
+
+
+def school_time(value: datetime | None, tz: str) -> str:
+    """A stored (UTC) moment as ДД.ММ.ГГГГ ЧЧ:ММ in the school's zone."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:  # SQLite gives naive UTC back
+        value = value.replace(tzinfo=UTC)
+    return f"{value.astimezone(ZoneInfo(tz)):%d.%m.%Y %H:%M}"

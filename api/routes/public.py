@@ -6,12 +6,31 @@ from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api import feeds
 from api.deps import SessionDep
-from api.schemas import ERRORS, CallLinkOut, PublicView
-from api.services import call_links, link_views, links, versions
+from api.routes.attendance import AttendanceIn
+from api.routes.readiness import ReadinessIn
+from api.schemas import (
+    ERRORS,
+    AttendanceEntryOut,
+    CallLinkOut,
+    LessonJoinOut,
+    MaterialsOut,
+    PublicView,
+    ReadinessOut,
+)
+from api.services import (
+    attendance,
+    call_links,
+    link_views,
+    links,
+    materials,
+    readiness,
+    schools,
+    versions,
+)
 
 router = APIRouter(tags=["public"])
 
@@ -67,4 +86,80 @@ def put_call_link(token: str, body: CallLinkIn, session: SessionDep) -> dict[str
         "class_name": body.class_name.strip(),
         "slot": body.slot,
         "url": row.url if row else None,
+    }
+
+
+# -- the school's regulation, by a teacher's link ------------------------------------------------
+
+
+class TeacherReadinessIn(ReadinessIn):
+    class_name: str = Field(min_length=1, max_length=100)
+
+
+class MaterialsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    slot: str = Field(min_length=1, max_length=500, description="slot_key урока")
+    recording_url: str = Field(default="", max_length=1000, description="запись урока (https)")
+    assignment: str = Field(default="", max_length=materials.MAX_ASSIGNMENT, description="задание")
+    assignment_url: str = Field(
+        default="", max_length=1000, description="ссылка на задание (ЭПОС, «Моя школа»)"
+    )
+
+
+class JoinedIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    slot: str = Field(min_length=1, max_length=500, description="slot_key онлайн-урока")
+    joined: int = Field(ge=0, le=attendance.MAX_PUPILS, description="сколько подключились")
+
+
+@router.put(
+    "/api/v1/public/{token}/attendance", response_model=AttendanceEntryOut, responses=ERRORS
+)
+def put_attendance(token: str, body: AttendanceIn, session: SessionDep) -> dict[str, Any]:
+    """A teacher records (or corrects) one of her classes' counts for a remote day: on the
+    lessons, absent, ill. Numbers only; another class, a class token or a revoked link: 404."""
+    link = links.resolve_token(session, token)
+    row = attendance.teacher_record(session, link, body.class_name, body.date, body.counts())
+    return attendance.entry_public(row, schools.get_school(session, link.school_id))
+
+
+@router.put(
+    "/api/v1/public/{token}/lesson-attendance", response_model=LessonJoinOut, responses=ERRORS
+)
+def put_lesson_attendance(token: str, body: JoinedIn, session: SessionDep) -> dict[str, Any]:
+    """A subject teacher records how many pupils joined one of her online lessons."""
+    link = links.resolve_token(session, token)
+    row = attendance.record_joined(session, link, body.slot, body.joined)
+    return {"slot": row.slot, "class_name": row.class_name, "date": row.date.isoformat(),
+            "joined": row.joined}  # fmt: skip
+
+
+@router.put("/api/v1/public/{token}/readiness", response_model=ReadinessOut, responses=ERRORS)
+def put_readiness(token: str, body: TeacherReadinessIn, session: SessionDep) -> dict[str, Any]:
+    """A teacher fills the readiness checklist of one of her classes."""
+    link = links.resolve_token(session, token)
+    data = readiness.ReadinessInput(**body.model_dump(exclude={"class_name"}))
+    row = readiness.teacher_set_readiness(session, link, body.class_name, data)
+    school = schools.get_school(session, link.school_id)
+    [value] = readiness.readiness_of(session, school.id, [row.class_name])
+    return readiness.readiness_public(session, school, value, row)
+
+
+@router.put("/api/v1/public/{token}/materials", response_model=MaterialsOut, responses=ERRORS)
+def put_materials(token: str, body: MaterialsIn, session: SessionDep) -> dict[str, Any]:
+    """A teacher attaches a recording and an assignment to one of her remote lessons (all
+    empty: removes them). Shown on the parent page, in the chat text and in the ЭПОС files."""
+    link = links.resolve_token(session, token)
+    row = materials.set_materials(
+        session, link, body.slot, recording_url=body.recording_url, assignment=body.assignment,
+        assignment_url=body.assignment_url,
+    )  # fmt: skip
+    return {
+        "slot": body.slot,
+        "class_name": row.class_name if row else None,
+        "recording_url": row.recording_url if row else None,
+        "assignment": row.assignment if row else None,
+        "assignment_url": row.assignment_url if row else None,
     }

@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import AuthDep, SessionDep, SettingsDep
 from api.schemas import ERRORS, JobPublic, VersionPublic
-from api.services import rebuilds, versions
+from api.services import readiness, rebuilds, versions
 
 router = APIRouter(prefix="/api/v1/rebuilds", tags=["rebuilds"], responses=ERRORS)
 
@@ -18,15 +18,16 @@ class PublishIn(BaseModel):
 
 @router.get("/{job_id}", response_model=JobPublic)
 def get_rebuild(job_id: str, auth: AuthDep, session: SessionDep) -> dict[str, Any]:
-    """Status, progress, best objective so far and the summary of a rebuild."""
-    return rebuilds.job_public(rebuilds.get_job(session, job_id))
+    """Status, progress, best objective so far and the summary of a rebuild; the classes of its
+    order that are not ready for distance lessons (regulation items 3.2–3.3)."""
+    return readiness.job_with_warnings(session, rebuilds.get_job(session, job_id))
 
 
 @router.post("/{job_id}/cancel", response_model=JobPublic)
 def cancel_rebuild(job_id: str, auth: AuthDep, session: SessionDep) -> dict[str, Any]:
     """Cancel a queued or running rebuild."""
     job = rebuilds.cancel_job(session, rebuilds.get_job(session, job_id))
-    return rebuilds.job_public(job)
+    return readiness.job_with_warnings(session, job)
 
 
 @router.post("/{job_id}/publish", status_code=201, response_model=VersionPublic)

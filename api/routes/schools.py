@@ -3,15 +3,17 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, UploadFile
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from api.deps import AuthDep, ImportsDep, RunnerDep, SessionDep, SettingsDep
 from api.import_runner import ImportRunner
 from api.models import School, TimetableUpload
+from api.problems import NotFound
 from api.schemas import (
     ERRORS,
+    ChatMessageOut,
     JobPublic,
     LinkPublic,
     SchoolPublic,
@@ -19,7 +21,7 @@ from api.schemas import (
     VersionDetail,
     VersionPublic,
 )
-from api.services import links, rebuilds, schools, uploads, versions
+from api.services import current_exports, links, readiness, rebuilds, schools, uploads, versions
 
 router = APIRouter(prefix="/api/v1/schools", tags=["schools"], responses=ERRORS)
 
@@ -146,14 +148,15 @@ def start_rebuild(
     settings: SettingsDep,
     runner: RunnerDep,
 ) -> dict[str, Any]:
-    """Start a rebuild for an order; returns the job to poll."""
+    """Start a rebuild for an order; returns the job to poll, with the order's classes that are
+    not ready for distance lessons (a warning: the school decides)."""
     school = schools.get_school(session, school_id)
     job = rebuilds.create_job(
         session, school, body.order, settings, author=auth.admin.login,
         time_limit=body.time_limit, workers=body.workers, seed=body.seed,
     )  # fmt: skip
     runner.submit(job.id)
-    return rebuilds.job_public(rebuilds.get_job(session, job.id))
+    return readiness.job_with_warnings(session, rebuilds.get_job(session, job.id))
 
 
 @router.get("/{school_id}/rebuilds", response_model=list[JobPublic])
@@ -219,3 +222,28 @@ def issue_link(
         session, school, body.kind, body.target.strip(), with_calls=body.with_calls
     )
     return links.link_public(link, settings)
+
+
+EPOS_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@router.get("/{school_id}/epos.{kind}", response_class=Response)
+def current_epos(school_id: int, kind: str, auth: AuthDep, session: SessionDep) -> Response:
+    """epos.csv / epos.xlsx of the latest version as it stands today: with the recordings and
+    assignments (topic, homework) and call links teachers attached after publication."""
+    if kind not in EPOS_TYPES:
+        raise NotFound("есть epos.csv и epos.xlsx.")
+    school = schools.get_school(session, school_id)
+    body, name = current_exports.epos_file(session, school, kind)
+    return Response(body, media_type=EPOS_TYPES[kind],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
+
+
+@router.get("/{school_id}/chat-messages", response_model=list[ChatMessageOut])
+def chat_messages(school_id: int, auth: AuthDep, session: SessionDep) -> list[dict[str, str]]:
+    """The message for each remote class's chat, with the lessons' recordings and assignments."""
+    school = schools.get_school(session, school_id)
+    return [{"class_name": c, "text": t} for c, t in current_exports.chat_messages(session, school)]

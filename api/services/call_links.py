@@ -6,22 +6,20 @@ Each function takes an open SQLAlchemy session and plain values, raises
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.db import utcnow
 from api.models import CallLink, Link
 from api.problems import Invalid, NotFound
+from api.services.common import is_https_link
 from api.services.schools import current_timetable, get_school
 from planner.domain.model import sort_class_names
 
 
 def _check_call_url(url: str) -> str:
     url = url.strip()
-    parts = urlsplit(url)
-    if parts.scheme != "https" or not parts.netloc or len(url) > 1000:
+    if not is_https_link(url):
         raise Invalid(
             f"«{url}» — не ссылка на звонок; вставьте ссылку целиком, начиная с https:// "
             "(например https://sferum.ru/?call_link=…)."

@@ -1,4 +1,5 @@
-"""What a token shows: the published schedule of one class or teacher, with call links if granted.
+"""What a token shows: the published schedule of one class or teacher, with call links if granted
+and the recordings and assignments teachers attached (the self-study route).
 
 Each function takes an open SQLAlchemy session and plain values, raises
 :class:`api.problems.ApiError` subclasses with Russian messages, and commits what it changed.
@@ -18,6 +19,7 @@ from api.db import aware, utcnow
 from api.models import CallLink, Link, School, Version
 from api.services.call_links import call_links_of
 from api.services.common import iso
+from api.services.materials import apply_materials, materials_of
 from api.services.schools import get_school, latest_version
 from planner.domain.schedule import Schedule, ScheduleItem
 
@@ -83,8 +85,11 @@ def link_view(session: Session, link: Link) -> LinkView:
         if link.kind == "teacher":
             calls = [c for c in calls if c.teacher == link.target]
         items = apply_call_links(items, calls, keep=with_calls)
+        materials = materials_of(session, school.id)  # the self-study route, for every holder
+        items = apply_materials(items, materials)
         stamps.append(aware(version.published_at) or utcnow())
         stamps.extend(aware(c.updated_at) or utcnow() for c in calls)
+        stamps.extend(aware(m.updated_at) or utcnow() for m in materials)
     return LinkView(
         link=link,
         school=school,

@@ -7,6 +7,7 @@ Each function takes an open SQLAlchemy session and plain values, raises
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select
@@ -17,9 +18,10 @@ from api.db import utcnow
 from api.models import Link, School
 from api.problems import Conflict, Invalid, NotFound
 from api.services.common import found, iso
-from api.services.schools import current_timetable
+from api.services.schools import current_timetable, get_school, latest_version, version_schedule
 from api.settings import Settings
 from planner.domain.model import sort_class_names
+from planner.domain.schedule import ScheduleItem
 
 
 def ensure_links(
@@ -144,3 +146,43 @@ def resolve_token(session: Session, token: str) -> Link:
     if link is None or link.revoked_at is not None:
         raise NotFound("ссылка недействительна: её отозвали или заменили; попросите новую в школе.")
     return link
+
+
+def teacher_class(session: Session, link: Link, class_name: str) -> str:
+    """The class a teacher link acts for (attendance, readiness, lesson materials): one of the
+    classes she teaches in the school's timetable. A class link, or a class she does not teach,
+    is the same 404 as an unknown token: a link opens only what it was issued for."""
+    if link.kind == "teacher":
+        timetable = current_timetable(session, get_school(session, link.school_id))
+        name = class_name.strip()
+        if any(name in x.classes for x in timetable.lessons_of_teacher(link.target)):
+            return name
+    raise NotFound(f"по этой ссылке нельзя вносить данные класса «{class_name.strip()}».")
+
+
+def teacher_classes(session: Session, link: Link) -> list[str]:
+    """Every class a teacher link may act for, in school order."""
+    if link.kind != "teacher":
+        return []
+    timetable = current_timetable(session, get_school(session, link.school_id))
+    return sort_class_names(
+        {c for x in timetable.lessons_of_teacher(link.target) for c in x.classes}
+    )
+
+
+def teacher_lesson(
+    session: Session, link: Link, slot: str, formats: tuple[str, ...]
+) -> ScheduleItem:
+    """One of the teacher's lessons of the latest published version, by its ``slot_key`` (each class
+    of a combined lesson has its own), in one of ``formats``; anything else (another teacher's
+    lesson, a class link, no such lesson) is 404."""
+    version = latest_version(session, get_school(session, link.school_id))
+    if link.kind == "teacher" and version is not None:
+        for item in version_schedule(version).of_teacher(link.target):
+            if item.format not in formats:
+                continue
+            for c in item.classes or (item.class_name,):
+                each = replace(item, class_name=c)
+                if each.slot_key == slot:
+                    return each
+    raise NotFound("такого урока среди ваших дистанционных уроков нет; обновите страницу.")

@@ -21,6 +21,7 @@ from api.settings import Settings
 from planner.app import pipeline
 from planner.domain.bells import BellPlan
 from planner.domain.model import Timetable
+from planner.domain.schedule import Schedule
 
 
 def create_school(session: Session, name: str, timezone: str | None, settings: Settings) -> School:
@@ -116,6 +117,17 @@ def latest_version(session: Session, school: School) -> Version | None:
         .where(Version.school_id == school.id)
         .order_by(Version.number.desc())
         .limit(1)
+    )
+
+
+_SCHEDULES: Lru[tuple[int, str], Schedule] = Lru(16)
+
+
+def version_schedule(version: Version) -> Schedule:
+    """The schedule of a published version (rows are immutable: cached by id and content hash)."""
+    return _SCHEDULES.get(
+        (version.id, version.content_hash),
+        lambda: Schedule.from_json(json.loads(version.schedule_json)),
     )
 
 

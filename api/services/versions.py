@@ -1,4 +1,5 @@
-"""Published versions: publish a finished rebuild, its export files, its check, the history.
+"""Published versions: publish a finished rebuild, its export files, its check, the history, the
+readiness of its classes at publication (regulation items 3.2–3.3).
 
 Each function takes an open SQLAlchemy session and plain values, raises
 :class:`api.problems.ApiError` subclasses with Russian messages, and commits what it changed.
@@ -22,11 +23,13 @@ from api.settings import Settings
 from planner.app import pipeline
 from planner.domain.model import Timetable
 from planner.domain.order import QuarantineOrder
+from planner.domain.regulation import Readiness
 from planner.domain.schedule import Schedule
 
 if TYPE_CHECKING:
     from constraints.catalogue import NormCatalogue
     from constraints.checker import CheckReport
+from api.services import readiness
 from api.services.common import iso
 from api.services.rebuilds import STATUS_RU, validate_order
 from api.services.schools import get_school, timetable_of
@@ -67,6 +70,7 @@ def version_public(version: Version, *, with_schedule: bool = False) -> dict[str
         "job_id": version.job_id,
         "files": version.files or [],
         "files_message": version.files_message,
+        "readiness": version.readiness,
     }
     if with_schedule:
         doc["schedule"] = json.loads(version.schedule_json)
@@ -115,7 +119,8 @@ def publish_job(
         raise Conflict(str(exc)) from None
     new = history.latest
     outdir = versions_dir(settings, school.id, new.number)
-    files, files_message = _write_exports(session, school, job, draft, history, outdir)
+    ready = readiness.snapshot(session, school.id, draft.order.get("classes") or [])
+    files, files_message = _write_exports(session, school, job, draft, history, outdir, ready)
     version = Version(
         school_id=school.id,
         number=new.number,
@@ -128,6 +133,7 @@ def publish_job(
         schedule_json=draft.dumps(),
         files=files,
         files_message=files_message,
+        readiness=ready,
     )
     session.add(version)
     try:
@@ -148,6 +154,7 @@ def _write_exports(
     schedule: Schedule,
     history: Any,
     outdir: Path,
+    ready: list[dict[str, Any]],
 ) -> tuple[list[str], str | None]:
     """Write the export bundle of a version; a failure leaves the version without files."""
     try:
@@ -161,7 +168,7 @@ def _write_exports(
         outdir.mkdir(parents=True)
         paths = pipeline.export_bundle(
             outdir, schedule, timetable, order, catalogue, report, history,
-            now=history.latest.published_at,
+            now=history.latest.published_at, readiness=[Readiness.from_json(r) for r in ready],
         )  # fmt: skip
         return sorted(Path(p).relative_to(outdir).as_posix() for p in paths), None
     except Exception as exc:  # the version is still published; the files can be rebuilt

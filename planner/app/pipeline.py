@@ -23,6 +23,7 @@ from planner.domain.errors import Finding, InputError
 from planner.domain.findings import check_strict
 from planner.domain.model import Timetable, sort_class_names
 from planner.domain.order import QuarantineOrder, load_order
+from planner.domain.regulation import Readiness, load_readiness, readiness_warnings
 from planner.domain.schedule import Schedule
 from planner.domain.solving import SolveOptions, SolveProgress
 from planner.engine.rebuild import RebuildResult, load_catalogue, solve_remote
@@ -209,9 +210,12 @@ def export_bundle(
     history: VersionHistory | None,
     *,
     now: datetime | None = None,
+    readiness: list[Readiness] | None = None,
 ) -> list[Path]:
-    """Publish ``schedule`` after ``history`` and write every export file into ``outdir``."""
-    return write_bundle(outdir, schedule, timetable, order, catalogue, report, history, now=now)
+    """Publish ``schedule`` after ``history`` and write every export file into ``outdir``
+    (``readiness``: of the order's classes, recorded in the report)."""
+    return write_bundle(outdir, schedule, timetable, order, catalogue, report, history, now=now,
+                        readiness=readiness)  # fmt: skip
 
 
 # -- on files: ``planner convert``, ``planner rebuild`` and ``planner check`` ----------------------
@@ -341,6 +345,7 @@ def rebuild_files(
     load_table: Path | None = None,
     bells: Path | None = None,
     findings_echo: Echo | None = None,
+    readiness_path: Path | None = None,
 ) -> int:
     """``planner rebuild``: 0 on success; raises InputError (2) or InfeasibleOrder (3).
 
@@ -348,12 +353,16 @@ def rebuild_files(
     ``strict``, ``load_table`` and ``bells`` as in :func:`read_timetable`. The import's findings
     are printed through ``findings_echo`` (default ``echo``) and written to ``findings.txt`` and
     ``findings.json`` in ``out``. ``options.progress`` is replaced by the printed progress when
-    ``echo`` is given.
+    ``echo`` is given. ``readiness_path``: the classes' readiness checklists (YAML/JSON); a class
+    that is not ready is a warning (the school decides) and the report records the readiness.
     """
     say: Echo = echo or (lambda _s: None)
     timetable, order = load_inputs(
         timetable_path, order_path, school, strict=strict, load_table=load_table, bells=bells
     )
+    readiness = load_readiness(readiness_path, order.classes) if readiness_path else None
+    for warning in readiness_warnings(readiness or []):
+        say(f"Внимание: {warning}")
     # read before anything is written: ``--out`` may be the ``--previous`` folder itself
     history = _previous_history(previous)
     report_findings(findings_echo or say, timetable, Path(out) / "findings")
@@ -374,8 +383,9 @@ def rebuild_files(
     result.schedule.write(out / "schedule.json")
     # publish as the next version after --previous's and write every export
     exported = export_bundle(
-        out, result.schedule, timetable, order, catalogue, result.report, history
-    )
+        out, result.schedule, timetable, order, catalogue, result.report, history,
+        readiness=readiness,
+    )  # fmt: skip
     return _summary(say, result, order, time.perf_counter() - t0, out, len(exported))
 
 

@@ -5,7 +5,7 @@ An order is a small YAML or JSON file a deputy director writes (or the web form 
     classes: [5А, 5Б]          # or: all   or: {grades: [5, 6]}
     from: 2026-12-01
     to: 2026-12-05
-    device: pc                  # pc | laptop | tablet
+    device: pc                  # pc | laptop | tablet (компьютер, ноутбук, планшет); never a phone
     screen_policy: home         # home | school  (column of СанПиН 1.2.3685-21 table 6.8)
     homework_reserve_minutes: 0 # screen minutes kept free for homework
     overrides:                  # values of the school's local act, each with its reason
@@ -31,6 +31,7 @@ import yaml
 
 from planner.domain.errors import InputError, Problem
 from planner.domain.model import Timetable, class_key, sort_class_names
+from planner.domain.regulation import read_device
 
 DEVICES = ("pc", "laptop", "tablet")
 SCREEN_POLICIES = ("home", "school")
@@ -215,9 +216,9 @@ def parse_order(doc: Any, timetable: Timetable, file: str = "приказ") -> Q
     if d_from and d_to and (d_to - d_from).days > 62:
         r.fail("to", "период длиннее двух месяцев; разбейте приказ на части.")
 
-    device = str(doc.get("device", DEFAULT_DEVICE)).strip().lower()
-    if device not in DEVICES:
-        r.fail("device", f"устройство «{device}» неизвестно; допустимо: pc, laptop, tablet.")
+    device, refusal = read_device(doc.get("device", DEFAULT_DEVICE))
+    if refusal is not None:  # a phone is refused with the regulation's item (3.3)
+        r.fail("device", refusal)
     policy = str(doc.get("screen_policy", DEFAULT_SCREEN_POLICY)).strip().lower()
     if policy not in SCREEN_POLICIES:
         r.fail(
@@ -290,7 +291,7 @@ def parse_order(doc: Any, timetable: Timetable, file: str = "приказ") -> Q
 
     if r.problems:
         raise InputError(r.problems)
-    assert d_from is not None and d_to is not None
+    assert d_from is not None and d_to is not None and device is not None
     return QuarantineOrder(
         classes=tuple(sort_class_names(classes)),
         date_from=d_from,

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from planner.domain.model import hhmm, sort_class_names
+from planner.domain.regulation import Materials
 
 Kind = Literal["lesson", "eye_gymnastics", "physical_break", "dynamic_pause", "break"]
 Format = Literal["online", "self_study", "in_person"]
@@ -67,6 +68,15 @@ class ScheduleItem:
     rule: str | None = None  # the rule a health item or break fulfils
     call_url: str | None = None
     note: str | None = None
+    # the self-study route (regulation item 3.7): set by the teacher beside a published version
+    recording_url: str | None = None
+    assignment: str | None = None
+    assignment_url: str | None = None
+
+    @property
+    def materials(self) -> Materials:
+        """The recording and assignment a teacher attached to this lesson (may be empty)."""
+        return Materials(self.recording_url, self.assignment, self.assignment_url)
 
     @property
     def is_lesson(self) -> bool:
@@ -125,6 +135,9 @@ class ScheduleItem:
             doc["call_url"] = self.call_url
         if self.note:
             doc["note"] = self.note
+        for key in ("recording_url", "assignment", "assignment_url"):
+            if getattr(self, key):
+                doc[key] = getattr(self, key)
         return doc
 
     @classmethod
@@ -150,6 +163,9 @@ class ScheduleItem:
             rule=doc.get("rule"),
             call_url=doc.get("call_url"),
             note=doc.get("note"),
+            recording_url=doc.get("recording_url"),
+            assignment=doc.get("assignment"),
+            assignment_url=doc.get("assignment_url"),
         )
 
 

@@ -25,6 +25,7 @@ from typing import Any
 
 from planner.domain.model import BaseLesson, SchoolClass, Timetable
 from planner.domain.order import QuarantineOrder
+from planner.domain.regulation import Readiness
 from planner.domain.schedule import Schedule
 from planner.engine.changes import ChangeSet, diff_against_base, diff_schedules
 from planner.engine.versions import (
@@ -134,8 +135,12 @@ def write_bundle(
     *,
     now: datetime | None = None,
     author: str = CLI_AUTHOR,
+    readiness: list[Readiness] | None = None,
 ) -> list[Path]:
-    """Write every export of ``schedule`` into ``outdir``; returns the paths written."""
+    """Write every export of ``schedule`` into ``outdir``; returns the paths written.
+
+    ``readiness``: the order's classes' readiness at publication, recorded in ``report.html``.
+    """
     now = now or datetime.now(UTC)
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
@@ -187,6 +192,7 @@ def write_bundle(
     html = render_report(
         schedule, order, catalogue, check_report, now=latest.published_at, version=latest.number,
         findings=timetable.findings,
+        readiness=readiness,
     )  # fmt: skip
     paths.append(write_report(outdir / "report.html", html))
 

@@ -1,7 +1,9 @@
 """``chat/<class-slug>.txt`` — the message for a class chat (Сферум / MAX).
 
 Plain text: the remote days with times, which lessons are online and which are self-study, the
-health breaks, and the reminders. No call links (a chat may include outsiders; links go to ЭПОС and
+health breaks, the recordings and assignments teachers attached (for a self-study lesson the
+lesson itself, for an online one the alternative for families who cannot join: regulation item
+3.7), and the reminders. No call links (a chat may include outsiders; links go to ЭПОС and
 teacher feeds) and no pupil data. A messenger message holds at most :data:`MAX_MESSAGE` characters,
 so a long text is split at line boundaries into numbered parts «(1/3)».
 """
@@ -13,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from planner.domain.model import DAY_NAMES_RU_LONG, Timetable, class_order, hhmm, minutes
+from planner.domain.regulation import material_lines
 from planner.domain.schedule import KIND_RU, Schedule, ScheduleItem
 from planner.engine.changes import ChangeSet, LessonChange, day_label, lesson_label
 
@@ -106,6 +109,8 @@ def class_message(
             if start is None:
                 start = minutes(slot[0]) if slot else 9999
             entries.append((start, 0, _lesson_line(i, times)))
+            materials = material_lines(i.materials, online=i.format == "online")
+            entries.extend((start, 1, f"   {line}") for line in materials)
             health = health_inside(items, i)
             if health:
                 text = ", ".join(f"{KIND_RU[h.kind]} в {hhmm(h.start)}" for h in health)

@@ -1,7 +1,7 @@
 """``epos.csv`` and ``epos.xlsx``: every lesson occurrence of the period, for the ЭПОС admin.
 
 The fields follow ЭПОС/МЭШ ``schedule_items`` (date, lesson number, group, subject, teacher, room,
-``lesson_type`` NORMAL/REMOTE, topic, replaced/cancelled/transferred) — see
+``lesson_type`` NORMAL/REMOTE, topic, homework, replaced/cancelled/transferred) — see
 ``/work/shared/reference/epos-ical.md`` §1.3–1.5. No public document describes a file import into
 ЭПОС, so the CSV is a machine-readable interchange file (our flat importer reads it back) and the
 XLSX the same rows with Russian headers for a person keying them in.
@@ -14,6 +14,9 @@ Rows:
   «самостоятельно» and type REMOTE, in both files (the flat importer skips them when it reads
   ``epos.csv`` back as the timed remote timetable);
 * a base lesson the schedule drops is a row with ``change`` = «отмена» (the flat reader skips it);
+* ``topic`` / ``homework`` carry the recording and the assignment a teacher attached to a lesson
+  (the self-study route, regulation item 3.7; for an online lesson marked as the alternative for
+  families who cannot join);
 * ``change`` / ``replaces`` compare with the regular timetable on that date.
 """
 
@@ -31,6 +34,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from planner.domain.model import Timetable, class_order, hhmm, minutes
+from planner.domain.regulation import epos_topic_homework
 from planner.domain.schedule import FORMAT_RU, Schedule, ScheduleItem
 from planner.engine.changes import ChangeSet, LessonChange, describe_lesson
 
@@ -50,6 +54,7 @@ FIELDS: tuple[str, ...] = (
     "lesson_type",
     "call_url",
     "topic",
+    "homework",
     "change",
     "replaces",
 )
@@ -67,6 +72,7 @@ HEADERS_RU = {
     "lesson_type": "Тип урока (ЭПОС)",
     "call_url": "Ссылка на онлайн-урок",
     "topic": "Тема / комментарий",
+    "homework": "Домашнее задание",
     "change": "Изменение",
     "replaces": "Было",
 }
@@ -84,6 +90,7 @@ WIDTHS = {
     "lesson_type": 10,
     "call_url": 40,
     "topic": 28,
+    "homework": 28,
     "change": 14,
     "replaces": 40,
 }
@@ -120,6 +127,7 @@ def _row(
         change_text = change.epos_change
         before = change.before or change.replaces
         replaces = describe_lesson(before) if before is not None else ""
+    topic, homework = epos_topic_homework(item.materials, online=item.format == "online")
     values = {
         "date": item.date.isoformat(),
         "lesson_no": "" if number is None else str(number),
@@ -133,7 +141,8 @@ def _row(
         "format": FORMAT_RU.get(item.format or "", item.format or ""),
         "lesson_type": lesson_type(item),
         "call_url": (item.call_url or "") if with_links and item.format == "online" else "",
-        "topic": item.note or "",
+        "topic": "; ".join(x for x in (item.note, topic) if x),
+        "homework": homework,
         "change": change_text,
         "replaces": replaces,
     }

@@ -3,7 +3,8 @@
 School, order, norm set and its validity, every rule in force with its citation and confidence,
 local-act overrides with their reasons, and per class per day the online minutes against the caps
 of *both* screen policies («дома» and «в школе», СанПиН 1.2.3685-21 табл. 6.8) as inline SVG bars,
-lesson lengths, breaks, health slots, violations and warnings. One self-contained file: no external
+lesson lengths, breaks, health slots, violations and warnings, and the readiness of the classes
+when the version was published (regulation items 3.2–3.3). One self-contained file: no external
 assets, A4 print CSS, Russian.
 
 ``catalogue`` and ``check_report`` are duck-typed (``constraints.catalogue.NormCatalogue`` and
@@ -25,6 +26,7 @@ from planner.domain.errors import Finding
 from planner.domain.findings import group_findings, refusing
 from planner.domain.model import DAY_NAMES_RU, sort_class_names
 from planner.domain.order import DEVICE_RU, POLICY_RU, QuarantineOrder
+from planner.domain.regulation import READINESS_ITEMS, Readiness, cite, readiness_warnings
 from planner.domain.schedule import Schedule
 
 CONFIDENCE_RU = {
@@ -126,6 +128,7 @@ def render_report(
     version: int | None = None,
     school: str | None = None,
     findings: Iterable[Finding] = (),
+    readiness: list[Readiness] | None = None,
 ) -> str:
     """The report HTML.
 
@@ -135,7 +138,10 @@ def render_report(
     citation``), ``.warnings`` (the catalogue's, narrowed by the checker to the order), ``.days``
     (``class_name date grade online_minutes cap_home cap_school cap cap_citation lessons_online
     lessons_self_study lesson_lengths breaks health_slots first_start last_end``).
+
     ``findings``: the regular timetable's import findings («Замечания при импорте», grouped).
+    ``readiness``: the readiness of the order's classes when the version was published
+    (regulation items 3.2–3.3); ``None`` leaves the section out (no checklist was given).
     """
     findings = tuple(findings)
     norms = list(catalogue.all_norms())
@@ -147,6 +153,7 @@ def render_report(
         per_class.setdefault(d.class_name, []).append(_day_row(d, order.screen_policy, scale))
     per_class = {c: per_class[c] for c in sort_class_names(per_class)}
     warnings = [str(w) for w in check_report.warnings]  # the checker's carry the catalogue's
+    warnings += readiness_warnings(readiness or [])  # classes not ready when published
     overrides = [_norm_row(n) for n in norms if n.override_reason]
     local = now.astimezone(ZoneInfo(schedule.timezone))
     context = {
@@ -172,6 +179,8 @@ def render_report(
         "findings_total": len(refusing(findings)),
         "findings_notes": len(findings) - len(refusing(findings)),
         "findings_cap": FINDINGS_CAP,
+        "readiness": readiness,
+        "readiness_citation": cite(READINESS_ITEMS),
     }
     return _env().get_template("report.html").render(**context)
 

@@ -18,4 +18,4 @@ def test_migrations_match_the_models(database_url) -> None:
     finally:
         engine.dispose()
     assert diff == []
-    assert version == "0003"
+    assert version == "0004"

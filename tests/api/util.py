@@ -17,14 +17,16 @@ ORDER_5A: dict[str, Any] = {"classes": ["5А"], "from": "2026-12-07", "to": "202
 ORDER_BOTH: dict[str, Any] = {"classes": ["5А", "6А"], "from": "2026-12-07", "to": "2026-12-11"}
 
 
-def make_school(client: TestClient, headers: dict[str, str]) -> int:
-    r = client.post("/api/v1/schools", json={"name": "Школа № 1"}, headers=headers)
+def make_school(
+    client: TestClient, headers: dict[str, str], csv: str = "school.csv", name: str = "Школа № 1"
+) -> int:
+    r = client.post("/api/v1/schools", json={"name": name}, headers=headers)
     assert r.status_code == 201, r.text
     school_id = r.json()["id"]
-    with open(DATA / "school.csv", "rb") as fh:
+    with open(DATA / csv, "rb") as fh:
         r = client.post(
             f"/api/v1/schools/{school_id}/timetable",
-            files={"file": ("school.csv", fh, "text/csv")},
+            files={"file": (csv, fh, "text/csv")},
             headers=headers,
         )
     assert r.status_code == 201, r.text

@@ -69,7 +69,7 @@ def test_order_reports_every_problem_at_once() -> None:
                 "classes": ["5А", "9Я"],
                 "from": "2026-12-05",
                 "to": "1 декабря",
-                "device": "phone",
+                "device": "projector",
                 "overrides": {"eso.daily": {"value": 150}},
                 "colour": "red",
             },
@@ -82,7 +82,8 @@ def test_order_reports_every_problem_at_once() -> None:
          "sibling_classes, stagger_starts, to."),
         ("classes", "класса «9Я» нет в расписании; есть: 5А, 5Б, 7А."),
         ("to", "«1 декабря» — не дата; напишите её как 2026-12-01."),
-        ("device", "устройство «phone» неизвестно; допустимо: pc, laptop, tablet."),
+        ("device", "устройство «projector» неизвестно; допустимо: pc (компьютер), "
+         "laptop (ноутбук), tablet (планшет)."),
         ("overrides.eso.daily",
          "для значения локального акта нужны value и reason (номер и дата приказа)."),
     ]  # fmt: skip

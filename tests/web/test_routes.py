@@ -80,6 +80,10 @@ def test_admin_routes_are_all_listed() -> None:
         ("POST", "/admin/schools/{school_id}/links"),
         ("POST", "/admin/links/{link_id}/{action}"),
         ("GET", "/admin/schools/{school_id}/downloads"),
+        ("GET", "/admin/schools/{school_id}/attendance"),
+        ("POST", "/admin/schools/{school_id}/attendance"),
+        ("GET", "/admin/schools/{school_id}/readiness"),
+        ("POST", "/admin/schools/{school_id}/readiness"),
     ]
 
 
@@ -552,6 +556,9 @@ def test_every_translatable_text_has_english() -> None:
     found |= set(views.FORMAT_LABEL.values()) | set(NOT_FOUND_MESSAGES.values())
     found |= set(CHANGE_RU.values()) | {label for label, _ in views.FILE_GROUPS} | {"Прочее"}
     found |= {"перемена", "гимнастика для глаз", "физкультминутка", "динамическая пауза"}
+    from api.services.attendance import VIA_RU
+
+    found |= set(VIA_RU.values())
     assert len(found) > 100
     assert sorted(found - set(i18n.EN)) == []
 

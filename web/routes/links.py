@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 import segno
@@ -10,12 +9,10 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from api.deps import Auth, SessionDep, SettingsDep
-from api.models import School, TimetableUpload
+from api.models import School
 from api.problems import ApiError, Conflict
-from api.services import links, schools, versions
+from api.services import current_exports, links, schools, versions
 from planner.domain.model import sort_class_names
-from planner.domain.schedule import Schedule
-from planner.engine.changes import diff_schedules
 from web.pages import PageAuth, redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -105,26 +102,9 @@ def link_action(
 def downloads_page(
     request: Request, school_id: int, auth: PageAuth, session: SessionDep
 ) -> Response:
-    from planner.exports.chat import class_message
-
     school = schools.get_school(session, school_id)
     published = list(reversed(versions.list_versions(session, school)))
-    messages: list[tuple[str, str]] = []
-    if published:
-        latest = published[0]
-        schedule = Schedule.from_json(json.loads(latest.schedule_json))
-        upload = session.get(TimetableUpload, latest.timetable_id)
-        timetable = schools.timetable_of(upload, school.name) if upload else None
-        since = None
-        if len(published) > 1:
-            since = diff_schedules(
-                Schedule.from_json(json.loads(published[1].schedule_json)), schedule
-            )
-        remote = schedule.order.get("classes") or []
-        for name in sort_class_names(remote):
-            text = class_message(schedule, name, timetable=timetable, since_previous=since,
-                                 version=latest.number)  # fmt: skip
-            messages.append((name, text))
+    messages = current_exports.chat_messages(session, school)
     return render(request, "downloads.html",
                   {"school": school, "versions": published, "messages": messages},
                   auth=auth)  # fmt: skip

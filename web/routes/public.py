@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
@@ -15,12 +16,13 @@ from fastapi.responses import Response
 from api.deps import SessionDep, SettingsDep
 from api.models import Link, School
 from api.problems import Invalid, NotFound
-from api.services import call_links, link_views, links, versions
+from api.services import attendance, call_links, link_views, links, materials, readiness, versions
 from planner.domain.model import sort_class_names
 from planner.domain.schedule import Schedule
 from planner.engine.changes import diff_schedules
 from web import views
 from web.pages import NOT_FOUND_MESSAGES, not_found_page, redirect, render, templates
+from web.routes import regulation
 
 router = APIRouter(include_in_schema=False)
 
@@ -106,6 +108,7 @@ def _teacher_context(session: Any, link: Link, settings: Any) -> dict[str, Any]:
         "google_url": "https://calendar.google.com/calendar/r?cid=" + quote(webcal, safe=":/"),
         "classes": classes,
         "class_links": class_links,
+        **regulation.teacher_context(session, link),
     }
 
 
@@ -118,13 +121,15 @@ def teacher_page(
     saved: str | None = None,
     warn: str | None = None,
     at: str | None = None,
+    done: str | None = None,
 ) -> Response:
-    """A teacher's week, calendar subscription and call-link entry."""
+    """A teacher's week, calendar subscription and call-link entry; attendance, readiness and
+    lesson materials of her classes (the school's regulation)."""
     link = _token_link(request, session, token, "teacher")
     if isinstance(link, Response):
         return link
     ctx = {**_teacher_context(session, link, settings), "saved": saved, "warn": bool(warn),
-           "at": at}  # fmt: skip
+           "at": at, "done": done}  # fmt: skip
     response = render(request, "teacher_page.html", ctx)
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -158,6 +163,109 @@ def teacher_call_link(
         query["warn"] = "1"
     query["at"] = where
     return redirect(f"/t/{token}?{urlencode(query)}#s-{where}")
+
+
+def _teacher_action(
+    request: Request,
+    session: Any,
+    settings: Any,
+    token: str,
+    where: str,
+    action: Callable[[Link], object],
+) -> Response:
+    """Run a teacher's form action; back to her page at ``where`` (``done``), or the page again
+    with the error beside that form (422). A class she does not teach is the 404 page."""
+    link = _token_link(request, session, token, "teacher")
+    if isinstance(link, Response):
+        return link
+    anchor = _anchor(where)
+    try:
+        action(link)
+    except Invalid as exc:
+        ctx = {**_teacher_context(session, link, settings), "reg_error": exc.message,
+               "reg_problems": exc.problems, "at": anchor}  # fmt: skip
+        response = render(request, "teacher_page.html", ctx, status=422)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    except NotFound as exc:
+        return not_found_page(request, exc.message[:1].upper() + exc.message[1:])
+    return redirect(f"/t/{token}?{urlencode({'done': '1', 'at': anchor})}#s-{anchor}")
+
+
+@router.post("/t/{token}/attendance")
+def teacher_attendance(
+    request: Request,
+    token: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    form: Annotated[regulation.CountsForm, Form()],
+) -> Response:
+    """The class's counts for a remote day: on the lessons, absent, ill (numbers only)."""
+
+    def save(link: Link) -> object:
+        return attendance.teacher_record(session, link, form.class_name, form.when(),
+                                         form.counts())  # fmt: skip
+
+    return _teacher_action(request, session, settings, token, f"att-{form.class_name.strip()}",
+                           save)  # fmt: skip
+
+
+@router.post("/t/{token}/readiness")
+def teacher_readiness(
+    request: Request,
+    token: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    form: Annotated[regulation.ReadinessForm, Form()],
+) -> Response:
+    """The readiness checklist of one of her classes."""
+
+    def save(link: Link) -> object:
+        return readiness.teacher_set_readiness(session, link, form.class_name, form.data())
+
+    return _teacher_action(request, session, settings, token, f"rd-{form.class_name.strip()}",
+                           save)  # fmt: skip
+
+
+@router.post("/t/{token}/materials")
+def teacher_materials(
+    request: Request,
+    token: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    slot: Annotated[str, Form(max_length=500)] = "",
+    recording_url: Annotated[str, Form(max_length=1000)] = "",
+    assignment: Annotated[str, Form(max_length=materials.MAX_ASSIGNMENT)] = "",
+    assignment_url: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    """A recording and an assignment for one of her remote lessons (all empty: removed)."""
+
+    def save(link: Link) -> object:
+        return materials.set_materials(
+            session, link, slot, recording_url=recording_url, assignment=assignment,
+            assignment_url=assignment_url,
+        )  # fmt: skip
+
+    return _teacher_action(request, session, settings, token, f"mat-{slot}", save)
+
+
+@router.post("/t/{token}/joined")
+def teacher_joined(
+    request: Request,
+    token: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    slot: Annotated[str, Form(max_length=500)] = "",
+    joined: Annotated[str, Form(max_length=6)] = "",
+) -> Response:
+    """How many pupils joined one of her online lessons."""
+
+    def save(link: Link) -> object:
+        if not joined.strip().isdigit():
+            raise Invalid("«подключились» — целое число от 0.")
+        return attendance.record_joined(session, link, slot, int(joined))
+
+    return _teacher_action(request, session, settings, token, f"mat-{slot}", save)
 
 
 def _anchor(text: str) -> str:

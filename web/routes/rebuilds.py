@@ -14,7 +14,7 @@ from api.deps import Auth, RunnerDep, SessionDep, SettingsDep
 from api.lru import Lru
 from api.models import Job, School, TimetableUpload
 from api.problems import ApiError
-from api.services import rebuilds, schools, versions
+from api.services import readiness, rebuilds, schools, versions
 from planner.domain.model import parse_grade, sort_class_names
 from planner.domain.order import (
     DEFAULT_DEVICE,
@@ -24,6 +24,7 @@ from planner.domain.order import (
     POLICY_RU,
     SCREEN_POLICIES,
 )
+from planner.domain.regulation import phone_rule
 from planner.domain.schedule import Schedule
 from planner.engine.changes import ChangeSet, diff_against_base, diff_schedules
 from web import views
@@ -80,6 +81,8 @@ def _order_context(session: Any, school: School) -> dict[str, Any]:
     return {
         "school": school,
         "groups": views.grade_groups(timetable.classes),
+        "readiness": {r.class_name: r for r in readiness.school_readiness(session, school)},
+        "device_rule": phone_rule(),
         "devices": [(d, DEVICE_RU[d]) for d in DEVICES],
         "policies": [(p, POLICY_RU[p]) for p in SCREEN_POLICIES],
         "jobs": rebuilds.list_jobs(session, school, limit=10),
@@ -238,6 +241,8 @@ def _review_context(session: Any, job: Job, day: str | None) -> dict[str, Any]:
         "since_base": checked.since_base,
         "since_version": checked.since_version,
         "latest": latest,
+        # read each time: a class teacher may fill her checklist while the review is open
+        "readiness_warnings": readiness.warnings_for(session, school.id, order.classes),
     }
 
 

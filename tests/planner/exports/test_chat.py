@@ -78,3 +78,31 @@ def test_write_one_file_per_class(tmp_path):
     text = paths[1].read_text(encoding="utf-8")
     assert text.startswith("5Б: дистанционное обучение")
     assert PART_SEPARATOR not in text
+
+
+def _with_materials(schedule):
+    """Russian (self-study) and Математика (online) of 5А on Tuesday with a recording and a task."""
+    from dataclasses import replace
+
+    def attach(i):
+        if i.class_name == "5А" and i.date == TUE and i.subject in ("Русский язык", "Математика"):
+            return replace(i, recording_url=f"https://rec.example/{i.subject[:3]}",
+                           assignment="§12, упр. 3")  # fmt: skip
+        return i
+
+    return schedule.with_items(attach(i) for i in schedule.items)
+
+
+def test_message_shows_recordings_and_assignments_self_study_always_online_as_alternative():
+    text = class_message(_with_materials(remote_schedule()), "5А", timetable=school_timetable())
+    lines = text.split("\n")
+    i = lines.index("10:30–11:15 Русский язык — самостоятельно, без видеосвязи")
+    assert lines[i + 1 : i + 3] == [
+        "   запись урока: https://rec.example/Рус",
+        "   задание: §12, упр. 3",
+    ]
+    i = lines.index("08:30–09:00 Математика — онлайн (Иванова И.И.)")
+    assert lines[i + 1] == (
+        "   если не получается подключиться — запись урока: https://rec.example/Мат; "
+        "задание: §12, упр. 3"
+    )

@@ -53,6 +53,7 @@ def test_row_values_online_and_self_study():
         "lesson_type": "REMOTE",
         "call_url": LINK_MATH,
         "topic": "",
+        "homework": "",
         "change": "без изменений",
         "replaces": "Математика, 08:30–09:15, очно, Иванова И.И.",
     }
@@ -152,3 +153,27 @@ def test_cancelled_rows_are_skipped_by_the_importer(tmp_path):
     assert [r["change"] for r in rows if r["subject"] == "Литература"] == ["отмена"]
     back = load_timetable(write_epos_csv(tmp_path / "epos.csv", rows))
     assert "Литература" not in {x.subject for x in back.lessons}
+
+
+def test_recording_and_assignment_go_to_the_topic_and_homework_columns(tmp_path):
+    from dataclasses import replace
+
+    schedule = remote_schedule()
+
+    def attach(i):
+        if i.class_name == "5А" and i.date == TUE and i.subject in ("Русский язык", "Математика"):
+            return replace(i, recording_url="https://rec.example/1", assignment="§12",
+                           assignment_url="https://myschool.edu.ru/r/1")  # fmt: skip
+        return i
+
+    rows = rows_of(schedule.with_items(attach(i) for i in schedule.items))
+    by_subject = {r["subject"]: r for r in rows if r["date"] == "2026-12-01" and r["class"] == "5А"}
+    rus, math = by_subject["Русский язык"], by_subject["Математика"]
+    assert (rus["topic"], rus["homework"]) == (
+        "запись урока https://rec.example/1", "§12 https://myschool.edu.ru/r/1"
+    )  # fmt: skip
+    assert math["topic"] == "Если не получается подключиться: запись урока https://rec.example/1"
+    assert math["homework"] == "Если не получается подключиться: §12 https://myschool.edu.ru/r/1"
+    path = write_epos_csv(tmp_path / "epos.csv", rows)
+    table = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
+    assert any(r["homework"] == "§12 https://myschool.edu.ru/r/1" for r in table)
