@@ -21,7 +21,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol, TypeVar
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from api.db import utcnow
@@ -285,17 +285,6 @@ def bells_from_form(
 def school_bells(school: School) -> BellPlan:
     """The bells to prefill the upload form with: the school's, else the common 45/10/20."""
     return BellPlan.from_json(school.bells) or BellPlan()
-
-
-def pending_uploads(session: Session, school: School) -> list[TimetableUpload]:
-    return list(
-        session.scalars(
-            select(TimetableUpload)
-            .where(TimetableUpload.school_id == school.id)
-            .where(TimetableUpload.confirmed_at.is_(None))
-            .order_by(TimetableUpload.id.desc())
-        )
-    )
 
 
 __all__ = [

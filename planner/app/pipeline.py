@@ -20,7 +20,7 @@ from constraints.catalogue import NormCatalogue
 from constraints.checker import CheckReport, check_schedule
 from planner.domain.bells import BellPlan
 from planner.domain.errors import Finding, InputError
-from planner.domain.findings import check_strict
+from planner.domain.findings import StrictRefusal, check_strict
 from planner.domain.model import Timetable, sort_class_names
 from planner.domain.order import QuarantineOrder, load_order
 from planner.domain.regulation import Readiness, load_readiness, readiness_warnings
@@ -91,10 +91,9 @@ def read_timetable(
     except Exception:  # a hostile file must end in a message, not a traceback
         log.warning("import of %s failed", path.name, exc_info=True)
         raise InputError.at(path.name, UNREADABLE) from None
-    # findings name the file as the user gave it, without the folders (aSc and FET give paths)
-    findings = tuple(
-        replace(f, file=path.name) if f.file == str(path) else f for f in timetable.findings
-    )
+    # findings name the files without their folders (aSc and FET give the whole path)
+    names = {str(p): p.name for p in (path, load_table) if isinstance(p, Path)}
+    findings = tuple(replace(f, file=names.get(f.file, f.file)) for f in timetable.findings)
     if strict:
         check_strict(findings, path.name)
     return replace(timetable, findings=findings)
@@ -110,18 +109,16 @@ def import_files(
 ) -> Timetable:
     """Read uploaded files saved under their own (safe) names in a folder of their own: findings
     and problems name the files without the folder."""
-    names = {str(path): path.name}
-    if load_table is not None:
-        names[str(load_table)] = load_table.name
     try:
-        timetable = read_timetable(path, school=school_name, load_table=load_table, bells=bells)
+        return read_timetable(
+            path, school=school_name, strict=strict, load_table=load_table, bells=bells
+        )
+    except StrictRefusal:
+        raise
     except InputError as exc:
+        names = {str(p): p.name for p in (path, load_table) if p is not None}
         problems = [replace(p, file=names.get(p.file, p.file)) for p in exc.problems]
         raise InputError(problems) from None
-    findings = tuple(replace(f, file=names.get(f.file, f.file)) for f in timetable.findings)
-    if strict:
-        check_strict(findings, path.name)
-    return replace(timetable, findings=findings)
 
 
 @dataclass(frozen=True)

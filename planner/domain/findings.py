@@ -224,23 +224,3 @@ def findings_json(findings: tuple[Finding, ...] | list[Finding]) -> dict[str, ob
             for g in group_findings(findings)
         ],
     }
-
-
-def findings_from_json(doc: dict[str, object] | None) -> tuple[Finding, ...]:
-    """The findings of :func:`findings_json` (stored with an upload) back as values."""
-    out: list[Finding] = []
-    for group in (doc or {}).get("groups", []) or []:  # type: ignore[union-attr]
-        for item in group.get("items", []):
-            out.append(
-                Finding(
-                    kind=str(item["kind"]),
-                    file=str(item["file"]),
-                    seen=str(item["seen"]),
-                    read_as=str(item["read_as"]),
-                    row=item.get("row"),
-                    column=item.get("column"),
-                    element=item.get("element"),
-                    note=bool(item.get("note")),
-                )
-            )
-    return tuple(out)

@@ -595,3 +595,15 @@ def test_group_files_puts_exports_under_headings() -> None:
 def test_demo_fixture_is_the_small_demo_school() -> None:
     head = DEMO_CSV.read_text(encoding="utf-8-sig").splitlines()[0]
     assert head == "день,урок,начало,конец,класс,группа,предмет,учитель,кабинет,смена"
+
+
+def test_review_page_links_the_findings_of_the_timetable_it_started_from(
+    live: Live, published: Published
+) -> None:
+    with live.api() as api:
+        [job] = api.get(f"/api/v1/schools/{published.school_id}/rebuilds").json()
+        timetable = api.get(f"/api/v1/schools/{published.school_id}").json()["timetable"]
+    with admin_client(live) as (c, _csrf):
+        review = c.get(f"/admin/rebuilds/{job['id']}/review").text
+    link = f"/admin/schools/{published.school_id}/uploads/{timetable['id']}"
+    assert f'<p id="import-findings"><a href="{link}">Замечаний: 0</a></p>' in review
