@@ -62,15 +62,18 @@ class Incoming:
         return cls(filename, io.BytesIO(content))
 
 
-def _save(incoming: Incoming, folder: Path, what: str) -> Path:
-    """Copy the stream into ``folder`` in chunks, refusing it once it passes the file limit."""
+def _save(incoming: Incoming, folder: Path, what: str, *, table: bool = False) -> Path:
+    """Copy the stream into ``folder`` in chunks, refusing it once it passes the file limit.
+    ``table``: only a CSV/XLSX table is accepted (a load table)."""
     from planner.imports import MAX_INPUT_BYTES
 
     name = safe_filename(incoming.filename)
     if not name:
         raise Invalid(f"не передан {what} (поле формы пустое или без имени файла).")
     try:
-        detect_format(Path(name))
+        if detect_format(Path(name)) != "flat" and table:
+            raise InputError.at(name, "нагрузка — таблица .csv или .xlsx (класс, предмет, группа, "
+                                      "учитель).")  # fmt: skip
     except InputError as exc:
         raise Invalid(f"«{name}» не загружен: {exc.problems[0].message}", exc.problems) from None
     path = folder / name
@@ -125,7 +128,9 @@ def preview_upload(
         load_path = None
         if load_table is not None:
             (Path(tmp) / "load").mkdir()
-            load_path = _save(load_table, Path(tmp) / "load", "файл нагрузки (поле load_table)")
+            load_path = _save(
+                load_table, Path(tmp) / "load", "файл нагрузки (поле load_table)", table=True
+            )
         try:
             summary = run(
                 pipeline.inspect_files, path, school.name, strict=strict, load_table=load_path,

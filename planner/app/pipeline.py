@@ -36,7 +36,7 @@ from planner.exports.findings import (
     write_findings,
 )
 from planner.exports.flat import write_flat
-from planner.imports import load_timetable, safe_filename
+from planner.imports import detect_format, load_timetable, safe_filename
 
 __all__ = [
     "ImportSummary",
@@ -94,6 +94,14 @@ def read_timetable(
     # findings name the files without their folders (aSc and FET give the whole path)
     names = {str(p): p.name for p in (path, load_table) if isinstance(p, Path)}
     findings = tuple(replace(f, file=names.get(f.file, f.file)) for f in timetable.findings)
+    if load_table is not None and detect_format(path) != "flat":  # only a grid has a load table
+        findings += (
+            Finding(
+                kind="format_note", file=Path(load_table).name, seen="приложена таблица нагрузки",
+                read_as="не использована: учителя берутся из файла расписания (нагрузка нужна "
+                "только сетке-шахматке)", note=True,
+            ),
+        )  # fmt: skip
     if strict:
         check_strict(findings, path.name)
     return replace(timetable, findings=findings)

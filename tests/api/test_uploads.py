@@ -317,3 +317,15 @@ def test_healthz_answers_while_an_upload_is_parsed(client, auth_headers, monkeyp
     worker.join()
     assert result["status"] == 201
     assert waited < 0.5, f"/healthz waited {waited:.2f} s behind the upload"
+
+
+def test_a_load_table_must_be_a_table(client, auth_headers) -> None:
+    sid = _school(client, auth_headers)
+    grid = (TEST_DATA / "grid" / "school-grid.xlsx").read_bytes()
+    files = {"file": ("сетка.xlsx", grid), "load_table": ("нагрузка.xml", b"<x/>")}
+    r = client.post(f"/api/v1/schools/{sid}/uploads", headers=auth_headers, files=files)
+    assert r.status_code == 422
+    assert r.json()["detail"]["message"] == (
+        "«нагрузка.xml» не загружен: нагрузка — таблица .csv или .xlsx (класс, предмет, группа, "
+        "учитель)."
+    )

@@ -193,3 +193,16 @@ def test_a_csv_over_the_row_limit_ends_with_exit_2(
         "Ошибка / Error:\n"
         "длинный.csv: в файле больше 10 строк; это не похоже на расписание школы.\n"
     )
+
+
+def test_a_load_table_given_to_an_asc_file_is_noted_not_used(tmp_path: Path) -> None:
+    source = DATA / "asc" / "small.xml"
+    load = GRID / "school-load.xlsx"
+    result = runner.invoke(
+        app, ["convert", str(source), "-o", str(tmp_path / "o.csv"), "--load-table", str(load)]
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        "  school-load.xlsx: приложена таблица нагрузки → не использована: учителя берутся из "
+        "файла расписания (нагрузка нужна только сетке-шахматке)"
+    ) in result.stdout.splitlines()
