@@ -107,12 +107,15 @@ async def optional_auth(request: Request, session: SessionDep) -> Auth | None:
     return Auth(admin=admin, via="session", csrf_token=ws.csrf_token)
 
 
+ANONYMOUS = (
+    "нужен вход: войдите в приложение или передайте API-токен в заголовке "
+    "Authorization: Bearer <токен>."
+)
+
+
 async def require_auth(auth: Annotated[Auth | None, Depends(optional_auth)]) -> Auth:
     if auth is None:
-        raise Unauthorized(
-            "нужен вход: войдите в приложение или передайте API-токен в заголовке "
-            "Authorization: Bearer <токен>."
-        )
+        raise Unauthorized(ANONYMOUS)
     return auth
 
 

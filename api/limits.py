@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.deps import ANONYMOUS, SESSION_COOKIE
 from api.services import accounts
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -60,16 +61,8 @@ def api_refusal(request: Request) -> Response:
     )
 
 
-ANONYMOUS = (
-    "нужен вход: войдите в приложение или передайте API-токен в заголовке "
-    "Authorization: Bearer <токен>."
-)
-
-
 def _known_caller(request: Request) -> bool:
     """Whether the request carries a valid API token or login session (a database read)."""
-    from api.deps import SESSION_COOKIE
-
     factory = request.app.state.session_factory
     with factory() as session:
         header = request.headers.get("authorization", "")
