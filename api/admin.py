@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from api.db import make_engine, make_session_factory, upgrade
 from api.problems import ApiError
-from api.services import accounts
+from api.services import accounts, tenancy
 from api.settings import Settings
 from planner.domain.errors import InputError
 
@@ -17,13 +17,26 @@ def database(settings: Settings):  # type: ignore[no-untyped-def]
     return make_session_factory(make_engine(settings.database_url))
 
 
-def create_admin(login: str, password: str, settings: Settings | None = None) -> None:
-    """Create an administrator in the app's database (migrating it first)."""
+def create_admin(
+    login: str,
+    password: str,
+    settings: Settings | None = None,
+    *,
+    municipality: str | None = None,
+    school_id: int | None = None,
+) -> None:
+    """Create an administrator in the app's database (migrating it first): of a municipality
+    (created if new; default: the default one), or of one school with ``school_id``."""
     settings = settings or Settings()
     factory = database(settings)
     try:
         with factory() as session:
-            accounts.create_admin(session, login, password)
+            municipality_id = None
+            if municipality:
+                municipality_id = tenancy.municipality_named(session, municipality).id
+            accounts.create_admin(
+                session, login, password, municipality_id=municipality_id, school_id=school_id
+            )
     except ApiError as exc:
         raise InputError.at("planner admin create", exc.message) from None
     finally:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from api import security
 from api.jobs import run_job
 from api.models import Admin, School
-from api.services import accounts, links, rebuilds, schools, uploads, versions
+from api.services import accounts, links, rebuilds, schools, tenancy, uploads, versions
 from api.settings import Settings
 
 DEMO_LOGIN = "demo"
@@ -54,8 +54,9 @@ def load_demo(app: FastAPI, *, time_limit: float | None = None) -> str:
         school = session.scalar(select(School).where(School.name == timetable.school.name))
         if school is None:
             school = schools.create_school(
-                session, timetable.school.name, timetable.school.timezone, settings
-            )
+                session, timetable.school.name, timetable.school.timezone, settings,
+                municipality_id=tenancy.default_municipality(session).id,
+            )  # fmt: skip
             uploads.import_timetable(session, school, path.name, content)
         version = schools.latest_version(session, school)
         if version is None:

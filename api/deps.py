@@ -1,4 +1,5 @@
-"""Dependencies of every route: settings, DB session, the current administrator with CSRF.
+"""Dependencies of every route: settings, DB session, the current administrator with CSRF, and
+the tenancy guard every route of the app runs (:func:`tenant_guard`).
 
 Web pages (web/) use the same ones: ``SessionDep``, ``SettingsDep``, ``CurrentAdmin``.
 """
@@ -14,10 +15,11 @@ from sqlalchemy.orm import Session
 
 from api import security
 from api.import_runner import ImportRunner
-from api.jobs import JobRunner
+from api.jobs import Runner
 from api.models import Admin
 from api.problems import Forbidden, Unauthorized
-from api.services import accounts
+from api.services import accounts, tenancy
+from api.services.tenancy import Scope
 from api.settings import Settings
 
 SESSION_COOKIE = "planner_session"
@@ -36,7 +38,7 @@ def get_db(request: Request) -> Iterator[Session]:
         yield session
 
 
-def get_runner(request: Request) -> JobRunner:
+def get_runner(request: Request) -> Runner:
     return request.app.state.runner  # type: ignore[no-any-return]
 
 
@@ -46,7 +48,7 @@ def get_imports(request: Request) -> ImportRunner:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_db)]
-RunnerDep = Annotated[JobRunner, Depends(get_runner)]
+RunnerDep = Annotated[Runner, Depends(get_runner)]
 ImportsDep = Annotated[ImportRunner, Depends(get_imports)]
 
 
@@ -55,6 +57,11 @@ class Auth:
     admin: Admin
     via: str  # "session" | "token"
     csrf_token: str | None = None
+
+    @property
+    def scope(self) -> Scope:
+        """What this administrator sees (api.services.tenancy)."""
+        return tenancy.scope_of(self.admin)
 
 
 def client_ip(request: Request) -> str:
@@ -121,6 +128,28 @@ async def require_auth(auth: Annotated[Auth | None, Depends(optional_auth)]) -> 
 
 AuthDep = Annotated[Auth, Depends(require_auth)]
 OptionalAuthDep = Annotated[Auth | None, Depends(optional_auth)]
+
+
+async def tenant_guard(request: Request, session: SessionDep) -> None:
+    """Every route's first dependency: an id of another tenant in the path or the query is 404.
+
+    The ids are the parameters :data:`api.services.tenancy.OWNERS` knows (``school_id``,
+    ``job_id``, ``link_id``, ``order_id``). Without a logged-in administrator the route's own
+    dependency answers (401, or the login page); token routes carry no such ids.
+    """
+    ids = [
+        (name, value)
+        for params in (request.path_params, request.query_params)
+        for name, value in params.items()
+        if name in tenancy.OWNERS
+    ]
+    if not ids:
+        return
+    auth = await optional_auth(request, session)
+    if auth is None:
+        return
+    for name, value in ids:
+        tenancy.check(session, auth.scope, name, value)
 
 
 def current_admin(auth: AuthDep) -> Admin:

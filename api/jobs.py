@@ -1,9 +1,18 @@
-"""Rebuild jobs: the DB row is the job; a local process pool runs the solver.
+"""Rebuild jobs: the DB row is the job; a local process pool or Celery workers run the solver.
 
-The worker (:func:`run_job`) opens its own DB connection, claims the queued row, reports progress
-into it, and polls the row's ``cancel_requested`` flag (turning it into the solver's stop event).
-Nothing about a job lives only in memory: after a restart, :meth:`JobRunner.recover` marks rows
-left ``running`` by a dead worker as failed and re-queues ``queued`` ones.
+The worker (:func:`run_job`) opens its own DB connection, claims the row, reports progress into
+it, and polls the row's ``cancel_requested`` flag (turning it into the solver's stop event) — so
+progress and cancel work wherever the worker runs. Nothing about a job lives only in memory.
+
+A job is idempotent by its id. Each claim is one ``attempt``: a queued row is claimed once; a row
+left ``running`` by a dead worker (its process gone on this host, or its heartbeat silent for
+``job_stale_seconds``) is taken over by the next delivery of the job as the next attempt, and only
+the current attempt's writes count; a finished row is never run again. A clean plan of a job with
+``publish_when_clean`` is published by the worker, and a job gives at most one version
+(``versions.job_id`` is unique), so a redelivered job never produces two.
+
+:class:`JobRunner` submits to the embedded pool (the default); :mod:`api.queue` has the Celery
+runner behind the same interface (:func:`make_runner` picks it when ``PLANNER_BROKER_URL`` is set).
 """
 
 from __future__ import annotations
@@ -28,7 +37,7 @@ from concurrent.futures import (
     ThreadPoolExecutor,
 )
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -50,6 +59,13 @@ INTERRUPTED = (
     "перестроение прервано: процесс решателя завершился (перезапуск или сбой приложения). "
     "Опубликованная версия не изменилась; запустите перестроение заново."
 )
+CANCELLED_WITH_WORKER = (
+    "отменено; обработчик, решавший задачу, остановился раньше, чем сохранил план. "
+    "Опубликованная версия не изменилась."
+)
+AUTO_PUBLISHED = "Опубликовано автоматически: независимая проверка не нашла нарушений."
+#: what :func:`run_job` answers when another live worker runs the job (the caller retries later)
+BUSY = "busy"
 
 
 def load_function(path: str) -> Callable[..., Any]:
@@ -97,6 +113,9 @@ def summarise(result: Any) -> dict[str, Any]:
         "online": sum(1 for i in lessons if i.format == "online"),
         "self_study": sum(1 for i in lessons if i.format == "self_study"),
         "in_person": sum(1 for i in lessons if i.format == "in_person"),
+        # the municipal dashboard's totals: classes of the order, screen minutes online
+        "remote_classes": len(schedule.order.get("classes") or []),
+        "online_minutes": sum(i.screen_minutes or 0 for i in lessons if i.format == "online"),
     }
     stats = getattr(result, "stats", None)
     if stats is not None:
@@ -125,9 +144,11 @@ class _Reporter:
         job_id: str,
         time_limit: float,
         dates_total: int | None = None,
+        attempt: int = 0,
     ):
         self.factory = factory
         self.job_id = job_id
+        self.attempt = attempt
         self.time_limit = max(time_limit, 0.001)
         self.dates_total = dates_total
         self.stop = threading.Event()
@@ -175,9 +196,7 @@ class _Reporter:
         values["progress"] = min(0.99, elapsed / self.time_limit)
         values["heartbeat_at"] = utcnow()
         with self.factory() as s:
-            s.execute(
-                update(Job).where(Job.id == self.job_id, Job.status == "running").values(**values)
-            )
+            s.execute(update(Job).where(*mine(self.job_id, self.attempt)).values(**values))
             s.commit()
 
     def watch(self) -> None:
@@ -193,12 +212,33 @@ class _Reporter:
                 log.exception("job %s: progress write failed", self.job_id)
 
 
-def run_job(database_url: str, job_id: str, solver_function: str) -> str:
-    """Run one rebuild job to its end; returns the final status. Runs inside a pool worker."""
+def mine(job_id: str, attempt: int) -> tuple[Any, ...]:
+    """The WHERE clause of a write by this attempt: a superseded attempt writes nothing."""
+    return (Job.id == job_id, Job.status == "running", Job.attempt == attempt)
+
+
+@dataclasses.dataclass(frozen=True)
+class WorkerInfo:
+    """Who runs a job: threads per solve (``None``: the job's own), a name, where to publish."""
+
+    threads: int | None = None
+    name: str | None = None
+    data_dir: str | None = None
+    stale_seconds: float = 60.0
+
+
+def run_job(
+    database_url: str, job_id: str, solver_function: str, worker: WorkerInfo | None = None
+) -> str:
+    """Run one rebuild job to its end; returns the final status (or :data:`BUSY`).
+
+    Runs inside a pool worker or a Celery worker; safe to call again for the same job (a
+    redelivery): a finished job is not run again, a job a live worker runs answers ``busy``.
+    """
     engine = make_engine(database_url)
     factory = make_session_factory(engine)
     try:
-        return _run(factory, job_id, solver_function)
+        return _run(factory, job_id, solver_function, worker or WorkerInfo())
     finally:
         engine.dispose()
 
@@ -213,33 +253,70 @@ class _Claimed:
     time_limit: float
     workers: int
     seed: int
+    attempt: int
 
 
-def _claim(factory: sessionmaker[Session], job_id: str) -> _Claimed | str:
-    """Mark a queued job running in this process; its inputs, or its status if not claimed."""
+def _owner_gone(job: Job, stale_seconds: float) -> bool:
+    """The worker that claimed a running row is dead: its process is gone (same host) or its
+    heartbeat has been silent for ``stale_seconds`` (any host)."""
+    same_host_dead = job.worker_host == socket.gethostname() and not _pid_alive(job.worker_pid)
+    beat = aware(job.heartbeat_at) or aware(job.started_at)
+    silent = beat is None or beat < utcnow() - timedelta(seconds=stale_seconds)
+    return same_host_dead or silent
+
+
+def _claim(factory: sessionmaker[Session], job_id: str, worker: WorkerInfo) -> _Claimed | str:
+    """Claim the job for this process: a queued row, or a running row whose worker is dead.
+
+    Returns its inputs, or a status when not claimed: the finished row's status, ``missing``, or
+    :data:`BUSY` (a live worker runs it).
+    """
     now = utcnow()
     with factory() as s:
-        claimed = s.execute(
-            update(Job)
-            .where(Job.id == job_id, Job.status == "queued", Job.cancel_requested.is_(False))
-            .values(
-                status="running",
-                started_at=now,
-                heartbeat_at=now,
-                worker_pid=os.getpid(),
-                worker_host=socket.gethostname(),
-            )
-        ).rowcount
+        job = s.get(Job, job_id)
+        if job is None:
+            return "missing"
+        if job.status == "running":
+            if not _owner_gone(job, worker.stale_seconds):
+                return BUSY
+            if job.cancel_requested:  # asked to stop, and its worker died: nothing to go on with
+                s.execute(
+                    update(Job)
+                    .where(*mine(job_id, job.attempt))
+                    .values(status="cancelled", message=CANCELLED_WITH_WORKER, finished_at=now)
+                )
+                s.commit()
+                return "cancelled"
+            log.warning("job %s: worker %s is gone; taking over", job_id, job.worker_name)
+            condition: tuple[Any, ...] = mine(job_id, job.attempt)
+        else:
+            condition = (Job.id == job_id, Job.status == "queued", Job.cancel_requested.is_(False))
+        values: dict[str, Any] = {
+            "status": "running",
+            "attempt": job.attempt + 1,
+            "started_at": now,
+            "heartbeat_at": now,
+            "worker_pid": os.getpid(),
+            "worker_host": socket.gethostname(),
+            "worker_name": worker.name or f"{socket.gethostname()}:{os.getpid()}",
+        }
+        if worker.threads:  # the worker's configuration wins: N workers on N cores do not fight
+            values["workers"] = worker.threads
+        claimed = s.execute(update(Job).where(*condition).values(**values)).rowcount
         s.commit()
-        if not claimed:
+        s.expire_all()
+        if not claimed:  # another delivery claimed it first, or it finished or was cancelled
             job = s.get(Job, job_id)
-            return job.status if job else "missing"
+            assert job is not None
+            return BUSY if job.status == "running" else job.status
         job = s.get(Job, job_id)
         assert job is not None
         school = s.get(School, job.school_id)
         upload = s.get(TimetableUpload, job.timetable_id)
         assert school is not None and upload is not None
-        return _Claimed(upload, school.name, job.order_doc, job.time_limit, job.workers, job.seed)
+        return _Claimed(
+            upload, school.name, job.order_doc, job.time_limit, job.workers, job.seed, job.attempt
+        )
 
 
 def _solve(
@@ -306,11 +383,15 @@ def _failure(exc: Exception, job_id: str, stopped: bool) -> dict[str, Any]:
     }
 
 
-def _run(factory: sessionmaker[Session], job_id: str, solver_function: str) -> str:
-    claimed = _claim(factory, job_id)
+def _run(
+    factory: sessionmaker[Session], job_id: str, solver_function: str, worker: WorkerInfo
+) -> str:
+    claimed = _claim(factory, job_id, worker)
     if isinstance(claimed, str):
+        if claimed == "succeeded":  # a redelivery after the plan was saved: publish if asked
+            _publish_if_clean(factory, job_id, worker)
         return claimed
-    reporter = _Reporter(factory, job_id, claimed.time_limit)
+    reporter = _Reporter(factory, job_id, claimed.time_limit, attempt=claimed.attempt)
     watcher = threading.Thread(target=reporter.watch, name=f"job-{job_id}-watch", daemon=True)
     watcher.start()
     try:
@@ -323,9 +404,9 @@ def _run(factory: sessionmaker[Session], job_id: str, solver_function: str) -> s
     with factory() as s:
         with reporter.lock:
             pending = reporter.pending
-        s.execute(
+        written = s.execute(
             update(Job)
-            .where(Job.id == job_id)
+            .where(*mine(job_id, claimed.attempt))
             .values(
                 **pending,
                 **final,
@@ -333,9 +414,38 @@ def _run(factory: sessionmaker[Session], job_id: str, solver_function: str) -> s
                 finished_at=utcnow(),
                 heartbeat_at=utcnow(),
             )
-        )
+        ).rowcount
         s.commit()
+    if not written:  # superseded by a later attempt (this worker was taken for dead)
+        log.warning("job %s: attempt %d superseded; result dropped", job_id, claimed.attempt)
+        return "superseded"
+    if final["status"] == "succeeded":
+        _publish_if_clean(factory, job_id, worker)
     return str(final["status"])
+
+
+def _publish_if_clean(factory: sessionmaker[Session], job_id: str, worker: WorkerInfo) -> None:
+    """Publish a finished job marked ``publish_when_clean`` when the checker found nothing.
+
+    Idempotent: publishing a job that already has its version returns that version.
+    """
+    from api.services import versions
+    from api.settings import Settings
+
+    with factory() as s:
+        job = s.get(Job, job_id)
+        if job is None or not job.publish_when_clean or job.status != "succeeded":
+            return
+        if (job.summary or {}).get("violations"):
+            return
+        settings = Settings(data_dir=worker.data_dir) if worker.data_dir else Settings()
+        try:
+            versions.publish_job(
+                s, job, author=job.created_by or "планировщик", comment=AUTO_PUBLISHED,
+                settings=settings,
+            )  # fmt: skip
+        except Exception:  # the plan stays ready for review: a person publishes it
+            log.exception("job %s: automatic publishing failed", job_id)
 
 
 def _pid_alive(pid: int | None) -> bool:
@@ -350,6 +460,15 @@ def _pid_alive(pid: int | None) -> bool:
     return True
 
 
+class Runner(Protocol):
+    """What the app submits jobs to: the embedded pool or Celery (api.queue.make_runner)."""
+
+    def submit(self, job_id: str) -> None: ...
+    def wait(self, job_id: str, timeout: float | None = None) -> None: ...
+    def recover(self) -> list[str]: ...
+    def shutdown(self, wait: bool = True) -> None: ...
+
+
 class JobRunner:
     """Submits job rows to a local pool: processes (default), threads or inline (tests)."""
 
@@ -359,6 +478,9 @@ class JobRunner:
         self._executor: Executor | None = None
         self._lock = threading.Lock()
         self.futures: dict[str, Future[str]] = {}
+        self.worker = WorkerInfo(
+            data_dir=str(settings.data_dir), stale_seconds=settings.job_stale_seconds
+        )
 
     def _pool(self) -> Executor:
         with self._lock:
@@ -375,7 +497,7 @@ class JobRunner:
             return self._executor
 
     def submit(self, job_id: str) -> None:
-        args = (self.settings.database_url, job_id, self.settings.solver_function)
+        args = (self.settings.database_url, job_id, self.settings.solver_function, self.worker)
         if self.settings.job_runner == "inline":
             run_job(*args)
             return
@@ -423,15 +545,10 @@ class JobRunner:
 
     def recover(self) -> list[str]:
         """At start-up: fail rows left running by a dead worker, re-queue queued rows."""
-        host = socket.gethostname()
-        stale_before = utcnow() - timedelta(seconds=self.settings.job_stale_seconds)
         failed: list[str] = []
         with self.factory() as s:
             for job in s.scalars(select(Job).where(Job.status == "running")):
-                same_host_dead = job.worker_host == host and not _pid_alive(job.worker_pid)
-                beat = aware(job.heartbeat_at) or aware(job.started_at)
-                silent = beat is None or beat < stale_before
-                if same_host_dead or silent:
+                if _owner_gone(job, self.settings.job_stale_seconds):
                     job.status = "failed"
                     job.message = INTERRUPTED
                     job.finished_at = utcnow()
@@ -449,3 +566,13 @@ class JobRunner:
             executor, self._executor = self._executor, None
         if executor is not None:
             executor.shutdown(wait=wait, cancel_futures=not wait)
+
+
+def make_runner(settings: Settings, factory: sessionmaker[Session]) -> Runner:
+    """Celery when ``PLANNER_BROKER_URL`` is set, else the embedded pool (the default; Celery is
+    not even imported then)."""
+    if settings.broker_url:
+        from api.queue import CeleryRunner
+
+        return CeleryRunner(settings, factory)
+    return JobRunner(settings, factory)

@@ -13,18 +13,29 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.db import make_engine, make_session_factory, upgrade
+from api.deps import tenant_guard
 from api.import_runner import ImportRunner
-from api.jobs import JobRunner
+from api.jobs import make_runner
 from api.limits import BodyLimit, api_refusal
 from api.problems import ApiError
-from api.routes import attendance, auth, health, links, public, readiness, rebuilds, schools
+from api.routes import (
+    attendance,
+    auth,
+    health,
+    links,
+    municipal,
+    public,
+    readiness,
+    rebuilds,
+    schools,
+)
 from api.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -146,7 +157,7 @@ def create_api(settings: Settings | None = None) -> FastAPI:
     upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
     factory = make_session_factory(engine)
-    runner = JobRunner(settings, factory)
+    runner = make_runner(settings, factory)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -164,6 +175,8 @@ def create_api(settings: Settings | None = None) -> FastAPI:
         version="1",
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
+        # every route, also those web.app adds: ids of another tenant are 404 (api.services.tenancy)
+        dependencies=[Depends(tenant_guard)],
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -175,7 +188,8 @@ def create_api(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, default_limit=settings.max_body_bytes)
     _install_handlers(app)
     app.state.error_page = None  # web.app.create_app sets the HTML error page
-    for module in (health, auth, schools, rebuilds, links, public, attendance, readiness):
+    for module in (health, auth, schools, rebuilds, links, public, attendance, readiness,
+                   municipal):  # fmt: skip
         app.include_router(module.router)
     return app
 

@@ -42,8 +42,28 @@ class Base(DeclarativeBase):
     )
 
 
+class Municipality(Base):
+    """A municipal education department: the tenant that owns schools and their administrators.
+
+    ``territory`` names the frost thresholds file (``data/norms/frost/``); ``frost_act`` is the
+    municipality's own thresholds (``{reason, thresholds}``), which replace the territory's.
+    """
+
+    __tablename__ = "municipalities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+    territory: Mapped[str] = mapped_column(String(64), default="perm-krai")
+    frost_act: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(TS, default=utcnow)
+
+
 class Admin(Base):
-    """An administrator (deputy director, IT admin); password hashed with argon2."""
+    """An administrator (deputy director, IT admin); password hashed with argon2.
+
+    A municipal administrator (``school_id`` empty) sees every school of her municipality; a
+    school administrator only her school (:mod:`api.services.tenancy`).
+    """
 
     __tablename__ = "admins"
 
@@ -51,6 +71,12 @@ class Admin(Base):
     login: Mapped[str] = mapped_column(String(100), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(TS, default=utcnow)
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipalities.id", ondelete="CASCADE"), index=True
+    )
+    school_id: Mapped[int | None] = mapped_column(
+        ForeignKey("schools.id", ondelete="CASCADE"), index=True
+    )
 
 
 class ApiToken(Base):
@@ -99,6 +125,11 @@ class School(Base):
     created_at: Mapped[datetime] = mapped_column(TS, default=utcnow)
     # the bells entered once on upload (planner.domain.bells.BellPlan.to_json), for files without
     bells: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipalities.id", ondelete="CASCADE"), index=True
+    )
+    # the school's own frost thresholds ({reason, thresholds}): added to the municipality's
+    frost_act: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class TimetableUpload(Base):
@@ -162,13 +193,23 @@ class Job(Base):
     started_at: Mapped[datetime | None] = mapped_column(TS)
     heartbeat_at: Mapped[datetime | None] = mapped_column(TS)
     finished_at: Mapped[datetime | None] = mapped_column(TS)
+    # each claim of the row by a worker is one attempt; a redelivered job is the next attempt and
+    # only the current attempt's writes count (api.jobs)
+    attempt: Mapped[int] = mapped_column(Integer, default=0)
+    worker_name: Mapped[str | None] = mapped_column(String(255))
+    # a municipal order with publish: auto — a clean plan is published by the worker
+    publish_when_clean: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Version(Base):
     """A published version of a school's remote timetable. Rows are never updated."""
 
     __tablename__ = "versions"
-    __table_args__ = (UniqueConstraint("school_id", "number", name="uq_versions_school_number"),)
+    __table_args__ = (
+        UniqueConstraint("school_id", "number", name="uq_versions_school_number"),
+        # one job never gives two versions (a redelivered job, a second «publish all»)
+        UniqueConstraint("job_id", name="uq_versions_job_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
@@ -216,6 +257,51 @@ class CallLink(Base):
     class_name: Mapped[str] = mapped_column(String(100))
     slot: Mapped[str] = mapped_column(String(500), default="")  # "" = every lesson of the class
     url: Mapped[str] = mapped_column(String(1000))
+    updated_at: Mapped[datetime] = mapped_column(TS, default=utcnow)
+
+
+class MunicipalOrder(Base):
+    """An order of a municipality to its schools (planner.domain.municipal), as submitted."""
+
+    __tablename__ = "municipal_orders"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipalities.id", ondelete="CASCADE"), index=True
+    )
+    doc: Mapped[dict[str, Any]] = mapped_column(JSON)
+    reason: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(Text, default="")
+    publish: Mapped[str] = mapped_column(String(8), default="review")
+    # the frost decision on the municipality's table (temperature, grades, explanation)
+    frost: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(TS, default=utcnow)
+
+
+class MunicipalTarget(Base):
+    """One school of a municipal order: its grades, its own order and its rebuild job.
+
+    ``state``: ``job`` (the job row tells the rest), ``not_affected`` (no class of those grades),
+    ``problem`` (``message`` says why: no timetable, an order the timetable refuses, …).
+    """
+
+    __tablename__ = "municipal_targets"
+    __table_args__ = (
+        UniqueConstraint("order_id", "school_id", name="uq_municipal_targets_order_school"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[str] = mapped_column(
+        ForeignKey("municipal_orders.id", ondelete="CASCADE"), index=True
+    )
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    grades: Mapped[list[int]] = mapped_column(JSON)
+    tightened: Mapped[list[int] | None] = mapped_column(JSON)  # grades the school added
+    order_doc: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    job_id: Mapped[str | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
+    state: Mapped[str] = mapped_column(String(16))
+    message: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(TS, default=utcnow)
 
 

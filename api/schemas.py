@@ -205,6 +205,82 @@ class CallLinkOut(BaseModel):
     url: str | None
 
 
+class MunicipalSchoolRow(BaseModel):
+    school_id: int
+    school: str
+    status: Literal[
+        "problem", "waiting", "solving", "ready", "published", "not_affected", "cancelled"
+    ]
+    status_ru: str
+    reason: str = Field(description="почему проблема / не затронута (по-русски)")
+    grades: str = Field(description="параллели школы на дистанте")
+    tightened: list[int] = Field(description="параллели, которые школа добавила сама")
+    job_id: str | None
+    progress: float | None
+    classes_remote: int
+    online_minutes: int
+    violations: int
+    version: int | None
+    pupils: int | None = Field(
+        description="обучающихся затронуто, если известно: средний класс по учёту посещаемости × "
+        "классов на дистанте"
+    )
+    present_share: float | None = Field(description="доля присутствовавших по учёту посещаемости")
+    note: str | None
+
+
+class MunicipalTotals(BaseModel):
+    schools: int
+    by_status: dict[str, int]
+    classes_remote: int
+    online_minutes: int
+    violations: int
+    pupils: int | None
+
+
+class MunicipalOrderPublic(BaseModel):
+    id: str
+    reason: Literal["frost", "quarantine", "regional"]
+    reason_ru: str
+    title: str
+    publish: Literal["review", "auto"]
+    publish_ru: str
+    doc: dict[str, Any]
+    frost: dict[str, Any] | None = Field(description="температура, параллели, пояснение")
+    created_by: str | None
+    created_at: str | None
+
+
+class MunicipalBoard(BaseModel):
+    order: MunicipalOrderPublic
+    schools: list[MunicipalSchoolRow]
+    totals: MunicipalTotals
+    active: bool = Field(description="есть школы в очереди или в решении")
+
+
+class PublishedSchool(BaseModel):
+    school: str
+    version: int
+
+
+class FailedSchool(BaseModel):
+    school: str
+    message: str
+
+
+class PublishAllOut(BaseModel):
+    published: list[PublishedSchool]
+    failed: list[FailedSchool]
+
+
+class MunicipalityOut(BaseModel):
+    id: int
+    name: str
+    territory: str
+    frost: dict[str, Any] = Field(description="пороги для морозов: файл территории, акт")
+    schools: list[dict[str, Any]]
+
+
 # -- the school's regulation: attendance, readiness, lesson materials ----------------------------
 
 

@@ -42,8 +42,15 @@ class Settings(BaseSettings):
     # process: a local process pool (the default); thread/inline: for tests and debugging.
     job_runner: Literal["process", "thread", "inline"] = "process"
     job_pool_size: int = 2
-    # A running job whose heartbeat is older than this is considered dead at start-up.
+    # A running job whose heartbeat is older than this is considered dead (its worker is gone).
     job_stale_seconds: float = 60.0
+    # Celery: set a broker (amqp://guest:guest@127.0.0.1:5672// or redis://127.0.0.1:6379/0) and
+    # rebuilds go to `planner worker` processes instead of the embedded pool.
+    broker_url: str = ""
+    job_queue: str = "planner"
+    # Redis only: an unacknowledged job goes to another worker after this many seconds (a job
+    # still running then is not run twice: the redelivery waits for it).
+    broker_visibility_timeout: int = 120
 
     # body limit of every request but a timetable upload (those get the importers' file limit)
     max_body_bytes: int = 2 * 1024 * 1024

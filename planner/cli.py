@@ -255,6 +255,94 @@ def serve(
     serve_app(demo=demo, host=host, port=port)
 
 
+@app.command()
+def batch(
+    schools_dir: Annotated[
+        Path, typer.Argument(help="Папка: по файлу расписания на школу / One timetable per school")
+    ],
+    order: Annotated[
+        Path,
+        typer.Option("--order", help="Муниципальный приказ или приказ школы / Municipal order"),
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Папка результата / Output folder")],
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", help="Секунд на школу / Seconds per school")
+    ] = 30.0,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", help="Школ одновременно / Schools at once (pool)")
+    ] = 2,
+    solver_threads: Annotated[
+        int, typer.Option("--solver-threads", help="Потоков на школу / Solver threads per school")
+    ] = 1,
+) -> None:
+    """Перестроить расписания всех школ по одному приказу / Rebuild every school for one order.
+
+    Без PLANNER_BROKER_URL — встроенный пул процессов; с ним — обработчики Celery (planner
+    worker) и общая база PLANNER_DATABASE_URL. / The embedded pool, or Celery workers.
+    """
+    from api.batch import BatchOptions, run_batch
+
+    options = BatchOptions(time_limit=time_limit, jobs=jobs, solver_threads=solver_threads)
+    try:
+        code = run_batch(schools_dir, order, out, options)
+    except PlannerError as exc:
+        raise _fail(exc) from None
+    raise typer.Exit(code)
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", "-c", help="Процессов-решателей / Worker processes")
+    ] = 1,
+    queues: Annotated[
+        str,
+        typer.Option(
+            "--queues",
+            "-Q",
+            help="Очереди через запятую (по умолчанию PLANNER_JOB_QUEUE) / Queues, comma-separated",
+        ),
+    ] = "",
+    solver_threads: Annotated[
+        int,
+        typer.Option(
+            "--solver-threads",
+            help="Потоков CP-SAT на одно решение (0 — ядра / процессы) / Solver threads per solve",
+        ),
+    ] = 0,
+    name: Annotated[
+        str | None,
+        typer.Option("--name", help="Имя обработчика, например w1@%h / Worker node name"),
+    ] = None,
+    loglevel: Annotated[str, typer.Option("--loglevel", help="DEBUG, INFO, WARNING")] = "INFO",
+) -> None:
+    """Запустить обработчик перестроений (Celery) / Start a rebuild worker (Celery).
+
+    Нужны PLANNER_BROKER_URL (RabbitMQ или Redis) и общая с веб-приложением база
+    PLANNER_DATABASE_URL. / Needs PLANNER_BROKER_URL and the web app's PLANNER_DATABASE_URL.
+    """
+    import os
+
+    from api.queue import start_worker
+    from api.settings import get_settings
+
+    settings = get_settings()
+    if not settings.broker_url:
+        typer.echo(
+            "Ошибка / Error:\nPLANNER_BROKER_URL не задан: укажите брокер, например "
+            "amqp://guest:guest@127.0.0.1:5672// (RabbitMQ) или redis://127.0.0.1:6379/0, и ту же "
+            "базу PLANNER_DATABASE_URL, что у веб-приложения.",
+            err=True,
+        )
+        raise typer.Exit(2)
+    concurrency = max(1, concurrency)
+    threads = solver_threads or max(1, (os.cpu_count() or 1) // concurrency)
+    start_worker(
+        settings, concurrency=concurrency, solver_threads=threads, name=name, loglevel=loglevel,
+        queues=[q.strip() for q in (queues or settings.job_queue).split(",") if q.strip()],
+    )  # fmt: skip
+
+
 @admin_app.command("create")
 def admin_create(
     login: Annotated[str, typer.Argument(help="Логин / Login")],
@@ -264,12 +352,23 @@ def admin_create(
             prompt=True, hide_input=True, confirmation_prompt=True, help="Пароль / Password"
         ),
     ],
+    municipality: Annotated[
+        str | None,
+        typer.Option(
+            "--municipality",
+            help="Муниципалитет (создаётся, если его нет) / Municipality, created if new",
+        ),
+    ] = None,
+    school: Annotated[
+        int | None,
+        typer.Option("--school", help="Номер школы: администратор одной школы / School id"),
+    ] = None,
 ) -> None:
-    """Создать администратора / Create an administrator."""
+    """Создать администратора муниципалитета или школы / Create an administrator."""
     from api.admin import create_admin
 
     try:
-        create_admin(login, password)
+        create_admin(login, password, municipality=municipality, school_id=school)
     except InputError as exc:
         raise _fail(exc) from None
     typer.echo(f"Администратор «{login}» создан / administrator created.")

@@ -14,7 +14,7 @@ from fastapi import APIRouter, FastAPI
 from api.main import RedactTokens, create_api
 from api.settings import Settings, get_settings
 from web.pages import error_page
-from web.routes import links, login, public, rebuilds, regulation, schools, uploads
+from web.routes import links, login, municipal, public, rebuilds, regulation, schools, uploads
 
 #: the page routers, mounted in this order after the JSON API's
 PAGE_ROUTERS: tuple[APIRouter, ...] = (
@@ -23,6 +23,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     uploads.router,
     rebuilds.router,
     links.router,
+    municipal.router,
     regulation.router,
     public.router,
 )

@@ -345,6 +345,69 @@ EN: dict[str, str] = {
     "Это ссылка учителя; откройте её по адресу /t/….": "This is a teacher link; open it at /t/….",
     "Это ссылка класса; откройте её по адресу /c/….": "This is a class link; open it at /c/….",
     "Неверный логин или пароль.": "Wrong login or password.",
+    # the municipality (municipal orders, frost thresholds, the dashboard)
+    "Муниципалитет": "Municipality",
+    "Муниципальные приказы": "Municipal orders",
+    "Новый муниципальный приказ": "New municipal order",
+    "Пороги для морозов": "Frost thresholds",
+    "Вместо рекомендаций территории действует акт муниципалитета.": (
+        "The municipality's own act applies instead of the territory's recommendations."
+    ),
+    "Достоверность низкая: задайте пороги актом муниципалитета.": (
+        "Low confidence: set the thresholds by an act of the municipality."
+    ),
+    "Причина": "Reason",
+    "мороз": "frost",
+    "карантин": "quarantine",
+    "решение региона": "regional decision",
+    "Документ (телефонограмма, приказ)": "Document (telephone message, order)",
+    "Телефонограмма № 15 от 08.12.2026": "Telephone message No. 15 of 08.12.2026",
+    "Какие классы": "Which classes",
+    "по порогам для морозов": "by the frost thresholds",
+    "Температура, °C": "Temperature, °C",
+    "Ветер, м/с (необязательно)": "Wind, m/s (optional)",
+    "параллели списком": "grades listed",
+    "Школы (ни одной не отмечено — все школы)": "Schools (none ticked — every school)",
+    "Публикация": "Publishing",
+    "публикация": "publishing",
+    "после проверки": "after review",
+    "сразу, если нарушений нет": "at once when there are no violations",
+    "после проверки (школой или «Опубликовать все готовые»)": (
+        "after review (by the school, or «Publish every ready plan»)"
+    ),
+    "сразу, если независимая проверка не нашла нарушений": (
+        "at once when the independent check finds no violation"
+    ),
+    "Отправить школам": "Send to the schools",
+    "Приказы": "Orders",
+    "Приказов пока не было.": "No orders yet.",
+    "Все приказы": "All orders",
+    "Опубликовано планов": "Plans published",
+    "не удалось": "failed",
+    "Школ": "Schools",
+    "Школа": "School",
+    "Классов на дистанте": "Classes remote",
+    "Онлайн-минут": "Online minutes",
+    "Обучающихся затронуто": "Pupils affected",
+    "неизвестно": "unknown",
+    "Школы и их состояние": "Schools and their state",
+    "Параллели": "Grades",
+    "параллели": "grades",
+    "Проверка": "Review",
+    "Посмотреть": "Review",
+    "версия": "version",
+    "школа добавила": "added by the school",
+    "Страница обновляется сама каждые 2 секунды.": "The page refreshes itself every 2 seconds.",
+    "Сводка XLSX": "Summary XLSX",
+    "Опубликовать все готовые планы без нарушений": "Publish every ready plan without violations",
+    "Школа может перевести на дистанционное обучение больше параллелей, чем велит приказ "
+    "(но не меньше).": "A school may send more grades to remote learning than the order says "
+    "(never fewer).",
+    "Добавить параллели": "Add grades",
+    "проблема": "problem",
+    "готово к проверке": "ready for review",
+    "опубликовано": "published",
+    "не затронута": "not affected",
 }
 
 

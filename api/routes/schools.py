@@ -46,15 +46,18 @@ class LinkCreate(BaseModel):
 
 @router.post("", status_code=201, response_model=SchoolPublic)
 def create_school(body: SchoolCreate, auth: AuthDep, session: SessionDep, settings: SettingsDep):
-    """Create a school."""
-    school = schools.create_school(session, body.name, body.timezone, settings)
+    """Create a school of the administrator's municipality (municipal administrators only)."""
+    auth.scope.require_municipal("Создать школу")
+    school = schools.create_school(
+        session, body.name, body.timezone, settings, municipality_id=auth.scope.municipality_id
+    )
     return schools.school_public(session, school)
 
 
 @router.get("", response_model=list[SchoolPublic])
 def list_schools(auth: AuthDep, session: SessionDep) -> list[dict[str, Any]]:
-    """Every school."""
-    return [schools.school_public(session, s) for s in schools.list_schools(session)]
+    """Every school the administrator sees (her municipality's, or her own school)."""
+    return [schools.school_public(session, s) for s in schools.list_schools(session, auth.scope)]
 
 
 @router.get("/{school_id}", response_model=SchoolPublic)

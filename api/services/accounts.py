@@ -15,16 +15,29 @@ from sqlalchemy.orm import Session
 
 from api import security
 from api.db import aware, utcnow
-from api.models import Admin, ApiToken, LoginFailure, WebSession
+from api.models import Admin, ApiToken, LoginFailure, School, WebSession
 from api.problems import Conflict, Invalid, NotFound, TooManyRequests, Unauthorized
+from api.services import tenancy
 from api.settings import Settings
 
 _LOGIN = re.compile(r"^[A-Za-z0-9._@-]{2,100}$")
 MIN_PASSWORD = 10
 
 
-def create_admin(session: Session, login: str, password: str) -> Admin:
-    """Create an administrator; the password is stored as an argon2 hash."""
+def create_admin(
+    session: Session,
+    login: str,
+    password: str,
+    *,
+    municipality_id: int | None = None,
+    school_id: int | None = None,
+) -> Admin:
+    """Create an administrator; the password is stored as an argon2 hash.
+
+    Without ``school_id`` she is a municipal administrator (every school of the municipality);
+    with it, the administrator of that school only. Without ``municipality_id``: the school's
+    municipality, else the default one (a deployment that never named one).
+    """
     login = login.strip()
     if not _LOGIN.match(login):
         raise Invalid(
@@ -34,7 +47,19 @@ def create_admin(session: Session, login: str, password: str) -> Admin:
         raise Invalid(f"пароль слишком короткий: нужно не меньше {MIN_PASSWORD} символов.")
     if session.scalar(select(Admin).where(Admin.login == login)) is not None:
         raise Conflict(f"администратор «{login}» уже есть; выберите другой логин.")
-    admin = Admin(login=login, password_hash=security.hash_password(password))
+    if school_id is not None:
+        school = session.get(School, school_id)
+        if school is None or municipality_id not in (None, school.municipality_id):
+            raise Invalid(f"школы с номером {school_id} в этом муниципалитете нет.")
+        municipality_id = school.municipality_id
+    if municipality_id is None:
+        municipality_id = tenancy.default_municipality(session).id
+    admin = Admin(
+        login=login,
+        password_hash=security.hash_password(password),
+        municipality_id=municipality_id,
+        school_id=school_id,
+    )
     session.add(admin)
     session.commit()
     return admin

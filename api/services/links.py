@@ -17,8 +17,9 @@ from api import security
 from api.db import utcnow
 from api.models import Link, School
 from api.problems import Conflict, Invalid, NotFound
-from api.services.common import found, iso
+from api.services.common import iso
 from api.services.schools import current_timetable, get_school, latest_version, version_schedule
+from api.services.tenancy import missing
 from api.settings import Settings
 from planner.domain.model import sort_class_names
 from planner.domain.schedule import ScheduleItem
@@ -79,7 +80,10 @@ def list_links(session: Session, school: School, *, include_revoked: bool = Fals
 
 
 def get_link(session: Session, link_id: int) -> Link:
-    return found(session.get(Link, link_id), f"ссылки № {link_id} нет.")
+    link = session.get(Link, link_id)
+    if link is None:
+        raise missing("link_id", link_id)
+    return link
 
 
 def link_urls(link: Link, settings: Settings) -> dict[str, str]:

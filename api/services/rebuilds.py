@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 from api.db import utcnow
 from api.models import Job, School
 from api.problems import Conflict, Invalid
-from api.services.common import found, iso
+from api.services.common import iso
 from api.services.schools import current_upload, timetable_of
+from api.services.tenancy import missing
 from api.settings import Settings
 from planner.domain.errors import InputError
 from planner.domain.model import Timetable
@@ -44,8 +45,10 @@ def create_job(
     time_limit: float | None = None,
     workers: int | None = None,
     seed: int | None = None,
+    commit: bool = True,
 ) -> Job:
-    """Validate the order against the current timetable and queue a rebuild job."""
+    """Validate the order against the current timetable and queue a rebuild job (``commit``:
+    False leaves the commit to the caller, who submits the job after it)."""
     import uuid
 
     upload = current_upload(session, school)
@@ -66,12 +69,17 @@ def create_job(
         created_at=utcnow(),
     )
     session.add(job)
-    session.commit()
+    if commit:
+        session.commit()
+    else:
+        session.flush()
     return job
 
 
 def get_job(session: Session, job_id: str) -> Job:
-    job = found(session.get(Job, job_id), f"перестроения {job_id} нет; проверьте номер задачи.")
+    job = session.get(Job, job_id)
+    if job is None:
+        raise missing("job_id", job_id)
     session.refresh(job)
     return job
 

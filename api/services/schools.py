@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from api.lru import Lru
 from api.models import School, TimetableUpload, Version
 from api.problems import Conflict, Invalid
-from api.services.common import found, iso
+from api.services.common import iso
+from api.services.tenancy import Scope, missing
 from api.settings import Settings
 from planner.app import pipeline
 from planner.domain.bells import BellPlan
@@ -24,7 +25,15 @@ from planner.domain.model import Timetable
 from planner.domain.schedule import Schedule
 
 
-def create_school(session: Session, name: str, timezone: str | None, settings: Settings) -> School:
+def create_school(
+    session: Session,
+    name: str,
+    timezone: str | None,
+    settings: Settings,
+    *,
+    municipality_id: int,
+) -> School:
+    """A new school of a municipality (the caller checked the scope: a municipal admin)."""
     name = name.strip()
     if not name:
         raise Invalid("укажите название школы (поле name).")
@@ -37,20 +46,23 @@ def create_school(session: Session, name: str, timezone: str | None, settings: S
         raise Invalid(
             f"неизвестный часовой пояс «{tz}»; укажите, например, Asia/Yekaterinburg."
         ) from None
-    school = School(name=name, timezone=tz)
+    school = School(name=name, timezone=tz, municipality_id=municipality_id)
     session.add(school)
     session.commit()
     return school
 
 
-def list_schools(session: Session) -> list[School]:
-    return list(session.scalars(select(School).order_by(School.id)))
+def list_schools(session: Session, scope: Scope) -> list[School]:
+    """The schools an administrator sees (her municipality's, or her own school)."""
+    return list(session.scalars(scope.schools(select(School)).order_by(School.id)))
 
 
 def get_school(session: Session, school_id: int) -> School:
-    return found(
-        session.get(School, school_id), f"школы с номером {school_id} нет; проверьте адрес."
-    )
+    """A school by id (its tenancy was checked by the route's guard, api.deps.tenant_guard)."""
+    school = session.get(School, school_id)
+    if school is None:
+        raise missing("school_id", school_id)
+    return school
 
 
 _TIMETABLES: Lru[tuple[str, str], Timetable] = Lru(8)

@@ -81,6 +81,11 @@ def versions_dir(settings: Settings, school_id: int, number: int) -> Path:
     return settings.data_dir / "schools" / str(school_id) / "versions" / str(number)
 
 
+def version_of_job(session: Session, job_id: str) -> Version | None:
+    """The version a job was published as, if it was."""
+    return session.scalar(select(Version).where(Version.job_id == job_id))
+
+
 def history_of(versions: list[Version]) -> Any:
     """The :class:`planner.engine.versions.VersionHistory` of a school's stored versions."""
     from planner.engine.versions import PublishedVersion, VersionHistory
@@ -103,13 +108,20 @@ def history_of(versions: list[Version]) -> Any:
 def publish_job(
     session: Session, job: Job, *, author: str, comment: str, settings: Settings
 ) -> Version:
-    """Publish a finished rebuild as the next immutable version and write its export files."""
+    """Publish a finished rebuild as the next immutable version and write its export files.
+
+    Idempotent by the job: a job that already has its version (published by a person, by «publish
+    every clean plan», or by the worker of a redelivered job) answers that version.
+    """
     from planner.engine.versions import PublishError, publish
 
     if job.status != "succeeded" or job.schedule_json is None:
         raise Conflict(
             f"публиковать можно только готовое перестроение; это — «{STATUS_RU[job.status]}»."
         )
+    existing = version_of_job(session, job.id)
+    if existing is not None:
+        return existing
     school = get_school(session, job.school_id)
     draft = Schedule.from_json(json.loads(job.schedule_json))
     history = history_of(list_versions(session, school))
@@ -141,6 +153,9 @@ def publish_job(
     except IntegrityError:
         session.rollback()
         shutil.rmtree(outdir, ignore_errors=True)
+        existing = version_of_job(session, job.id)
+        if existing is not None:  # the same job was published at the same moment elsewhere
+            return existing
         raise Conflict(
             "одновременно опубликована другая версия; обновите страницу и опубликуйте снова."
         ) from None

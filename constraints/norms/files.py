@@ -97,6 +97,17 @@ class FileReader:
         return CatalogueError(f"{where}: {message}", file=self.label, key=key)
 
     def read(self) -> dict[str, Any]:
+        doc = self.read_mapping()
+        unknown = sorted(str(k) for k in doc if k not in _TOP_FIELDS)
+        if unknown:
+            raise self.fail(
+                unknown[0],
+                f"неизвестный раздел; допустимые: {', '.join(sorted(_TOP_FIELDS))}.",
+            )
+        return doc
+
+    def read_mapping(self) -> dict[str, Any]:
+        """The file's YAML mapping (unique keys); its sections are checked by the caller."""
         try:
             text = self.path.read_text(encoding="utf-8-sig")
         except FileNotFoundError:
@@ -120,12 +131,6 @@ class FileReader:
             ) from None
         if not isinstance(doc, Mapping):
             raise self.fail(None, "ожидается словарь с разделами document и norms (см. README).")
-        unknown = sorted(str(k) for k in doc if k not in _TOP_FIELDS)
-        if unknown:
-            raise self.fail(
-                unknown[0],
-                f"неизвестный раздел; допустимые: {', '.join(sorted(_TOP_FIELDS))}.",
-            )
         return dict(doc)
 
     @staticmethod

@@ -127,7 +127,15 @@ class QuarantineOrder:
         return doc
 
 
-class _Reader:
+#: every key an order document may have
+ORDER_KEYS = frozenset(
+    {"classes", "from", "to", "device", "screen_policy", "homework_reserve_minutes",
+     "overrides", "must_online", "min_online_per_day", "sibling_classes", "stagger_starts",
+     "holidays"}
+)  # fmt: skip
+
+
+class Reader:
     """Collects every problem of an order document before failing, so one run shows them all."""
 
     def __init__(self, file: str):
@@ -153,19 +161,16 @@ class _Reader:
 
 def parse_order(doc: Any, timetable: Timetable, file: str = "приказ") -> QuarantineOrder:
     """Validate an order document against the school's timetable; all problems at once."""
-    r = _Reader(file)
+    r = Reader(file)
     if not isinstance(doc, Mapping):
         raise InputError.at(
             file, "файл приказа должен быть словарём YAML/JSON с ключами classes, from, to."
         )
-    known = {
-        "classes", "from", "to", "device", "screen_policy", "homework_reserve_minutes",
-        "overrides", "must_online", "min_online_per_day", "sibling_classes", "stagger_starts",
-        "holidays",
-    }  # fmt: skip
     for key in doc:
-        if key not in known:
-            r.fail(str(key), f"неизвестный ключ «{key}»; допустимые: {', '.join(sorted(known))}.")
+        if key not in ORDER_KEYS:
+            r.fail(
+                str(key), f"неизвестный ключ «{key}»; допустимые: {', '.join(sorted(ORDER_KEYS))}."
+            )
 
     all_classes = sort_class_names(timetable.classes)
     by_key = {class_key(c): c for c in all_classes}

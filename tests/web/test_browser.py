@@ -239,3 +239,53 @@ def test_teacher_page_subscribe_and_call_link(
     assert "call_link" not in page.content()
     expect(page.locator("a.call")).to_have_count(0)
     ctx.close()
+
+
+def test_municipal_dashboard_refreshes_live_and_publishes_every_clean_plan(
+    live: Live, browser: Any, artifacts: Path
+) -> None:
+    names = ("Гимназия на морозе", "Лицей на морозе")
+    ids = []
+    with live.api() as api:
+        for name in names:
+            sid = api.post("/api/v1/schools", json={"name": name}).json()["id"]
+            upload = {"file": ("demo-small.csv", DEMO_CSV.read_bytes(), "text/csv")}
+            r = api.post(f"/api/v1/schools/{sid}/timetable", files=upload)
+            assert r.status_code == 201, r.text
+            ids.append(sid)
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ru-RU")
+    page = ctx.new_page()
+    _login(page, live)
+    page.get_by_role("link", name="Муниципалитет").click()
+    expect(page.locator("#frost-rows li")).to_have_text(
+        ["−25 °C и ниже: 1–4 кл.", "−28 °C и ниже: 1–9 кл.", "−30 °C и ниже: 1–11 кл."]
+    )
+    assert_accessible(page)
+    page.get_by_label("Документ (телефонограмма, приказ)").fill("Телефонограмма № 15")
+    page.get_by_label("С", exact=True).fill(WEEK_FROM)
+    page.get_by_label("По", exact=True).fill(WEEK_FROM)
+    page.get_by_label("Температура, °C").fill("-29")
+    for name in names:
+        page.get_by_label(name).check()
+    page.screenshot(path=str(artifacts / "municipal-1-order.png"), full_page=True)
+    page.get_by_role("button", name="Отправить школам").click()
+    expect(page.locator("#frost-explanation")).to_contain_text(
+        "Прогноз −29 °C: дистанционно учатся 1–9 классы"
+    )
+    board = page.locator("#board")
+    expect(board).to_have_attribute("data-active", "true")
+    page.screenshot(path=str(artifacts / "municipal-2-solving.png"), full_page=True)
+    # htmx polls the board: both schools become ready without a reload
+    expect(board).to_have_attribute("data-active", "false", timeout=60_000)
+    for sid in ids:
+        expect(page.locator(f'tr[data-school="{sid}"]')).to_have_attribute("data-status", "ready")
+    expect(page.locator("#classes-remote")).to_have_text("18")
+    assert_accessible(page)
+    page.get_by_role("button", name="Опубликовать все готовые планы без нарушений").click()
+    expect(page.locator("#published")).to_have_text("Опубликовано планов: 2.")
+    for sid in ids:
+        row = page.locator(f'tr[data-school="{sid}"]')
+        expect(row).to_have_attribute("data-status", "published")
+        expect(row).to_contain_text("версия 1")
+    page.screenshot(path=str(artifacts / "municipal-3-published.png"), full_page=True)
+    ctx.close()

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from api.deps import Auth, SessionDep, SettingsDep
 from api.models import School
 from api.problems import ApiError
-from api.services import schools, uploads
+from api.services import municipal, schools, uploads
 from planner.domain.model import sort_class_names
 from web import views
 from web.pages import PageAuth, redirect, render
@@ -27,7 +27,7 @@ def schools_page(request: Request, auth: PageAuth, session: SessionDep) -> Respo
 def _schools_page(
     request: Request, session: Any, auth: Auth, error: str | None = None, status: int = 200
 ) -> Response:
-    rows = [schools.school_public(session, s) for s in schools.list_schools(session)]
+    rows = [schools.school_public(session, s) for s in schools.list_schools(session, auth.scope)]
     return render(request, "schools.html", {"schools": rows, "error": error}, status=status,
                   auth=auth)  # fmt: skip
 
@@ -42,7 +42,10 @@ def create_school(
     timezone: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     try:
-        school = schools.create_school(session, name, timezone or None, settings)
+        auth.scope.require_municipal("Создать школу")
+        school = schools.create_school(
+            session, name, timezone or None, settings, municipality_id=auth.scope.municipality_id
+        )
     except ApiError as exc:
         return _schools_page(request, session, auth, exc.message, exc.status)
     return redirect(f"/admin/schools/{school.id}")
@@ -57,6 +60,7 @@ def school_page_context(
         "info": schools.school_public(session, school),
         "bells": uploads.school_bells(school).to_json(),
         "current_findings": None,
+        "municipal_orders": municipal.orders_of_school(session, school),
     }
     try:
         upload = schools.current_upload(session, school)
