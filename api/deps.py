@@ -10,8 +10,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from api import security
 from api.import_runner import ImportRunner
@@ -46,6 +47,10 @@ def get_imports(request: Request) -> ImportRunner:
     return request.app.state.imports  # type: ignore[no-any-return]
 
 
+#: a row id or version number in a path: a database integer (a larger one is a 422, not a 500)
+DB_INT_MAX = 2**31 - 1
+DbId = Annotated[int, Path(ge=1, le=DB_INT_MAX)]
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_db)]
 RunnerDep = Annotated[Runner, Depends(get_runner)]
@@ -69,9 +74,9 @@ def client_ip(request: Request) -> str:
 
 
 def is_secure(request: Request, settings: Settings) -> bool:
-    """Whether the browser talks TLS to us (directly, via a proxy header, or by base URL)."""
-    proto = request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
-    return settings.behind_tls or proto == "https" or request.url.scheme == "https"
+    """Whether the browser talks TLS to us: directly, via a trusted proxy (its
+    X-Forwarded-Proto sets the scheme, api/headers.py), or by the base URL."""
+    return settings.behind_tls or request.url.scheme == "https"
 
 
 async def _csrf_from(request: Request) -> str | None:
@@ -87,20 +92,25 @@ async def _csrf_from(request: Request) -> str | None:
 
 
 async def optional_auth(request: Request, session: SessionDep) -> Auth | None:
-    """The administrator of the request, or ``None``; enforces CSRF for session requests."""
+    """The administrator of the request, or ``None``; enforces CSRF for session requests.
+
+    Async only to read a form's CSRF field; the database is read in a worker thread, never on
+    the event loop."""
     header = request.headers.get("authorization", "")
     if header:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized("заголовок Authorization должен быть «Bearer <токен>».")
-        admin = accounts.token_admin(session, token.strip())
+        admin = await run_in_threadpool(accounts.token_admin, session, token.strip())
         if admin is None:
             raise Unauthorized(
                 "API-токен не принят (неизвестен или отозван); выпустите новый: "
                 "planner admin token <логин>."
             )
         return Auth(admin=admin, via="token")  # API tokens are not sent by browsers: no CSRF
-    found = accounts.session_admin(session, request.cookies.get(SESSION_COOKIE))
+    found = await run_in_threadpool(
+        accounts.session_admin, session, request.cookies.get(SESSION_COOKIE)
+    )
     if found is None:
         return None
     admin, ws = found
@@ -148,8 +158,12 @@ async def tenant_guard(request: Request, session: SessionDep) -> None:
     auth = await optional_auth(request, session)
     if auth is None:
         return
-    for name, value in ids:
-        tenancy.check(session, auth.scope, name, value)
+
+    def check() -> None:  # database reads: in a worker thread, never on the event loop
+        for name, value in ids:
+            tenancy.check(session, auth.scope, name, value)
+
+    await run_in_threadpool(check)
 
 
 def current_admin(auth: AuthDep) -> Admin:

@@ -8,12 +8,35 @@ they reach a class feed only when the link was issued with call links.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 from typing import Any
 
+from sqlalchemy.orm import Session
+
+from api.models import Link, Version
 from api.services.link_views import LinkView
+from api.services.served import Rendered
+from api.serving import last_modified_header, source_key
 from planner.domain.schedule import Schedule
+
+FEED_TYPE = "text/calendar; charset=utf-8"
+FEED_CACHE = "private, max-age=300"
+
+
+def feed_variant() -> str:
+    """The stored body's variant: one feed per link, by the code that renders it."""
+    return f"feed:{source_key()}"
+
+
+def with_calls(link: Link) -> bool:
+    """Whether the link's feed and page show the teachers' call links."""
+    return link.kind == "teacher" or link.with_calls
+
+
+def feed_shows(link: Link) -> tuple[str, ...]:
+    """The teachers' data a link's feed shows (its stored body is re-rendered when it changes):
+    call links, when the link grants them."""
+    return ("calls",) if with_calls(link) else ()
 
 
 def build_token_feed(view: LinkView, history: Any, timetable: Any = None) -> bytes:
@@ -44,5 +67,23 @@ def build_token_feed(view: LinkView, history: Any, timetable: Any = None) -> byt
     )
 
 
-def etag_of(body: bytes) -> str:
-    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+def render_token_feed(session: Session, link: Link, version: Version | None) -> Rendered:
+    """Render the feed of a link (the slow part: reads every published version)."""
+    from api.services import link_views, versions
+
+    view = link_views.link_view(session, link, version)
+    upto = version.id if version is not None else -1  # not a version published meanwhile
+    history = versions.history_of(
+        [v for v in versions.list_versions(session, view.school) if v.id <= upto]
+    )
+    timetable = versions.version_timetable(session, version) if version is not None else None
+    body = build_token_feed(view, history, timetable)
+    return Rendered(
+        body=body,
+        media_type=FEED_TYPE,
+        last_modified=view.last_modified,
+        headers={
+            "Last-Modified": last_modified_header(view.last_modified),
+            "Cache-Control": FEED_CACHE,
+        },
+    )

@@ -212,6 +212,27 @@ class _Reporter:
                 log.exception("job %s: progress write failed", self.job_id)
 
 
+WATCH_PARENT_SECONDS = 0.5
+
+
+def watch_parent(parent_pid: int) -> None:
+    """Initializer of a pool worker: end the worker when the server process is gone.
+
+    A thread polls ``getppid()`` (a dead parent's children are re-parented), so this holds even
+    when the server was killed with SIGKILL and never shut the pool down. (Linux's
+    ``PR_SET_PDEATHSIG`` is tied to the *thread* that started the worker — a request's worker
+    thread that may end any time — so it is not used.)
+    """
+
+    def watch() -> None:
+        while True:
+            time.sleep(WATCH_PARENT_SECONDS)
+            if os.getppid() != parent_pid:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
+
+
 def mine(job_id: str, attempt: int) -> tuple[Any, ...]:
     """The WHERE clause of a write by this attempt: a superseded attempt writes nothing."""
     return (Job.id == job_id, Job.status == "running", Job.attempt == attempt)
@@ -489,6 +510,8 @@ class JobRunner:
                     self._executor = ProcessPoolExecutor(
                         max_workers=self.settings.job_pool_size,
                         mp_context=multiprocessing.get_context("spawn"),
+                        initializer=watch_parent,
+                        initargs=(os.getpid(),),
                     )
                 else:
                     self._executor = ThreadPoolExecutor(
@@ -562,10 +585,18 @@ class JobRunner:
         return failed
 
     def shutdown(self, wait: bool = True) -> None:
+        """Stop the pool. ``wait=False`` (the server stopping) also ends running solves: their
+        rows are marked interrupted (here, or by :meth:`recover` at the next start)."""
         with self._lock:
             executor, self._executor = self._executor, None
-        if executor is not None:
-            executor.shutdown(wait=wait, cancel_futures=not wait)
+        if executor is None:
+            return
+        if not wait and isinstance(executor, ProcessPoolExecutor):
+            # the interpreter would otherwise wait at exit for every running solve to end
+            for process in list(getattr(executor, "_processes", {}).values()):
+                with contextlib.suppress(Exception):
+                    process.terminate()
+        executor.shutdown(wait=wait, cancel_futures=not wait)
 
 
 def make_runner(settings: Settings, factory: sessionmaker[Session]) -> Runner:

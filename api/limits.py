@@ -110,7 +110,9 @@ class BodyLimit:
     ) -> None:
         from api.main import error_response
 
-        response = error_response(Request(scope), status, message, headers={"Connection": "close"})
+        response = await error_response(
+            Request(scope), status, message, headers={"Connection": "close"}
+        )
         await response(scope, receive, send)
 
 

@@ -17,10 +17,13 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api import feeds
 from api.db import make_engine, make_session_factory, upgrade
 from api.deps import tenant_guard
+from api.headers import SecurityHeaders, trusted_proxies
 from api.import_runner import ImportRunner
 from api.jobs import make_runner
 from api.limits import BodyLimit, api_refusal
@@ -36,6 +39,7 @@ from api.routes import (
     rebuilds,
     schools,
 )
+from api.serving import Poller, ServeFromMemory, memory_for
 from api.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -95,18 +99,19 @@ def wants_html(request: Request) -> bool:
     )
 
 
-def error_response(
+async def error_response(
     request: Request,
     status: int,
     message: str,
     problems: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> Response:
-    """The error as JSON, or as the HTML page of ``app.state.error_page`` for a browser (also
-    for :mod:`api.limits`, which answers before the app)."""
+    """The error as JSON, or as the HTML page of ``app.state.error_page`` for a browser
+    (rendered in a worker thread: templates are CPU work, kept off the event loop; also for
+    :mod:`api.limits`, which answers before the app)."""
     page = getattr(request.app.state, "error_page", None)
     if page is not None and status >= 400 and wants_html(request):
-        return page(request, status, message, problems or [], headers)  # type: ignore[no-any-return]
+        return await run_in_threadpool(page, request, status, message, problems or [], headers)  # type: ignore[no-any-return]
     return JSONResponse(
         {"detail": {"message": message, "problems": problems or []}},
         status_code=status,
@@ -118,12 +123,12 @@ def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> Response:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return error_response(request, exc.status, exc.message, exc.problems, headers)
+        return await error_response(request, exc.status, exc.message, exc.problems, headers)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = HTTP_MESSAGES.get(exc.status_code) or str(exc.detail)
-        return error_response(
+        return await error_response(
             request, exc.status_code, message, headers=getattr(exc, "headers", None)
         )
 
@@ -139,7 +144,7 @@ def _install_handlers(app: FastAPI) -> None:
             }
             for err in exc.errors()
         ]
-        return error_response(
+        return await error_response(
             request, 422, "запрос не принят: исправьте поля, перечисленные ниже.", problems
         )
 
@@ -158,13 +163,18 @@ def create_api(settings: Settings | None = None) -> FastAPI:
     engine = make_engine(settings.database_url)
     factory = make_session_factory(engine)
     runner = make_runner(settings, factory)
+    memory = memory_for(engine, settings.serve_memory_mb << 20, settings.serve_poll_seconds)
+    poller = Poller(engine, memory)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         failed = runner.recover()
         if failed:
             log.warning("marked %d interrupted rebuild job(s) as failed", len(failed))
+        poller.start()
         yield
+        poller.stop()
+        memory.clear()  # a cache: the next app on this database fills it again
         runner.shutdown(wait=False)
         engine.dispose()
 
@@ -186,6 +196,16 @@ def create_api(settings: Settings | None = None) -> FastAPI:
     # routes whose body is a timetable file: anonymous callers are refused before it is read
     app.state.upload_routes = [(UPLOAD_ROUTE, api_refusal)]
     app.add_middleware(BodyLimit, default_limit=settings.max_body_bytes)
+    app.state.serving = memory
+    # path prefix → the variant of a request answered from memory; web/ adds its pages
+    app.state.serve_variants = {"/feeds/": lambda headers: feeds.feed_variant()}
+    app.add_middleware(ServeFromMemory, memory=memory, variants=app.state.serve_variants)
+    app.add_middleware(SecurityHeaders, always_https=settings.behind_tls)
+    proxies = trusted_proxies(settings.trusted_proxies)
+    if proxies:  # outermost: the client address and scheme are settled before anything else
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=proxies)
     _install_handlers(app)
     app.state.error_page = None  # web.app.create_app sets the HTML error page
     for module in (health, auth, schools, rebuilds, links, public, attendance, readiness,

@@ -130,6 +130,12 @@ class School(Base):
     )
     # the school's own frost thresholds ({reason, thresholds}): added to the municipality's
     frost_act: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Served feeds and pages (api/serving.py): serve_gen +1 on every change of what a link shows;
+    # the others +1 on a change of what teachers enter (api.services.schools.touch_served).
+    serve_gen: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    calls_gen: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    materials_gen: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    regulation_gen: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class TimetableUpload(Base):
@@ -378,6 +384,33 @@ class LessonMaterial(Base):
     assignment: Mapped[str | None] = mapped_column(Text)
     assignment_url: Mapped[str | None] = mapped_column(String(1000))
     updated_at: Mapped[datetime] = mapped_column(TS, default=utcnow)
+
+
+class Served(Base):
+    """The rendered bytes of a link's feed or page, labelled with what they were rendered from.
+
+    Valid while the school's latest version is ``version_id``, the generations of the teachers'
+    data the body shows (``data_label``, e.g. ``calls=3;materials=1``) are unchanged and
+    ``valid_until`` has not passed (pages show «today»).
+    See ``api/services/served.py`` and ``docs/serving.md``.
+    """
+
+    __tablename__ = "served"
+    __table_args__ = (UniqueConstraint("link_id", "variant", name="uq_served_link_variant"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("links.id", ondelete="CASCADE"))
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    variant: Mapped[str] = mapped_column(String(120))  # feed, or page:lang:block, + render key
+    version_id: Mapped[int | None] = mapped_column(Integer)
+    data_label: Mapped[str] = mapped_column(String(120), default="")
+    valid_until: Mapped[datetime | None] = mapped_column(TS)
+    etag: Mapped[str] = mapped_column(String(80))
+    last_modified: Mapped[datetime] = mapped_column(TS)
+    media_type: Mapped[str] = mapped_column(String(100))
+    headers: Mapped[dict[str, str]] = mapped_column(JSON)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(TS, default=utcnow)
 
 
 @event.listens_for(Version, "before_update")

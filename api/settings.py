@@ -58,6 +58,15 @@ class Settings(BaseSettings):
     import_runner: Literal["process", "inline"] = "process"
     import_timeout: float = 120.0
 
+    # Served feeds and pages (api/serving.py): how often a process reads the schools' serve
+    # generations (changes made by other processes reach its memory within this), memory size.
+    serve_poll_seconds: float = 0.5
+    serve_memory_mb: int = 64
+
+    # Addresses (or networks) of reverse proxies whose X-Forwarded-For/-Proto are believed;
+    # comma-separated, default none (api/headers.py).
+    trusted_proxies: str = ""
+
     login_max_failures: int = 5
     login_window_seconds: int = 900
     session_hours: int = 12

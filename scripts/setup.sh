@@ -2,6 +2,8 @@
 # Installs everything the planner and its tests need on a fresh Debian machine; safe to re-run.
 #   bash scripts/setup.sh          Python venv + the package (what `planner serve` needs)
 #   bash scripts/setup.sh --test   also test tools, Debian's chromium and fet/fet-data
+# Python packages are installed within the pins of requirements.lock (scripts/lock.sh refreshes
+# it), so a developer, CI and a deployment run the same versions.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 want_test=0
@@ -11,13 +13,13 @@ PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
-stamp=.venv/.installed-$(cat pyproject.toml | sha1sum | cut -c1-12)-$want_test
+stamp=.venv/.installed-$(cat pyproject.toml requirements.lock | sha1sum | cut -c1-12)-$want_test
 if [ ! -f "$stamp" ]; then
   .venv/bin/pip install -q --upgrade pip
   if [ $want_test = 1 ]; then
-    .venv/bin/pip install -q -e '.[test]'
+    .venv/bin/pip install -q -c requirements.lock -e '.[test]'
   else
-    .venv/bin/pip install -q -e .
+    .venv/bin/pip install -q -c requirements.lock -e .
   fi
   touch "$stamp"
 fi

@@ -8,4 +8,5 @@ mkdir -p artifacts
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/lint-imports  # the layer contracts in pyproject.toml ([tool.importlinter])
+.venv/bin/python scripts/audit.py  # known vulnerabilities in requirements.lock (pip-audit)
 exec .venv/bin/pytest -n 2 "$@"

@@ -8,6 +8,10 @@ routers of ``web/routes`` and the HTML error page for browsers. Uvicorn target:
 from __future__ import annotations
 
 import logging
+import os
+import sys
+import threading
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
 
@@ -36,7 +40,46 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in PAGE_ROUTERS:
         app.include_router(router)
     app.state.error_page = error_page
+    for prefix, kind in (("/c/", "c"), ("/t/", "t")):  # token pages answered from memory
+        app.state.serve_variants[prefix] = public.memory_variant(kind, app.state.settings)
     return app
+
+
+#: after SIGTERM, requests still running this long are abandoned and the server stops
+GRACEFUL_SECONDS = 3
+
+
+def server_config(app: FastAPI, host: str, port: int) -> Any:
+    """The uvicorn settings of ``planner serve``.
+
+    uvicorn's own forwarded-header handling is off: by default it believes X-Forwarded-For from
+    127.0.0.1, which would let a local client pick the address the login rate limit counts. The
+    app reads those headers only from ``PLANNER_TRUSTED_PROXIES`` (api/headers.py).
+    """
+    import uvicorn
+
+    return uvicorn.Config(
+        app, host=host, port=port, log_level="info", proxy_headers=False,
+        timeout_graceful_shutdown=GRACEFUL_SECONDS,
+    )  # fmt: skip
+
+
+def _exit_past_busy_threads(grace: float = 1.0) -> None:
+    """After the server stopped: a request handler still computing in a worker thread would keep
+    the process alive until it ends (nobody will read its answer); end the process instead."""
+    busy = [
+        t
+        for t in threading.enumerate()
+        if t is not threading.main_thread() and not t.daemon and t.is_alive()
+    ]
+    for thread in busy:
+        thread.join(grace / max(1, len(busy)))
+    if any(t.is_alive() for t in busy):
+        logging.getLogger(__name__).warning("stopping with %d request(s) unfinished", len(busy))
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 def serve(demo: bool = False, host: str = "127.0.0.1", port: int = 8000) -> None:
@@ -53,4 +96,8 @@ def serve(demo: bool = False, host: str = "127.0.0.1", port: int = 8000) -> None
         print(load_demo(app))
     print(f"Планировщик: {settings.base_url}/  (данные: {settings.data_dir})")
     logging.getLogger("uvicorn.access").addFilter(RedactTokens())
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    server = uvicorn.Server(server_config(app, host, port))
+    server.run()
+    _exit_past_busy_threads()
+    if not server.started:
+        sys.exit(3)  # as uvicorn.run: the server could not start (port taken, …)

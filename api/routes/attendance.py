@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from api.deps import AuthDep, SessionDep
+from api.deps import AuthDep, DbId, SessionDep
 from api.models import School
 from api.schemas import (
     ERRORS,
@@ -63,7 +63,10 @@ def _period(
 
 @router.get("/{school_id}/attendance", response_model=DayTableOut)
 def day_table(
-    school_id: int, auth: AuthDep, session: SessionDep, day: date | None = Query(None, alias="date")
+    school_id: DbId,
+    auth: AuthDep,
+    session: SessionDep,
+    day: date | None = Query(None, alias="date"),
 ) -> dict[str, Any]:
     """The day table: every remote class × on the lessons / absent / ill, missing entries
     flagged, totals (default: the latest remote day up to today)."""
@@ -74,7 +77,7 @@ def day_table(
 
 @router.put("/{school_id}/attendance", response_model=AttendanceEntryOut)
 def put_attendance(
-    school_id: int, body: AttendanceIn, auth: AuthDep, session: SessionDep
+    school_id: DbId, body: AttendanceIn, auth: AuthDep, session: SessionDep
 ) -> dict[str, Any]:
     """An administrator enters or corrects a class's counts (the earlier entry stays in the
     history)."""
@@ -93,7 +96,7 @@ def put_attendance(
 
 @router.get("/{school_id}/attendance/history", response_model=list[AttendanceEntryOut])
 def attendance_history(
-    school_id: int,
+    school_id: DbId,
     auth: AuthDep,
     session: SessionDep,
     class_name: Annotated[str, Query(min_length=1, max_length=100)],
@@ -107,7 +110,7 @@ def attendance_history(
 
 @router.get("/{school_id}/attendance/period", response_model=list[PeriodDayOut])
 def attendance_period(
-    school_id: int, auth: AuthDep, session: SessionDep, date_from: From = None, date_to: To = None
+    school_id: DbId, auth: AuthDep, session: SessionDep, date_from: From = None, date_to: To = None
 ) -> list[dict[str, Any]]:
     """Per day of the period: the sums and how many classes entered theirs (the chart)."""
     school = schools.get_school(session, school_id)
@@ -118,7 +121,7 @@ def attendance_period(
 
 @router.get("/{school_id}/attendance/totals", response_model=AttendanceTotalsOut)
 def attendance_totals(
-    school_id: int, auth: AuthDep, session: SessionDep, date_from: From = None, date_to: To = None
+    school_id: DbId, auth: AuthDep, session: SessionDep, date_from: From = None, date_to: To = None
 ) -> dict[str, Any]:
     """The school's totals over the period (what a municipality sums over its schools)."""
     school = schools.get_school(session, school_id)
@@ -128,7 +131,7 @@ def attendance_totals(
 
 @router.get("/{school_id}/attendance.xlsx", response_class=Response)
 def attendance_xlsx(
-    school_id: int, auth: AuthDep, session: SessionDep, date_from: From = None, date_to: To = None
+    school_id: DbId, auth: AuthDep, session: SessionDep, date_from: From = None, date_to: To = None
 ) -> Response:
     """The XLSX for the municipality: per day sums and per class rows with who entered them."""
     from planner.exports.attendance import write_attendance_xlsx

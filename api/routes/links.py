@@ -5,7 +5,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from api.deps import AuthDep, SessionDep, SettingsDep
+from api.deps import AuthDep, DbId, SessionDep, SettingsDep
 from api.schemas import ERRORS, LinkPublic
 from api.services import links
 
@@ -19,7 +19,7 @@ ACTIONS = {
 
 def _change(action: str) -> Callable[..., dict[str, Any]]:
     def change(
-        link_id: int, auth: AuthDep, session: SessionDep, settings: SettingsDep
+        link_id: DbId, auth: AuthDep, session: SessionDep, settings: SettingsDep
     ) -> dict[str, Any]:
         return links.link_public(links.change_link(session, link_id, action), settings)
 

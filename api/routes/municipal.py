@@ -3,13 +3,13 @@ dashboard. Every id is checked by the tenancy guard (api.deps.tenant_guard)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from api.deps import AuthDep, RunnerDep, SessionDep, SettingsDep
+from api.deps import DB_INT_MAX, AuthDep, DbId, RunnerDep, SessionDep, SettingsDep
 from api.schemas import ERRORS, MeOut, MunicipalBoard, MunicipalityOut, PublishAllOut
 from api.services import accounts, municipal, schools, tenancy
 
@@ -26,7 +26,9 @@ class FrostAct(BaseModel):
 class AdminCreate(BaseModel):
     login: str = Field(max_length=100)
     password: str = Field(max_length=1000)
-    school_id: int | None = Field(default=None, description="пусто — администратор муниципалитета")
+    school_id: int | None = Field(
+        default=None, ge=1, le=DB_INT_MAX, description="пусто — администратор муниципалитета"
+    )
 
 
 class OrderCreate(BaseModel):
@@ -35,7 +37,9 @@ class OrderCreate(BaseModel):
 
 
 class Tighten(BaseModel):
-    grades: list[int] = Field(description="параллели, которые школа добавляет")
+    grades: list[Annotated[int, Field(ge=1, le=11)]] = Field(
+        description="параллели, которые школа добавляет"
+    )
 
 
 @router.get("/municipality", response_model=MunicipalityOut)
@@ -57,7 +61,7 @@ def set_municipal_frost(
 
 @router.put("/schools/{school_id}/frost", response_model=MunicipalityOut)
 def set_school_frost(
-    school_id: int, auth: AuthDep, session: SessionDep, body: FrostAct | None = None
+    school_id: DbId, auth: AuthDep, session: SessionDep, body: FrostAct | None = None
 ) -> dict[str, Any]:
     """A school's own frost rows: added to the municipality's (a school only tightens)."""
     school = schools.get_school(session, school_id)
@@ -125,7 +129,7 @@ def publish_all(
 )
 def tighten(
     order_id: str,
-    school_id: int,
+    school_id: DbId,
     body: Tighten,
     auth: AuthDep,
     session: SessionDep,

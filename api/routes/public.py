@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -29,8 +28,9 @@ from api.services import (
     materials,
     readiness,
     schools,
-    versions,
+    served,
 )
+from api.serving import remember, respond
 
 router = APIRouter(tags=["public"])
 
@@ -44,30 +44,18 @@ class CallLinkIn(BaseModel):
 @router.get("/feeds/{token}.ics")
 @router.head("/feeds/{token}.ics", include_in_schema=False)
 def feed(token: str, request: Request, session: SessionDep) -> Response:
-    """ICS feed of a class or teacher link (ETag, Last-Modified, 304)."""
+    """ICS feed of a class or teacher link (ETag, Last-Modified, 304).
+
+    Rendered once per published version (and call-link change) and stored; answered from the
+    stored bytes, most often from memory before routing (api/serving.py)."""
     link = links.resolve_token(session, token)
-    view = link_views.link_view(session, link)
-    history = versions.history_of(versions.list_versions(session, view.school))
-    timetable = versions.version_timetable(session, view.version) if view.version else None
-    body = feeds.build_token_feed(view, history, timetable)
-    etag = feeds.etag_of(body)
-    headers = {
-        "ETag": etag,
-        "Last-Modified": format_datetime(view.last_modified, usegmt=True),
-        "Cache-Control": "private, max-age=300",
-    }
-    inm = request.headers.get("if-none-match")
-    if inm is not None:
-        if etag in [t.strip() for t in inm.split(",")] or inm.strip() == "*":
-            return Response(status_code=304, headers=headers)
-    elif (ims := request.headers.get("if-modified-since")) is not None:
-        try:
-            since = parsedate_to_datetime(ims)
-        except (TypeError, ValueError):
-            since = None
-        if since is not None and since.tzinfo is not None and view.last_modified <= since:
-            return Response(status_code=304, headers=headers)
-    return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
+    variant = feeds.feed_variant()
+    body = served.stored_body(
+        session, link, variant, shows=feeds.feed_shows(link),
+        render=lambda version: feeds.render_token_feed(session, link, version),
+    )  # fmt: skip
+    remember(request, variant, body)
+    return respond(request, body)
 
 
 @router.get("/api/v1/public/{token}", response_model=PublicView, responses=ERRORS)

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import AuthDep, SessionDep
+from api.deps import AuthDep, DbId, SessionDep
 from api.schemas import ERRORS, ReadinessOut
 from api.services import readiness, schools
 
@@ -41,7 +41,7 @@ class ReadinessIn(BaseModel):
 
 
 @router.get("/{school_id}/readiness", response_model=list[ReadinessOut])
-def list_readiness(school_id: int, auth: AuthDep, session: SessionDep) -> list[dict[str, Any]]:
+def list_readiness(school_id: DbId, auth: AuthDep, session: SessionDep) -> list[dict[str, Any]]:
     """The checklist of every class of the school's timetable, with what is missing."""
     school = schools.get_school(session, school_id)
     rows = readiness.rows_of(session, school.id)
@@ -53,7 +53,7 @@ def list_readiness(school_id: int, auth: AuthDep, session: SessionDep) -> list[d
 
 @router.put("/{school_id}/readiness/{class_name}", response_model=ReadinessOut)
 def put_readiness(
-    school_id: int, class_name: str, body: ReadinessIn, auth: AuthDep, session: SessionDep
+    school_id: DbId, class_name: str, body: ReadinessIn, auth: AuthDep, session: SessionDep
 ) -> dict[str, Any]:
     """An administrator saves a class's checklist."""
     school = schools.get_school(session, school_id)

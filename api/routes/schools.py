@@ -7,7 +7,7 @@ from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from api.deps import AuthDep, ImportsDep, RunnerDep, SessionDep, SettingsDep
+from api.deps import DB_INT_MAX, AuthDep, DbId, ImportsDep, RunnerDep, SessionDep, SettingsDep
 from api.import_runner import ImportRunner
 from api.models import School, TimetableUpload
 from api.problems import NotFound
@@ -35,7 +35,7 @@ class RebuildCreate(BaseModel):
     order: dict[str, Any] = Field(description="Приказ: те же ключи, что в YAML-файле приказа")
     time_limit: float | None = Field(default=None, gt=0, le=3600)
     workers: int | None = Field(default=None, ge=1, le=64)
-    seed: int | None = None
+    seed: int | None = Field(default=None, ge=0, le=DB_INT_MAX)
 
 
 class LinkCreate(BaseModel):
@@ -61,7 +61,7 @@ def list_schools(auth: AuthDep, session: SessionDep) -> list[dict[str, Any]]:
 
 
 @router.get("/{school_id}", response_model=SchoolPublic)
-def get_school(school_id: int, auth: AuthDep, session: SessionDep) -> dict[str, Any]:
+def get_school(school_id: DbId, auth: AuthDep, session: SessionDep) -> dict[str, Any]:
     """One school with its current timetable and published version number."""
     return schools.school_public(session, schools.get_school(session, school_id))
 
@@ -107,7 +107,7 @@ UploadFormDep = Annotated[UploadForm, Depends()]
 
 @router.post("/{school_id}/uploads", status_code=201, response_model=UploadPublic)
 def upload_file(
-    school_id: int, auth: AuthDep, session: SessionDep, form: UploadFormDep, imports: ImportsDep
+    school_id: DbId, auth: AuthDep, session: SessionDep, form: UploadFormDep, imports: ImportsDep
 ) -> dict[str, Any]:
     """Step 1: read a timetable file into a pending upload: what was read and the findings
     (grouped by kind, with places). Nothing changes for the school until it is confirmed.
@@ -117,14 +117,14 @@ def upload_file(
 
 
 @router.get("/{school_id}/uploads/{upload_id}", response_model=UploadPublic)
-def get_upload(school_id: int, upload_id: int, auth: AuthDep, session: SessionDep):
+def get_upload(school_id: DbId, upload_id: DbId, auth: AuthDep, session: SessionDep):
     """An upload (pending or confirmed) with its findings."""
     school = schools.get_school(session, school_id)
     return uploads.pending_public(uploads.get_upload(session, school, upload_id))
 
 
 @router.post("/{school_id}/uploads/{upload_id}/confirm", response_model=UploadPublic)
-def confirm_upload(school_id: int, upload_id: int, auth: AuthDep, session: SessionDep):
+def confirm_upload(school_id: DbId, upload_id: DbId, auth: AuthDep, session: SessionDep):
     """Step 2: the pending upload becomes the school's timetable."""
     school = schools.get_school(session, school_id)
     upload = uploads.confirm_upload(session, school, uploads.get_upload(session, school, upload_id))
@@ -133,7 +133,7 @@ def confirm_upload(school_id: int, upload_id: int, auth: AuthDep, session: Sessi
 
 @router.post("/{school_id}/timetable", status_code=201, response_model=UploadPublic)
 def upload_timetable(
-    school_id: int, auth: AuthDep, session: SessionDep, form: UploadFormDep, imports: ImportsDep
+    school_id: DbId, auth: AuthDep, session: SessionDep, form: UploadFormDep, imports: ImportsDep
 ) -> dict[str, Any]:
     """Both steps at once: read the file (.csv, .xlsx, aSc .xml, FET .fet) and make it the
     school's timetable; the answer lists the findings. ``strict``: all or nothing."""
@@ -144,7 +144,7 @@ def upload_timetable(
 
 @router.post("/{school_id}/rebuilds", status_code=202, response_model=JobPublic)
 def start_rebuild(
-    school_id: int,
+    school_id: DbId,
     body: RebuildCreate,
     auth: AuthDep,
     session: SessionDep,
@@ -163,21 +163,21 @@ def start_rebuild(
 
 
 @router.get("/{school_id}/rebuilds", response_model=list[JobPublic])
-def list_rebuilds(school_id: int, auth: AuthDep, session: SessionDep) -> list[dict[str, Any]]:
+def list_rebuilds(school_id: DbId, auth: AuthDep, session: SessionDep) -> list[dict[str, Any]]:
     """The school's latest rebuild jobs, newest first."""
     school = schools.get_school(session, school_id)
     return [rebuilds.job_public(j) for j in rebuilds.list_jobs(session, school)]
 
 
 @router.get("/{school_id}/versions", response_model=list[VersionPublic])
-def list_versions(school_id: int, auth: AuthDep, session: SessionDep) -> list[dict[str, Any]]:
+def list_versions(school_id: DbId, auth: AuthDep, session: SessionDep) -> list[dict[str, Any]]:
     """Published versions, oldest first."""
     school = schools.get_school(session, school_id)
     return [versions.version_public(v) for v in versions.list_versions(session, school)]
 
 
 @router.get("/{school_id}/versions/{number}", response_model=VersionDetail)
-def get_version(school_id: int, number: int, auth: AuthDep, session: SessionDep):
+def get_version(school_id: DbId, number: DbId, auth: AuthDep, session: SessionDep):
     """One published version with its schedule.json."""
     school = schools.get_school(session, school_id)
     return versions.version_public(
@@ -187,8 +187,8 @@ def get_version(school_id: int, number: int, auth: AuthDep, session: SessionDep)
 
 @router.get("/{school_id}/versions/{number}/files/{name:path}")
 def get_version_file(
-    school_id: int,
-    number: int,
+    school_id: DbId,
+    number: DbId,
     name: str,
     auth: AuthDep,
     session: SessionDep,
@@ -203,7 +203,7 @@ def get_version_file(
 
 @router.get("/{school_id}/links", response_model=list[LinkPublic])
 def list_links(
-    school_id: int,
+    school_id: DbId,
     auth: AuthDep,
     session: SessionDep,
     settings: SettingsDep,
@@ -217,7 +217,7 @@ def list_links(
 
 @router.post("/{school_id}/links", status_code=201, response_model=LinkPublic)
 def issue_link(
-    school_id: int, body: LinkCreate, auth: AuthDep, session: SessionDep, settings: SettingsDep
+    school_id: DbId, body: LinkCreate, auth: AuthDep, session: SessionDep, settings: SettingsDep
 ) -> dict[str, Any]:
     """Issue another link for a class (with or without call links) or a teacher."""
     school = schools.get_school(session, school_id)
@@ -234,7 +234,7 @@ EPOS_TYPES = {
 
 
 @router.get("/{school_id}/epos.{kind}", response_class=Response)
-def current_epos(school_id: int, kind: str, auth: AuthDep, session: SessionDep) -> Response:
+def current_epos(school_id: DbId, kind: str, auth: AuthDep, session: SessionDep) -> Response:
     """epos.csv / epos.xlsx of the latest version as it stands today: with the recordings and
     assignments (topic, homework) and call links teachers attached after publication."""
     if kind not in EPOS_TYPES:
@@ -246,7 +246,7 @@ def current_epos(school_id: int, kind: str, auth: AuthDep, session: SessionDep) 
 
 
 @router.get("/{school_id}/chat-messages", response_model=list[ChatMessageOut])
-def chat_messages(school_id: int, auth: AuthDep, session: SessionDep) -> list[dict[str, str]]:
+def chat_messages(school_id: DbId, auth: AuthDep, session: SessionDep) -> list[dict[str, str]]:
     """The message for each remote class's chat, with the lessons' recordings and assignments."""
     school = schools.get_school(session, school_id)
     return [{"class_name": c, "text": t} for c, t in current_exports.chat_messages(session, school)]

@@ -31,7 +31,7 @@ from api.lru import Lru
 from api.models import AttendanceEntry, LessonAttendance, Link, School, Version
 from api.problems import Conflict, Invalid
 from api.services.links import teacher_class, teacher_lesson
-from api.services.schools import get_school, version_schedule
+from api.services.schools import get_school, touch_served, version_schedule
 from planner.domain.model import sort_class_names
 from planner.domain.regulation import ATTENDANCE_ITEMS, cite
 
@@ -171,6 +171,7 @@ def record(
         entered_at=utcnow(),
     )
     session.add(row)
+    touch_served(session, school.id, data="regulation")
     session.commit()
     return row
 
@@ -203,6 +204,7 @@ def record_joined(session: Session, link: Link, slot: str, joined: int) -> Lesso
         entered_at=utcnow(),
     )
     session.add(row)
+    touch_served(session, school.id, data="regulation")
     session.commit()
     return row
 

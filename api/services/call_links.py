@@ -13,7 +13,7 @@ from api.db import utcnow
 from api.models import CallLink, Link
 from api.problems import Invalid, NotFound
 from api.services.common import is_https_link
-from api.services.schools import current_timetable, get_school
+from api.services.schools import current_timetable, get_school, touch_served
 from planner.domain.model import sort_class_names
 
 
@@ -54,6 +54,7 @@ def set_call_link(
     if not url.strip():
         if row is not None:
             session.delete(row)
+            touch_served(session, school.id, data="calls")
             session.commit()
         return None
     clean = _check_call_url(url)
@@ -65,6 +66,7 @@ def set_call_link(
     else:
         row.url = clean
         row.updated_at = utcnow()
+    touch_served(session, school.id, data="calls")
     session.commit()
     return row
 

@@ -67,10 +67,18 @@ def apply_call_links(
     return out
 
 
-def link_view(session: Session, link: Link) -> LinkView:
-    """The latest published schedule as the link's holder may see it."""
+class _Latest:
+    """The default of :func:`link_view`: the school's latest version, read now."""
+
+
+LATEST = _Latest()
+
+
+def link_view(session: Session, link: Link, version: Version | _Latest | None = LATEST) -> LinkView:
+    """The published schedule (the latest, or ``version``) as the link's holder may see it."""
     school = get_school(session, link.school_id)
-    version = latest_version(session, school)
+    if isinstance(version, _Latest):
+        version = latest_version(session, school)
     items: list[ScheduleItem] = []
     stamps = [aware(link.created_at) or utcnow()]
     with_calls = link.kind == "teacher" or link.with_calls

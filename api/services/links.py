@@ -18,7 +18,13 @@ from api.db import utcnow
 from api.models import Link, School
 from api.problems import Conflict, Invalid, NotFound
 from api.services.common import iso
-from api.services.schools import current_timetable, get_school, latest_version, version_schedule
+from api.services.schools import (
+    current_timetable,
+    get_school,
+    latest_version,
+    touch_served,
+    version_schedule,
+)
 from api.services.tenancy import missing
 from api.settings import Settings
 from planner.domain.model import sort_class_names
@@ -70,13 +76,23 @@ def issue_link(
     return link
 
 
-def list_links(session: Session, school: School, *, include_revoked: bool = False) -> list[Link]:
+def list_links(
+    session: Session,
+    school: School,
+    *,
+    include_revoked: bool = False,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[Link]:
+    """Class links (in class order), then teacher links; ``offset``/``limit`` give one page of
+    that order (a city school has thousands: a page shows a slice)."""
     query = select(Link).where(Link.school_id == school.id)
     if not include_revoked:
         query = query.where(Link.revoked_at.is_(None))
     links = list(session.scalars(query))
     order = {name: i for i, name in enumerate(sort_class_names({x.target for x in links}))}
-    return sorted(links, key=lambda x: (x.kind != "class", order.get(x.target, 0), x.id))
+    ordered = sorted(links, key=lambda x: (x.kind != "class", order.get(x.target, 0), x.id))
+    return ordered[offset : None if limit is None else offset + limit]
 
 
 def get_link(session: Session, link_id: int) -> Link:
@@ -110,6 +126,7 @@ def link_public(link: Link, settings: Settings) -> dict[str, Any]:
 def revoke_link(session: Session, link: Link) -> Link:
     if link.revoked_at is None:
         link.revoked_at = utcnow()
+        touch_served(session, link.school_id, link_id=link.id)
         session.commit()
     return link
 
@@ -129,6 +146,7 @@ def rotate_link(session: Session, link: Link) -> Link:
     session.flush()
     link.revoked_at = utcnow()
     link.replaced_by_id = new.id
+    touch_served(session, link.school_id, link_id=link.id)
     session.commit()
     return new
 

@@ -23,6 +23,7 @@ from api.models import LessonMaterial, Link
 from api.problems import Invalid
 from api.services.common import is_https_link
 from api.services.links import teacher_lesson
+from api.services.schools import touch_served
 from planner.domain.schedule import Schedule, ScheduleItem
 
 MAX_ASSIGNMENT = 2000
@@ -67,6 +68,7 @@ def set_materials(
     if not (recording or task or task_url):
         if row is not None:
             session.delete(row)
+            touch_served(session, link.school_id, data="materials")
             session.commit()
         return None
     if row is None:
@@ -76,6 +78,7 @@ def set_materials(
         session.add(row)
     row.recording_url, row.assignment, row.assignment_url = recording, task or None, task_url
     row.updated_at = utcnow()
+    touch_served(session, link.school_id, data="materials")
     session.commit()
     return row
 

@@ -27,7 +27,7 @@ from api.problems import Invalid
 from api.services.common import iso
 from api.services.links import teacher_class
 from api.services.rebuilds import job_public, validate_order
-from api.services.schools import current_timetable, get_school, timetable_of
+from api.services.schools import current_timetable, get_school, timetable_of, touch_served
 from planner.domain.model import sort_class_names
 from planner.domain.regulation import Readiness, not_filled, readiness_warnings
 
@@ -104,6 +104,7 @@ def set_readiness(
     row.last_test_call = data.last_test_call
     row.families_without_device = data.families_without_device
     row.updated_by, row.updated_via, row.updated_at = by, via, utcnow()
+    touch_served(session, school.id, data="regulation")
     session.commit()
     return row
 

@@ -10,14 +10,15 @@ import hashlib
 import json
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from api.lru import Lru
-from api.models import School, TimetableUpload, Version
+from api.models import School, Served, TimetableUpload, Version
 from api.problems import Conflict, Invalid
 from api.services.common import iso
 from api.services.tenancy import Scope, missing
+from api.serving import BUMPS
 from api.settings import Settings
 from planner.app import pipeline
 from planner.domain.bells import BellPlan
@@ -164,3 +165,32 @@ def upload_public(upload: TimetableUpload) -> dict[str, Any]:
         "teachers": upload.teachers,
         "uploaded_at": iso(upload.uploaded_at),
     }
+
+
+#: what teachers enter, by the generation a change of it moves: ``calls`` (call links),
+#: ``materials`` (recordings, assignments), ``regulation`` (attendance, readiness, her classes)
+TEACHER_DATA = ("calls", "materials", "regulation")
+
+
+def touch_served(
+    session: Session, school_id: int, *, data: str | None = None, link_id: int | None = None
+) -> None:
+    """What the school's links show changed: a publish; what teachers enter (``data``, one of
+    :data:`TEACHER_DATA`); a revoked or rotated link (``link_id``). Moves the school's serve
+    generation (bodies in any process's memory stop being answered: at commit in this process,
+    at the next poll in others) and drops the stored bodies that no longer match. Part of the
+    caller's transaction."""
+    values: dict[str, Any] = {"serve_gen": School.serve_gen + 1}
+    if data is not None:
+        column = getattr(School, f"{data}_gen")
+        values[f"{data}_gen"] = column + 1
+    gen = session.execute(
+        update(School).where(School.id == school_id).values(values).returning(School.serve_gen)
+    ).scalar_one()
+    session.info.setdefault(BUMPS, []).append((school_id, int(gen)))
+    stale = delete(Served).where(Served.school_id == school_id)
+    if link_id is not None:
+        stale = stale.where(Served.link_id == link_id)
+    elif data is not None:
+        stale = stale.where(Served.data_label.contains(f"{data}="))
+    session.execute(stale)

@@ -29,7 +29,7 @@ from api.models import School, TimetableUpload
 from api.problems import Invalid, NotFound
 from api.services.common import iso
 from api.services.links import ensure_links
-from api.services.schools import upload_public
+from api.services.schools import touch_served, upload_public
 from planner.app import pipeline
 from planner.domain.bells import BellPlan, bell_plan
 from planner.domain.errors import InputError, Problem
@@ -192,6 +192,7 @@ def confirm_upload(session: Session, school: School, upload: TimetableUpload) ->
         )
         session.flush()
         ensure_links(session, school, names["classes"], names["teachers"])
+        touch_served(session, school.id, data="regulation")  # the classes a teacher acts for
         session.commit()
     return upload
 

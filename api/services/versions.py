@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 from api.services import readiness
 from api.services.common import iso
 from api.services.rebuilds import STATUS_RU, validate_order
-from api.services.schools import get_school, timetable_of
+from api.services.schools import get_school, timetable_of, touch_served
 
 
 def list_versions(session: Session, school: School) -> list[Version]:
@@ -147,6 +147,7 @@ def publish_job(
         files_message=files_message,
         readiness=ready,
     )
+    touch_served(session, school.id)
     session.add(version)
     try:
         session.commit()

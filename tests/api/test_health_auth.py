@@ -86,16 +86,32 @@ def test_login_sets_session_cookie_with_flags(client, admin) -> None:
     assert me == {"login": ADMIN_LOGIN, "via": "session", "csrf_token": csrf}
 
 
-def test_cookie_is_secure_behind_tls_proxy(client, admin) -> None:
-    r = client.post(
-        "/api/v1/auth/login",
-        json={"login": ADMIN_LOGIN, "password": ADMIN_PASSWORD},
-        headers={"X-Forwarded-Proto": "https"},
-    )
-    session_cookie = next(
-        c for c in r.headers.get_list("set-cookie") if c.startswith("planner_session=")
-    )
-    assert "Secure" in session_cookie
+def test_cookie_is_secure_behind_tls_proxy(api_settings) -> None:
+    """X-Forwarded-Proto counts only from a trusted proxy (PLANNER_TRUSTED_PROXIES)."""
+    from fastapi.testclient import TestClient
+
+    from api.services import accounts
+    from web.app import create_app
+
+    for trusted, secure in (("", False), ("testclient", True)):  # TestClient's peer address
+        api_settings.trusted_proxies = trusted
+        app = create_app(api_settings)
+        with app.state.session_factory() as session:
+            if trusted == "":
+                accounts.create_admin(session, ADMIN_LOGIN, ADMIN_PASSWORD)
+        with TestClient(app) as client:
+            r = client.post(
+                "/api/v1/auth/login",
+                json={"login": ADMIN_LOGIN, "password": ADMIN_PASSWORD},
+                headers={"X-Forwarded-Proto": "https"},
+            )
+        app.state.runner.shutdown(wait=True)
+        app.state.engine.dispose()
+        session_cookie = next(
+            c for c in r.headers.get_list("set-cookie") if c.startswith("planner_session=")
+        )
+        assert ("Secure" in session_cookie) is secure, trusted
+        assert ("strict-transport-security" in r.headers) is secure
 
 
 def test_wrong_password_is_401(client, admin) -> None:

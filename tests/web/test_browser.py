@@ -37,6 +37,17 @@ def assert_accessible(page: Page) -> None:
     assert page.locator("html").get_attribute("lang") in ("ru", "en")
 
 
+def watch_csp(page: Page) -> list[str]:
+    """What the Content-Security-Policy blocked on this page (chromium reports it as a console
+    error): inline scripts or styles, foreign assets. Tests assert the list stays empty."""
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    return blocked
+
+
 def _login(page: Page, live: Live) -> None:
     page.goto(live.url + "/admin")
     expect(page).to_have_url(live.url + "/login?next=%2Fadmin")
@@ -52,6 +63,7 @@ def test_deputy_director_walks_from_upload_to_publish(
 ) -> None:
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ru-RU")
     page = ctx.new_page()
+    blocked = watch_csp(page)
     _login(page, live)
     page.get_by_label("Название школы").fill("Школа из браузера")
     page.get_by_role("button", name="Создать").click()
@@ -134,6 +146,11 @@ def test_deputy_director_walks_from_upload_to_publish(
     expect(page.locator("li.qr .qr-code svg").first).to_be_visible()
     page.screenshot(path=str(artifacts / "admin-6-links.png"), full_page=True)
     assert_accessible(page)
+    asked: list[str] = []  # «Отозвать» asks first (web/static/pages.js); «no» sends nothing
+    page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    page.get_by_role("button", name="Отозвать").first.click()
+    expect(page.locator("li.qr[data-kind=class]")).to_have_count(9)
+    assert asked == ["Отозвать ссылку? Она перестанет открываться."]
     page.emulate_media(media="print")
     expect(page.get_by_role("button", name="Отозвать").first).to_be_hidden()
     page.screenshot(path=str(artifacts / "admin-6-links-print.png"), full_page=True)
@@ -163,6 +180,7 @@ def test_deputy_director_walks_from_upload_to_publish(
     )
     page.screenshot(path=str(artifacts / "admin-8-cancelled.png"))
     expect(page.locator("#job-status")).to_have_text("отменено")
+    assert blocked == []
     ctx.close()
 
 
@@ -170,6 +188,7 @@ def test_parent_page_on_a_phone(live: Live, published: Published, browser: Any, 
     token = published.link("class", "5А")["token"]
     ctx = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="ru-RU")
     page = ctx.new_page()
+    blocked = watch_csp(page)
     page.goto(f"{live.url}/c/{token}")
     expect(page.locator("html")).to_have_attribute("lang", "ru")
     expect(page.locator("#focus-h")).to_have_text("Ближайший учебный день: Пн, 07.12")
@@ -184,6 +203,7 @@ def test_parent_page_on_a_phone(live: Live, published: Published, browser: Any, 
     page.screenshot(path=str(artifacts / "parent-print.png"), full_page=True)
     page.goto(f"{live.url}/c/{token}?lang=en")
     expect(page.locator("#week-h")).to_have_text("Week")
+    assert blocked == []
     ctx.close()
 
 
@@ -213,6 +233,7 @@ def test_teacher_page_subscribe_and_call_link(
     host = live.url.split("://", 1)[1]
     ctx = browser.new_context(viewport=PHONE, is_mobile=True)
     page = ctx.new_page()
+    blocked = watch_csp(page)
     page.goto(f"{live.url}/t/{token}")
     expect(page.locator("h1")).to_have_text(f"Мои уроки: {teacher}")
     expect(page.locator("#webcal")).to_have_attribute("href", f"webcal://{host}/feeds/{token}.ics")
@@ -220,6 +241,11 @@ def test_teacher_page_subscribe_and_call_link(
         "href", f"https://calendar.google.com/calendar/r?cid=webcal://{host}/feeds/{token}.ics"
     )
     expect(page.locator("#feed-url")).to_have_value(f"{live.url}/feeds/{token}.ics")
+    page.locator("#feed-url").focus()  # selected whole, ready to copy (web/static/pages.js)
+    assert page.evaluate(
+        "(e => e.selectionEnd - e.selectionStart === e.value.length)"
+        "(document.getElementById('feed-url'))"
+    )
     page.get_by_label("Класс 5А: Ссылка на звонок").fill("https://sferum.ru/?call_link=Abc-123")
     page.locator("form.call-form").filter(has=page.get_by_label("Класс 5А: Ссылка на звонок")) \
         .get_by_role("button", name="Сохранить").click()  # fmt: skip
@@ -238,6 +264,7 @@ def test_teacher_page_subscribe_and_call_link(
     expect(page.locator("#week")).to_be_visible()
     assert "call_link" not in page.content()
     expect(page.locator("a.call")).to_have_count(0)
+    assert blocked == []
     ctx.close()
 
 

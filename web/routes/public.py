@@ -5,23 +5,47 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
+from starlette.requests import cookie_parser
 
 from api.deps import SessionDep, SettingsDep
-from api.models import Link, School
+from api.feeds import feed_shows
+from api.models import Link, School, Version
 from api.problems import Invalid, NotFound
-from api.services import attendance, call_links, link_views, links, materials, readiness, versions
+from api.services import (
+    attendance,
+    call_links,
+    link_views,
+    links,
+    materials,
+    readiness,
+    served,
+    versions,
+)
+from api.services.schools import TEACHER_DATA
+from api.services.served import Rendered
+from api.serving import remember, respond, source_key
+from api.settings import Settings
 from planner.domain.model import sort_class_names
 from planner.domain.schedule import Schedule
 from planner.engine.changes import diff_schedules
 from web import views
-from web.pages import NOT_FOUND_MESSAGES, not_found_page, redirect, render, templates
+from web.i18n import LANG_COOKIE, LANGS, pick_lang
+from web.pages import (
+    NOT_FOUND_MESSAGES,
+    is_htmx,
+    lang_of,
+    not_found_page,
+    redirect,
+    render,
+    templates,
+)
 from web.routes import regulation
 
 router = APIRouter(include_in_schema=False)
@@ -42,9 +66,9 @@ def _local(value: datetime, tz: str) -> datetime:
     return value.astimezone(ZoneInfo(tz))
 
 
-def _changed_keys(session: Any, school: School) -> set[str]:
-    """Slot keys of lessons that changed in the latest version against the one before it."""
-    published = versions.list_versions(session, school)
+def _changed_keys(session: Any, school: School, version: Version) -> set[str]:
+    """Slot keys of lessons that changed in ``version`` against the one before it."""
+    published = [v for v in versions.list_versions(session, school) if v.id <= version.id]
     if len(published) < 2:
         return set()
     before = Schedule.from_json(json.loads(published[-2].schedule_json))
@@ -52,8 +76,8 @@ def _changed_keys(session: Any, school: School) -> set[str]:
     return {c.after.slot_key for c in diff_schedules(before, after) if c.after is not None}
 
 
-def _token_context(session: Any, link: Link) -> dict[str, Any]:
-    view = link_views.link_view(session, link)
+def _token_context(session: Any, link: Link, version: Version | None) -> dict[str, Any]:
+    view = link_views.link_view(session, link, version)
     tz = view.school.timezone
     today = datetime.now(ZoneInfo(tz)).date()
     days = views.by_date(view.items)
@@ -65,34 +89,92 @@ def _token_context(session: Any, link: Link) -> dict[str, Any]:
         "today": today,
         "focus": focus,
         "updated": _local(view.last_modified, tz),
-        "changed": _changed_keys(session, view.school) if view.version else set(),
+        "changed": _changed_keys(session, view.school, view.version) if view.version else set(),
     }
 
 
-def _etag_response(request: Request, response: Response) -> Response:
-    """ETag over the rendered bytes; a matching If-None-Match gets 304."""
-    body = bytes(response.body)
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    headers = {"ETag": etag, "Cache-Control": "private, no-cache", "Vary": "Cookie, HX-Request"}
-    inm = request.headers.get("if-none-match", "")
-    if etag in [t.strip() for t in inm.split(",")]:
-        return Response(status_code=304, headers=headers)
-    response.headers.update(headers)
+#: the stored pages answer with these (they are the same for every holder of the link)
+PAGE_HEADERS = {"Cache-Control": "private, no-cache", "Vary": "Cookie, HX-Request"}
+
+
+def page_variant(kind: str, lang: str, htmx: bool, settings: Settings) -> str:
+    """The stored body's variant of a token page: language, whole page or htmx block, the code
+    that renders it and the site address it names (the feed URL on the teacher's page)."""
+    site = hashlib.sha256(settings.base_url.encode()).hexdigest()[:8]
+    return f"{kind}:{lang}:{'hx' if htmx else 'page'}:{source_key()}:{site}"
+
+
+def memory_variant(kind: str, settings: Settings) -> Any:
+    """The variant of a request answered from memory (no query string: the language comes
+    from the cookie), as :class:`api.serving.ServeFromMemory` asks for it."""
+
+    def variant(headers: dict[str, str]) -> str:
+        cookie = cookie_parser(headers["cookie"]).get(LANG_COOKIE) if "cookie" in headers else None
+        htmx = headers.get("hx-request") == "true"
+        return page_variant(kind, pick_lang(None, cookie), htmx, settings)
+
+    return variant
+
+
+def _next_midnight(tz: str) -> datetime:
+    """The end of today in the school's zone (pages show «today»), in UTC."""
+    zone = ZoneInfo(tz)
+    tomorrow = datetime.now(zone).date() + timedelta(days=1)
+    return datetime.combine(tomorrow, time(0), tzinfo=zone).astimezone(UTC)
+
+
+def _stored_page(
+    request: Request,
+    session: Any,
+    link: Link,
+    settings: Settings,
+    context: Any,
+    template: str,
+    shows: tuple[str, ...],
+    block: str | None = None,
+) -> Response:
+    """The token page from its stored body (rendered once per version, change of the teachers'
+    data it ``shows``, day and language); 304 when the browser's copy is current."""
+    lang = lang_of(request)
+    variant = page_variant(link.kind[0], lang, is_htmx(request), settings)
+
+    def rendered(version: Version | None) -> Rendered:
+        ctx = context(version)
+        page = render(request, template, ctx, block=block)
+        return Rendered(
+            body=bytes(page.body),
+            media_type="text/html; charset=utf-8",
+            last_modified=ctx["view"].last_modified,
+            headers=PAGE_HEADERS,
+            valid_until=_next_midnight(ctx["school"].timezone),
+        )
+
+    body = served.stored_body(session, link, variant, shows=shows, render=rendered)
+    remember(request, variant, body)
+    response = respond(request, body)
+    if request.query_params.get("lang") in LANGS:
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax")
     return response
 
 
 @router.get("/c/{token}")
-def class_page(request: Request, token: str, session: SessionDep) -> Response:
+def class_page(
+    request: Request, token: str, session: SessionDep, settings: SettingsDep
+) -> Response:
     """The parents' page of a class: no pupil data, call links only if the token grants them."""
     link = _token_link(request, session, token, "class")
     if isinstance(link, Response):
         return link
-    response = render(request, "class_page.html", _token_context(session, link), block="week")
-    return _etag_response(request, response)
+    return _stored_page(
+        request, session, link, settings, lambda v: _token_context(session, link, v),
+        "class_page.html", ("materials", *feed_shows(link)), block="week",
+    )  # fmt: skip
 
 
-def _teacher_context(session: Any, link: Link, settings: Any) -> dict[str, Any]:
-    ctx = _token_context(session, link)
+def _teacher_context(
+    session: Any, link: Link, settings: Any, version: Version | Any | None = link_views.LATEST
+) -> dict[str, Any]:
+    ctx = _token_context(session, link, version)
     feed = links.link_urls(link, settings)["feed_url"]
     webcal = "webcal://" + feed.split("://", 1)[1]
     classes = sort_class_names({i.class_name for i in ctx["view"].items if i.format == "online"})
@@ -128,6 +210,13 @@ def teacher_page(
     link = _token_link(request, session, token, "teacher")
     if isinstance(link, Response):
         return link
+    if saved is None and warn is None and at is None and done is None:  # as every visit opens it
+        return _stored_page(
+            request, session, link, settings,
+            lambda v: {**_teacher_context(session, link, settings, v), "saved": None,
+                       "warn": False, "at": None, "done": None},
+            "teacher_page.html", TEACHER_DATA,
+        )  # fmt: skip
     ctx = {**_teacher_context(session, link, settings), "saved": saved, "warn": bool(warn),
            "at": at, "done": done}  # fmt: skip
     response = render(request, "teacher_page.html", ctx)

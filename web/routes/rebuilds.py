@@ -9,8 +9,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
-from api.deps import Auth, RunnerDep, SessionDep, SettingsDep
+from api.deps import Auth, DbId, RunnerDep, SessionDep, SettingsDep
 from api.lru import Lru
 from api.models import Job, School, TimetableUpload
 from api.problems import ApiError
@@ -91,7 +92,7 @@ def _order_context(session: Any, school: School) -> dict[str, Any]:
 
 
 @router.get("/admin/schools/{school_id}/order")
-def order_page(request: Request, school_id: int, auth: PageAuth, session: SessionDep) -> Response:
+def order_page(request: Request, school_id: DbId, auth: PageAuth, session: SessionDep) -> Response:
     school = schools.get_school(session, school_id)
     try:
         ctx = _order_context(session, school)
@@ -105,14 +106,29 @@ def order_page(request: Request, school_id: int, auth: PageAuth, session: Sessio
 @router.post("/admin/schools/{school_id}/order")
 async def order_submit(
     request: Request,
-    school_id: int,
+    school_id: DbId,
     auth: PageAuth,
     session: SessionDep,
     settings: SettingsDep,
     runner: RunnerDep,
 ) -> Response:
-    school = schools.get_school(session, school_id)
+    """Async only to read the form (repeated fields); the work runs in a worker thread."""
     form = await request.form()
+    return await run_in_threadpool(
+        _order_submit, request, school_id, form, auth, session, settings, runner
+    )
+
+
+def _order_submit(
+    request: Request,
+    school_id: int,
+    form: Any,
+    auth: Auth,
+    session: Any,
+    settings: Any,
+    runner: Any,
+) -> Response:
+    school = schools.get_school(session, school_id)
     timetable = schools.current_timetable(session, school)
     doc = order_from_form(form, list(timetable.classes))
     raw_limit = str(form.get("time_limit") or "").strip()

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from api.deps import Auth, SessionDep
+from api.deps import Auth, DbId, SessionDep
 from api.models import AttendanceEntry, Link, School
 from api.problems import ApiError, Conflict, Invalid
 from api.services import attendance, links, readiness, schools
@@ -197,7 +197,7 @@ def _attendance_page(
 @router.get("/admin/schools/{school_id}/attendance")
 def attendance_page(
     request: Request,
-    school_id: int,
+    school_id: DbId,
     auth: PageAuth,
     session: SessionDep,
     day: date | None = None,
@@ -210,7 +210,7 @@ def attendance_page(
 @router.post("/admin/schools/{school_id}/attendance")
 def attendance_correct(
     request: Request,
-    school_id: int,
+    school_id: DbId,
     auth: PageAuth,
     session: SessionDep,
     form: Annotated[CountsForm, Form()],
@@ -259,7 +259,7 @@ def _readiness_page(
 
 @router.get("/admin/schools/{school_id}/readiness")
 def readiness_page(
-    request: Request, school_id: int, auth: PageAuth, session: SessionDep, saved: str | None = None
+    request: Request, school_id: DbId, auth: PageAuth, session: SessionDep, saved: str | None = None
 ) -> Response:
     school = schools.get_school(session, school_id)
     return _readiness_page(request, session, school, auth, saved=saved)
@@ -268,7 +268,7 @@ def readiness_page(
 @router.post("/admin/schools/{school_id}/readiness")
 def readiness_save(
     request: Request,
-    school_id: int,
+    school_id: DbId,
     auth: PageAuth,
     session: SessionDep,
     form: Annotated[ReadinessForm, Form()],

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from api.deps import Auth, SessionDep, SettingsDep
+from api.deps import Auth, DbId, SessionDep, SettingsDep
 from api.models import School
 from api.problems import ApiError
 from api.services import municipal, schools, uploads
@@ -79,7 +79,7 @@ def school_page_context(
 @router.get("/admin/schools/{school_id}")
 def school_page(
     request: Request,
-    school_id: int,
+    school_id: DbId,
     auth: PageAuth,
     session: SessionDep,
     by: str = "class",

@@ -18,7 +18,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from api.deps import ImportsDep, SessionDep
+from api.deps import DbId, ImportsDep, SessionDep
 from api.models import School, TimetableUpload
 from api.problems import ApiError, Invalid
 from api.services import schools, uploads
@@ -49,7 +49,7 @@ def _file(upload: UploadFile | None) -> uploads.Incoming | None:
 @router.post("/admin/schools/{school_id}/timetable")
 def upload_timetable(
     request: Request,
-    school_id: int,
+    school_id: DbId,
     auth: PageAuth,
     session: SessionDep,
     imports: ImportsDep,
@@ -85,7 +85,7 @@ def upload_timetable(
 
 @router.get("/admin/schools/{school_id}/uploads/{upload_id}")
 def upload_page(
-    request: Request, school_id: int, upload_id: int, auth: PageAuth, session: SessionDep
+    request: Request, school_id: DbId, upload_id: DbId, auth: PageAuth, session: SessionDep
 ) -> Response:
     """The preview of a pending upload (or the findings of a confirmed one)."""
     school = schools.get_school(session, school_id)
@@ -107,7 +107,9 @@ def _upload_context(session: Session, school: School, upload: TimetableUpload) -
 
 
 @router.post("/admin/schools/{school_id}/uploads/{upload_id}/confirm")
-def confirm_upload(school_id: int, upload_id: int, auth: PageAuth, session: SessionDep) -> Response:
+def confirm_upload(
+    school_id: DbId, upload_id: DbId, auth: PageAuth, session: SessionDep
+) -> Response:
     """Step 2 («Загрузить»): the upload becomes the school's timetable."""
     school = schools.get_school(session, school_id)
     uploads.confirm_upload(session, school, uploads.get_upload(session, school, upload_id))
@@ -117,8 +119,8 @@ def confirm_upload(school_id: int, upload_id: int, auth: PageAuth, session: Sess
 @router.post("/admin/schools/{school_id}/uploads/{upload_id}/load")
 def add_load_table(
     request: Request,
-    school_id: int,
-    upload_id: int,
+    school_id: DbId,
+    upload_id: DbId,
     auth: PageAuth,
     session: SessionDep,
     imports: ImportsDep,
