@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from api import security
+from api.import_runner import ImportRunner
 from api.jobs import Runner
 from api.models import Admin
 from api.problems import Forbidden, Unauthorized
@@ -42,6 +43,10 @@ def get_runner(request: Request) -> Runner:
     return request.app.state.runner  # type: ignore[no-any-return]
 
 
+def get_imports(request: Request) -> ImportRunner:
+    return request.app.state.imports  # type: ignore[no-any-return]
+
+
 #: a row id or version number in a path: a database integer (a larger one is a 422, not a 500)
 DB_INT_MAX = 2**31 - 1
 DbId = Annotated[int, Path(ge=1, le=DB_INT_MAX)]
@@ -49,6 +54,7 @@ DbId = Annotated[int, Path(ge=1, le=DB_INT_MAX)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_db)]
 RunnerDep = Annotated[Runner, Depends(get_runner)]
+ImportsDep = Annotated[ImportRunner, Depends(get_imports)]
 
 
 @dataclass(frozen=True)
@@ -118,12 +124,15 @@ async def optional_auth(request: Request, session: SessionDep) -> Auth | None:
     return Auth(admin=admin, via="session", csrf_token=ws.csrf_token)
 
 
+ANONYMOUS = (
+    "нужен вход: войдите в приложение или передайте API-токен в заголовке "
+    "Authorization: Bearer <токен>."
+)
+
+
 async def require_auth(auth: Annotated[Auth | None, Depends(optional_auth)]) -> Auth:
     if auth is None:
-        raise Unauthorized(
-            "нужен вход: войдите в приложение или передайте API-токен в заголовке "
-            "Authorization: Bearer <токен>."
-        )
+        raise Unauthorized(ANONYMOUS)
     return auth
 
 

@@ -24,7 +24,9 @@ from api import feeds
 from api.db import make_engine, make_session_factory, upgrade
 from api.deps import tenant_guard
 from api.headers import SecurityHeaders, trusted_proxies
+from api.import_runner import ImportRunner
 from api.jobs import make_runner
+from api.limits import BodyLimit, api_refusal
 from api.problems import ApiError
 from api.routes import (
     attendance,
@@ -41,6 +43,9 @@ from api.serving import Poller, ServeFromMemory, memory_for
 from api.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
+
+#: the JSON API's upload routes (:mod:`api.limits`)
+UPLOAD_ROUTE = re.compile(r"/api/v1/schools/[^/]+/(?:timetable|uploads)")
 
 #: pydantic's error types in Russian (others keep pydantic's English text)
 VALIDATION_RU = {
@@ -94,7 +99,7 @@ def wants_html(request: Request) -> bool:
     )
 
 
-async def _error(
+async def error_response(
     request: Request,
     status: int,
     message: str,
@@ -102,7 +107,8 @@ async def _error(
     headers: dict[str, str] | None = None,
 ) -> Response:
     """The error as JSON, or as the HTML page of ``app.state.error_page`` for a browser
-    (rendered in a worker thread: templates are CPU work, kept off the event loop)."""
+    (rendered in a worker thread: templates are CPU work, kept off the event loop; also for
+    :mod:`api.limits`, which answers before the app)."""
     page = getattr(request.app.state, "error_page", None)
     if page is not None and status >= 400 and wants_html(request):
         return await run_in_threadpool(page, request, status, message, problems or [], headers)  # type: ignore[no-any-return]
@@ -117,12 +123,12 @@ def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> Response:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return await _error(request, exc.status, exc.message, exc.problems, headers)
+        return await error_response(request, exc.status, exc.message, exc.problems, headers)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = HTTP_MESSAGES.get(exc.status_code) or str(exc.detail)
-        return await _error(
+        return await error_response(
             request, exc.status_code, message, headers=getattr(exc, "headers", None)
         )
 
@@ -138,7 +144,7 @@ def _install_handlers(app: FastAPI) -> None:
             }
             for err in exc.errors()
         ]
-        return await _error(
+        return await error_response(
             request, 422, "запрос не принят: исправьте поля, перечисленные ниже.", problems
         )
 
@@ -186,6 +192,10 @@ def create_api(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.session_factory = factory
     app.state.runner = runner
+    app.state.imports = ImportRunner(settings.import_runner, settings.import_timeout)
+    # routes whose body is a timetable file: anonymous callers are refused before it is read
+    app.state.upload_routes = [(UPLOAD_ROUTE, api_refusal)]
+    app.add_middleware(BodyLimit, default_limit=settings.max_body_bytes)
     app.state.serving = memory
     # path prefix → the variant of a request answered from memory; web/ adds its pages
     app.state.serve_variants = {"/feeds/": lambda headers: feeds.feed_variant()}

@@ -123,6 +123,8 @@ class School(Base):
     name: Mapped[str] = mapped_column(String(300))
     timezone: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(TS, default=utcnow)
+    # the bells entered once on upload (planner.domain.bells.BellPlan.to_json), for files without
+    bells: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     municipality_id: Mapped[int] = mapped_column(
         ForeignKey("municipalities.id", ondelete="CASCADE"), index=True
     )
@@ -137,7 +139,12 @@ class School(Base):
 
 
 class TimetableUpload(Base):
-    """An imported regular timetable: the original file (re-read by the importers) and counts."""
+    """An imported regular timetable: the original file (re-read by the importers) and counts.
+
+    An upload is first *pending* (``confirmed_at`` empty: the deputy reviews its findings); once
+    confirmed it may become the school's timetable (the latest confirmed one is). The load table
+    and the bells it was read with are kept so that re-reading gives the same timetable.
+    """
 
     __tablename__ = "timetables"
 
@@ -149,6 +156,15 @@ class TimetableUpload(Base):
     lessons: Mapped[int] = mapped_column(Integer)
     teachers: Mapped[int] = mapped_column(Integer)
     uploaded_at: Mapped[datetime] = mapped_column(TS, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(TS)
+    strict: Mapped[bool] = mapped_column(Boolean, default=False)
+    load_filename: Mapped[str | None] = mapped_column(String(255))
+    load_content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    bells: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # planner.domain.findings.findings_json of the import
+    findings: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # class and teacher names read (for the links made when the upload is confirmed)
+    names: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class Job(Base):

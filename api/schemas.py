@@ -65,6 +65,55 @@ class TimetablePublic(BaseModel):
     uploaded_at: str | None
 
 
+class FindingOut(BaseModel):
+    kind: str = Field(description="Постоянный ключ вида замечания")
+    file: str
+    element: str | None
+    row: int | None
+    column: str | None
+    place: str = Field(description="Место в файле по-русски")
+    seen: str = Field(description="Что в файле")
+    read_as: str = Field(description="Как прочитано")
+    note: bool = Field(description="Пояснение о чтении формата (строгий режим его принимает)")
+
+
+class FindingGroupOut(BaseModel):
+    kind: str
+    title: str
+    title_en: str
+    count: int
+    note: bool
+    items: list[FindingOut]
+
+
+class FindingsOut(BaseModel):
+    findings: int = Field(description="Замечаний (без пояснений)")
+    notes: int = Field(description="Пояснений")
+    by_kind: dict[str, int]
+    groups: list[FindingGroupOut] = Field(description="По видам, пояснения в конце")
+
+
+class BellsOut(BaseModel):
+    start: str
+    lesson: int
+    # «break» is a Python keyword: the JSON key is ``break``
+    break_: int = Field(alias="break")
+    big_break: int
+    big_after: list[int]
+
+
+class UploadPublic(TimetablePublic):
+    status: Literal["pending", "confirmed"]
+    confirmed_at: str | None
+    strict: bool
+    load_table: str | None = Field(description="Файл нагрузки, если был")
+    bells: BellsOut | None = Field(description="Звонки, указанные при загрузке")
+    needs_load_table: bool = Field(
+        description="Сетка без нагрузки: проверка учителей и ленты учителей недоступны"
+    )
+    findings: FindingsOut
+
+
 class SchoolPublic(BaseModel):
     id: int
     name: str

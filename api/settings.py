@@ -52,6 +52,12 @@ class Settings(BaseSettings):
     # still running then is not run twice: the redelivery waits for it).
     broker_visibility_timeout: int = 120
 
+    # body limit of every request but a timetable upload (those get the importers' file limit)
+    max_body_bytes: int = 2 * 1024 * 1024
+    # uploaded files are read in a child process (api/import_runner.py); inline: tests
+    import_runner: Literal["process", "inline"] = "process"
+    import_timeout: float = 120.0
+
     # Served feeds and pages (api/serving.py): how often a process reads the schools' serve
     # generations (changes made by other processes reach its memory within this), memory size.
     serve_poll_seconds: float = 0.5

@@ -22,8 +22,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from planner.demo import build_demo_school
-
+from planner.app.demo import build_demo_school
 from planner.domain.model import BaseLesson, School, SchoolClass, Timetable
 from planner.exports.flat import write_flat
 

@@ -52,15 +52,47 @@ SCHOOL_OPTION = typer.Option(
 )
 
 
+STRICT_OPTION = typer.Option(
+    "--strict",
+    help=(
+        "Строгая проверка: отказать при первом замечании импорта (код 2) / Refuse the file at "
+        "the first import finding (exit 2)"
+    ),
+)
+LOAD_TABLE_OPTION = typer.Option(
+    "--load-table",
+    help=(
+        "Нагрузка к сетке-шахматке: CSV/XLSX со столбцами класс, предмет, группа, учитель / "
+        "Load table for a Russian grid (class, subject, group, teacher)"
+    ),
+)
+BELLS_OPTION = typer.Option(
+    "--bells",
+    help=(
+        "Звонки для файла без своих звонков: CSV/XLSX со столбцами урок, начало, конец "
+        "(необязательно смена, классы) / Bells for a file that has none"
+    ),
+)
+
+
 class Size(StrEnum):
     small = "small"
     medium = "medium"
     large = "large"
+    city = "city"
 
 
 def _fail(exc: Exception) -> typer.Exit:
     """Print a user error and give its exit code (a bad norm override is bad input: 2)."""
+    from planner.domain.findings import StrictRefusal
+
     message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+    if isinstance(exc, StrictRefusal):
+        message = (
+            "строгая проверка (--strict): файл не принят из-за замечаний импорта.\n"
+            f"Первое: {exc.summary}.\n"
+            "Без --strict файл читается, а замечания выводятся списком."
+        )
     typer.echo(f"Ошибка / Error:\n{message}", err=True)
     return typer.Exit(getattr(exc, "exit_code", 2))
 
@@ -74,29 +106,57 @@ def convert(
         Path, typer.Option("--out", "-o", help="Куда записать: .csv или .xlsx / Output flat file")
     ],
     school: Annotated[str | None, SCHOOL_OPTION] = None,
+    strict: Annotated[bool, STRICT_OPTION] = False,
+    load_table: Annotated[Path | None, LOAD_TABLE_OPTION] = None,
+    bells: Annotated[Path | None, BELLS_OPTION] = None,
 ) -> None:
-    """Перевести расписание в плоский формат (CSV/XLSX) / Convert a timetable to the flat format."""
-    from planner.app.pipeline import convert_file
+    """Перевести расписание в плоский формат (CSV/XLSX) / Convert a timetable to the flat format.
+
+    Импорт терпимый: всё, что можно прочитать, читается, а замечания (место в файле, что
+    увидено, как прочитано) выводятся по видам и записываются рядом с результатом в
+    <имя>.findings.txt и .findings.json. --strict отказывает при первом замечании.
+
+    The import is tolerant: findings are printed by kind and written next to the output.
+    """
+    from planner.app.pipeline import convert_file, report_findings
 
     try:
-        timetable = convert_file(input, out, school)
+        timetable = convert_file(
+            input, out, school, strict=strict, load_table=load_table, bells=bells
+        )
     except PlannerError as exc:
         raise _fail(exc) from None
     typer.echo(
         f"Записано / written: {out} — классов {len(timetable.classes)}, "
         f"уроков {len(timetable.lessons)}, учителей {len(timetable.teachers)}"
     )
+    stem = out.with_name(f"{out.stem}.findings") if timetable.findings else None
+    report_findings(typer.echo, timetable, stem)
 
 
 @app.command("demo-school")
 def demo_school(
     outdir: Annotated[Path, typer.Argument(help="Папка для файлов / Output folder")],
     size: Annotated[
-        Size, typer.Option(help="small (9 классов), medium (~33), large (~55)")
+        Size,
+        typer.Option(
+            help=(
+                "small (9 классов), medium (~33), large (~55), city (165 классов, ~5 800 уроков: "
+                "нерегулярная большая школа для тестов и замеров / irregular large school)"
+            )
+        ),
     ] = Size.medium,
     seed: Annotated[int, typer.Option(help="Зерно генератора / Random seed")] = 1,
 ) -> None:
-    """Создать демонстрационную школу и два приказа / Write a demo school and two example orders."""
+    """Создать демонстрационную школу и два приказа / Write a demo school and two example orders.
+
+    --size city: три корпуса по 55 классов, день второго корпуса с 07:40, элективы (2–3 урока в
+    одной клетке класса на группах), классный час без учителя, несколько накладок учителей в
+    самом файле. Одно зерно — одна и та же школа (timetable.csv, timetable.xlsx, приказы).
+
+    --size city: three buildings of 55 classes, a 07:40 day, elective groups sharing class-slots,
+    lessons without a teacher, a few double bookings in the source; deterministic for a seed.
+    """
     from planner.app.demo import write_demo_school
 
     paths = write_demo_school(outdir, size=size.value, seed=seed)
@@ -124,6 +184,9 @@ def rebuild(
         bool, typer.Option("--quiet", "-q", help="Без хода решения / No progress")
     ] = False,
     school: Annotated[str | None, SCHOOL_OPTION] = None,
+    strict: Annotated[bool, STRICT_OPTION] = False,
+    load_table: Annotated[Path | None, LOAD_TABLE_OPTION] = None,
+    bells: Annotated[Path | None, BELLS_OPTION] = None,
     readiness: Annotated[
         Path | None,
         typer.Option(
@@ -133,7 +196,13 @@ def rebuild(
         ),
     ] = None,
 ) -> None:
-    """Перестроить расписание для дистанционного режима / Rebuild the timetable for remote mode."""
+    """Перестроить расписание для дистанционного режима / Rebuild the timetable for remote mode.
+
+    Замечания импорта выводятся по видам и записываются в OUTDIR/findings.txt и findings.json,
+    их число — в schedule.json (meta.import), список — в report.html.
+
+    Import findings are printed, written to OUTDIR/findings.txt|json, counted in schedule.json.
+    """
     from constraints.catalogue import CatalogueError
     from planner.app.pipeline import rebuild_files
     from planner.domain.solving import SolveOptions
@@ -142,7 +211,9 @@ def rebuild(
     try:
         code = rebuild_files(
             timetable, order, out, options, previous=previous,
-            echo=None if quiet else typer.echo, school=school, readiness_path=readiness,
+            echo=None if quiet else typer.echo, school=school, strict=strict,
+            load_table=load_table, bells=bells, findings_echo=typer.echo,
+            readiness_path=readiness,
         )  # fmt: skip
     except (PlannerError, CatalogueError) as exc:
         raise _fail(exc) from None
@@ -154,13 +225,17 @@ def check(
     schedule: Annotated[Path, typer.Argument(help="schedule.json")],
     timetable: Annotated[Path, typer.Option("--timetable", help="Обычное расписание / Timetable")],
     order: Annotated[Path, typer.Option("--order", help="Приказ / Quarantine order")],
+    load_table: Annotated[Path | None, LOAD_TABLE_OPTION] = None,
+    bells: Annotated[Path | None, BELLS_OPTION] = None,
 ) -> None:
     """Проверить готовое расписание по всем нормам / Check a schedule against every rule."""
     from constraints.catalogue import CatalogueError
     from planner.app.pipeline import check_files
 
     try:
-        code = check_files(schedule, timetable, order, echo=typer.echo)
+        code = check_files(
+            schedule, timetable, order, echo=typer.echo, load_table=load_table, bells=bells
+        )
     except (PlannerError, CatalogueError) as exc:
         raise _fail(exc) from None
     raise typer.Exit(code)

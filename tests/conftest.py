@@ -77,6 +77,7 @@ def api_settings(database_url: str, tmp_path: Path):  # type: ignore[no-untyped-
         base_url="http://testserver",
         job_runner="thread",
         job_pool_size=1,
+        import_runner="inline",
         solver_time_limit=2,
         solver_workers=1,
         login_max_failures=3,

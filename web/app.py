@@ -18,12 +18,13 @@ from fastapi import APIRouter, FastAPI
 from api.main import RedactTokens, create_api
 from api.settings import Settings, get_settings
 from web.pages import error_page
-from web.routes import links, login, municipal, public, rebuilds, regulation, schools
+from web.routes import links, login, municipal, public, rebuilds, regulation, schools, uploads
 
 #: the page routers, mounted in this order after the JSON API's
 PAGE_ROUTERS: tuple[APIRouter, ...] = (
     login.router,
     schools.router,
+    uploads.router,
     rebuilds.router,
     links.router,
     municipal.router,
@@ -35,6 +36,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The whole web app: the JSON API, the pages, HTML error pages for a browser."""
     app = create_api(settings)
+    app.state.upload_routes.append((uploads.UPLOAD_ROUTE, uploads.page_refusal))
     for router in PAGE_ROUTERS:
         app.include_router(router)
     app.state.error_page = error_page

@@ -54,6 +54,68 @@ EN: dict[str, str] = {
     "Текущее расписание": "Current timetable",
     "загружено": "uploaded",
     "Ошибки в файле": "Errors in the file",
+    # two-step upload with findings
+    "Замечания при импорте текущего расписания": "Import findings of the current timetable",
+    "Нагрузка к сетке-шахматке (необязательно)": "Load table for a Russian grid (optional)",
+    "Таблица со столбцами: класс, предмет, группа, учитель. Без неё сетка читается без учителей.": (
+        "A table with the columns class, subject, group, teacher. Without it the grid is read "
+        "without teachers."
+    ),
+    "Звонки — если в файле их нет": "Bells — if the file has none",
+    "В сетке-шахматке звонков обычно нет. Укажите их один раз: они сохранятся для школы.": (
+        "A Russian grid usually has no bells. Enter them once: they are kept for the school."
+    ),
+    "Начало 1-го урока": "First lesson starts",
+    "Урок, мин": "Lesson, min",
+    "Перемена, мин": "Break, min",
+    "Большая перемена, мин": "Big break, min",
+    "Большая перемена после уроков": "Big break after lessons",
+    "Строгая проверка: не загружать файл, если в нём есть хоть одно замечание": (
+        "Strict check: refuse the file if it has any finding"
+    ),
+    "Проверить файл": "Check the file",
+    "Сначала файл проверяется: вы увидите, что прочитано, и замечания. Расписание школы "
+    "меняется только после кнопки «Загрузить».": (
+        "The file is checked first: you see what was read and the findings. The school's "
+        "timetable changes only with the «Upload» button."
+    ),
+    "Проверка файла расписания": "Timetable file check",
+    "Что прочитано из файла": "Read from the file",
+    "и нагрузки": "and the load table",
+    "Классов": "Classes",
+    "Уроков": "Lessons",
+    "Учителей": "Teachers",
+    "Звонки для файла без своих звонков": "Bells for a file without its own",
+    "Проверьте замечания ниже. Расписание школы изменится только после кнопки «Загрузить».": (
+        "Check the findings below. The school's timetable changes only with the «Upload» button."
+    ),
+    "Это текущее расписание школы.": "This is the school's current timetable.",
+    "Это расписание было загружено раньше; сейчас у школы другое.": (
+        "This timetable was uploaded earlier; the school has another one now."
+    ),
+    "В сетке нет учителей: приложите нагрузку": "The grid has no teachers: attach the load table",
+    "Без таблицы нагрузки (класс, предмет, группа, учитель) невозможны проверка накладок "
+    "учителей и календари учителей. Расписание классов можно загрузить и так.": (
+        "Without the load table (class, subject, group, teacher) teacher clash checks and "
+        "teacher calendars are not possible. The class timetable can be uploaded anyway."
+    ),
+    "Файл нагрузки (CSV, XLSX)": "Load table file (CSV, XLSX)",
+    "Прочитать сетку с нагрузкой": "Read the grid with the load table",
+    "Замечания при импорте": "Import findings",
+    "Замечаний": "Findings",
+    "пояснений": "notes",
+    "Каждое замечание — место в файле, что там было и как это прочитано. Откройте вид, чтобы "
+    "увидеть места.": (
+        "Each finding is a place in the file, what was there and how it was read. Open a kind "
+        "to see its places."
+    ),
+    "пояснение": "note",
+    "Где": "Where",
+    "Что в файле": "In the file",
+    "Как прочитано": "Read as",
+    "…и ещё": "…and",
+    "Замечаний нет: файл прочитан полностью.": "No findings: the whole file was read.",
+    "К расписанию школы": "Back to the school's timetable",
     "Файл": "File",
     "Строка": "Row",
     "Столбец": "Column",

@@ -103,15 +103,27 @@ def redirect(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
+def _login_target(request: Request) -> tuple[int, dict[str, str]]:
+    target = request.url.path if request.method == "GET" else "/admin"
+    login = "/login?" + urlencode({"next": target})
+    if is_htmx(request):  # htmx would swap the login page into a fragment: go there instead
+        return 401, {"HX-Redirect": login}
+    return 303, {"Location": login}
+
+
+def login_redirect(request: Request) -> Response:
+    """What an anonymous visitor of an admin page gets: to the login page (303; htmx: 401 with
+    ``HX-Redirect``). Also the answer to an anonymous upload, before its body is read."""
+    status, headers = _login_target(request)
+    return Response(status_code=status, headers=headers)
+
+
 async def page_auth(request: Request, session: SessionDep) -> Auth:
     """The logged-in administrator; anyone else is sent to the login page (303)."""
     auth = await optional_auth(request, session)
     if auth is None:
-        target = request.url.path if request.method == "GET" else "/admin"
-        login = "/login?" + urlencode({"next": target})
-        if is_htmx(request):  # htmx would swap the login page into a fragment: go there instead
-            raise HTTPException(status_code=401, headers={"HX-Redirect": login})
-        raise HTTPException(status_code=303, headers={"Location": login})
+        status, headers = _login_target(request)
+        raise HTTPException(status_code=status, headers=headers)
     return auth
 
 
@@ -124,6 +136,7 @@ ERROR_TITLES = {
     404: "Страница не найдена",
     405: "Действие недоступно",
     409: "Действие невозможно",
+    413: "Слишком большой запрос",
     422: "Данные не приняты",
     429: "Слишком много попыток",
 }

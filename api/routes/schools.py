@@ -1,12 +1,15 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, File, UploadFile
+from fastapi import APIRouter, Depends, File, Form, UploadFile
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
-from api.deps import DB_INT_MAX, AuthDep, DbId, RunnerDep, SessionDep, SettingsDep
+from api.deps import DB_INT_MAX, AuthDep, DbId, ImportsDep, RunnerDep, SessionDep, SettingsDep
+from api.import_runner import ImportRunner
+from api.models import School, TimetableUpload
 from api.problems import NotFound
 from api.schemas import (
     ERRORS,
@@ -14,7 +17,7 @@ from api.schemas import (
     JobPublic,
     LinkPublic,
     SchoolPublic,
-    TimetablePublic,
+    UploadPublic,
     VersionDetail,
     VersionPublic,
 )
@@ -63,17 +66,80 @@ def get_school(school_id: DbId, auth: AuthDep, session: SessionDep) -> dict[str,
     return schools.school_public(session, schools.get_school(session, school_id))
 
 
-@router.post("/{school_id}/timetable", status_code=201, response_model=TimetablePublic)
-async def upload_timetable(
-    school_id: DbId, auth: AuthDep, session: SessionDep, file: UploadFile = File(...)
-) -> dict[str, Any]:
-    """Upload the regular timetable (.csv, .xlsx, aSc .xml, FET .fet); all or nothing."""
-    from planner.imports import MAX_INPUT_BYTES
+class UploadForm:
+    """The upload's form fields (multipart): the file, an optional load table, strictness and
+    the bells for a file without them."""
 
+    def __init__(
+        self,
+        file: UploadFile = File(description="Расписание: .csv, .xlsx, aSc .xml, FET .fet"),
+        load_table: UploadFile | None = File(
+            default=None, description="Нагрузка к сетке-шахматке: класс, предмет, группа, учитель"
+        ),
+        strict: bool = Form(default=False, description="Отказать при первом замечании"),
+        bell_start: str | None = Form(default=None, description="Начало 1-го урока, 08:00"),
+        bell_lesson: str | None = Form(default=None, description="Длительность урока, мин"),
+        bell_break: str | None = Form(default=None, description="Перемена, мин"),
+        bell_big_break: str | None = Form(default=None, description="Большая перемена, мин"),
+        bell_big_after: str | None = Form(
+            default=None, description="Большая перемена после уроков: 3, 4"
+        ),
+    ) -> None:
+        self.file = file
+        self.load_table = load_table if load_table is not None and load_table.filename else None
+        self.strict = strict
+        self.bells = (bell_start, bell_lesson, bell_break, bell_big_break, bell_big_after)
+
+    def preview(self, session: Session, school: School, imports: ImportRunner) -> TimetableUpload:
+        return uploads.preview_upload(
+            session, school, uploads.Incoming(self.file.filename or "", self.file.file),
+            load_table=(
+                uploads.Incoming(self.load_table.filename or "", self.load_table.file)
+                if self.load_table is not None
+                else None
+            ),
+            bells=uploads.bells_from_form(*self.bells), strict=self.strict, run=imports.run,
+        )  # fmt: skip
+
+
+UploadFormDep = Annotated[UploadForm, Depends()]
+
+
+@router.post("/{school_id}/uploads", status_code=201, response_model=UploadPublic)
+def upload_file(
+    school_id: DbId, auth: AuthDep, session: SessionDep, form: UploadFormDep, imports: ImportsDep
+) -> dict[str, Any]:
+    """Step 1: read a timetable file into a pending upload: what was read and the findings
+    (grouped by kind, with places). Nothing changes for the school until it is confirmed.
+    ``strict`` refuses the file (422) at the first finding."""
     school = schools.get_school(session, school_id)
-    content = await file.read(MAX_INPUT_BYTES + 1)  # never more than the cap in memory
-    upload = uploads.import_timetable(session, school, file.filename or "", content)
-    return schools.upload_public(upload)
+    return uploads.pending_public(form.preview(session, school, imports))
+
+
+@router.get("/{school_id}/uploads/{upload_id}", response_model=UploadPublic)
+def get_upload(school_id: DbId, upload_id: DbId, auth: AuthDep, session: SessionDep):
+    """An upload (pending or confirmed) with its findings."""
+    school = schools.get_school(session, school_id)
+    return uploads.pending_public(uploads.get_upload(session, school, upload_id))
+
+
+@router.post("/{school_id}/uploads/{upload_id}/confirm", response_model=UploadPublic)
+def confirm_upload(school_id: DbId, upload_id: DbId, auth: AuthDep, session: SessionDep):
+    """Step 2: the pending upload becomes the school's timetable."""
+    school = schools.get_school(session, school_id)
+    upload = uploads.confirm_upload(session, school, uploads.get_upload(session, school, upload_id))
+    return uploads.pending_public(upload)
+
+
+@router.post("/{school_id}/timetable", status_code=201, response_model=UploadPublic)
+def upload_timetable(
+    school_id: DbId, auth: AuthDep, session: SessionDep, form: UploadFormDep, imports: ImportsDep
+) -> dict[str, Any]:
+    """Both steps at once: read the file (.csv, .xlsx, aSc .xml, FET .fet) and make it the
+    school's timetable; the answer lists the findings. ``strict``: all or nothing."""
+    school = schools.get_school(session, school_id)
+    upload = uploads.confirm_upload(session, school, form.preview(session, school, imports))
+    return uploads.pending_public(upload)
 
 
 @router.post("/{school_id}/rebuilds", status_code=202, response_model=JobPublic)

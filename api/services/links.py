@@ -6,6 +6,7 @@ Each function takes an open SQLAlchemy session and plain values, raises
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -26,12 +27,14 @@ from api.services.schools import (
 )
 from api.services.tenancy import missing
 from api.settings import Settings
-from planner.domain.model import Timetable, sort_class_names
+from planner.domain.model import sort_class_names
 from planner.domain.schedule import ScheduleItem
 
 
-def ensure_links(session: Session, school: School, timetable: Timetable) -> None:
-    """One active link per class and per teacher of the timetable (missing ones are created)."""
+def ensure_links(
+    session: Session, school: School, classes: Iterable[str], teachers: Iterable[str]
+) -> None:
+    """One active link per class and per teacher of a timetable (missing ones are created)."""
     active = {
         (link.kind, link.target)
         for link in session.scalars(
@@ -39,8 +42,8 @@ def ensure_links(session: Session, school: School, timetable: Timetable) -> None
         )
     }
     for kind, targets in (
-        ("class", sort_class_names(timetable.classes)),
-        ("teacher", sorted(timetable.teachers)),
+        ("class", sort_class_names(classes)),
+        ("teacher", sorted(teachers)),
     ):
         for target in targets:
             if (kind, target) not in active:

@@ -1,4 +1,4 @@
-"""Schools and their timetables: create, list, import an upload (all or nothing), the current one.
+"""Schools and their timetables: create, list, the parse of an upload, the current timetable.
 
 Each function takes an open SQLAlchemy session and plain values, raises
 :class:`api.problems.ApiError` subclasses with Russian messages, and commits what it changed.
@@ -21,6 +21,7 @@ from api.services.tenancy import Scope, missing
 from api.serving import BUMPS
 from api.settings import Settings
 from planner.app import pipeline
+from planner.domain.bells import BellPlan
 from planner.domain.model import Timetable
 from planner.domain.schedule import Schedule
 
@@ -68,36 +69,55 @@ def get_school(session: Session, school_id: int) -> School:
 _TIMETABLES: Lru[tuple[str, str], Timetable] = Lru(8)
 
 
+def _key(upload: TimetableUpload, school_name: str) -> tuple[str, str]:
+    """What the parse of an upload depends on: the school name, the file, the load table and
+    the bells it was read with."""
+    digest = hashlib.sha256(upload.content)
+    digest.update(b"\0" + (upload.load_content or b""))
+    digest.update(b"\0" + json.dumps(upload.bells, sort_keys=True).encode())
+    return school_name, digest.hexdigest()
+
+
 def timetable_of(upload: TimetableUpload, school_name: str) -> Timetable:
-    """The parsed timetable of an upload.
+    """The parsed timetable of an upload (read as it was on upload: load table, bells).
 
-    Kept in a small in-process cache keyed by school name and file hash (the parse depends on
-    nothing else; Timetable is immutable).
+    Kept in a small in-process cache keyed by :func:`_key` (the parse depends on nothing else;
+    Timetable is immutable).
     """
-    key = (school_name, hashlib.sha256(upload.content).hexdigest())
-    return _TIMETABLES.get(
-        key, lambda: pipeline.import_upload(upload.filename, upload.content, school_name)
-    )
 
+    def parse() -> Timetable:
+        load = (
+            (upload.load_filename or "load.csv", upload.load_content)
+            if upload.load_content is not None
+            else None
+        )
+        return pipeline.import_upload(
+            upload.filename, upload.content, school_name, load_table=load,
+            bells=BellPlan.from_json(upload.bells),
+        )  # fmt: skip
 
-def remember_timetable(school_name: str, content: bytes, timetable: Timetable) -> None:
-    """Keep a just-imported timetable in the cache :func:`timetable_of` reads."""
-    _TIMETABLES.put((school_name, hashlib.sha256(content).hexdigest()), timetable)
+    return _TIMETABLES.get(_key(upload, school_name), parse)
 
 
 def current_upload(session: Session, school: School) -> TimetableUpload:
-    upload = session.scalar(
-        select(TimetableUpload)
-        .where(TimetableUpload.school_id == school.id)
-        .order_by(TimetableUpload.id.desc())
-        .limit(1)
-    )
+    """The school's timetable: its latest confirmed upload."""
+    upload = _latest_confirmed(session, school)
     if upload is None:
         raise Conflict(
             f"у школы «{school.name}» ещё нет расписания: сначала загрузите файл "
             "(POST /api/v1/schools/{id}/timetable)."
         )
     return upload
+
+
+def _latest_confirmed(session: Session, school: School) -> TimetableUpload | None:
+    return session.scalar(
+        select(TimetableUpload)
+        .where(TimetableUpload.school_id == school.id)
+        .where(TimetableUpload.confirmed_at.is_not(None))
+        .order_by(TimetableUpload.id.desc())
+        .limit(1)
+    )
 
 
 def current_timetable(session: Session, school: School) -> Timetable:
@@ -125,12 +145,7 @@ def version_schedule(version: Version) -> Schedule:
 
 
 def school_public(session: Session, school: School) -> dict[str, Any]:
-    upload = session.scalar(
-        select(TimetableUpload)
-        .where(TimetableUpload.school_id == school.id)
-        .order_by(TimetableUpload.id.desc())
-        .limit(1)
-    )
+    upload = _latest_confirmed(session, school)
     version = latest_version(session, school)
     return {
         "id": school.id,

@@ -30,7 +30,7 @@ import re
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 from functools import cache, lru_cache
 from importlib import resources
@@ -55,6 +55,7 @@ __all__ = [
     "DEMO_WEEK_START",
     "SIZES",
     "bell_schedules",
+    "build_city_school",
     "build_demo_school",
     "curriculum",
     "daily_max",
@@ -765,9 +766,10 @@ def _school_name(size: str, count: int) -> str:
 
 def _check_size(size: str) -> tuple[int, int]:
     if size not in SIZES:
+        known = ", ".join([*SIZES, "city"])
         raise ValueError(
-            f"размер демо-школы — {', '.join(SIZES)}, а не «{size}» / "
-            f"size must be one of {', '.join(SIZES)}, not {size!r}"
+            f"размер демо-школы — {known}, а не «{size}» / "
+            f"size must be one of {known}, not {size!r}"
         )
     return SIZES[size]
 
@@ -776,9 +778,12 @@ def _check_size(size: str) -> tuple[int, int]:
 def build_demo_school(size: str = "medium", seed: int = 1) -> Timetable:
     """The demo school's regular timetable; the same ``size`` and ``seed`` give the same result.
 
-    ``size``: ``small`` (1А–9А), ``medium`` (1–11, three classes a grade, 33 classes) or
-    ``large`` (five a grade, 55 classes).
+    ``size``: ``small`` (1А–9А), ``medium`` (1–11, three classes a grade, 33 classes),
+    ``large`` (five a grade, 55 classes) or ``city`` (:func:`build_city_school`: 165 classes,
+    ~6,000 lessons, irregular).
     """
+    if size == "city":
+        return build_city_school(seed)
     parallels, top = _check_size(size)
     rng = random.Random(f"demo-school:{size}:{seed}")
     school = _build_structure(parallels, top, rng)
@@ -900,3 +905,186 @@ def write_demo_school(outdir: Path, size: str = "medium", seed: int = 1) -> list
         path.write_text(order_yaml(name, doc), encoding="utf-8")
         paths.append(path)
     return paths
+
+
+# --- the irregular city school (``--size city``) ----------------------------------------------
+
+#: class letters of the three buildings of the city school (five parallels each)
+CITY_LETTERS = "АБВГДЕЖИКЛМНОПР"
+CITY_BUILDINGS = 3
+#: the second building's day starts this many minutes earlier (07:40 instead of 08:00)
+EARLY_MINUTES = 20
+CITY_ELECTIVES = (
+    "Электив: финансовая грамотность",
+    "Электив: робототехника",
+    "Электив: подготовка к ОГЭ",
+    "Электив: подготовка к ЕГЭ",
+    "Электив: проектная деятельность",
+    "Электив: шахматы",
+)
+#: elective blocks a week by grade (two or three lessons in one class-slot, on elective groups)
+CITY_ELECTIVE_BLOCKS = {5: 2, 6: 2, 7: 2, 8: 3, 9: 3, 10: 3, 11: 3}
+CITY_ELECTIVE_GROUPS = ("электив-1", "электив-2", "электив-3")
+CITY_SOURCE_CLASHES = 3
+NO_TEACHER_SUBJECT = "Классный час"
+
+
+def _shifted(t: time, by: int) -> time:
+    m = minutes(t) + by
+    return time(m // 60, m % 60)
+
+
+def _city_name(name: str, building: int) -> str:
+    grade = re.match(r"\d+", name)
+    assert grade is not None
+    letter = LETTERS.index(name[grade.end() :])
+    return f"{grade.group()}{CITY_LETTERS[(building - 1) * 5 + letter]}"
+
+
+def _free_slot(
+    lessons: list[BaseLesson], bells: BellSchedule, taken_days: set[int]
+) -> tuple[int, int, time, time] | None:
+    """The first lesson after a class's last one, on its shortest day not yet used."""
+    per_day: dict[int, int] = defaultdict(int)
+    for x in lessons:
+        per_day[x.day] = max(per_day[x.day], x.lesson)
+    for day in sorted(DAYS, key=lambda d: (per_day.get(d, 0), d)):
+        if day in taken_days:
+            continue
+        bell = bells.bell(per_day.get(day, 0) + 1)
+        if bell is not None:
+            return day, bell.lesson, bell.start, bell.end
+    return None
+
+
+def build_city_school(seed: int = 1) -> Timetable:
+    """A large, irregular school for tests and benchmarks (``planner demo-school --size city``).
+
+    Three buildings, each the large demo school (55 classes) with its own letters (5А–5Д,
+    5Е–5Л, 5М–5Р), teachers and rooms: 165 classes, about 6,000 lessons. On top of it, what real
+    big schools have: the second building's day starts at 07:40; grades 5–11 have two or three
+    elective blocks a week where two or three lessons share one class-slot on elective groups,
+    with teachers of
+    their own; every class has a weekly «Классный час» without a teacher; and a few
+    double bookings are in the source (one teacher in two classes at one time, different
+    subjects). The same seed always gives the same school.
+    """
+    rng = random.Random(f"city-school:{seed}")
+    base = build_demo_school("large", seed)
+    names = _Names(rng)
+    names.used.update(base.teachers)
+    schedules: dict[str, BellSchedule] = {}
+    classes: dict[str, SchoolClass] = {}
+    lessons: list[BaseLesson] = []
+    for building in range(1, CITY_BUILDINGS + 1):
+        teacher = {t: t if building == 1 else names.new(primary=False) for t in base.teachers}
+        early = EARLY_MINUTES if building == 2 else 0
+        suffix = "" if building == 1 else f" (корпус {building})"
+        for s in base.bell_schedules.values():
+            schedules[s.name + suffix] = BellSchedule(
+                s.name + suffix,
+                tuple(
+                    Bell(b.lesson, _shifted(b.start, -early), _shifted(b.end, -early))
+                    for b in s.bells
+                ),
+            )
+        for c in base.classes.values():
+            name = _city_name(c.name, building)
+            bells = (c.bell_schedule or BELLS_SHIFT_1) + suffix
+            classes[name] = replace(c, name=name, bell_schedule=bells)
+        for x in base.lessons:
+            lessons.append(
+                replace(
+                    x,
+                    classes=tuple(_city_name(c, building) for c in x.classes),
+                    teachers=tuple(teacher[t] for t in x.teachers),
+                    room=x.room if building == 1 or not x.room else f"{x.room} (к.{building})",
+                    start=_shifted(x.start, -early),
+                    end=_shifted(x.end, -early),
+                )
+            )
+    by_class: dict[str, list[BaseLesson]] = defaultdict(list)
+    for x in lessons:
+        for c in x.classes:
+            by_class[c].append(x)
+    busy: dict[str, set[tuple[int, int, int]]] = defaultdict(set)  # teacher → (day, start, end)
+    pool: list[str] = []
+    for name in sorted(classes, key=_class_order):
+        sc = classes[name]
+        bells = schedules[sc.bell_schedule or BELLS_SHIFT_1]
+        used_days: set[int] = set()
+        extra: list[BaseLesson] = []
+        for _block in range(CITY_ELECTIVE_BLOCKS.get(sc.grade or 0, 0)):
+            slot = _free_slot(by_class[name] + extra, bells, used_days)
+            if slot is not None:
+                day, number, start, end = slot
+                used_days.add(day)
+                groups = CITY_ELECTIVE_GROUPS[: 2 + rng.randrange(2)]
+                subjects = rng.sample(CITY_ELECTIVES, len(groups))
+                for group, subject in zip(groups, subjects, strict=True):
+                    span = (minutes(start), minutes(end))
+                    who = next((t for t in pool if _free(busy[t], day, span)), None)
+                    if who is None:
+                        who = names.new(primary=False)
+                        pool.append(who)
+                    busy[who].add((day, *span))
+                    extra.append(
+                        BaseLesson(day, number, start, end, (name,), subject, (who,), group)
+                    )
+                known = classes[name].subgroups
+                classes[name] = replace(
+                    classes[name], subgroups=(*known, *(g for g in groups if g not in known))
+                )
+        slot = _free_slot(by_class[name] + extra, bells, used_days)
+        if slot is not None:
+            day, number, start, end = slot
+            extra.append(BaseLesson(day, number, start, end, (name,), NO_TEACHER_SUBJECT, ()))
+        lessons += extra
+        by_class[name] += extra
+    lessons = _double_bookings(lessons, rng)
+    return Timetable(
+        school=School(name=f"Демонстрационная городская школа ({_plural_classes(len(classes))})"),
+        classes=classes,
+        lessons=tuple(sorted(lessons, key=_lesson_order)),
+        bell_schedules=schedules,
+        source=f"demo-school --size city --seed {seed}",
+    )
+
+
+def _free(busy: set[tuple[int, int, int]], day: int, span: tuple[int, int]) -> bool:
+    return not any(d == day and a < span[1] and span[0] < b for d, a, b in busy)
+
+
+def _class_order(name: str) -> tuple[int, str]:
+    grade = re.match(r"\d+", name)
+    return (int(grade.group()) if grade else 0, name)
+
+
+def _double_bookings(lessons: list[BaseLesson], rng: random.Random) -> list[BaseLesson]:
+    """Give a few whole-class lessons of the third building to a teacher who teaches another
+    class at the same time, another subject: a double booking already in the source."""
+    at: dict[tuple[int, time], list[int]] = defaultdict(list)
+    for i, x in enumerate(lessons):
+        if x.group is None and len(x.teachers) == 1 and len(x.classes) == 1:
+            at[(x.day, x.start)].append(i)
+    building3 = set(CITY_LETTERS[10:])
+    candidates = sorted(
+        (a, b)
+        for same in at.values()
+        for a in same
+        for b in same
+        if a != b
+        and lessons[a].subject != lessons[b].subject
+        and lessons[a].classes[0][-1] in building3
+        and lessons[b].classes[0][-1] in building3
+    )
+    out = list(lessons)
+    changed: set[int] = set()
+    for a, b in rng.sample(candidates, len(candidates)):
+        if len(changed) >= 2 * CITY_SOURCE_CLASHES:
+            break
+        if a in changed or b in changed:
+            continue
+        out[b] = replace(lessons[b], teachers=lessons[a].teachers)
+        changed.update((a, b))
+    return out

@@ -7,18 +7,21 @@ and :func:`export_bundle` on what its database holds.
 
 from __future__ import annotations
 
+import logging
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from constraints.catalogue import NormCatalogue
 from constraints.checker import CheckReport, check_schedule
-from planner.domain.errors import InputError, Problem
-from planner.domain.model import Timetable
+from planner.domain.bells import BellPlan
+from planner.domain.errors import Finding, InputError
+from planner.domain.findings import StrictRefusal, check_strict
+from planner.domain.model import Timetable, sort_class_names
 from planner.domain.order import QuarantineOrder, load_order
 from planner.domain.regulation import Readiness, load_readiness, readiness_warnings
 from planner.domain.schedule import Schedule
@@ -26,46 +29,160 @@ from planner.domain.solving import SolveOptions, SolveProgress
 from planner.engine.rebuild import RebuildResult, load_catalogue, solve_remote
 from planner.engine.versions import VersionHistory
 from planner.exports.bundle import load_previous_history, write_bundle
+from planner.exports.findings import (
+    TERMINAL_PLACES,
+    findings_headline,
+    findings_lines,
+    write_findings,
+)
 from planner.exports.flat import write_flat
-from planner.imports import load_timetable
+from planner.imports import detect_format, load_timetable, safe_filename
 
 __all__ = [
+    "ImportSummary",
     "check",
     "check_files",
     "convert_file",
     "export_bundle",
+    "import_files",
     "import_upload",
+    "inspect_files",
     "load_inputs",
+    "read_timetable",
     "rebuild_files",
+    "report_findings",
     "solve",
 ]
 
 Echo = Callable[[str], Any]
+log = logging.getLogger(__name__)
 
 
 # -- the steps ------------------------------------------------------------------------------------
 
+#: what a user reads when an importer fails in a way it did not foresee (a hostile or broken file)
+UNREADABLE = (
+    "файл не удалось прочитать: он повреждён или это не расписание. Откройте его в программе, "
+    "которой он сделан, сохраните заново и загрузите снова."
+)
 
-def import_upload(filename: str, content: bytes, school_name: str) -> Timetable:
-    """Run the importers on uploaded bytes; problems name the uploaded file, not a temp path."""
-    safe = Path(filename).name or "timetable"
+
+def read_timetable(
+    path: Path,
+    *,
+    school: str | None = None,
+    strict: bool = False,
+    load_table: Path | None = None,
+    bells: Path | BellPlan | None = None,
+) -> Timetable:
+    """The tolerant import of a file the user gave (the CLI and the web upload read alike).
+
+    Findings are in ``timetable.findings``; ``strict`` refuses the file at the first finding
+    that is not a note (:class:`StrictRefusal`: its place, what was seen and how many more).
+    Anything an importer did not foresee is a clean :class:`InputError` too, never a traceback.
+    """
+    path = Path(path)
+    try:
+        timetable = load_timetable(
+            path, school_name=school, strict=False, load_table=load_table, bells=bells
+        )
+    except InputError:
+        raise
+    except Exception:  # a hostile file must end in a message, not a traceback
+        log.warning("import of %s failed", path.name, exc_info=True)
+        raise InputError.at(path.name, UNREADABLE) from None
+    # findings name the files without their folders (aSc and FET give the whole path)
+    names = {str(p): p.name for p in (path, load_table) if isinstance(p, Path)}
+    findings = tuple(replace(f, file=names.get(f.file, f.file)) for f in timetable.findings)
+    if load_table is not None and detect_format(path) != "flat":  # only a grid has a load table
+        findings += (
+            Finding(
+                kind="format_note", file=Path(load_table).name, seen="приложена таблица нагрузки",
+                read_as="не использована: учителя берутся из файла расписания (нагрузка нужна "
+                "только сетке-шахматке)", note=True,
+            ),
+        )  # fmt: skip
+    if strict:
+        check_strict(findings, path.name)
+    return replace(timetable, findings=findings)
+
+
+def import_files(
+    path: Path,
+    school_name: str,
+    *,
+    strict: bool = False,
+    load_table: Path | None = None,
+    bells: BellPlan | None = None,
+) -> Timetable:
+    """Read uploaded files saved under their own (safe) names in a folder of their own: findings
+    and problems name the files without the folder."""
+    try:
+        return read_timetable(
+            path, school=school_name, strict=strict, load_table=load_table, bells=bells
+        )
+    except StrictRefusal:
+        raise
+    except InputError as exc:
+        names = {str(p): p.name for p in (path, load_table) if p is not None}
+        problems = [replace(p, file=names.get(p.file, p.file)) for p in exc.problems]
+        raise InputError(problems) from None
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an upload's preview shows of a read timetable: small enough to pass between processes
+    (the web app reads uploads in a process of its own)."""
+
+    classes: tuple[str, ...]
+    teachers: tuple[str, ...]
+    lessons: int
+    findings: tuple[Finding, ...]
+
+    @classmethod
+    def of(cls, timetable: Timetable) -> ImportSummary:
+        return cls(
+            tuple(sort_class_names(timetable.classes)),
+            tuple(sorted(timetable.teachers)),
+            len(timetable.lessons),
+            timetable.findings,
+        )
+
+
+def inspect_files(
+    path: Path,
+    school_name: str,
+    *,
+    strict: bool = False,
+    load_table: Path | None = None,
+    bells: BellPlan | None = None,
+) -> ImportSummary:
+    """:func:`import_files`, summarised for the preview of an upload."""
+    return ImportSummary.of(
+        import_files(path, school_name, strict=strict, load_table=load_table, bells=bells)
+    )
+
+
+def import_upload(
+    filename: str,
+    content: bytes,
+    school_name: str,
+    *,
+    strict: bool = False,
+    load_table: tuple[str, bytes] | None = None,
+    bells: BellPlan | None = None,
+) -> Timetable:
+    """Run the importers on uploaded bytes (and an optional load table file ``(name, bytes)``),
+    as :func:`import_files` does on saved files."""
     with tempfile.TemporaryDirectory(prefix="planner-upload-") as tmp:
-        path = Path(tmp) / safe
+        path = Path(tmp) / (safe_filename(filename) or "timetable")
         path.write_bytes(content)
-        try:
-            return load_timetable(path, school_name=school_name)
-        except InputError as exc:
-            problems = [
-                Problem(
-                    file=safe if p.file in (str(path), path.name) else p.file,
-                    message=p.message,
-                    row=p.row,
-                    column=p.column,
-                    element=p.element,
-                )
-                for p in exc.problems
-            ]
-            raise InputError(problems) from None
+        load_path: Path | None = None
+        if load_table is not None:
+            (Path(tmp) / "load").mkdir()
+            load_path = Path(tmp) / "load" / (safe_filename(load_table[0]) or "load.csv")
+            load_path.write_bytes(load_table[1])
+        return import_files(path, school_name, strict=strict, load_table=load_path, bells=bells)
 
 
 def solve(
@@ -109,20 +226,51 @@ def export_bundle(
 # -- on files: ``planner convert``, ``planner rebuild`` and ``planner check`` ----------------------
 
 
-def convert_file(source: Path, out: Path, school: str | None = None) -> Timetable:
+def convert_file(
+    source: Path,
+    out: Path,
+    school: str | None = None,
+    *,
+    strict: bool = False,
+    load_table: Path | None = None,
+    bells: Path | None = None,
+) -> Timetable:
     """``planner convert``: any timetable file → the flat CSV/XLSX; the timetable read."""
-    timetable = load_timetable(source, school_name=school)
+    timetable = read_timetable(
+        source, school=school, strict=strict, load_table=load_table, bells=bells
+    )
     write_flat(timetable, out)
     return timetable
 
 
 def load_inputs(
-    timetable_path: Path, order_path: Path, school: str | None = None
+    timetable_path: Path,
+    order_path: Path,
+    school: str | None = None,
+    *,
+    strict: bool = False,
+    load_table: Path | None = None,
+    bells: Path | None = None,
 ) -> tuple[Timetable, QuarantineOrder]:
-    """The timetable file (any format) and the order file validated against it."""
-    timetable = load_timetable(Path(timetable_path), school_name=school)
+    """The timetable file (any format, tolerant) and the order file validated against it."""
+    timetable = read_timetable(
+        Path(timetable_path), school=school, strict=strict, load_table=load_table, bells=bells
+    )
     order = load_order(Path(order_path), timetable)
     return timetable, order
+
+
+def report_findings(say: Echo, timetable: Timetable, stem: Path | None) -> list[Path]:
+    """Print the import's findings (grouped, places capped) and write the full list to
+    ``<stem>.txt``/``<stem>.json`` (when there are findings, or always for a rebuild folder)."""
+    findings = timetable.findings
+    paths = write_findings(stem, findings) if stem is not None else []
+    lines = findings_lines(findings, limit=TERMINAL_PLACES)
+    for line in lines:
+        say(line)
+    if paths and len(findings) > TERMINAL_PLACES:
+        say(f"Полный список: {paths[0]} (и {paths[1].name}).")
+    return paths
 
 
 def _previous_history(previous: Path | None) -> VersionHistory | None:
@@ -198,22 +346,31 @@ def rebuild_files(
     previous: Path | None = None,
     echo: Echo | None = None,
     school: str | None = None,
+    strict: bool = False,
+    load_table: Path | None = None,
+    bells: Path | None = None,
+    findings_echo: Echo | None = None,
     readiness_path: Path | None = None,
 ) -> int:
     """``planner rebuild``: 0 on success; raises InputError (2) or InfeasibleOrder (3).
 
-    ``school`` names the school where the file does not (a flat CSV/XLSX: else its file name).
-    ``options.progress`` is replaced by the printed progress when ``echo`` is given.
-    ``readiness_path``: the classes' readiness checklists (YAML/JSON); a class that is not ready
-    is a warning (the school decides) and the report records the readiness.
+    ``school`` names the school where the file does not (a flat CSV/XLSX: else its file name);
+    ``strict``, ``load_table`` and ``bells`` as in :func:`read_timetable`. The import's findings
+    are printed through ``findings_echo`` (default ``echo``) and written to ``findings.txt`` and
+    ``findings.json`` in ``out``. ``options.progress`` is replaced by the printed progress when
+    ``echo`` is given. ``readiness_path``: the classes' readiness checklists (YAML/JSON); a class
+    that is not ready is a warning (the school decides) and the report records the readiness.
     """
     say: Echo = echo or (lambda _s: None)
-    timetable, order = load_inputs(timetable_path, order_path, school)
+    timetable, order = load_inputs(
+        timetable_path, order_path, school, strict=strict, load_table=load_table, bells=bells
+    )
     readiness = load_readiness(readiness_path, order.classes) if readiness_path else None
     for warning in readiness_warnings(readiness or []):
         say(f"Внимание: {warning}")
     # read before anything is written: ``--out`` may be the ``--previous`` folder itself
     history = _previous_history(previous)
+    report_findings(findings_echo or say, timetable, Path(out) / "findings")
     catalogue = load_catalogue(order)
     t0 = time.perf_counter()
     n_days = len(order.dates(timetable.school.school_days))
@@ -238,10 +395,13 @@ def rebuild_files(
 
 
 def check_files(schedule_path: Path, timetable_path: Path, order_path: Path, *,
-                echo: Echo | None) -> int:  # fmt: skip
-    """``planner check``: 1 if any violation, 0 otherwise."""
+                echo: Echo | None, load_table: Path | None = None,
+                bells: Path | None = None) -> int:  # fmt: skip
+    """``planner check``: 1 if any violation, 0 otherwise (the timetable read as the rebuild
+    read it: tolerant, with the same load table and bells)."""
     say: Echo = echo or (lambda _s: None)
-    timetable, order = load_inputs(timetable_path, order_path)
+    timetable, order = load_inputs(timetable_path, order_path, load_table=load_table, bells=bells)
+    say(findings_headline(timetable.findings))
     try:
         schedule = Schedule.read(Path(schedule_path))
     except FileNotFoundError:

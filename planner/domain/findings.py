@@ -146,3 +146,81 @@ class Findings:
     def result(self) -> tuple[Finding, ...]:
         self.check()
         return tuple(self.items)
+
+
+def refusing(findings: tuple[Finding, ...] | list[Finding]) -> list[Finding]:
+    """The findings that strict mode refuses a file for: every one that is not a note."""
+    return [f for f in findings if not f.note]
+
+
+class StrictRefusal(InputError):
+    """Strict mode refused a file that the tolerant import read: ``first`` is the first finding
+    that is not a note, ``count`` how many there are in all. ``problems`` lists them (capped)."""
+
+    def __init__(self, findings: list[Finding], file: str):
+        self.refused = findings
+        self.file = file
+        self.first = findings[0]
+        self.count = len(findings)
+        super().__init__(cap_problems([f.as_problem() for f in findings], file))
+
+    @property
+    def summary(self) -> str:
+        """``<place>: <seen> (прочитано бы как: …); и ещё N замечаний`` — one line."""
+        f = self.first
+        line = f"{f.place}: {f.seen} (без строгой проверки: {f.read_as})"
+        rest = self.count - 1
+        if rest:
+            line += f"; и ещё {rest} {ru_plural(rest, 'замечание', 'замечания', 'замечаний')}"
+        return line
+
+
+def check_strict(findings: tuple[Finding, ...] | list[Finding], file: str) -> None:
+    """Raise :class:`StrictRefusal` when any finding is not a note (strict mode after a tolerant
+    import: the same findings the tolerant import shows, the first one named)."""
+    refused = refusing(findings)
+    if refused:
+        raise StrictRefusal(refused, file)
+
+
+def findings_summary(findings: tuple[Finding, ...] | list[Finding]) -> dict[str, object]:
+    """Counts for ``schedule.json`` ``meta.import``: total, notes, and per kind."""
+    counts = Counter(f.kind for f in findings)
+    notes = sum(1 for f in findings if f.note)
+    return {
+        "findings": len(findings) - notes,
+        "notes": notes,
+        "by_kind": {k: counts[k] for k in FINDING_KINDS if counts[k]},
+    }
+
+
+def finding_json(f: Finding) -> dict[str, object]:
+    return {
+        "kind": f.kind,
+        "file": f.file,
+        "element": f.element,
+        "row": f.row,
+        "column": f.column,
+        "place": f.place,
+        "seen": f.seen,
+        "read_as": f.read_as,
+        "note": f.note,
+    }
+
+
+def findings_json(findings: tuple[Finding, ...] | list[Finding]) -> dict[str, object]:
+    """Findings as JSON (``findings.json``, the upload API): counts and groups with places."""
+    return {
+        **findings_summary(findings),
+        "groups": [
+            {
+                "kind": g.kind,
+                "title": g.title,
+                "title_en": finding_title(g.kind, "en"),
+                "count": g.count,
+                "note": g.note,
+                "items": [finding_json(f) for f in g.findings],
+            }
+            for g in group_findings(findings)
+        ],
+    }

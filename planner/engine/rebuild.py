@@ -16,6 +16,7 @@ from constraints.limits import Limits
 from constraints.problem import Problem, build_problem
 from constraints.weights import DEFAULT_WEIGHTS, Weights
 from planner.domain.errors import InfeasibleOrder, SolveStopped
+from planner.domain.findings import findings_summary
 from planner.domain.model import Timetable, clock, sort_class_names
 from planner.domain.order import QuarantineOrder
 from planner.domain.schedule import BaseRef, Schedule, ScheduleItem
@@ -108,6 +109,10 @@ def solve_remote(
     meta = dict(schedule.meta)
     meta["warnings"] = report.warnings
     meta["weights"] = weights.as_dict()
+    meta["import"] = {
+        **findings_summary(timetable.findings),
+        "source_clashes": len(timetable.source_clashes),
+    }
     schedule = Schedule(schedule.school, schedule.timezone, schedule.norm_set, schedule.order,
                         schedule.items, meta)  # fmt: skip
     return RebuildResult(schedule, report, stats, problem, assignment)

@@ -225,6 +225,7 @@ def write_bundle(
 
     html = render_report(
         schedule, order, catalogue, check_report, now=latest.published_at, version=latest.number,
+        findings=timetable.findings,
         readiness=readiness,
     )  # fmt: skip
     paths.append(write_report(outdir / "report.html", html))

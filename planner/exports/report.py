@@ -23,6 +23,8 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from planner.domain.errors import Finding
+from planner.domain.findings import group_findings, refusing
 from planner.domain.model import DAY_NAMES_RU, sort_class_names
 from planner.domain.order import DEVICE_RU, POLICY_RU, QuarantineOrder
 from planner.domain.regulation import READINESS_ITEMS, Readiness, cite, readiness_warnings
@@ -35,6 +37,7 @@ CONFIDENCE_RU = {
     "setting": "настройка планировщика",
 }
 BAR_WIDTH = 110  # px of the longest bar
+FINDINGS_CAP = 200  # places listed per kind of import finding
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +129,7 @@ def render_report(
     now: datetime,
     version: int | None = None,
     school: str | None = None,
+    findings: Iterable[Finding] = (),
     readiness: list[Readiness] | None = None,
 ) -> str:
     """The report HTML.
@@ -137,9 +141,11 @@ def render_report(
     (``class_name date grade online_minutes cap_home cap_school cap cap_citation lessons_online
     lessons_self_study lesson_lengths breaks health_slots first_start last_end``).
 
+    ``findings``: the regular timetable's import findings («Замечания при импорте», grouped).
     ``readiness``: the readiness of the order's classes when the version was published
     (regulation items 3.2–3.3); ``None`` leaves the section out (no checklist was given).
     """
+    findings = tuple(findings)
     norms = list(catalogue.all_norms())
     days = list(check_report.days)
     top = max([1, *(max(d.online_minutes, d.cap_home, d.cap_school) for d in days)])
@@ -171,6 +177,10 @@ def render_report(
         "bar_width": BAR_WIDTH,
         "total_days": len(days),
         "period_dates": [d for d in schedule.dates() if isinstance(d, date)],
+        "finding_groups": group_findings(findings),
+        "findings_total": len(refusing(findings)),
+        "findings_notes": len(findings) - len(refusing(findings)),
+        "findings_cap": FINDINGS_CAP,
         "readiness": readiness,
         "readiness_citation": cite(READINESS_ITEMS),
     }

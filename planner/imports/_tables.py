@@ -34,7 +34,8 @@ MAX_UNPACKED_BYTES = 200 * 2**20  # the whole book, unpacked
 MAX_PART_BYTES = 16 * 2**20  # a part openpyxl loads whole (shared strings, styles, workbook)
 MAX_ROWS = 100_000
 MAX_COLUMNS = 2_000
-MAX_CELLS = 1_000_000
+MAX_CELLS = 300_000  # a 6,000-lesson flat book has ~60,000; reading 1,000,000 takes a minute
+MAX_TEXT_CHARS = 20_000_000  # text of a sheet's cells (a 6,000-lesson school has ~1 million)
 
 # Characters a cp1251 decode of a non-cp1251 file produces and real timetables never contain.
 _CP1251_JUNK = set("ЂЃ‚ѓ„†‡€‰Љ‹ЊЌЋЏђ™љ›њќћџЎўЈ¤Ґ¦§©Є¬®Ї°±Ііґµ¶·єјЅѕї")
@@ -210,6 +211,8 @@ def csv_table(path: Path, file: str, findings: Findings) -> Table:
     if not decoded.strip():
         raise InputError.at(file, "файл пуст; в первой строке должны быть заголовки столбцов.")
     lines = decoded.splitlines()
+    if len(lines) > MAX_ROWS + 1:  # a header and the rows: memory and time stay bounded
+        raise _too_big(file, f"в файле больше {MAX_ROWS} строк")
     delimiter = sniff_delimiter(decoded)
     sep_line = re.match(r"^\s*sep=(.)\s*$", lines[0], re.IGNORECASE) if lines else None
     if sep_line:  # Excel's "sep=;" hint line
@@ -319,11 +322,11 @@ def open_workbook(path: Path, file: str) -> Any:
             )
     try:
         return load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged book
+    except Exception:  # openpyxl raises many kinds on a damaged book
         raise InputError.at(
             file,
-            f"книга Excel повреждена или не в формате .xlsx ({type(exc).__name__}); "
-            "сохраните её заново как «Книга Excel (.xlsx)».",
+            "книга Excel повреждена или не в формате .xlsx; сохраните её заново как "
+            "«Книга Excel (.xlsx)».",
         ) from None
 
 
@@ -357,7 +360,7 @@ def _merged_ranges(ws: Any) -> list[tuple[int, int, int, int]]:
 def sheet_table(ws: Any, file: str) -> Table:
     """A worksheet's rows (streamed, with limits); a merged cell's value fills its whole range."""
     rows: list[tuple[int, list[object]]] = []
-    cells_read = 0
+    cells_read = text_read = 0
     try:
         ws.reset_dimensions()  # rows as long as their cells, not as the (claimed) sheet size
         for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
@@ -367,6 +370,9 @@ def sheet_table(ws: Any, file: str) -> Table:
             if cells_read > MAX_CELLS:
                 raise _too_big(file, f"на листе «{ws.title}» больше {MAX_CELLS} ячеек")
             row = list(values)
+            text_read += sum(len(v) for v in row if isinstance(v, str))
+            if text_read > MAX_TEXT_CHARS:
+                raise _too_big(file, f"на листе «{ws.title}» больше {MAX_TEXT_CHARS} знаков текста")
             while row and row[-1] is None:
                 row.pop()
             if len(row) > MAX_COLUMNS:
@@ -374,11 +380,10 @@ def sheet_table(ws: Any, file: str) -> Table:
             rows.append((number, row))
     except InputError:
         raise
-    except Exception as exc:
+    except Exception:
         raise InputError.at(
             file,
-            f"лист «{ws.title}» не читается ({type(exc).__name__}); сохраните книгу заново как "
-            "«Книга Excel (.xlsx)».",
+            f"лист «{ws.title}» не читается; сохраните книгу заново как «Книга Excel (.xlsx)».",
         ) from None
     while rows and not rows[-1][1]:
         rows.pop()

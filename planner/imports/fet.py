@@ -54,10 +54,12 @@ import re
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import time
 from itertools import pairwise
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
+from planner.domain.bells import BellPlan
 from planner.domain.errors import InputError, Problem
 from planner.domain.findings import NO_NAME, Findings
 from planner.domain.model import (
@@ -75,6 +77,7 @@ from planner.domain.model import (
 from planner.engine.clashes import resolve_source_clashes
 from planner.imports import MAX_INPUT_BYTES, too_big
 from planner.imports._xml import XmlFault, parse_xml, xml_bytes
+from planner.imports.flat import external_bells
 
 NO_TIMETABLE = (
     "в файле нет готового расписания: запустите fet-cl и импортируйте *_data_and_timetable.fet"
@@ -290,7 +293,11 @@ class _Reader:
         return {h for h, ds in per_hour.items() if kept <= ds}
 
     def bells(
-        self, hours: list[str], hour_elements: list[Element], breaks: set[int]
+        self,
+        hours: list[str],
+        hour_elements: list[Element],
+        breaks: set[int],
+        outside: dict[int, tuple[time, time]] | None = None,
     ) -> BellSchedule:
         teaching = [i for i in range(len(hours)) if i not in breaks]
         parsed = {i: _HOUR_TIMES.search(hours[i]) for i in teaching}
@@ -321,6 +328,12 @@ class _Reader:
                 )
             self._check_spans(spans, hours, hour_elements)
             name = "Звонки из FET"
+        elif outside and all(n in outside for n in range(1, len(teaching) + 1)):
+            for number, i in enumerate(teaching, start=1):
+                start, end = outside[number]
+                spans[i] = (start.hour * 60 + start.minute, end.hour * 60 + end.minute)
+            self.notes.append("в названиях часов FET нет времени — взяты указанные звонки")
+            name = "Звонки"
         else:
             t = STANDARD_START
             for number, i in enumerate(teaching, start=1):
@@ -615,9 +628,16 @@ def _where(lesson: BaseLesson) -> str:
 
 
 def read_fet(
-    path: Path | str, *, school_name: str | None = None, strict: bool = False
+    path: Path | str,
+    *,
+    school_name: str | None = None,
+    strict: bool = False,
+    bells: Path | str | BellPlan | None = None,
 ) -> Timetable:
     """Read a FET ``*_data_and_timetable.fet`` (every active activity placed) as a timetable.
+
+    ``bells`` (a bells file or a plan): the bells when the hour names carry no clock times
+    (instead of the standard ones).
 
     Tolerant: an activity that cannot be read is left out with a finding; ``strict=True`` raises
     :class:`~planner.domain.errors.InputError` with every finding instead (nothing is imported).
@@ -645,7 +665,8 @@ def read_fet(
             element="Hours_List",
         )
     breaks = r.break_hours(days, keep, hours)
-    bells = r.bells(hour_labels, hour_elements, breaks)
+    outside = external_bells(bells, findings).by_shift.get(1) if bells is not None else None
+    bell_schedule = r.bells(hour_labels, hour_elements, breaks, outside)
     units, sets = r.students()
     teachers = {r.text(t, "Name") for t in root.iterfind("Teachers_List/Teacher")}
     subjects = {r.text(s, "Name") for s in root.iterfind("Subjects_List/Subject")}
@@ -823,7 +844,7 @@ def read_fet(
     classes = {
         u.name: SchoolClass.from_name(
             u.name,
-            bell_schedule=bells.name,
+            bell_schedule=bell_schedule.name,
             subgroups=tuple(dict.fromkeys([*u.parts.values(), *used[u.name]])),
         )
         for u in units
@@ -837,7 +858,7 @@ def read_fet(
         school=School(name=name, days_per_week=6 if keep >= 6 else 5),
         classes=classes,
         lessons=tuple(lessons),
-        bell_schedules={bells.name: bells},
+        bell_schedules={bell_schedule.name: bell_schedule},
         source=source,
         findings=r.findings.result(),
         source_clashes=clashes,

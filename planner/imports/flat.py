@@ -26,7 +26,9 @@ every row it spans. One spelling per name: ``7а``/``7 А``/``7-А`` are the cla
 
 The bells (lesson number → start/end) come from a ``Звонки``/``bells`` sheet of the workbook or a
 ``bells.csv``/``звонки.csv`` next to the CSV (columns ``смена, урок, начало, конец`` and an
-optional ``классы``), or from other rows of the same class or shift that carry times.
+optional ``классы``), or from other rows of the same class or shift that carry times. Bells given
+from outside (``bells=``: a bells file or a :class:`~planner.domain.bells.BellPlan`) fill the times
+of rows without them when the file has no bells of its own.
 
 The ``epos.csv`` our ЭПОС export writes reads too: ``date`` becomes its ISO weekday (the first date
 of each weekday wins, later weeks are dropped), ``lesson_no`` is the lesson number, rows whose
@@ -55,9 +57,10 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TypeVar
 
+from planner.domain.bells import BellPlan
 from planner.domain.cells import restore_cell
 from planner.domain.errors import InputError, Problem
-from planner.domain.findings import MAX_PROBLEMS, NO_NAME, Findings
+from planner.domain.findings import MAX_PROBLEMS, NO_NAME, Findings, cap_problems
 from planner.domain.model import (
     DAY_NAMES_RU,
     BaseLesson,
@@ -748,6 +751,30 @@ def _read_bells(table: _Table, findings: Findings) -> _Bells:
     return bells
 
 
+def external_bells(bells: Path | str | BellPlan, findings: Findings) -> _Bells:
+    """Bells given from outside the timetable file: a bells file (CSV/XLSX, the columns of a
+    «Звонки» sheet) or a plan entered once (first-shift bells)."""
+    if isinstance(bells, BellPlan):
+        result = _Bells()
+        result.by_shift[1] = bells.times()
+        return result
+    path = Path(bells)
+    if not path.is_file():
+        raise InputError.at(str(path), "файл звонков не найден; проверьте путь.")
+    if path.suffix.lower() == ".xlsx":
+        wb = open_workbook(path, path.name)
+        try:
+            sheets = [ws for ws in wb.worksheets if hasattr(ws, "iter_rows")]
+            if not sheets:
+                raise InputError.at(path.name, "в книге звонков нет ни одного листа.")
+            table = sheet_table(sheets[0], path.name)
+        finally:
+            wb.close()
+    else:
+        table = csv_table(path, path.name, findings)
+    return _read_bells(table, findings)
+
+
 def _companion_bells(path: Path) -> Path | None:
     for name in BELLS_FILE_NAMES:
         candidate = path.with_name(name)
@@ -899,9 +926,15 @@ def _schedule(name: str, bells: dict[int, tuple[time, time]]) -> BellSchedule:
 
 
 def read_flat(
-    path: Path | str, *, school_name: str | None = None, strict: bool = False
+    path: Path | str,
+    *,
+    school_name: str | None = None,
+    strict: bool = False,
+    bells: Path | str | BellPlan | None = None,
 ) -> Timetable:
     """Read a flat CSV or XLSX timetable (see the module docstring for the columns).
+
+    ``bells`` (a bells file or a plan) fill rows without times when the file has no bells.
 
     Tolerant: a row that cannot be read is left out with a finding; ``strict=True`` raises
     :class:`~planner.domain.errors.InputError` with every finding instead (nothing is imported).
@@ -919,17 +952,22 @@ def read_flat(
         bells_table = csv_table(companion, companion.name, findings) if companion else None
 
     rows, cols = _read_rows(table, findings)
-    bells = _read_bells(bells_table, findings) if bells_table is not None else _Bells()
+    if bells_table is not None:
+        bell_data = _read_bells(bells_table, findings)
+    elif bells is not None and any(r.start is None for r in rows):
+        bell_data = external_bells(bells, findings)
+    else:
+        bell_data = _Bells()
     out = _Collector(findings, file, table.element, cols)
     rows = _first_week(rows)
-    shift_of = _class_shifts(rows, bells, out)
-    rows = _fill_times(rows, bells, shift_of, out)
+    shift_of = _class_shifts(rows, bell_data, out)
+    rows = _fill_times(rows, bell_data, shift_of, out)
     lessons = rows_to_lessons(rows, out, file, table.element)
     findings.check(sort_rows=True)
     return build_timetable(
         lessons,
         findings,
-        bells,
+        bell_data,
         shift_of,
         school_name=school_name or path.stem,
         source=str(path),
@@ -988,8 +1026,9 @@ def build_timetable(
     element: str | None = None,
 ) -> Timetable:
     """The timetable of read lessons: clashes resolved by the one rule, bells and classes."""
-    if not lessons:
-        raise InputError.at(findings.file, empty_message, element=element)
+    if not lessons:  # why no row was read comes first, then what to do
+        empty = Problem(findings.file, empty_message, element=element)
+        raise InputError([*cap_problems(findings.problems(), findings.file), empty])
     lessons, clashes = resolve_source_clashes(lessons, findings)
     findings.check(sort_rows=True)
     schedules, assignment = _bell_schedules(lessons, bells, shift_of)

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
 
+from planner.domain.bells import PLAN_LESSONS, BellPlan
 from planner.domain.errors import InputError
 from planner.domain.findings import NO_NAME, Findings
 from planner.domain.model import (
@@ -38,7 +39,6 @@ from planner.domain.model import (
     SourceRef,
     Timetable,
     class_key,
-    clock,
     parse_grade,
 )
 from planner.imports._tables import Table, csv_table, open_workbook, sheet_table, text
@@ -52,19 +52,14 @@ from planner.imports.flat import (
     _norm_header,
     _read_bells,
     build_timetable,
+    external_bells,
 )
 
 LOAD_SHEET_NAMES = ("нагрузка", "load", "учителя", "тарификация")
 LOAD_FIELDS = ("class", "subject", "group", "teacher")
 HEADER_ROWS = 10
 
-#: the common bells: 08:00, 45-minute lessons, 10-minute breaks, 20 after the 3rd and 4th lesson
-DEFAULT_START = 8 * 60
-DEFAULT_LESSON = 45
-DEFAULT_BREAK = 10
-DEFAULT_LONG_BREAK = 20
-DEFAULT_LONG_AFTER = (3, 4)
-DEFAULT_LESSONS = 10
+DEFAULT_LESSONS = PLAN_LESSONS
 
 _DAYS = {
     "понедельник": 1, "пн": 1, "вторник": 2, "вт": 2, "среда": 3, "ср": 3, "четверг": 4,
@@ -76,13 +71,8 @@ _NUMBER_HEADERS = {"№", "№ урока", "урок", "урок №", "ном�
 
 
 def default_bells(count: int = DEFAULT_LESSONS) -> dict[int, tuple[time, time]]:
-    """The common 45/10/20 bells (what the upload screen fills in)."""
-    bells: dict[int, tuple[time, time]] = {}
-    t = DEFAULT_START
-    for n in range(1, count + 1):
-        bells[n] = (clock(t), clock(t + DEFAULT_LESSON))
-        t += DEFAULT_LESSON + (DEFAULT_LONG_BREAK if n in DEFAULT_LONG_AFTER else DEFAULT_BREAK)
-    return bells
+    """The common 45/10/20 bells (what the upload screen fills in): :class:`BellPlan`'s default."""
+    return BellPlan(count=count).times()
 
 
 def _day(value: object) -> int | None:
@@ -272,22 +262,39 @@ def _load_tables(
     return grids, load
 
 
-def _bells(tables: list[Table], bells: Path | str | None, findings: Findings, file: str) -> _Bells:
+def _bells(
+    tables: list[Table], bells: Path | str | BellPlan | None, findings: Findings, file: str
+) -> _Bells:
+    """The file's own bells sheet; else the bells given (a file or a plan); else 45/10/20."""
     sheet = next((t for t in tables if _norm_header(t.element) in BELLS_SHEET_NAMES), None)
-    if bells is not None:
-        path = Path(bells)
-        if not path.is_file():
-            raise InputError.at(str(path), "файл звонков не найден; проверьте путь.")
-        sheet = _tables(path, path.name, findings)[0]
     if sheet is not None:
+        if bells is not None:
+            findings.add(
+                "format_note",
+                f"в файле есть свои звонки (лист «{sheet.element}»)",
+                "взяты звонки файла; приложенные звонки не использованы",
+                element=sheet.element,
+                file=file,
+            )
         return _read_bells(sheet, findings)
+    if bells is not None:
+        given = (
+            f"указанные при загрузке: {bells.describe()}"
+            if isinstance(bells, BellPlan)
+            else f"из файла «{Path(bells).name}»"
+        )
+        findings.add(
+            "format_note", "в файле нет звонков (листа «Звонки»)", f"взяты звонки {given}",
+            file=file,
+        )  # fmt: skip
+        return external_bells(bells, findings)
     result = _Bells()
     result.by_shift[1] = default_bells()
     findings.add(
         "default_bells",
         "в файле нет звонков (листа «Звонки»)",
-        "взяты обычные звонки: начало 08:00, уроки по 45 минут, перемены по 10 минут, после "
-        "3-го и 4-го урока — 20 минут; если звонки другие, добавьте лист «Звонки»",
+        f"взяты обычные звонки: {BellPlan().describe()}; если звонки другие, добавьте лист "
+        "«Звонки» или укажите звонки при загрузке",
         file=file,
     )
     return result
@@ -299,7 +306,7 @@ def read_grid(
     school_name: str | None = None,
     strict: bool = False,
     load_table: Path | str | None = None,
-    bells: Path | str | None = None,
+    bells: Path | str | BellPlan | None = None,
 ) -> Timetable:
     """Read a Russian grid («шахматка») with an optional load table and bells (module docstring).
 

@@ -44,7 +44,7 @@ def test_upload_timetable(client, auth_headers) -> None:
     )  # fmt: skip
 
 
-def test_upload_bad_timetable_lists_file_row_column(client, auth_headers) -> None:
+def test_upload_with_an_empty_subject_reads_it_with_a_finding(client, auth_headers) -> None:
     r = client.post("/api/v1/schools", json={"name": "Школа"}, headers=auth_headers)
     school_id = r.json()["id"]
     text = (DATA / "school.csv").read_text(encoding="utf-8")
@@ -54,18 +54,13 @@ def test_upload_bad_timetable_lists_file_row_column(client, auth_headers) -> Non
         files={"file": ("плохое.csv", bad.encode("utf-8"), "text/csv")},
         headers=auth_headers,
     )
-    assert r.status_code == 422
-    detail = r.json()["detail"]
-    assert detail["message"] == (
-        "расписание из «плохое.csv» не загружено: исправьте ошибки ниже и загрузите снова."
-    )
-    assert len(detail["problems"]) == 1
-    problem = detail["problems"][0]
-    assert (problem["file"], problem["row"], problem["column"]) == ("плохое.csv", 3, "предмет")
-    assert problem["message"]
-    # nothing was imported
-    school = client.get(f"/api/v1/schools/{school_id}", headers=auth_headers).json()
-    assert school["timetable"] is None
+    assert r.status_code == 201, r.text
+    [group] = r.json()["findings"]["groups"]
+    [item] = group["items"]
+    assert (group["kind"], item["file"], item["row"], item["column"]) == (
+        "missing_name", "плохое.csv", 3, "предмет",
+    )  # fmt: skip
+    assert r.json()["lessons"] == 14  # the lesson is kept, named «без названия»
 
 
 def test_upload_unknown_format(client, auth_headers) -> None:

@@ -19,7 +19,7 @@ from api.services.tenancy import OWNERS
 from tests.api.util import DATA, wait_job
 
 #: parameters that are not ids of a tenant's rows: they only narrow an id the route also has
-SUBORDINATE = {"number", "name", "action", "day", "kind", "class_name"}
+SUBORDINATE = {"number", "name", "action", "day", "kind", "class_name", "upload_id"}
 #: token routes: the unguessable token is the authorisation (parents, teachers, calendars)
 TOKEN = {"token"}
 #: files anyone may fetch (the stylesheet, htmx)
@@ -45,8 +45,8 @@ def two_municipalities(app: Any, client: TestClient) -> dict[str, Any]:
     b = _token(app, "uo-b", municipality="Город Б")
     school_b = client.post("/api/v1/schools", json={"name": SCHOOL_B}, headers=b).json()["id"]
     with open(DATA / "school.csv", "rb") as fh:
-        client.post(f"/api/v1/schools/{school_b}/timetable", files={"file": ("s.csv", fh)},
-                    headers=b)  # fmt: skip
+        upload_b = client.post(f"/api/v1/schools/{school_b}/timetable",
+                               files={"file": ("s.csv", fh)}, headers=b).json()["id"]  # fmt: skip
     order = {"classes": ["5А"], "from": "2026-12-07", "to": "2026-12-08"}
     job = client.post(f"/api/v1/schools/{school_b}/rebuilds", json={"order": order}, headers=b)
     job_b = wait_job(client, job.json()["id"], b)["id"]
@@ -61,7 +61,7 @@ def two_municipalities(app: Any, client: TestClient) -> dict[str, Any]:
             "school_id": school_b, "job_id": job_b, "link_id": links_b[0]["id"],
             "order_id": order_b["order"]["id"], "number": version["number"],
             "name": version["files"][0], "action": "revoke", "day": "2026-12-07", "kind": "csv",
-            "class_name": "5А",
+            "class_name": "5А", "upload_id": upload_b,
         },
         "secrets": [SCHOOL_B, job_b, order_b["order"]["id"], *(x["token"] for x in links_b)],
         "municipal_a": a,

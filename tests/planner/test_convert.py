@@ -24,7 +24,11 @@ def test_convert_csv_to_xlsx_and_back(tmp_path: Path) -> None:
     second = runner.invoke(app, ["convert", str(xlsx), "-o", str(csv)])
 
     assert first.exit_code == 0, first.output
-    assert first.stdout == f"Записано / written: {xlsx} — классов 2, уроков 6, учителей 5\n"
+    assert first.stdout == (
+        f"Записано / written: {xlsx} — классов 2, уроков 6, учителей 5\n"
+        "Замечаний при импорте нет.\n"
+    )
+    assert not (tmp_path / "school.findings.txt").exists()  # nothing to list, nothing written
     assert second.exit_code == 0, second.output
     assert set(read_flat(csv).lessons) == set(read_flat(FILES / "school-ru.csv").lessons)
 
@@ -41,6 +45,8 @@ def test_convert_bad_input_exits_2_with_the_error(tmp_path: Path) -> None:
         "Ошибка / Error:\n"
         "bad.csv, строка 2, столбец «день»: «Пнд» — неизвестный день недели; "
         "пишите Пн…Сб или 1…6\n"
+        "bad.csv: в файле нет ни одного урока; под строкой заголовков впишите уроки, по одному "
+        "в строке.\n"
     )
     assert not out.exists()
 

@@ -534,8 +534,8 @@ def test_unknown_size_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError) as err:
         build_demo_school("huge", 1)
     assert str(err.value) == (
-        "размер демо-школы — small, medium, large, а не «huge» / "
-        "size must be one of small, medium, large, not 'huge'"
+        "размер демо-школы — small, medium, large, city, а не «huge» / "
+        "size must be one of small, medium, large, city, not 'huge'"
     )
     with pytest.raises(ValueError):
         write_demo_school(tmp_path / "out", "Medium", 1)

@@ -57,7 +57,16 @@ def test_rebuild_writes_schedule_and_summary(tmp_path: Path) -> None:
     assert doc["order"]["classes"] == ["1А", "5А", "7Б"]
     assert doc["meta"]["solver"]["status"] == "OPTIMAL"
     lines = result.output.splitlines()
-    assert lines[0] == "Перестраиваю: классов 3, дней 1, предел 10 с, потоков 2, зерно 1"
+    # the import's findings first (here one note: 7Б and 9В share a lesson), then the solve
+    assert lines[:3] == [
+        "Замечаний при импорте нет; пояснений: 1.",
+        "  Совместные уроки — 1 (пояснение)",
+        "Совместные уроки:",
+    ]
+    assert "Перестраиваю: классов 3, дней 1, предел 10 с, потоков 2, зерно 1" in lines
+    assert doc["meta"]["import"] == {
+        "findings": 0, "notes": 1, "by_kind": {"joint_lesson": 1}, "source_clashes": 0,
+    }  # fmt: skip
     assert "Готово за " in result.output and "(OPTIMAL, доказан оптимум)." in result.output
     # 7Б and 9В have «Алгебра» with Иванова at one time: read back as one joint lesson
     assert (
@@ -173,7 +182,7 @@ def test_rebuild_writes_exports_and_a_replan_bumps_changed_events(tmp_path: Path
     v1 = tmp_path / "v1"
     assert sorted(p.name for p in v1.iterdir()) == [
         "asc.xml", "changes.json", "changes.xlsx", "chat", "epos.csv", "epos.xlsx", "feeds",
-        "report.html", "schedule.json", "versions.json",
+        "findings.json", "findings.txt", "report.html", "schedule.json", "versions.json",
     ]  # fmt: skip
     assert (v1 / "feeds" / "class-5a.ics").is_file()
     assert (v1 / "chat" / "5a.txt").is_file()

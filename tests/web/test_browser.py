@@ -75,7 +75,7 @@ def test_deputy_director_walks_from_upload_to_publish(
         {"name": "broken.csv", "mimeType": "text/csv",
          "buffer": "день,урок,начало,конец,класс,предмет,учитель\nПн,один,08:00,08:45,5А,Математика,Иванова И.И.\n".encode()}  # noqa: E501
     )  # fmt: skip
-    page.get_by_role("button", name="Загрузить").click()
+    page.get_by_role("button", name="Проверить файл").click()
     row = page.locator("#upload-error table.problems tbody tr").first
     expect(row.locator("td")).to_have_text(
         ["broken.csv", "2", "урок", "", re.compile("«один» — номер урока")]
@@ -84,6 +84,11 @@ def test_deputy_director_walks_from_upload_to_publish(
     assert_accessible(page)
 
     page.get_by_label("Файл расписания (CSV, XLSX, aSc XML, FET)").set_input_files(DEMO_CSV)
+    page.get_by_role("button", name="Проверить файл").click()
+    # the preview: what was read, no findings; only «Загрузить» makes it the school's
+    expect(page.locator("#read-counts")).to_contain_text("Классов: 9")
+    expect(page.locator("#no-findings")).to_be_visible()
+    assert_accessible(page)
     page.get_by_role("button", name="Загрузить").click()
     expect(page.locator("#uploaded")).to_have_text("Расписание загружено.")
     expect(page.locator("#grid table.grid caption")).to_have_text("1А")

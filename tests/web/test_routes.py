@@ -28,7 +28,7 @@ from web.routes.rebuilds import order_from_form
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
 DUMMY = {"school_id": "1", "job_id": "0" * 32, "link_id": "1", "action": "revoke",
-         "order_id": "0" * 32}  # fmt: skip
+         "order_id": "0" * 32, "upload_id": "1"}  # fmt: skip
 
 
 @contextmanager
@@ -66,6 +66,9 @@ def test_admin_routes_are_all_listed() -> None:
         ("POST", "/admin/schools"),
         ("GET", "/admin/schools/{school_id}"),
         ("POST", "/admin/schools/{school_id}/timetable"),
+        ("GET", "/admin/schools/{school_id}/uploads/{upload_id}"),
+        ("POST", "/admin/schools/{school_id}/uploads/{upload_id}/confirm"),
+        ("POST", "/admin/schools/{school_id}/uploads/{upload_id}/load"),
         ("GET", "/admin/schools/{school_id}/order"),
         ("POST", "/admin/schools/{school_id}/order"),
         ("GET", "/admin/rebuilds/{job_id}"),
@@ -142,24 +145,95 @@ def test_login_then_logout(live: Live) -> None:
         assert c.get("/admin").status_code == 303
 
 
-def test_upload_errors_are_shown_with_file_row_and_column(live: Live) -> None:
+MESSY = (
+    "день,урок,начало,конец,класс,предмет,учитель\n"
+    "Пн,1,08:00,08:45,5А,Математика,Иванова И.И.\n"
+    "Пн,один,08:50,09:35,5А,Русский язык,Иванова И.И.\n"
+    "Пн,2,08:55,09:40,5А,,Петрова А.А.\n"
+)
+
+
+def _new_school(c: httpx.Client, csrf: str, name: str) -> str:
+    r = c.post("/admin/schools", data={"name": name, "csrf_token": csrf})
+    assert r.status_code == 303
+    return str(r.headers["location"])
+
+
+def test_upload_shows_a_preview_with_findings_before_anything_changes(live: Live) -> None:
     with admin_client(live) as (c, csrf):
-        r = c.post("/admin/schools", data={"name": "Школа с ошибкой", "csrf_token": csrf})
-        assert r.status_code == 303
-        school = r.headers["location"]
-        bad = (
-            "день,урок,начало,конец,класс,предмет,учитель\n"
-            "Пн,1,08:00,08:45,5А,Математика,Иванова И.И.\n"
-            "Пн,один,08:50,09:35,5А,Русский язык,Иванова И.И.\n"
-        )
+        school = _new_school(c, csrf, "Школа с замечаниями")
         r = c.post(f"{school}/timetable", data={"csrf_token": csrf},
-                   files={"file": ("bad.csv", bad.encode(), "text/csv")})  # fmt: skip
+                   files={"file": ("messy.csv", MESSY.encode(), "text/csv")})  # fmt: skip
+        assert r.status_code == 303
+        preview = r.headers["location"]
+        assert re.fullmatch(r"/admin/schools/\d+/uploads/\d+", preview)
+        page = c.get(preview).text
+        # nothing is the school's yet
+        assert "Сначала загрузите расписание." in c.get(school).text
+        r = c.post(f"{preview}/confirm", data={"csrf_token": csrf})
+        assert (r.status_code, r.headers["location"]) == (303, f"{school}?uploaded=1")
+        after = c.get(r.headers["location"]).text
+        later = c.get(preview).text
+    assert "Классов: <strong>1</strong>" in page and "Уроков: <strong>2</strong>" in page
+    assert "Замечаний: <strong>2</strong>" in page
+    # grouped by kind with counts, each group opening to its places, in plain Russian
+    assert "<summary>Строки, которые не удалось прочитать — <strong>1</strong></summary>" in page
+    assert "<summary>Пропущенные названия — <strong>1</strong></summary>" in page
+    assert "<td>messy.csv, строка 3, столбец «урок»</td>" in page
+    assert "unreadable_row" not in page and "missing_name" not in page  # no internal keys
+    assert 'id="confirm"' in page
+    assert 'id="uploaded"' in after and "Замечания при импорте текущего расписания: 2" in after
+    # the findings stay with the upload: the same page lists them later
+    assert "Это текущее расписание школы." in later and 'id="confirm"' not in later
+    assert "<td>messy.csv, строка 3, столбец «урок»</td>" in later
+
+
+def test_strict_upload_refuses_at_the_first_finding_with_file_row_column(live: Live) -> None:
+    with admin_client(live) as (c, csrf):
+        school = _new_school(c, csrf, "Школа строгая")
+        r = c.post(f"{school}/timetable", data={"csrf_token": csrf, "strict": "true"},
+                   files={"file": ("bad.csv", MESSY.encode(), "text/csv")})  # fmt: skip
     assert r.status_code == 422
     assert 'id="upload-error"' in r.text
+    assert "строгая проверка: расписание из «bad.csv» не загружено" in r.text
+    assert "Первое: bad.csv, строка 3, столбец «урок»: «один» — номер урока" in r.text
+    assert "и ещё 1 замечание" in r.text
     assert (
         "<tr><td>bad.csv</td><td>3</td>\n  <td>урок</td><td></td><td>«один» — номер урока должен "
         "быть целым положительным числом (1, 2, 3…)</td></tr>"
     ) in r.text
+    assert 'id="strict" checked' in r.text  # the form keeps the choice
+
+
+def test_grid_without_load_table_asks_for_it_and_reads_it_on_the_preview(live: Live) -> None:
+    from tests.paths import DATA
+
+    grid = (DATA / "grid" / "school-grid.xlsx").read_bytes()
+    load = (DATA / "grid" / "school-load.xlsx").read_bytes()
+    with admin_client(live) as (c, csrf):
+        school = _new_school(c, csrf, "Школа с шахматкой")
+        r = c.post(
+            f"{school}/timetable",
+            data={"csrf_token": csrf, "bell_start": "08:30", "bell_lesson": "40",
+                  "bell_break": "10", "bell_big_break": "15", "bell_big_after": "2"},
+            files={"file": ("сетка.xlsx", grid)},
+        )  # fmt: skip
+        assert r.status_code == 303, r.text
+        first = c.get(r.headers["location"]).text
+        r = c.post(f"{r.headers['location']}/load", data={"csrf_token": csrf},
+                   files={"load_table": ("нагрузка.xlsx", load)})  # fmt: skip
+        assert r.status_code == 303, r.text
+        second = c.get(r.headers["location"]).text
+        c.post(f"{r.headers['location']}/confirm", data={"csrf_token": csrf})
+        form = c.get(school).text
+    assert 'id="need-load"' in first and "Учителей: <strong>0</strong>" in first
+    assert "невозможны проверка накладок учителей и календари учителей" in first
+    assert "начало 08:30, уроки по 40 мин, перемены 10 мин, после 2-го урока — 15 мин" in first
+    assert 'id="need-load"' not in second and "Учителей: <strong>0</strong>" not in second
+    assert "и нагрузки «нагрузка.xlsx»" in second
+    # the bells entered once are kept with the school: the next upload form has them
+    assert 'name="bell_start" type="time" value="08:30"' in form
+    assert 'name="bell_big_after" value="2"' in form
 
 
 def test_order_form_refuses_an_order_without_classes(live: Live, published: Published) -> None:
@@ -530,3 +604,19 @@ def test_group_files_puts_exports_under_headings() -> None:
 def test_demo_fixture_is_the_small_demo_school() -> None:
     head = DEMO_CSV.read_text(encoding="utf-8-sig").splitlines()[0]
     assert head == "день,урок,начало,конец,класс,группа,предмет,учитель,кабинет,смена"
+
+
+def test_review_page_links_the_findings_of_the_timetable_it_started_from(
+    live: Live, published: Published
+) -> None:
+    with live.api() as api:  # other tests rebuild this school too: its first job will do
+        job = api.get(f"/api/v1/schools/{published.school_id}/rebuilds").json()[-1]
+    with admin_client(live) as (c, _csrf):
+        review = c.get(f"/admin/rebuilds/{job['id']}/review").text
+        found = re.search(
+            r'<p id="import-findings"><a href="([^"]+)">Замечаний: (\d+)</a></p>', review
+        )
+        assert found is not None
+        upload = c.get(found.group(1)).text
+    assert re.fullmatch(rf"/admin/schools/{published.school_id}/uploads/\d+", found.group(1))
+    assert found.group(2) == "0" and 'id="no-findings"' in upload

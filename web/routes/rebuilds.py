@@ -15,7 +15,7 @@ from api.deps import Auth, DbId, RunnerDep, SessionDep, SettingsDep
 from api.lru import Lru
 from api.models import Job, School, TimetableUpload
 from api.problems import ApiError
-from api.services import readiness, rebuilds, schools, versions
+from api.services import readiness, rebuilds, schools, uploads, versions
 from planner.domain.model import parse_grade, sort_class_names
 from planner.domain.order import (
     DEFAULT_DEVICE,
@@ -259,6 +259,11 @@ def _review_context(session: Any, job: Job, day: str | None) -> dict[str, Any]:
         "latest": latest,
         # read each time: a class teacher may fill her checklist while the review is open
         "readiness_warnings": readiness.warnings_for(session, school.id, order.classes),
+        # the import findings of the timetable this rebuild started from (kept with the upload)
+        "import_findings": uploads.pending_public(
+            uploads.get_upload(session, school, job.timetable_id)
+        )["findings"],
+        "import_findings_url": f"/admin/schools/{school.id}/uploads/{job.timetable_id}",
     }
 
 

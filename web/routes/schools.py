@@ -1,10 +1,11 @@
-"""The schools list, a school's page with its regular timetable, the timetable upload."""
+"""The schools list, a school's page with its regular timetable and the upload form (the upload
+itself: :mod:`web.routes.uploads`)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from api.deps import Auth, DbId, SessionDep, SettingsDep
@@ -50,14 +51,23 @@ def create_school(
     return redirect(f"/admin/schools/{school.id}")
 
 
-def _school_context(
+def school_page_context(
     session: Any, school: School, by: str = "class", target: str | None = None
 ) -> dict[str, Any]:
-    ctx: dict[str, Any] = {"school": school, "info": schools.school_public(session, school)}
+    """The school page: its timetable grid and the upload form (bells prefilled)."""
+    ctx: dict[str, Any] = {
+        "school": school,
+        "info": schools.school_public(session, school),
+        "bells": uploads.school_bells(school).to_json(),
+        "current_findings": None,
+        "municipal_orders": municipal.orders_of_school(session, school),
+    }
     try:
-        timetable = schools.current_timetable(session, school)
+        upload = schools.current_upload(session, school)
+        timetable = schools.timetable_of(upload, school.name)
     except ApiError:
         return {**ctx, "timetable": None}
+    ctx["current_findings"] = uploads.pending_public(upload)["findings"]["findings"]
     by = "teacher" if by == "teacher" else "class"
     choices = sort_class_names(timetable.classes) if by == "class" else sorted(timetable.teachers)
     target = target if target in choices else (choices[0] if choices else "")
@@ -77,26 +87,5 @@ def school_page(
     uploaded: str | None = None,
 ) -> Response:
     school = schools.get_school(session, school_id)
-    ctx = {**_school_context(session, school, by, target), "uploaded": bool(uploaded),
-           "municipal_orders": municipal.orders_of_school(session, school)}  # fmt: skip
+    ctx = {**school_page_context(session, school, by, target), "uploaded": bool(uploaded)}
     return render(request, "school.html", ctx, block="grid", auth=auth)
-
-
-@router.post("/admin/schools/{school_id}/timetable")
-async def upload_timetable(
-    request: Request,
-    school_id: DbId,
-    auth: PageAuth,
-    session: SessionDep,
-    file: Annotated[UploadFile | None, File()] = None,
-) -> Response:
-    school = schools.get_school(session, school_id)
-    content = await file.read() if file is not None else b""
-    filename = (file.filename if file is not None else "") or ""
-    try:
-        uploads.import_timetable(session, school, filename, content)
-    except ApiError as exc:
-        ctx = _school_context(session, school)
-        ctx.update(upload_error=exc.message, problems=exc.problems, upload_name=filename)
-        return render(request, "school.html", ctx, status=exc.status, auth=auth)
-    return redirect(f"/admin/schools/{school.id}?uploaded=1")

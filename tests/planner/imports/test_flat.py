@@ -972,8 +972,8 @@ def test_error_zip_that_is_not_a_workbook(tmp_path: Path) -> None:
             "z.xlsx",
             None,
             None,
-            "книга Excel повреждена или не в формате .xlsx (KeyError); "
-            "сохраните её заново как «Книга Excel (.xlsx)».",
+            "книга Excel повреждена или не в формате .xlsx; сохраните её заново как "
+            "«Книга Excel (.xlsx)».",  # no exception name reaches the user
         )
     ]
 

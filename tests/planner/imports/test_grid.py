@@ -33,8 +33,11 @@ def test_grid_with_load_table_and_bells_is_the_flat_truth() -> None:
 
     assert sorted(map(_key, timetable.lessons)) == sorted(map(_key, truth.lessons))
     assert list(timetable.classes) == list(truth.classes)
-    # the elective of 10А and 10Б with one teacher is one joint lesson: a note, strict accepts it
-    assert Counter(f.kind for f in timetable.findings) == {"joint_lesson": 4}
+    # the elective of 10А and 10Б with one teacher is one joint lesson: a note, strict accepts it;
+    # a note says where the bells came from
+    assert Counter(f.kind for f in timetable.findings) == {"joint_lesson": 4, "format_note": 1}
+    [bells] = [f for f in timetable.findings if f.kind == "format_note"]
+    assert bells.read_as == "взяты звонки из файла «bells.csv»"
 
 
 def test_grid_without_load_table_imports_without_teachers_and_says_so() -> None:
