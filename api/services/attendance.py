@@ -46,7 +46,9 @@ REMOTE_FORMATS = ("online", "self_study")
 
 # -- remote days -----------------------------------------------------------------------------------
 
-_REMOTE: Lru[tuple[int, ...], dict[date, tuple[str, ...]]] = Lru(16)
+#: keyed by each version's id AND content hash (published rows are immutable; another database
+#: with the same ids never hits a stale entry)
+_REMOTE: Lru[tuple[tuple[int, str], ...], dict[date, tuple[str, ...]]] = Lru(16)
 
 
 def _versions(session: Session, school_ids: Iterable[int]) -> list[Version]:
@@ -81,7 +83,8 @@ def _remote_of(versions: list[Version]) -> dict[date, tuple[str, ...]]:
 def remote_days(session: Session, school_id: int) -> dict[date, tuple[str, ...]]:
     """Every remote day of the school with its remote classes (cached per set of versions)."""
     versions = _versions(session, [school_id])
-    return _REMOTE.get(tuple(v.id for v in versions), lambda: _remote_of(versions))
+    key = tuple((v.id, v.content_hash) for v in versions)
+    return _REMOTE.get(key, lambda: _remote_of(versions))
 
 
 def today_of(school: School) -> date:
