@@ -148,8 +148,19 @@ EN: dict[str, str] = {
     "Праздничные дни (через запятую, ГГГГ-ММ-ДД)": "Holidays (comma-separated, YYYY-MM-DD)",
     "Разнести начало уроков у классов": "Stagger class start times",
     "Значения локального акта": "Values of the school's local act",
-    "Ключ нормы": "Norm key",
-    "Значение": "Value",
+    "Норма": "Norm",
+    "Новое значение": "New value",
+    "— не менять —": "— keep —",
+    "Если локальный акт школы меняет норму, выберите её, введите новое значение и основание.": (
+        "If the school's local act changes a norm, choose it, type the new value and the reason."
+    ),
+    "Вся школа": "Whole school",
+    "кл.": "classes",
+    "Или отметьте параллели и отдельные классы:": "Or tick grades and single classes:",
+    "Приказ не принят.": "The order was not accepted.",
+    "Исправьте отмеченное и нажмите «Перестроить» ещё раз.": (
+        "Correct what is listed and press «Rebuild» again."
+    ),
     "Основание (номер и дата приказа)": "Reason (order number and date)",
     "Лимит времени решателя, с": "Solver time limit, s",
     "Перестроить": "Rebuild",

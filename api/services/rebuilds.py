@@ -27,12 +27,24 @@ FINISHED = ("succeeded", "failed", "cancelled")
 
 
 def validate_order(doc: Any, timetable: Timetable) -> QuarantineOrder:
+    """The order against the timetable and its local-act values against the norm catalogue:
+    everything that would fail the rebuild is refused here, before a job starts."""
+    from constraints.catalogue import CatalogueError
+    from planner.engine.rebuild import load_catalogue
+
     try:
-        return parse_order(doc, timetable, file="приказ")
+        order = parse_order(doc, timetable, file="приказ")
+        load_catalogue(order)
     except InputError as exc:
-        raise Invalid(
-            "приказ не принят: исправьте ошибки ниже и отправьте снова.", exc.problems
-        ) from None
+        raise Invalid(ORDER_REFUSED, exc.problems) from None
+    except CatalogueError as exc:
+        message = exc.message.split(": ", 1)[-1] if exc.key else exc.message
+        problem = {"file": "приказ", "column": exc.key, "message": message}
+        raise Invalid(ORDER_REFUSED, [problem]) from None
+    return order
+
+
+ORDER_REFUSED = "приказ не принят: исправьте ошибки ниже и отправьте снова."
 
 
 def create_job(

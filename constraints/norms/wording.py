@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CONFIDENCE_RU",
     "DEVICE_RU",
+    "FORM_HINT",
     "MONTHS_RU",
     "POLICY_RU",
     "UNIT_HINT",
@@ -92,6 +93,20 @@ UNIT_HINT = {
     "bool": "true или false",
     "lesson_numbers": "список номеров уроков, например [2, 3]",
     "grades": "список классов 1–11 без повторов, например [1] или [1, 2]",
+}
+
+
+#: what a form field of a local-act value takes (no YAML: the user types into a field)
+FORM_HINT = {
+    "min": "целое число минут, например 30",
+    "lessons": "целое число уроков, например 5",
+    "points": "целое число баллов",
+    "weight": "целое число",
+    "count": "целое число",
+    "time": "время ЧЧ:ММ, например 17:00",
+    "bool": "«да» или «нет»",
+    "lesson_numbers": "номера уроков через запятую, например 2, 3",
+    "grades": "номера классов 1–11 через запятую, например 1, 2",
 }
 
 

@@ -242,19 +242,79 @@ def test_order_form_refuses_an_order_without_classes(live: Live, published: Publ
                    data={"csrf_token": csrf, "from": "2026-12-07", "to": "2026-12-11"})  # fmt: skip
     assert r.status_code == 422
     assert 'id="order-error"' in r.text
-    assert "<td>приказ</td>" in r.text
+    # the form's own label and what to do, no YAML advice to someone who used checkboxes
+    assert "<strong>Классы</strong>: отметьте, кто переходит на дистанционное обучение" in r.text
+    assert "{grades" not in r.text and "all или" not in r.text
+
+
+def _order_error(text: str) -> str:
+    start = text.index('id="order-error"')
+    return text[start : text.index("</div>", start)]
+
+
+def test_order_form_errors_name_the_form_labels_once(live: Live, published: Published) -> None:
+    with admin_client(live) as (c, csrf):
+        r = c.post(f"/admin/schools/{published.school_id}/order",
+                   data={"csrf_token": csrf, "classes": "5А", "from": "2026-12-11",
+                         "to": "2026-12-07", "min_online_per_day": "два"})  # fmt: skip
+    assert r.status_code == 422
+    box = _order_error(r.text)
+    assert box.count("Приказ не принят") == 1 and "приказ не принят" not in box
+    assert "<strong>Минимум онлайн-уроков в день (необязательно)</strong>: введите целое" in box
+    assert "Столбец" not in box and "min_online_per_day" not in box
+    with admin_client(live) as (c, csrf):
+        r = c.post(f"/admin/schools/{published.school_id}/order",
+                   data={"csrf_token": csrf, "classes": "5А", "from": "2026-12-11",
+                         "to": "2026-12-07"})  # fmt: skip
+    box = _order_error(r.text)
+    assert "<strong>По</strong>: дата окончания 2026-12-07 раньше даты начала" in box
+    assert "<td>to</td>" not in box
+
+
+def test_order_form_offers_local_act_norms_and_refuses_a_bad_value_before_a_job(
+    live: Live, published: Published
+) -> None:
+    with live.api() as api:
+        before = len(api.get(f"/api/v1/schools/{published.school_id}/rebuilds").json())
+    with admin_client(live) as (c, csrf):
+        page = c.get(f"/admin/schools/{published.school_id}/order").text
+        # chosen from a list: Russian name, the value in force, its source — no key to type
+        assert "Окончание онлайн-уроков не позднее — сейчас 18:00 (СП 2.4.3648-20, п. 3.5.2)" in page
+        assert 'name="override_key" placeholder' not in page
+        r = c.post(f"/admin/schools/{published.school_id}/order",
+                   data={"csrf_token": csrf, "classes": "5А", "from": WEEK_FROM, "to": WEEK_TO,
+                         "override_key": "day.online_end_not_after", "override_value": "пять",
+                         "override_reason": "Приказ № 45"})  # fmt: skip
+    assert r.status_code == 422
+    box = _order_error(r.text)
+    assert (
+        "<strong>Значения локального акта, «Окончание онлайн-уроков не позднее»</strong>: "
+        "«пять» не подходит: нужно время ЧЧ:ММ, например 17:00." in box
+    )
+    assert "day.online_end_not_after" not in box and "CatalogueError" not in r.text
+    assert 'value="пять"' in r.text  # what was typed stays in the field
+    with live.api() as api:
+        assert len(api.get(f"/api/v1/schools/{published.school_id}/rebuilds").json()) == before
 
 
 def test_order_from_form_expands_parallels_and_keeps_overrides() -> None:
+    from datetime import date
+
+    from constraints.catalogue import override_choices
+
+    choices = {c.key: c for c in override_choices(date(2026, 12, 7))}
     form = FormData(
         [("grades", "5"), ("classes", "7А"), ("classes", "5А"), ("from", "2026-12-07"),
          ("to", "2026-12-11"), ("device", "tablet"), ("screen_policy", "school"),
          ("holidays", "2026-12-09, 2026-12-10"), ("min_online_per_day", "2"),
          ("override_key", "day.online_end_not_after"), ("override_value", "17:00"),
-         ("override_reason", "Приказ № 45"), ("override_key", ""), ("override_value", ""),
-         ("override_reason", "")]
+         ("override_reason", "Приказ № 45"), ("override_key", "break.big_after_lessons"),
+         ("override_value", "3, 4"), ("override_reason", "Приказ № 46"), ("override_key", ""),
+         ("override_value", ""), ("override_reason", "")]
     )  # fmt: skip
-    assert order_from_form(form, ["5А", "5Б", "6А", "7А"]) == {
+    sent = order_from_form(form, ["5А", "5Б", "6А", "7А"], choices)
+    assert sent.problems == []
+    assert sent.doc == {
         "classes": ["5А", "5Б", "7А"],
         "from": "2026-12-07",
         "to": "2026-12-11",
@@ -262,8 +322,17 @@ def test_order_from_form_expands_parallels_and_keeps_overrides() -> None:
         "screen_policy": "school",
         "min_online_per_day": 2,
         "holidays": ["2026-12-09", "2026-12-10"],
-        "overrides": {"day.online_end_not_after": {"value": "17:00", "reason": "Приказ № 45"}},
+        "overrides": {
+            "day.online_end_not_after": {"value": "17:00", "reason": "Приказ № 45"},
+            "break.big_after_lessons": {"value": [3, 4], "reason": "Приказ № 46"},
+        },
     }
+
+
+def test_order_from_form_whole_school_is_one_choice() -> None:
+    form = FormData([("whole_school", "1"), ("from", "2026-12-07"), ("to", "2026-12-11")])
+    sent = order_from_form(form, ["5А", "5Б", "6А"])
+    assert (sent.doc["classes"], sent.problems, sent.whole_school) == ("all", [], True)
 
 
 def _online_teacher(published: Published) -> str:

@@ -24,6 +24,13 @@
         });
       });
     });
+    // «Вся школа» ticks every parallel and class (without JavaScript the server takes the whole
+    // school from this one box)
+    each("input[data-whole]", function (box) {
+      box.addEventListener("change", function () {
+        each("input[data-parallel], input[data-grade]", function (c) { c.checked = box.checked; });
+      });
+    });
     // a read-only address selected whole when focused, ready to copy
     each("input[data-select]", function (input) {
       input.addEventListener("focus", function () { input.select(); });
