@@ -279,7 +279,8 @@ def test_order_form_offers_local_act_norms_and_refuses_a_bad_value_before_a_job(
     with admin_client(live) as (c, csrf):
         page = c.get(f"/admin/schools/{published.school_id}/order").text
         # chosen from a list: Russian name, the value in force, its source — no key to type
-        assert "Окончание онлайн-уроков не позднее — сейчас 18:00 (СП 2.4.3648-20, п. 3.5.2)" in page
+        offered = "Окончание онлайн-уроков не позднее — сейчас 18:00 (СП 2.4.3648-20, п. 3.5.2)"
+        assert offered in page
         assert 'name="override_key" placeholder' not in page
         r = c.post(f"/admin/schools/{published.school_id}/order",
                    data={"csrf_token": csrf, "classes": "5А", "from": WEEK_FROM, "to": WEEK_TO,
