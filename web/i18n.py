@@ -239,6 +239,45 @@ EN: dict[str, str] = {
     "Показывать ссылки на звонки": "Show call links",
     "Выпустить": "Issue",
     "Печать": "Print",
+    "Адрес в ссылках": "Address in the links",
+    "Выпущена новая ссылка": "New link issued",
+    "Действия": "Actions",
+    "К ссылкам": "Back to the links",
+    "Кому": "For",
+    "Копировать": "Copy",
+    "Копировать адрес календаря": "Copy the calendar address",
+    "Копировать ссылку": "Copy the link",
+    "Лист для печати": "Printable sheet",
+    "Листы с QR-кодами": "QR code sheets",
+    "Листы с QR-кодами всех классов для печати": "Printable QR code sheets of every class",
+    "Листы с QR-кодами для печати": "Printable QR code sheets",
+    "Наведите камеру телефона на код или откройте адрес:": (
+        "Point the phone's camera at the code or open the address:"
+    ),
+    "Найдено": "Found",
+    "Найти": "Find",
+    "Найти класс или учителя": "Find a class or a teacher",
+    "Ничего не найдено.": "Nothing found.",
+    "Она в таблице ниже, отмечена цветом.": "It is highlighted in the table below.",
+    "Показать все": "Show all",
+    "Сообщение": "Message",
+    "Сообщение в мессенджере вмещает до 4096 знаков: длинное разбито на части, в каждой части — "
+    "целые дни. Отправляйте части по порядку.": (
+        "A messenger message holds up to 4096 characters: a long one is split into parts of "
+        "whole days. Send the parts in order."
+    ),
+    "Ссылки и QR-коды ведут на": "Links and QR codes lead to",
+    "Ссылок классов ещё нет: они появятся после публикации.": (
+        "No class links yet: they appear after publishing."
+    ),
+    "Страница обновляется сама при каждом изменении расписания. Имён детей на ней нет.": (
+        "The page updates itself with every change of the timetable. It has no names of pupils."
+    ),
+    "Часть": "Part",
+    "знаков": "characters",
+    "расписание дистанционных уроков": "distance lesson timetable",
+    "частей": "parts",
+    "части": "parts",
     # downloads
     "Опубликованные версии": "Published versions",
     "Версия": "Version",

@@ -76,6 +76,8 @@ def test_admin_routes_are_all_listed() -> None:
         ("GET", "/admin/rebuilds/{job_id}/review"),
         ("POST", "/admin/rebuilds/{job_id}/publish"),
         ("GET", "/admin/schools/{school_id}/links"),
+        ("GET", "/admin/schools/{school_id}/links/sheets"),
+        ("GET", "/admin/schools/{school_id}/chat"),
         ("POST", "/admin/schools/{school_id}/links"),
         ("POST", "/admin/links/{link_id}/{action}"),
         ("GET", "/admin/schools/{school_id}/downloads"),
@@ -690,3 +692,65 @@ def test_review_page_links_the_findings_of_the_timetable_it_started_from(
         upload = c.get(found.group(1)).text
     assert re.fullmatch(rf"/admin/schools/{published.school_id}/uploads/\d+", found.group(1))
     assert found.group(2) == "0" and 'id="no-findings"' in upload
+
+
+def test_links_page_shows_the_address_warns_on_loopback_and_finds_a_class(
+    live: Live, published: Published
+) -> None:
+    base = f"/admin/schools/{published.school_id}/links"
+    with admin_client(live) as (c, _csrf):
+        page = c.get(base).text
+        assert f'<code id="address-url">{live.url}</code>' in page
+        assert 'id="address-warning"' in page and "planner serve --host 0.0.0.0" in page
+        assert "PLANNER_BASE_URL" in page
+        # a compact table with a copy button per link, found by the search (also without JS)
+        with live.api() as api:
+            active = [x for x in api.get(base.replace("/admin", "/api/v1")).json()
+                      if not x["revoked"]]  # fmt: skip
+        rows = re.findall(r'<tr id="link-\d+" data-kind="(\w+)" data-target="([^"]+)"', page)
+        assert len(rows) == len(active) > 0
+        assert page.count('data-copy="') == 2 * len(active)
+        found = c.get(base, params={"q": "5а"}).text
+        shown = re.findall(r'data-target="([^"]+)"', found.split('id="links-table"')[1])
+        assert set(shown) == {"5А"} and f"Найдено: {len(shown)}." in found
+
+
+def test_issuing_a_link_is_confirmed_at_the_top(live: Live, published: Published) -> None:
+    base = f"/admin/schools/{published.school_id}/links"
+    with admin_client(live) as (c, csrf):
+        page = c.get(base).text
+        assert page.index('id="issue-form"') < page.index('id="links-table"')
+        r = c.post(base, data={"csrf_token": csrf, "target": "6А", "with_calls": "1"})
+        assert r.status_code == 303
+        link_id = re.search(r"issued=(\d+)", r.headers["location"]).group(1)
+        page = c.get(r.headers["location"]).text
+    assert (
+        '<p class="ok" role="status" id="issued">Выпущена новая ссылка: 6А — со ссылками на '
+        "звонки." in page
+    )
+    assert (
+        f'<tr id="link-{link_id}" data-kind="class" data-target="6А" class="just-issued">' in page
+    )
+
+
+def test_print_sheets_one_class_per_page_with_its_qr_code(live: Live, published: Published) -> None:
+    with live.api() as api:
+        active = [x for x in api.get(f"/api/v1/schools/{published.school_id}/links").json()
+                  if not x["revoked"] and x["kind"] == "class"]  # fmt: skip
+    with admin_client(live) as (c, _csrf):
+        one = c.get(f"/admin/schools/{published.school_id}/links/sheets", params={"target": "5А"})
+        every = c.get(f"/admin/schools/{published.school_id}/links/sheets").text
+    mine = [x for x in active if x["target"] == "5А"]
+    assert one.status_code == 200
+    assert one.text.count('<section class="sheet"') == len(mine) > 0
+    assert all(x["page_url"] in one.text for x in mine) and "<svg" in one.text
+    assert every.count('<section class="sheet"') == len(active)
+
+
+def test_chat_page_has_a_copy_button_per_part(live: Live, published: Published) -> None:
+    with admin_client(live) as (c, _csrf):
+        page = c.get(f"/admin/schools/{published.school_id}/chat").text
+    sections = page.count('<section class="card chat"')
+    assert sections == 2  # 5А and 7А of the published order
+    assert page.count("data-copy-from=") == page.count("<textarea")
+    assert page.count("<textarea") >= sections

@@ -40,9 +40,7 @@ def qr_svg(url: str) -> str:
     )
 
 
-def _links_context(
-    session: Any, school: School, settings: Any, q: str = ""
-) -> dict[str, Any]:
+def _links_context(session: Any, school: School, settings: Any, q: str = "") -> dict[str, Any]:
     rows = []
     needle = q.strip().casefold()
     for link in links.list_links(session, school):

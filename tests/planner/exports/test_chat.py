@@ -60,7 +60,9 @@ def test_long_text_splits_at_line_boundaries_into_numbered_parts():
     parts = split_message(text)
     assert len(parts) == 3
     assert [p.split("\n", 1)[0] for p in parts] == [
-        "(1/3) Часть 1 из 3", "(2/3) Часть 2 из 3", "(3/3) Часть 3 из 3"
+        "(1/3) Часть 1 из 3",
+        "(2/3) Часть 2 из 3",
+        "(3/3) Часть 3 из 3",
     ]
     assert all(len(p) <= MAX_MESSAGE for p in parts)
     assert [line for p in parts for line in p.split("\n")[1:]] == lines
@@ -113,8 +115,10 @@ def test_message_shows_recordings_and_assignments_self_study_always_online_as_al
 def _day(d: int, n: int) -> str:
     lines = [f"Понедельник, {d:02d}.12 — онлайн-уроков: {n} из {n}"]
     for k in range(n):
-        lines += [f"08:{k:02d}–08:30 Урок {k} — онлайн (Учитель {k})" + " х" * 30,
-                  f"   на уроке: гимнастика для глаз в 08:{k:02d}, физкультминутка в 08:{k:02d}"]
+        lines += [
+            f"08:{k:02d}–08:30 Урок {k} — онлайн (Учитель {k})" + " х" * 30,
+            f"   на уроке: гимнастика для глаз в 08:{k:02d}, физкультминутка в 08:{k:02d}",
+        ]
     return "\n".join(lines)
 
 
