@@ -298,6 +298,7 @@ EN: dict[str, str] = {
     "обновлено в": "updated at",
     "Расписание ещё не опубликовано.": "The timetable has not been published yet.",
     "изменено": "changed",
+    "было": "was",
     "Подключиться": "Join the call",
     "без видеосвязи": "no video call",
     "Распечатать": "Print",

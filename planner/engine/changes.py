@@ -175,6 +175,19 @@ class LessonChange:
         return out
 
     @property
+    def was(self) -> str | None:
+        """What stood in the slot before, for a parent's «было: …» — the previous lesson, its
+        time and format (its date too when it moved from another day); None when only the call
+        link changed or nothing stood there."""
+        b = self.before if "added" not in self.kinds else self.replaces
+        if b is None or not set(self.kinds) - {"call_link"}:
+            return None
+        text = describe_lesson(b)
+        if self.after is not None and b.date != self.after.date:
+            text = f"{day_label(b.date)}, {text}"
+        return text
+
+    @property
     def message(self) -> str:
         """One line, e.g. ``01.12 (Вт), 5А, «Математика»: формат: очно → онлайн``."""
         head = f"{day_label(self.date)}, {self.class_name}"

@@ -546,6 +546,10 @@ def test_parent_page_highlights_what_changed_since_the_previous_version(live: Li
     changed = re.findall(r'<li class="item k-lesson f-\w+ changed">', page)
     assert len(changed) > 0
     assert page.count('<span class="changed-tag">изменено</span>') == len(changed)
+    # and what it was: the previous lesson with its time and format
+    was = re.findall(r'<small class="was">было: ([^<]+)</small>', page)
+    assert len(was) == len(changed)
+    assert all(re.search(r"\d\d:\d\d–\d\d:\d\d|самостоятельно", w) for w in was), was
 
 
 def test_english_is_switchable_and_remembered(live: Live, published: Published) -> None:
