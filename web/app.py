@@ -110,11 +110,11 @@ def serve(demo: bool = False, host: str = "127.0.0.1", port: int = 8000) -> None
         settings.base_url = f"http://{shown}:{port}"
     app = create_app(settings)
     address = public_address(settings)
-    if demo:
-        print(load_demo(app))
     print(f"Планировщик: {settings.base_url}/  (данные: {settings.data_dir})")
     if address["loopback"]:
         print(f"Внимание: {address['warning']}\n{address['howto']}")
+    if demo:  # the demo's links, then its login: the last lines, in view when the server runs
+        print(load_demo(app))
     logging.getLogger("uvicorn.access").addFilter(RedactTokens())
     server = uvicorn.Server(server_config(app, host, port))
     server.run()

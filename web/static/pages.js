@@ -71,6 +71,16 @@
         if (empty) { empty.hidden = shown > 0; }
       });
     });
+    // a local-act norm chosen: its value field shows what it takes («время ЧЧ:ММ…»)
+    each("select[name=override_key]", function (select) {
+      var row = select.closest(".row");
+      var value = row && row.querySelector("input[name=override_value]");
+      if (!value) { return; }
+      select.addEventListener("change", function () {
+        var option = select.options[select.selectedIndex];
+        value.placeholder = (option && option.dataset.hint) || "";
+      });
+    });
     // a read-only address selected whole when focused, ready to copy
     each("input[data-select]", function (input) {
       input.addEventListener("focus", function () { input.select(); });
