@@ -400,10 +400,13 @@ def _failure(exc: Exception, job_id: str, stopped: bool) -> dict[str, Any]:
     from constraints.catalogue import CatalogueError
 
     if isinstance(exc, CatalogueError):  # a norm the order's classes need is not described
+        log.error("job %s: norm catalogue: %s", job_id, exc.message)
         return {
             "status": "failed",
-            "message": "перестроить не удалось: в нормах не хватает значения. "
-            f"{exc.message.split(': ', 1)[-1]} Опубликованная версия не изменилась.",
+            "message": "перестроить не удалось: в файлах норм нет значения, нужного этому "
+            "приказу. Опубликованная версия не изменилась. Задайте норму в «Значениях "
+            "локального акта» приказа или сообщите администратору номер перестроения "
+            f"{job_id[:8]} — подробности в журнале сервера.",
         }
     log.exception("job %s failed", job_id, exc_info=exc)
     if stopped:  # the solver broke while stopping: the user asked to stop

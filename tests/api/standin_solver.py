@@ -96,6 +96,17 @@ def solve_infeasible(
     )
 
 
+def solve_catalogue_gap(
+    timetable: Timetable, order: QuarantineOrder, options: SolveOptions, **_kw: Any
+) -> SimpleNamespace:
+    from constraints.catalogue import CatalogueError
+
+    raise CatalogueError(
+        "Для «Длительность урока не более» (lesson.max_minutes) нет значения: 12 кл.",
+        key="lesson.max_minutes",
+    )
+
+
 def solve_crash(
     timetable: Timetable, order: QuarantineOrder, options: SolveOptions, **_kw: Any
 ) -> SimpleNamespace:

@@ -156,6 +156,11 @@ def test_failed_rebuild_keeps_published_version_serving(client, app, auth_header
     assert job["message"].startswith("перестроение прервалось из-за сбоя программы.")
     assert job["id"][:8] in job["message"]
     assert "RuntimeError" not in job["message"] and "сбой решателя" not in job["message"]
+    app.state.settings.solver_function = f"{STANDIN}:solve_catalogue_gap"
+    job = rebuild(client, school_id, auth_headers, ORDER_BOTH)
+    assert job["status"] == "failed"
+    assert job["message"].startswith("перестроить не удалось: в файлах норм нет значения")
+    assert "lesson.max_minutes" not in job["message"] and "CatalogueError" not in job["message"]
     school = client.get(f"/api/v1/schools/{school_id}", headers=auth_headers).json()
     assert school["published_version"] == 1
     assert client.get(f"/api/v1/public/{link['token']}").json() == before
