@@ -148,6 +148,9 @@ def test_first_contact_walk_from_start_to_a_parents_phone(
     page.screenshot(path=str(artifacts / "first-contact-5-links.png"), full_page=True)
     rows = page.locator("#links-table tbody tr")
     assert rows.count() > 20  # classes and teachers
+    # a compact table: one line a link (38 classes and 68 teachers fit in a few screens)
+    table = page.locator("#links-table tbody").bounding_box()
+    assert table is not None and table["height"] / rows.count() <= 45
     page.get_by_label("Найти класс или учителя").fill("5А")  # filters as one types
     visible = page.locator("#links-table tbody tr:visible")
     expect(visible).to_have_count(1)
