@@ -410,18 +410,31 @@ def _failure(exc: Exception, job_id: str, stopped: bool) -> dict[str, Any]:
     if isinstance(exc, SolveStopped):  # stopped before the first complete plan: no verdict
         return {"status": "cancelled", "message": CANCELLED_BEFORE_PLAN}
     if isinstance(exc, InfeasibleOrder):
+        log.info("job %s infeasible: %s", job_id, ", ".join(exc.conflicts))
         return {
             "status": "failed",
+            # the explanation names each requirement in words and what to do; the conflicts are
+            # the solver's internal keys and stay in the log
             "message": f"приказ невыполним: {exc.explanation}",
-            "problems": [{"file": "приказ", "message": c} for c in exc.conflicts],
+            "problems": [],
+        }
+    from constraints.catalogue import CatalogueError
+
+    if isinstance(exc, CatalogueError):  # a norm the order's classes need is not described
+        return {
+            "status": "failed",
+            "message": "перестроить не удалось: в нормах не хватает значения. "
+            f"{exc.message.split(': ', 1)[-1]} Опубликованная версия не изменилась.",
         }
     log.exception("job %s failed", job_id, exc_info=exc)
     if stopped:  # the solver broke while stopping: the user asked to stop
         return {"status": "cancelled", "message": CANCELLED_BEFORE_PLAN}
+    # the cause goes to the server log (above), not to the page: the user can only report it
     return {
         "status": "failed",
-        "message": f"внутренняя ошибка перестроения ({type(exc).__name__}: {exc}). "
-        "Опубликованная версия не изменилась; сообщите администратору.",
+        "message": "перестроение прервалось из-за сбоя программы. Опубликованная версия не "
+        f"изменилась. Попробуйте ещё раз; если повторится, сообщите администратору номер "
+        f"перестроения {job_id[:8]} — подробности в журнале сервера.",
     }
 
 
