@@ -8,6 +8,7 @@ from collections import Counter
 
 from constraints.base import CheckView, ModelContext, Violation, fmt_date, fmt_min
 from planner.domain.model import DAY_NAMES_RU, BaseLesson
+from planner.domain.schedule import FORMAT_RU
 
 NOTHING_LOST_NORM = (
     "приказ о переводе на дистанционное обучение: учебный план выполняется полностью"
@@ -128,7 +129,8 @@ def check_keep_in_person(view: CheckView) -> list[Violation]:
                 if i.kind == "lesson" and i.format != "in_person"
             ]
             lines = [
-                f"класс не в приказе, а урок «{it.subject}» стоит в формате «{it.format}»"
+                f"класс не в приказе, а урок «{it.subject}» стоит в формате "
+                f"«{FORMAT_RU.get(it.format or '', it.format)}»"
                 for it in others
             ]
             lines += [

@@ -105,9 +105,12 @@ class Selection:
     grade: str | None  # a whole parallel was chosen
     class_name: str | None  # one class was chosen
     everything: bool  # every class of the order
+    asked: bool = True  # chosen by the user (not the default of the order's size)
 
     def query(self) -> str:
         """The query parameters that keep this choice (for the day tabs)."""
+        if not self.asked:
+            return ""
         if self.class_name:
             return f"&class={quote(self.class_name)}"
         if self.grade:
@@ -126,10 +129,12 @@ def review_selection(
     groups = dict(grade_groups(remote))
     if grade in groups:
         return Selection(groups[grade], grade, None, False)
-    if everything or len(remote) <= REVIEW_ALL_UP_TO:
+    if everything:
         return Selection(list(remote), None, None, True)
+    if len(remote) <= REVIEW_ALL_UP_TO:
+        return Selection(list(remote), None, None, True, asked=False)
     first = next(iter(groups))
-    return Selection(groups[first], first, None, False)
+    return Selection(groups[first], first, None, False, asked=False)
 
 
 @dataclass(frozen=True)

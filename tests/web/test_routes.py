@@ -361,8 +361,8 @@ def test_browser_gets_html_error_pages_and_api_clients_keep_json(
         r = c.post("/admin/schools", data={"name": "X", "csrf_token": "stale"}, headers=came_from)
         assert _error_page(r) == (
             403, "Запрос отклонён",
-            "Запрос отклонён: нет CSRF-токена или он устарел. Обновите страницу и повторите "
-            "(заголовок X-CSRF-Token или поле формы csrf_token).",
+            "Запрос отклонён: форма устарела или открыта в другом входе. Обновите страницу и "
+            "отправьте её снова.",
             "Назад /admin?lang=ru",
         )  # fmt: skip
         r = c.get("/admin/rebuilds/nope?lang=en", headers=BROWSER)
