@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from constraints.base import CheckView, ModelContext, Violation, fmt_date, fmt_min
+from constraints.base import CheckView, ModelContext, Violation, fmt_date, fmt_min, plural
 from planner.domain.model import DAY_NAMES_RU, BaseLesson
 from planner.domain.schedule import FORMAT_RU
 
@@ -100,7 +100,8 @@ def check_nothing_lost(view: CheckView) -> list[Violation]:
                     out.append(
                         Violation(
                             "nothing_lost",
-                            f"{c}, {fmt_date(d)}: урок {_label(key)} стоит {n} раза",
+                            f"{c}, {fmt_date(d)}: урок {_label(key)} стоит "
+                            f"{plural(n, 'раз', 'раза', 'раз')}",
                             NOTHING_LOST_NORM,
                             c,
                             d,
