@@ -14,7 +14,7 @@ from typing import Any
 
 from constraints.base import CheckView, Violation, fmt_min
 from constraints.limits import Limits
-from constraints.norms.warnings import LOW_CONFIDENCE_PREFIX, OVERRIDE_PREFIX
+from constraints.norms.warnings import LOW_CONFIDENCE_PREFIX, LOW_CONFIDENCE_TAIL, OVERRIDE_PREFIX
 from constraints.rules import HARD_RULES
 from constraints.screen_time import day_screen_minutes
 from planner.domain.model import Timetable, sort_class_names
@@ -118,6 +118,17 @@ class WarningGroup:
     title: str
     explanation: str
     messages: list[str]
+
+    @property
+    def items(self) -> list[str]:
+        """The messages without what the group's title and explanation already say."""
+        prefix = dict((k, p) for k, p, *_ in WARNING_KINDS)[self.kind]
+        out = []
+        for m in self.messages:
+            if prefix and prefix != OVERRIDE_PREFIX:
+                m = m.removeprefix(prefix)
+            out.append(m.removesuffix(LOW_CONFIDENCE_TAIL))
+        return out
 
 
 #: kind → (first words of its messages, title, what it means); the last kind takes the rest

@@ -30,12 +30,17 @@ from planner.domain.model import plural
 if TYPE_CHECKING:
     from constraints.catalogue import NormCatalogue
 
-__all__ = ["LOW_CONFIDENCE_PREFIX", "OVERRIDE_PREFIX", "window_warnings"]
+__all__ = ["LOW_CONFIDENCE_PREFIX", "LOW_CONFIDENCE_TAIL", "OVERRIDE_PREFIX", "window_warnings"]
 
 #: the first words of a low-confidence warning and of a local-act warning (the review page groups
 #: the warnings by them: constraints.checker.group_warnings)
 LOW_CONFIDENCE_PREFIX = "Низкая достоверность: "
 OVERRIDE_PREFIX = "Локальный акт ("
+#: what a low-confidence warning asks (the review says it once for all of them)
+LOW_CONFIDENCE_TAIL = (
+    " Значение не сверено с официальным текстом документа; если в школе действует свой "
+    "локальный акт, задайте значение в приказе, в разделе «Значения локального акта»."
+)
 
 
 def window_warnings(
@@ -177,9 +182,8 @@ def _low_confidence_messages(
         item = items.pop() if len(items) == 1 else kd.item
         citation = f"{doc.name}, {item}" if item else doc.name
         out.append(
-            f"{LOW_CONFIDENCE_PREFIX}«{kd.title}» — {'; '.join(entries)} ({citation}). "
-            "Значение не сверено с официальным текстом документа; если в школе действует свой "
-            "локальный акт, задайте значение в приказе, в разделе «Значения локального акта»."
+            f"{LOW_CONFIDENCE_PREFIX}«{kd.title}» — {'; '.join(entries)} ({citation})."
+            + LOW_CONFIDENCE_TAIL
         )
     return out
 

@@ -331,3 +331,10 @@ def test_warnings_group_by_kind_with_plain_words() -> None:
     assert sum(len(g.messages) for g in groups) == len(report.warnings) + 2
     assert all(g.title and g.explanation for g in groups)
     assert groups[0].messages == report.warnings
+    # in the list under the explanation, each says only what is its own
+    assert (
+        groups[0].items[0]
+        == "«Окончание онлайн-уроков не позднее» — 18:00 (СП 2.4.3648-20, п. 3.5.2)."
+    )
+    assert groups[2].items == ["9А, 30.11: урок до 08:00"]
+    assert groups[1].items == [extra[1]]
