@@ -160,6 +160,7 @@ def scene(live: Live, published: Published) -> Iterator[Scene]:
         ("parent", "/c/no-such-token", 404),
         ("teacher", f"/t/{teacher}", 200),
         ("anyone", "/login", 200),
+        ("anyone", "/", 303),  # to the start page
         ("anyone", "/no/such/page", 404),
     ]
     scene.posts += [
@@ -209,12 +210,13 @@ def _pages(live: Live, scene: Scene, lang: str) -> dict[str, str]:
                 school = r.headers["location"]
                 r = c.post(f"{school}/timetable", data={"csrf_token": csrf},
                            files={"file": ("messy.csv", MESSY.encode(), "text/csv")})  # fmt: skip
-                r = c.get(r.headers["location"])
+                url = r.headers["location"]  # the upload's preview page
+                r = c.get(url)
             else:
                 form = {"csrf_token": csrf, **data}
                 r = c.post(url, data=form, headers={"Accept": "text/html"})
             assert r.status_code == status, (who, url, r.status_code, r.text[:300])
-            out[f"{who} POST {url} ({status})"] = r.text
+            out[f"{who} {r.request.method} {url} ({status})"] = r.text
     finally:
         for c, _csrf in clients.values():
             c.close()
@@ -257,3 +259,24 @@ def test_the_scene_has_what_the_issue_lists(live: Live, scene: Scene) -> None:
     assert "Запрос отклонён" in text  # the 403 page
     assert "Страница не найдена" in text  # a 404 page
     assert "Данные не приняты" in text  # the 422 page
+
+
+def test_every_page_route_is_scanned(live: Live, scene: Scene) -> None:
+    """A new page joins the scan: each GET page route has an address in the scene."""
+    from web.app import PAGE_ROUTERS
+
+    scanned = [
+        url.split("?")[0] for url in (key.split(" ")[2] for key in _pages(live, scene, "ru"))
+    ]
+    routes = [
+        route.path
+        for router in PAGE_ROUTERS
+        for route in router.routes
+        if "GET" in getattr(route, "methods", set()) and not route.path.startswith("/static/")
+    ]
+    missing = [
+        path
+        for path in routes
+        if not any(re.fullmatch(re.sub(r"\{[^}]+\}", "[^/]+", path), url) for url in scanned)
+    ]
+    assert missing == []
