@@ -6,6 +6,7 @@ Each function takes an open SQLAlchemy session and plain values, raises
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from sqlalchemy import select
@@ -175,7 +176,8 @@ def progress_figures(job: Job) -> dict[str, Any]:
         "plans": plans,
         "online_minutes": minutes,
         "subjects_without_contact": no_contact,
-        "gap_percent": None if gap is None else max(0, min(100, round(gap * 100))),
+        # rounded up: «не больше N %» must hold
+        "gap_percent": None if gap is None else max(0, min(100, math.ceil(gap * 100 - 1e-9))),
         "good_enough": running and plans > 0 and gap is not None and gap <= GOOD_GAP,
     }
 
