@@ -50,7 +50,10 @@ log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.25
 PROGRESS_EVERY = 0.3
-CANCELLED = "отменено; лучшее найденное до отмены расписание сохранено."
+CANCELLED = (
+    "отменено; лучшее найденное до отмены расписание сохранено: его можно посмотреть и "
+    "опубликовать."
+)
 CANCELLED_BEFORE_PLAN = (
     "отменено до того, как решатель нашёл первый полный план; нового расписания нет. "
     "Опубликованная версия не изменилась."
@@ -129,6 +132,21 @@ def summarise(result: Any) -> dict[str, Any]:
     return summary
 
 
+#: what a progress report may carry of the best plan, for the deputy's progress page
+LIVE_FIGURES = ("online_minutes", "subjects_without_contact")
+
+
+def _live_figures(p: Any) -> dict[str, int]:
+    """The best plan's online minutes and subjects without an online lesson, if the progress
+    report carries them (optional attributes of SolveProgress)."""
+    out = {}
+    for name in LIVE_FIGURES:
+        value = getattr(p, name, None)
+        if isinstance(value, (int, float)) and math.isfinite(value):
+            out[name] = int(value)
+    return out
+
+
 class _Reporter:
     """Writes solver progress into the job row (throttled) and watches the cancel flag.
 
@@ -175,6 +193,9 @@ class _Reporter:
                     best_bound=_number(getattr(p, "bound", getattr(p, "best_bound", None))),
                     solutions=self._plans(count),
                 )
+                live = _live_figures(p)
+                if live:  # the best plan's own figures, when the solver reports them
+                    self.pending["summary"] = {"live": live}
         if time.monotonic() - self.last_write >= PROGRESS_EVERY:
             self.flush()
 
@@ -441,12 +462,13 @@ def _run(
     with factory() as s:
         with reporter.lock:
             pending = reporter.pending
+        # the live figures of a search give way to the plan's summary (none without a plan)
+        values = {**pending, "summary": None, **final}
         written = s.execute(
             update(Job)
             .where(*mine(job_id, claimed.attempt))
             .values(
-                **pending,
-                **final,
+                **values,
                 progress=1.0,
                 finished_at=utcnow(),
                 heartbeat_at=utcnow(),

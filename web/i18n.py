@@ -43,7 +43,72 @@ EN: dict[str, str] = {
     "Школ пока нет: создайте первую.": "No schools yet: create the first one.",
     "расписание не загружено": "no timetable uploaded",
     "опубликована версия": "published version",
+    "открыть для печати": "open to print",
+    # the review: summary first, warnings in one line, classes one parallel at a time
+    "К публикации": "To publishing",
+    "Поиск остановлен по вашей отмене: это лучший план, найденный до неё. Его можно опубликовать "
+    "так же, как готовый.": (
+        "The search was stopped by your cancel: this is the best plan found before it. It can be "
+        "published like a finished one."
+    ),
+    "Итог": "Summary",
+    "Учебных дней": "School days",
+    "Уроков онлайн": "Online lessons",
+    "Самостоятельно": "Self-study",
+    "подробнее": "details",
+    "Предупреждений нет.": "No warnings.",
+    "Изменения": "Changes",
+    "относительно обычного расписания": "against the regular timetable",
+    "относительно последней опубликованной версии": "against the last published version",
+    "все": "all",
+    "кл.": "grade",
+    "Показаны": "Shown",
+    "Не готовы к дистанционным урокам": "Not ready for remote lessons",
+    "Значения норм, не сверенные с официальным текстом": (
+        "Norm values not checked against the official text"
+    ),
+    "Часть значений в справочнике норм планировщика взята не из официального текста документа "
+    "(например, из методических писем) и ещё не сверена с ним. Расписание построено по этим "
+    "значениям и ничего не нарушает; если в школе действует свой локальный акт с другим значением, "
+    "укажите его в приказе, в разделе «Значения локального акта», и перестройте расписание.": (
+        "Some values in the planner's norm catalogue come not from the official text of a document "
+        "(for example, from guidance letters) and have not been checked against it yet. The "
+        "timetable was built with these values and breaks nothing; if your school's local act "
+        "sets another value, enter it in the order under «Values of the school's local act» "
+        "and rebuild."
+    ),
+    "Приказ задаёт свои значения вместо значений нормативных документов. Проверьте, что они "
+    "совпадают с локальным актом школы.": (
+        "The order sets its own values instead of the regulations' ones. Check that they match "
+        "the school's local act."
+    ),
+    "Обычное расписание классов, оставшихся в школе": "Regular timetable of classes kept in school",
+    "Эти классы учатся очно по обычному расписанию: приказ его не меняет, и планировщик не "
+    "сдвигает их уроки, но отмечает, где обычное расписание расходится с нормами.": (
+        "These classes study in school by the regular timetable: the order does not change it and "
+        "the planner does not move their lessons, but it marks where the regular timetable departs "
+        "from the norms."
+    ),
+    "Сроки действия документов и прочее": "Validity of documents and other",
+    "Документ с нормами перестаёт действовать внутри периода приказа или уже утратил силу; "
+    "планировщик говорит, по какому документу считал каждую дату.": (
+        "A document with norms expires within the order's period or has already expired; the "
+        "planner says which document it used for each date."
+    ),
+    "Онлайн-минут в лучшем плане": "Online minutes in the best plan",
+    "Предметов без онлайн-урока за неделю": "Subjects without an online lesson this week",
+    "Лучший план может уступать лучшему возможному": (
+        "The best plan may fall short of the best possible by"
+    ),
+    "не больше": "at most",
+    "Можно остановить: план уже хороший.": "You can stop: the plan is already good.",
+    "Остановленный поиск сохраняет лучший план: его можно посмотреть и опубликовать.": (
+        "A stopped search keeps its best plan: you can review and publish it."
+    ),
+    "Остановить и взять этот план": "Stop and take this plan",
+    "класс": "class",
     "классов": "classes",
+    "урок": "lesson",
     "уроков": "lessons",
     "учителей": "teachers",
     # upload and base timetable
@@ -155,7 +220,7 @@ EN: dict[str, str] = {
         "If the school's local act changes a norm, choose it, type the new value and the reason."
     ),
     "Вся школа": "Whole school",
-    "кл.": "classes",
+    "классов:": "classes:",
     "Или отметьте параллели и отдельные классы:": "Or tick grades and single classes:",
     "Приказ не принят.": "The order was not accepted.",
     "Исправьте отмеченное и нажмите «Перестроить» ещё раз.": (
@@ -169,8 +234,6 @@ EN: dict[str, str] = {
     "Перестроение": "Rebuild",
     "Состояние": "Status",
     "Ход решения": "Progress",
-    "Лучшее значение цели": "Best objective",
-    "Оценка снизу": "Bound",
     "Найдено планов": "Plans found",
     "Решено дат": "Dates solved",
     "Этап": "Phase",
@@ -245,7 +308,6 @@ EN: dict[str, str] = {
     "Вид": "Kind",
     "Открыть": "Open",
     "класс, со звонками": "class, with call links",
-    "класс": "class",
     "К ссылкам": "Back to the links",
     "Кому": "For",
     "Копировать": "Copy",

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from planner.domain.model import ru_plural
+from planner.domain.model import plural
 from planner.domain.order import DEVICE_RU, POLICY_RU
 
 if TYPE_CHECKING:
@@ -63,9 +63,9 @@ def format_value(value: Any, unit: str) -> str:
     if unit == "min":
         return f"{value} мин"
     if unit == "lessons" and isinstance(value, int):
-        return f"{value} {ru_plural(value, 'урок', 'урока', 'уроков')}"
+        return plural(value, "урок", "урока", "уроков")
     if unit == "points" and isinstance(value, int):
-        return f"{value} {ru_plural(value, 'балл', 'балла', 'баллов')}"
+        return plural(value, "балл", "балла", "баллов")
     return str(value)
 
 

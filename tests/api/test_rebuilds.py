@@ -91,19 +91,30 @@ def test_cancel_running_job(client, app, auth_headers) -> None:
     job_id = r.json()["id"]
     doc = job_when(client, job_id, auth_headers, solving)  # the worker reported progress
     assert doc["best_objective"] is not None and doc["best_objective"] < 100
+    # what the progress page shows a deputy: the best plan's figures while the search runs
+    doc = job_when(client, job_id, auth_headers, lambda d: d["figures"]["online_minutes"])
+    assert doc["figures"]["online_minutes"] > 600
+    assert doc["figures"]["subjects_without_contact"] == 2
+    assert doc["figures"]["good_enough"] is False  # 99 against a bound of 1: far from proven
     r = client.post(f"/api/v1/rebuilds/{job_id}/cancel", headers=auth_headers)
     assert r.status_code == 200
     assert r.json()["cancel_requested"] is True
     job = wait_job(client, job_id, auth_headers)
     assert job["status"] == "cancelled"
-    assert job["message"] == "отменено; лучшее найденное до отмены расписание сохранено."
+    assert job["message"] == (
+        "отменено; лучшее найденное до отмены расписание сохранено: его можно посмотреть и "
+        "опубликовать."
+    )
+    assert (job["has_schedule"], job["reviewable"]) == (True, True)
+    # the kept plan's own figures replace the live ones
+    assert job["figures"]["online_minutes"] == job["summary"]["online_minutes"]
+    assert "live" not in job["summary"]
     r = client.post(f"/api/v1/rebuilds/{job_id}/cancel", headers=auth_headers)
     assert r.status_code == 409
+    # the plan kept at the cancel is published like a finished one
     r = client.post(f"/api/v1/rebuilds/{job_id}/publish", headers=auth_headers)
-    assert r.status_code == 409
-    assert r.json()["detail"]["message"] == (
-        "публиковать можно только готовое перестроение; это — «отменено»."
-    )
+    assert r.status_code == 201, r.text
+    assert r.json()["number"] == 1
 
 
 def test_cancel_queued_job(app, auth_headers, client) -> None:
@@ -195,7 +206,13 @@ def test_cancel_before_the_first_plan_is_cancelled_and_keeps_the_version(
         "Опубликованная версия не изменилась."
     )
     assert job["problems"] == []
-    assert job["has_schedule"] is False
+    assert (job["has_schedule"], job["reviewable"]) == (False, False)
+    r = client.post(f"/api/v1/rebuilds/{job_id}/publish", headers=auth_headers)
+    assert r.status_code == 409
+    assert r.json()["detail"]["message"] == (
+        "публиковать можно только перестроение с планом (готовое или отменённое после первого "
+        "найденного плана); это — «отменено», плана в нём нет."
+    )
     school = client.get(f"/api/v1/schools/{school_id}", headers=auth_headers).json()
     assert school["published_version"] == 1
     assert client.get(f"/api/v1/public/{link['token']}").json() == before

@@ -126,6 +126,7 @@ def test_deputy_director_walks_from_upload_to_publish(
     expect(page.get_by_role("heading", level=1)).to_have_text("Проверка результата")
     expect(page.locator("svg.timeline")).to_have_count(2)
     expect(page.locator("svg.chart rect")).to_have_count(2)
+    page.locator("#warnings-line").click()  # the warnings open from their one line
     local_act = page.locator("#warnings li").filter(has_text="Приказ № 45 от 28.11.2026")
     expect(local_act.first).to_be_visible()
     page.screenshot(path=str(artifacts / "admin-5-review.png"), full_page=True)
@@ -175,12 +176,14 @@ def test_deputy_director_walks_from_upload_to_publish(
     page.get_by_role("button", name="Перестроить").click()
     # cancel once a first plan is there (the best plan so far is kept)
     expect(page.locator("#job-solutions")).not_to_have_text("0", timeout=30_000)
-    page.get_by_role("button", name="Отменить").click()
+    page.locator("#progress form button").click()  # «Отменить» (or «Остановить и взять…»)
     expect(page.locator("#progress")).not_to_have_attribute(
         "data-status", re.compile("queued|running"), timeout=30_000
     )
     page.screenshot(path=str(artifacts / "admin-8-cancelled.png"))
     expect(page.locator("#job-status")).to_have_text("отменено")
+    page.locator("#review-link").click()  # the plan kept at the cancel opens for review
+    expect(page.locator("#cancelled-note")).to_be_visible()
     assert blocked == []
     ctx.close()
 

@@ -433,8 +433,8 @@ def test_browser_gets_html_error_pages_and_api_clients_keep_json(
         r = c.post("/admin/schools", data={"name": "X", "csrf_token": "stale"}, headers=came_from)
         assert _error_page(r) == (
             403, "Запрос отклонён",
-            "Запрос отклонён: нет CSRF-токена или он устарел. Обновите страницу и повторите "
-            "(заголовок X-CSRF-Token или поле формы csrf_token).",
+            "Запрос отклонён: форма устарела или открыта в другом входе. Обновите страницу и "
+            "отправьте её снова.",
             "Назад /admin?lang=ru",
         )  # fmt: skip
         r = c.get("/admin/rebuilds/nope?lang=en", headers=BROWSER)
@@ -613,13 +613,14 @@ def test_progress_shows_the_dates_solved_then_the_whole_period(
             s.commit()
     assert '<dd id="job-phase">по дням: решено дат 2 из 5</dd>' in days
     assert '<progress id="job-dates" max="5" value="2">' in days
-    assert '<dd id="job-objective">500</dd>' in days
-    assert '<dd id="job-bound">—</dd>' in days
+    assert '<dd id="job-solutions">1</dd>' in days
+    assert 'id="job-gap"' not in days  # no bound yet: nothing to say how good the plan is
     assert '<dd id="job-phase">date by date: dates solved 2 of 5</dd>' in days_en
     assert '<dd id="job-phase">весь период</dd>' in period
     assert 'id="job-dates"' not in period
-    assert '<dd id="job-objective">420</dd>' in period
-    assert '<dd id="job-bound">300</dd>' in period
+    # 420 against a bound of 300: the plan may still be 29 % off, so no «можно остановить»
+    assert '<dd id="job-gap">не больше 29 %</dd>' in period
+    assert 'id="good-enough"' not in period
 
 
 def test_every_translatable_text_has_english() -> None:
@@ -627,6 +628,9 @@ def test_every_translatable_text_has_english() -> None:
     for path in TEMPLATES.glob("*.html"):
         text = path.read_text(encoding="utf-8")
         found |= set(re.findall(r'_\("([^"]+)"\)', text)) | set(re.findall(r"_\('([^']+)'\)", text))
+        # the plural filter's word for one and for many are translated
+        for one, _few, many in re.findall(r'plural\("([^"]+)", "([^"]+)", "([^"]+)"\)', text):
+            found |= {one, many}
     from api.services.rebuilds import STATUS_RU
     from planner.domain.order import DEVICE_RU, POLICY_RU
     from planner.engine.changes import CHANGE_RU
@@ -644,6 +648,9 @@ def test_every_translatable_text_has_english() -> None:
     from api.services.attendance import VIA_RU
 
     found |= set(VIA_RU.values())
+    from constraints.checker import WARNING_KINDS
+
+    found |= {text for _kind, _prefix, *texts in WARNING_KINDS for text in texts}
     assert len(found) > 100
     assert sorted(found - set(i18n.EN)) == []
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
@@ -17,6 +17,7 @@ from api.models import Job, School, TimetableUpload
 from api.problems import ApiError
 from api.services import readiness, rebuilds, schools, uploads, versions
 from constraints.catalogue import OverrideChoice, override_choices
+from constraints.checker import group_warnings
 from planner.domain.model import parse_grade, sort_class_names
 from planner.domain.order import (
     DEFAULT_DEVICE,
@@ -362,30 +363,44 @@ def _check(session: Any, school: School, job: Job, latest: Any) -> _Checked:
     return _Checked(order, schedule, report, since_base, since_version)
 
 
-def _review_context(session: Any, job: Job, day: str | None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _Shown:
+    """What the review's day view shows: a date and a choice of classes (query parameters)."""
+
+    day: str | None = None
+    class_name: str | None = None
+    grade: str | None = None
+    everything: bool = False
+
+
+def _review_context(session: Any, job: Job, shown: _Shown) -> dict[str, Any]:
     school = schools.get_school(session, job.school_id)
     latest = schools.latest_version(session, school)
     checked = _checked(session, school, job, latest)
     order, schedule, report = checked.order, checked.schedule, checked.report
     dates = schedule.dates()
+    day = shown.day
     chosen = date.fromisoformat(day) if day and day in {d.isoformat() for d in dates} else None
     chosen = chosen or (dates[0] if dates else None)
     remote = sort_class_names(order.classes)
+    selection = views.review_selection(remote, class_name=shown.class_name, grade=shown.grade,
+                                       everything=shown.everything)  # fmt: skip
+    selected = selection.classes
     day_items = [i for i in schedule.items if i.date == chosen]
     class_rows = [
         (name, [i for i in day_items if i.class_name == name and i.kind == "lesson"])
-        for name in remote
+        for name in selected
     ]
-    remote_set = set(remote)
+    selected_set = set(selected)
     teachers = views.teachers_of(
-        i for i in day_items if i.class_name in remote_set and i.format != "in_person"
+        i for i in day_items if i.class_name in selected_set and i.format != "in_person"
     )
     schedule_of_day = schedule.with_items(day_items)
     teacher_rows = [
         (t, sorted(schedule_of_day.of_teacher(t), key=views.start_key)) for t in teachers
     ]
     timelines = [
-        views.timeline(name, [i for i in day_items if i.class_name == name]) for name in remote
+        views.timeline(name, [i for i in day_items if i.class_name == name]) for name in selected
     ]
     return {
         "school": school,
@@ -394,12 +409,19 @@ def _review_context(session: Any, job: Job, day: str | None) -> dict[str, Any]:
         "dates": dates,
         "day": chosen,
         "remote": remote,
+        "grades": views.grade_groups(remote),
+        "selection": selection,
+        "summary": views.review_summary(schedule.items, remote),
         "class_rows": class_rows,
         "teacher_rows": teacher_rows,
         "timelines": timelines,
-        "chart": views.cap_chart(d for d in report.days if d.date == chosen),
+        "legend": views.TIMELINE_LEGEND,
+        "chart": views.cap_chart(
+            d for d in report.days if d.date == chosen and d.class_name in selected_set
+        ),
         "violations": report.violations,
         "warnings": report.warnings,
+        "warning_groups": group_warnings(list(report.warnings)),
         "since_base": checked.since_base,
         "since_version": checked.since_version,
         "latest": latest,
@@ -420,11 +442,16 @@ def review_page(
     auth: PageAuth,
     session: SessionDep,
     day: str | None = None,
+    class_name: Annotated[str | None, Query(alias="class", max_length=50)] = None,
+    grade: Annotated[str | None, Query(max_length=10)] = None,
+    everything: Annotated[bool, Query(alias="all")] = False,
 ) -> Response:
+    """The review; a big order shows one parallel (``grade``), one class (``class``) or, on
+    request, every class (``all=1``) per day, after a summary of the whole period."""
     job = rebuilds.get_job(session, job_id)
-    if job.status != "succeeded" or job.schedule_json is None:
+    if not rebuilds.reviewable(job):
         return redirect(f"/admin/rebuilds/{job_id}")
-    ctx = _review_context(session, job, day)
+    ctx = _review_context(session, job, _Shown(day, class_name, grade, everything))
     return render(request, "review.html", ctx, block="day", auth=auth)
 
 
@@ -442,8 +469,8 @@ def publish(
         version = versions.publish_job(session, job, author=auth.admin.login,
                                        comment=comment.strip(), settings=settings)  # fmt: skip
     except ApiError as exc:
-        if job.status != "succeeded":
+        if not rebuilds.reviewable(job):
             return redirect(f"/admin/rebuilds/{job_id}")
-        ctx = {**_review_context(session, job, None), "publish_error": exc.message}
+        ctx = {**_review_context(session, job, _Shown()), "publish_error": exc.message}
         return render(request, "review.html", ctx, status=exc.status, auth=auth)
     return redirect(f"/admin/schools/{job.school_id}/links?published={version.number}")
