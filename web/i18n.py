@@ -340,10 +340,11 @@ EN: dict[str, str] = {
         "The page updates itself with every change of the timetable. It has no names of pupils."
     ),
     "Часть": "Part",
+    "знак": "character",
     "знаков": "characters",
     "расписание дистанционных уроков": "distance lesson timetable",
     "частей": "parts",
-    "части": "parts",
+    "часть": "part",
     # downloads
     "Опубликованные версии": "Published versions",
     "Версия": "Version",
