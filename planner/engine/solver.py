@@ -352,11 +352,12 @@ def _solve_watched(
     if stop is not None or (stall and callback is not None):
 
         def watch() -> None:
+            # A stop asked for while CP-SAT still loads the model is lost (measured with
+            # OR-Tools 9.15): once asked, ask again on every tick until the solve returns.
             while not done.wait(0.05):
                 if stop is not None and stop.is_set():
                     solver.stop_search()
-                    return
-                if (
+                elif (
                     stall
                     and callback is not None
                     and (time.perf_counter() - callback.last_improvement > stall)
@@ -364,7 +365,6 @@ def _solve_watched(
                     if stalled is not None:
                         stalled.set()
                     solver.stop_search()
-                    return
 
         watcher = threading.Thread(target=watch, daemon=True)
         watcher.start()
@@ -450,17 +450,16 @@ def solve_model(
         reason = STOP_GAP
     else:
         reason = STOP_TIME_LIMIT
-    if (deterministic and workers > 1 and reason in (STOP_OPTIMAL, STOP_GAP, STOP_STALL)
-            and "objective" in ctx.cache and not cancelled):  # fmt: skip
+    if deterministic and workers > 1 and reason == STOP_OPTIMAL and "objective" in ctx.cache:
         canon = _canonical(ctx, round(solver.objective_value), seed,
                            time_limit - (time.perf_counter() - t0))  # fmt: skip
         if canon is not None:
             solver = canon
-            # the stall's objective depends on the machine's speed: the plan at it does not
-            stats.deterministic = reason != STOP_STALL
         else:
             stats.deterministic = False
     elif workers > 1 or reason in (STOP_TIME_LIMIT, STOP_STALL, STOP_CANCELLED):
+        # (a plan within the gap target from several workers depends on their timing too: the
+        # one-worker re-solve only pins down a proven optimum, see docs/solver.md)
         # several workers, or one worker cut off by the clock: the plan depends on timing
         stats.deterministic = False
     a = Assignment(
@@ -629,6 +628,14 @@ class _Day:
         return b if b is not None and b > float("-inf") else 0.0
 
 
+def _covers(day: _Day, groups: dict[tuple[str, str, int], list[int]],
+            pairs: set[tuple[str, str, int]]) -> bool:  # fmt: skip
+    """Does the date's plan give every pair of ``pairs`` an online lesson?"""
+    assert day.plan is not None
+    local = {old: new for new, old in enumerate(day.ids)}
+    return all(any(day.plan.online[local[i]] for i in groups[p] if i in local) for p in pairs)
+
+
 def _units_by_date(problem: Problem) -> dict[date, list[int]]:
     out: dict[date, list[int]] = {}
     for u in problem.units:
@@ -706,7 +713,11 @@ def solve_by_days(
         # a small date: one worker proves it about as fast and is repeatable as it is (several
         # workers need the one-worker re-solve at the optimum, which costs more than the solve)
         workers = 1 if len(sub.units) < SMALL_DAY_UNITS else options.workers
-        a, st = solve_model(ctx_d, replace(day_opts, time_limit=max(0.1, share), workers=workers))
+        # a small date is proven (the week's bound rests on it); a large one is searched for a
+        # good plan under the run's own gap target and stall window
+        day_options = day_opts if small else replace(options, progress=None, hint=None)
+        a, st = solve_model(ctx_d, replace(day_options, time_limit=max(0.1, share),
+                                           workers=workers))  # fmt: skip
         return _Day(sub, ids, a, st)
 
     small = all(len(ids) < SMALL_DAY_UNITS for ids in _units_by_date(problem).values())
@@ -807,26 +818,41 @@ def solve_by_days(
             exact = False  # no time to price every subject: the whole model goes on instead
         prices: dict[tuple[str, str, int], int] = {}
         assigned: dict[date, set[tuple[str, str, int]]] = {}
-        if exact and missed:
-            # a cost of W or more is W: no need to know it exactly
-            priced = run_all([((p, d), d, {"forced": frozenset({p}),
-                                           "ceiling": relaxed[d].bound + W})
-                              for p in missed for d in pair_days[p]])  # fmt: skip
-            solves += len(priced)
-            exact = len(priced) == needed and not stopped()
-        for p in missed if exact else []:
-            costs = []
+
+        def price(p: tuple[str, str, int]) -> tuple[float, date | None, _Day | None] | None:
+            """The least cost of giving ``p`` its online lesson on one of its dates, the date
+            and its plan (cost ≥ W: (W, None, None)); None when a date could not be proven.
+            Each later date only has to beat the best so far (a ceiling)."""
+            best_p: tuple[float, date | None, _Day | None] = (float(W), None, None)
             for d in pair_days[p]:
-                day = priced[(p, d)]
-                if day.plan is None or not day.optimal:
-                    costs.append((float("inf"), d))
-                    exact = exact and day.plan is None and day.stats.status == "INFEASIBLE"
-                    continue
-                forced_days[(p, d)] = day
-                costs.append((day.bound - relaxed[d].bound, d))
-            cost, d_best = min(costs)
+                if stopped():
+                    return None
+                day = solve_day(d, left() / 2, forced=frozenset({p}),
+                                ceiling=relaxed[d].bound + best_p[0])  # fmt: skip
+                if day.plan is None:
+                    if day.stats.status != "INFEASIBLE":
+                        return None
+                    continue  # no plan below the ceiling: not cheaper here
+                if not day.optimal:
+                    return None
+                best_p = (day.bound - relaxed[d].bound, d, day)
+            return best_p
+
+        if exact and missed:
+            if lanes > 1 and len(missed) > 1:
+                with ThreadPoolExecutor(max_workers=lanes) as pool:
+                    priced = dict(zip(missed, pool.map(price, missed), strict=True))
+            else:
+                priced = {p: price(p) for p in missed}
+            solves += needed
+            exact = all(v is not None for v in priced.values()) and not stopped()
+        for p in missed if exact else []:
+            found = priced[p]
+            assert found is not None
+            cost, d_best, day_best = found
             prices[p] = int(min(W, max(0.0, cost)))
-            if cost < W:
+            if d_best is not None and day_best is not None and cost < W:
+                forced_days[(p, d_best)] = day_best
                 assigned.setdefault(d_best, set()).add(p)
         if exact:
             # the Lagrangian bound: Σ prices + Σ_d min(f_d − Σ price × covered on d)
@@ -847,7 +873,11 @@ def solve_by_days(
                     bound += relaxed[d].bound
             if exact:
                 lower = max(lower, bound)
-        # the upper plan: each date with the subjects it gets, the extra PE lesson once a week
+        # the upper plan: each date with the subjects it gets, the extra PE lesson once a week;
+        # a subject only this date's relaxed plan covered keeps its full weekly weight here
+        relaxed_plan = assemble(relaxed)
+        cover_days = {p: {problem.units[i].date for i in groups[p] if relaxed_plan.online[i]}
+                      for p in multi}  # fmt: skip
         used_pe: set[tuple[str, int]] = set()
         for d in days:
             if stopped() or left() < 0.1:
@@ -859,11 +889,14 @@ def solve_by_days(
             assert plan_d is not None
             pe_now = _pe_days(chosen[d].problem, {d: plan_d})
             clash = {x for x in pe_now if x in week_used}
+            keep = {q for q, ds in cover_days.items() if ds == {d}} - want
             if want or clash:
-                if len(want) == 1 and not clash:
-                    chosen[d] = forced_days[(next(iter(want)), d)]
+                reuse = forced_days.get((next(iter(want)), d)) if len(want) == 1 else None
+                if reuse is not None and not clash and _covers(reuse, groups, keep):
+                    chosen[d] = reuse
                 else:
-                    day = solve_day(d, left() / 2, forced=frozenset(want), no_pe=week_used)
+                    day = solve_day(d, left() / 2, forced=frozenset(want), no_pe=week_used,
+                                    prices=dict.fromkeys(keep, W))  # fmt: skip
                     solves += 1
                     if day.plan is None:
                         chosen = {}
