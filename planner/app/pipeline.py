@@ -191,9 +191,11 @@ def solve(
     options: SolveOptions = SolveOptions(),
     *,
     previous: Schedule | None = None,
+    start_from: Schedule | None = None,
 ) -> RebuildResult:
-    """Rebuild the order's period and check the result (see :func:`solve_remote`)."""
-    return solve_remote(timetable, order, options, previous=previous)
+    """Rebuild the order's period and check the result (see :func:`solve_remote`);
+    ``start_from``: the plan «Улучшать дальше» continues from."""
+    return solve_remote(timetable, order, options, previous=previous, start_from=start_from)
 
 
 def check(
