@@ -952,7 +952,10 @@ def solve_by_days(
                 progress(SolveProgress(t_full + p.elapsed, p.objective, p.bound,
                                        len(days) + p.solutions))  # fmt: skip
 
-        a2, stats_full = solve_model(full, replace(options, time_limit=left(), progress=shifted))
+        # what is left, less a margin for the evaluation after it: the limit is a ceiling
+        margin = min(0.5, 0.02 * time_limit)
+        a2, stats_full = solve_model(full, replace(options, time_limit=max(0.1, left() - margin),
+                                                   progress=shifted))  # fmt: skip
         if a2 is not None and stats_full.objective is not None and stats_full.objective < best_obj:
             best, best_obj = a2, stats_full.objective
         if stats_full.bound is not None and stats_full.bound > float("-inf"):
