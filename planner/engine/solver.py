@@ -854,17 +854,34 @@ def solve_by_days(
             if d_best is not None and day_best is not None and cost < W:
                 forced_days[(p, d_best)] = day_best
                 assigned.setdefault(d_best, set()).add(p)
+        # The upper plan: each date with the subjects it gets; a subject only this date's
+        # relaxed plan covered keeps its full weekly weight there. Solved side by side with the
+        # dates the Lagrangian bound needs again.
+        relaxed_plan = assemble(relaxed)
+        cover_days = {p: {problem.units[i].date for i in groups[p] if relaxed_plan.online[i]}
+                      for p in multi}  # fmt: skip
+        keep = {d: {q for q, ds in cover_days.items() if ds == {d}} - assigned.get(d, set())
+                for d in days}  # fmt: skip
+        shared = {d: {p: c for p, c in prices.items() if d in pair_days[p] and c > 0}
+                  for d in days}  # fmt: skip
+        jobs: list[tuple[Any, date, dict[str, Any]]] = []
+        if exact:  # Σ prices + Σ_d min(f_d − Σ price × covered on d)
+            jobs += [(("lb", d), d, {"prices": here})
+                     for d, here in shared.items() if len(here) >= 2]  # fmt: skip
+        for d, want in sorted(assigned.items()):
+            reuse = forced_days.get((next(iter(want)), d)) if len(want) == 1 else None
+            if reuse is not None and _covers(reuse, groups, keep[d]):
+                chosen[d] = reuse
+            else:
+                jobs.append((("ub", d), d, {"forced": frozenset(want),
+                                             "prices": dict.fromkeys(keep[d], W)}))  # fmt: skip
+        results = run_all(jobs) if jobs and not stopped() else {}
+        solves += len(results)
         if exact:
-            # the Lagrangian bound: Σ prices + Σ_d min(f_d − Σ price × covered on d)
             bound = float(sum(prices.values()))
-            shared = {d: {p: c for p, c in prices.items() if d in pair_days[p] and c > 0}
-                      for d in days}  # fmt: skip
-            again = run_all([(d, d, {"prices": here})
-                             for d, here in shared.items() if len(here) >= 2])  # fmt: skip
-            solves += len(again)
             for d in days:
                 if len(shared[d]) >= 2:
-                    day = again.get(d)
+                    day = results.get(("lb", d))
                     if day is None or not day.optimal:
                         exact = False
                         break
@@ -873,38 +890,31 @@ def solve_by_days(
                     bound += relaxed[d].bound
             if exact:
                 lower = max(lower, bound)
-        # the upper plan: each date with the subjects it gets, the extra PE lesson once a week;
-        # a subject only this date's relaxed plan covered keeps its full weekly weight here
-        relaxed_plan = assemble(relaxed)
-        cover_days = {p: {problem.units[i].date for i in groups[p] if relaxed_plan.online[i]}
-                      for p in multi}  # fmt: skip
+        for key, day in results.items():
+            if key[0] == "ub":
+                if day.plan is None:
+                    chosen = {}
+                    break
+                chosen[key[1]] = day
+        if len(results) < len(jobs):
+            chosen = {}
+        # the extra PE lesson once a week: a later date that uses it again is solved again
         used_pe: set[tuple[str, int]] = set()
-        for d in days:
-            if stopped() or left() < 0.1:
-                chosen = {}
-                break
-            want = assigned.get(d, set())
-            week_used = set(used_pe)
+        for d in days if chosen else []:
             plan_d = chosen[d].plan
             assert plan_d is not None
-            pe_now = _pe_days(chosen[d].problem, {d: plan_d})
-            clash = {x for x in pe_now if x in week_used}
-            keep = {q for q, ds in cover_days.items() if ds == {d}} - want
-            if want or clash:
-                reuse = forced_days.get((next(iter(want)), d)) if len(want) == 1 else None
-                if reuse is not None and not clash and _covers(reuse, groups, keep):
-                    chosen[d] = reuse
-                else:
-                    day = solve_day(d, left() / 2, forced=frozenset(want), no_pe=week_used,
-                                    prices=dict.fromkeys(keep, W))  # fmt: skip
-                    solves += 1
-                    if day.plan is None:
-                        chosen = {}
-                        break
-                    chosen[d] = day
-                    exact = exact and day.optimal and not clash
-            plan_d = chosen[d].plan
-            assert plan_d is not None
+            if _pe_days(chosen[d].problem, {d: plan_d}) & used_pe:
+                if stopped() or left() < 0.1:
+                    chosen = {}
+                    break
+                day = solve_day(d, left() / 2, forced=frozenset(assigned.get(d, set())),
+                                no_pe=set(used_pe), prices=dict.fromkeys(keep[d], W))  # fmt: skip
+                solves += 1
+                if day.plan is None:
+                    chosen = {}
+                    break
+                chosen[d] = day
+                plan_d = day.plan
             used_pe |= _pe_days(chosen[d].problem, {d: plan_d})
         if chosen:
             combined = assemble(chosen)
