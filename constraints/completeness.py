@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from constraints.base import CheckView, ModelContext, Violation, fmt_date, fmt_min
+from constraints.base import CheckView, ModelContext, Violation, fmt_date, fmt_min, plural
 from planner.domain.model import DAY_NAMES_RU, BaseLesson
+from planner.domain.schedule import FORMAT_RU
 
 NOTHING_LOST_NORM = (
     "приказ о переводе на дистанционное обучение: учебный план выполняется полностью"
@@ -99,7 +100,8 @@ def check_nothing_lost(view: CheckView) -> list[Violation]:
                     out.append(
                         Violation(
                             "nothing_lost",
-                            f"{c}, {fmt_date(d)}: урок {_label(key)} стоит {n} раза",
+                            f"{c}, {fmt_date(d)}: урок {_label(key)} стоит "
+                            f"{plural(n, 'раз', 'раза', 'раз')}",
                             NOTHING_LOST_NORM,
                             c,
                             d,
@@ -128,7 +130,8 @@ def check_keep_in_person(view: CheckView) -> list[Violation]:
                 if i.kind == "lesson" and i.format != "in_person"
             ]
             lines = [
-                f"класс не в приказе, а урок «{it.subject}» стоит в формате «{it.format}»"
+                f"класс не в приказе, а урок «{it.subject}» стоит в формате "
+                f"«{FORMAT_RU.get(it.format or '', it.format)}»"
                 for it in others
             ]
             lines += [
