@@ -95,7 +95,7 @@ def continue_job(session: Session, job: Job, *, author: str | None) -> Job:
     job's plan (its complete hint) and returns it or a better one."""
     import uuid
 
-    if job.status != "succeeded" or job.schedule_json is None:
+    if job.status not in ("succeeded", "cancelled") or job.schedule_json is None:
         raise Conflict("продолжать нечего: у этого перестроения нет готового расписания.")
     new = Job(
         id=uuid.uuid4().hex,
@@ -188,7 +188,7 @@ def solver_end(job: Job) -> dict[str, Any]:
         "stop_ru": stats.get("stop_ru"),
         "stop_gap_target": stats.get("gap_target"),
         "stop_stall_s": stats.get("stall_s"),
-        "can_continue": job.status == "succeeded"
+        "can_continue": job.status in ("succeeded", "cancelled")
         and job.schedule_json is not None
         and reason not in (None, "optimal"),
         "continue_from": job.continue_from,
