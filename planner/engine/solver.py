@@ -676,6 +676,11 @@ def solve_by_days(
     bound; the plan assembled from the dates' solves is an upper bound. Equal: proven optimal.
     3) Otherwise the whole-period model continues from the best plan with the lower bound as a
     row of the model, until the gap target, the stall window or the time limit.
+
+    Dates of ``SMALL_DAY_UNITS`` units or more (a whole school) take too long to price every
+    subject: they are solved in turn for a good plan instead (a subject spread over dates pays
+    on its last date if still without contact; the extra PE lesson once a week), and the bound
+    comes from the whole-period model alone.
     """
     time_limit, progress, stop = options.time_limit, options.progress, options.stop
     t0 = time.perf_counter()
