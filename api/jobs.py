@@ -296,6 +296,8 @@ class _Claimed:
     workers: int
     seed: int
     attempt: int
+    # «Улучшать дальше»: the plan (schedule.json text) of the job this one continues from
+    start_from: str | None = None
 
 
 def _owner_gone(job: Job, stale_seconds: float) -> bool:
@@ -356,8 +358,19 @@ def _claim(factory: sessionmaker[Session], job_id: str, worker: WorkerInfo) -> _
         school = s.get(School, job.school_id)
         upload = s.get(TimetableUpload, job.timetable_id)
         assert school is not None and upload is not None
+        start_from = None
+        if job.continue_from:
+            earlier = s.get(Job, job.continue_from)
+            start_from = earlier.schedule_json if earlier is not None else None
         return _Claimed(
-            upload, school.name, job.order_doc, job.time_limit, job.workers, job.seed, job.attempt
+            upload,
+            school.name,
+            job.order_doc,
+            job.time_limit,
+            job.workers,
+            job.seed,
+            job.attempt,
+            start_from,
         )
 
 
@@ -389,7 +402,13 @@ def _solve(
         progress=reporter.progress,
         stop=reporter.stop,
     )
-    result = solve(timetable, order, options)
+    if job.start_from is not None:  # «Улучшать дальше»: from the earlier plan, never worse
+        from planner.domain.schedule import Schedule
+
+        start = Schedule.from_json(json.loads(job.start_from))
+        result = solve(timetable, order, options, start_from=start)
+    else:
+        result = solve(timetable, order, options)
     final = {"schedule_json": result.schedule.dumps(), "summary": summarise(result)}
     cancelled = reporter.stop.is_set()  # a cancel during the last plan keeps that plan
     final["status"] = "cancelled" if cancelled else "succeeded"

@@ -205,6 +205,8 @@ class Job(Base):
     worker_name: Mapped[str | None] = mapped_column(String(255))
     # a municipal order with publish: auto — a clean plan is published by the worker
     publish_when_clean: Mapped[bool] = mapped_column(Boolean, default=False)
+    # «Улучшать дальше»: the job whose plan this one starts from (its hint; never worse)
+    continue_from: Mapped[str | None] = mapped_column(String(32))
 
 
 class Version(Base):

@@ -166,6 +166,20 @@ class JobPublic(BaseModel):
         description="классы приказа, не готовые к дистанционным урокам (п. 3.2–3.3 Положения), "
         "и чего им не хватает; публиковать можно — решение за школой",
     )
+    stop_reason: Literal["optimal", "gap", "stall", "time_limit", "cancelled"] | None = Field(
+        default=None,
+        description="чем закончился поиск: доказанный оптимум, доказанный разрыв не больше цели, "
+        "нет улучшений в окне ожидания, предел времени, отмена",
+    )
+    stop_ru: str | None = Field(default=None, description="то же словами для пользователя")
+    stop_gap_target: float | None = None
+    stop_stall_s: float | None = None
+    can_continue: bool = Field(
+        default=False, description="можно «Улучшать дальше»: новый поиск от этого плана"
+    )
+    continue_from: str | None = Field(
+        default=None, description="задача, от плана которой начат этот поиск"
+    )
 
 
 class VersionPublic(BaseModel):

@@ -108,6 +108,8 @@ class ModelContext:
         default_factory=dict
     )  # (class, date, base day, base lesson) -> (format, start, screen minutes)
     cache: dict[str, Any] = field(default_factory=dict)
+    # where each unit's start variable parks when it is self-study (unit id → minutes)
+    parked: dict[int, int] = field(default_factory=dict)
 
     @property
     def limits(self) -> Limits:

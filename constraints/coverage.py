@@ -27,11 +27,18 @@ def build_weekly_contact(ctx: ModelContext) -> None:
     w = ctx.weights.weekly_contact
     p = ctx.problem
     for (c, s, week), ids in sorted(p.contact_groups().items()):
+        if (c, s, week) in p.contact_forced:  # a date's share of a week plan: it gets one here
+            ctx.model.add_bool_or([ctx.vars[i].online for i in ids])
+            continue
         if p.contact_scope is not None and (c, s, week) not in p.contact_scope:
             continue
+        weight = p.contact_weights.get((c, s, week), w)
         missed = ctx.model.new_bool_var(f"no_contact[{c},{s},{week}]")
         ctx.model.add_bool_or([missed, *(ctx.vars[i].online for i in ids)])
+        days = {p.units[i].date for i in ids}
+        on_date = next(iter(days)) if len(days) == 1 else None  # a term of one date alone
         ctx.penalise(
-            "weekly_contact", f"weekly_contact(class={c}, subject={s}, week={week})", missed, w,
-            (c, None, None),
+            "weekly_contact", f"weekly_contact(class={c}, subject={s}, week={week})", missed,
+            weight,
+            (c, on_date, None),
         )  # fmt: skip

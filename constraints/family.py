@@ -38,6 +38,22 @@ def build_sibling_overlap(ctx: ModelContext) -> None:
                     # ov only pays when both are online
                     m.add_implication(ov, vi.online)
                     m.add_implication(ov, vj.online)
+                    _shift_cut(ctx, i, j, ov)
+
+
+def _shift_cut(ctx: ModelContext, i: int, j: int, ov: object) -> None:
+    """A redundant row that gives the relaxation what the disjunction hides: two sibling lessons
+    that would overlap at their reference starts, both online and not sharing the computer, move
+    apart by at least ``need`` minutes between them (one goes first, the other after it)."""
+    si, sj = ctx.cache.get(f"shift:{i}"), ctx.cache.get(f"shift:{j}")
+    if si is None or sj is None:
+        return
+    (dev_i, ref_i), (dev_j, ref_j) = si, sj
+    ui, uj = ctx.problem.units[i], ctx.problem.units[j]
+    need = min(min(ui.lengths) - (ref_j - ref_i), min(uj.lengths) - (ref_i - ref_j))
+    if need > 0:
+        vi, vj = ctx.vars[i], ctx.vars[j]
+        ctx.model.add(dev_i + dev_j >= need * (vi.online + vj.online - 1 - ov))
 
 
 def build_stagger_starts(ctx: ModelContext) -> None:

@@ -5,6 +5,7 @@ that can make an order impossible."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from constraints.base import CheckView, ModelContext, Violation, fmt_date, lessons_ru
 from constraints.problem import Unit
@@ -37,6 +38,11 @@ def _unit_matches(m: MustOnline, u: Unit) -> bool:
     return m.class_name in u.classes and any(
         must_online_matches(m, m.class_name, u.date, x.subject, x.lesson) for x in u.lessons
     )
+
+
+def unit_must_online(order: Any, u: Unit) -> bool:
+    """Does the order require unit ``u`` to be online?"""
+    return any(_unit_matches(m, u) for m in order.must_online)
 
 
 def build_must_online(ctx: ModelContext) -> None:

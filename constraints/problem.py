@@ -63,6 +63,10 @@ class Problem:
     contact_scope: set[tuple[str, str, int]] | None = None
     # (class, ISO week) whose once-a-week extra PE lesson is already used on another date
     no_pe_extra: set[tuple[str, int]] = field(default_factory=set)
+    # weekly-contact pairs that must get an online lesson here (a date's part of a week plan)
+    contact_forced: set[tuple[str, str, int]] = field(default_factory=set)
+    # weekly-contact pairs whose missing contact costs this instead of the rule's weight
+    contact_weights: dict[tuple[str, str, int], int] = field(default_factory=dict)
 
     def contact_groups(self) -> dict[tuple[str, str, int], list[int]]:
         """The weekly-contact rule's groups: for each (class, subject, ISO week) of a subject

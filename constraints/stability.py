@@ -29,8 +29,15 @@ def build_minimal_change(ctx: ModelContext) -> None:
         v = ctx.vars[u.id]
         ref, _fmt = reference(ctx, u.id)
         dev = m.new_int_var(0, 24 * 60, f"shift[{u.id}]")
-        m.add(dev >= v.start - ref).only_enforce_if(v.online)
-        m.add(dev >= ref - v.start).only_enforce_if(v.online)
+        if ref == ctx.parked.get(u.id):
+            # a self-study unit parks at its reference start, so |start − ref| holds for both
+            # formats: plain linear rows, no big-M in the relaxation
+            m.add(dev >= v.start - ref)
+            m.add(dev >= ref - v.start)
+        else:
+            m.add(dev >= v.start - ref).only_enforce_if(v.online)
+            m.add(dev >= ref - v.start).only_enforce_if(v.online)
+        ctx.cache[f"shift:{u.id}"] = (dev, ref)
         ctx.penalise(
             "minimal_change",
             f"minimal_change(unit={u.label}, date={fmt_date(u.date)})",

@@ -17,6 +17,7 @@ from typing import Annotated
 import typer
 
 from planner.domain.errors import InputError, PlannerError
+from planner.domain.solving import DEFAULT_GAP_TARGET
 
 app = typer.Typer(
     name="planner",
@@ -174,12 +175,34 @@ def rebuild(
         typer.Option("--previous", help="Прошлый опубликованный результат / Last published OUTDIR"),
     ] = None,
     time_limit: Annotated[
-        float, typer.Option("--time-limit", help="Секунд на поиск / Seconds")
+        float,
+        typer.Option(
+            "--time-limit",
+            help="Предел поиска, секунд: потолок, обычно поиск кончается раньше / "
+            "Search ceiling, seconds",
+        ),
     ] = 30.0,
     workers: Annotated[
         int, typer.Option("--workers", help="Потоков решателя / Solver workers")
     ] = 2,
     seed: Annotated[int, typer.Option("--seed", help="Зерно решателя / Solver seed")] = 1,
+    gap: Annotated[
+        float,
+        typer.Option(
+            "--gap",
+            help="Остановиться, когда доказано, что до лучшего возможного не больше стольких "
+            "процентов / Stop at this proven gap, percent",
+        ),
+    ] = 100 * DEFAULT_GAP_TARGET,
+    stall: Annotated[
+        float | None,
+        typer.Option(
+            "--stall",
+            help="Остановиться, если столько секунд нет улучшений (по умолчанию — по размеру "
+            "задачи, 0 — не останавливаться) / Stop after this many seconds without a better "
+            "plan (default: by size; 0: never)",
+        ),
+    ] = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Без хода решения / No progress")
     ] = False,
@@ -207,7 +230,8 @@ def rebuild(
     from planner.app.pipeline import rebuild_files
     from planner.domain.solving import SolveOptions
 
-    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
+    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed,
+                           gap_target=max(0.0, gap) / 100, stall=stall)  # fmt: skip
     try:
         code = rebuild_files(
             timetable, order, out, options, previous=previous,

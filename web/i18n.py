@@ -241,6 +241,17 @@ EN: dict[str, str] = {
     "из": "of",
     "весь период": "whole period",
     "Отменить": "Cancel",
+    "Поиск закончен": "The search ended",
+    "план доказанно лучший": "the plan is proven the best",
+    "до лучшего возможного не больше": "proven within",
+    "дальше улучшений не было": "no better plan came for",
+    "с": "s",
+    "закончилось отведённое время": "the time limit ran out",
+    "остановлено по вашей просьбе": "stopped at your request",
+    "Улучшать дальше": "Keep improving",
+    "Новый поиск начнётся с этого плана; результат будет не хуже.": (
+        "A new search starts from this plan; the result will be no worse."
+    ),
     "Посмотреть результат": "Review the result",
     "Страница обновляется сама каждую секунду.": "This page refreshes itself every second.",
     "Обновить": "Refresh",

@@ -90,6 +90,31 @@ def create_job(
     return job
 
 
+def continue_job(session: Session, job: Job, *, author: str | None) -> Job:
+    """«Улучшать дальше»: a new job for the same order and timetable that starts from this
+    job's plan (its complete hint) and returns it or a better one."""
+    import uuid
+
+    if job.status not in ("succeeded", "cancelled") or job.schedule_json is None:
+        raise Conflict("продолжать нечего: у этого перестроения нет готового расписания.")
+    new = Job(
+        id=uuid.uuid4().hex,
+        school_id=job.school_id,
+        timetable_id=job.timetable_id,
+        status="queued",
+        order_doc=job.order_doc,
+        time_limit=job.time_limit,
+        workers=job.workers,
+        seed=job.seed,
+        created_by=author,
+        created_at=utcnow(),
+        continue_from=job.id,
+    )
+    session.add(new)
+    session.commit()
+    return new
+
+
 def get_job(session: Session, job_id: str) -> Job:
     job = session.get(Job, job_id)
     if job is None:
@@ -153,6 +178,23 @@ def job_phase(job: Job) -> dict[str, Any]:
     return {"phase": phase, "phase_ru": phase_ru, "dates_done": done, "dates_total": total}
 
 
+def solver_end(job: Job) -> dict[str, Any]:
+    """How the job's search ended: the internal reason and its Russian wording (None while it
+    runs or when the job has no plan), and whether «Улучшать дальше» may continue from it."""
+    stats = (job.summary or {}).get("stats") or {}
+    reason = stats.get("stop_reason")
+    return {
+        "stop_reason": reason,
+        "stop_ru": stats.get("stop_ru"),
+        "stop_gap_target": stats.get("gap_target"),
+        "stop_stall_s": stats.get("stall_s"),
+        "can_continue": job.status in ("succeeded", "cancelled")
+        and job.schedule_json is not None
+        and reason not in (None, "optimal"),
+        "continue_from": job.continue_from,
+    }
+
+
 #: a running search whose best plan is proven this close to the best possible one can be stopped
 GOOD_GAP = 0.05
 
@@ -196,6 +238,7 @@ def progress_figures(job: Job) -> dict[str, Any]:
 
 def job_public(job: Job) -> dict[str, Any]:
     return {
+        **solver_end(job),
         "id": job.id,
         "school_id": job.school_id,
         "status": job.status,

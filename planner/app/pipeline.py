@@ -191,9 +191,11 @@ def solve(
     options: SolveOptions = SolveOptions(),
     *,
     previous: Schedule | None = None,
+    start_from: Schedule | None = None,
 ) -> RebuildResult:
-    """Rebuild the order's period and check the result (see :func:`solve_remote`)."""
-    return solve_remote(timetable, order, options, previous=previous)
+    """Rebuild the order's period and check the result (see :func:`solve_remote`);
+    ``start_from``: the plan «Улучшать дальше» continues from."""
+    return solve_remote(timetable, order, options, previous=previous, start_from=start_from)
 
 
 def check(
@@ -317,13 +319,19 @@ def _summary(
     lessons = [i for i in result.schedule.lessons() if i.class_name in set(order.classes)]
     n_online = sum(1 for i in lessons if i.format == "online")
     n_self = sum(1 for i in lessons if i.format == "self_study")
-    if s.status == "OPTIMAL":
+    if s.status == "OPTIMAL" and not s.gap:
         gap = "доказан оптимум"
     elif s.gap is None:
         gap = "разрыв до оптимума не доказан"
     else:
         gap = f"доказанный разрыв до оптимума не больше {s.gap:.1%}"
-    say(f"Готово за {seconds:.1f} с ({s.status}, {gap}).")
+    say(f"Готово за {seconds:.1f} с ({gap}).")
+    if s.stop_ru:  # why the search ended: optimum, gap target, stall window or time limit
+        say(f"Поиск закончен: {s.stop_ru}.")
+    if s.hand_online_minutes is not None:
+        say(f"Ручной план (первые уроки онлайн до предела): онлайн-минут {s.hand_online_minutes}, "
+            f"предметов с онлайн-уроком {s.hand_subjects}; этот план — {s.online_minutes} и "
+            f"{s.subjects_online}.")  # fmt: skip
     say(f"Классов на дистанте: {len(order.classes)}; уроков онлайн: {n_online}, "
         f"самостоятельно: {n_self}; онлайн-минут: {s.online_minutes}.")  # fmt: skip
     say(f"Записано: {out / 'schedule.json'} и ещё файлов: {files} (ЭПОС, календари, отчёт)")

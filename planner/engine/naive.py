@@ -18,6 +18,7 @@ from typing import Any
 
 from constraints.breaks import PAUSE_AFTER, dynamic_pause_applies, dynamic_pause_holds
 from constraints.class_day import ClassDay
+from constraints.order_minimums import unit_must_online
 from constraints.problem import Problem, merged_blocks
 from constraints.rules import RULES_BY_ID, day_ok
 from planner.domain.solving import Assignment
@@ -168,14 +169,19 @@ def day_feasible(problem: Problem, c: str, d: date, spans: list[tuple[int, int]]
     return day_ok(_class_day(problem, c, d, spans), problem.limits)
 
 
-def repair_weekly_contact(problem: Problem, a: Assignment, pairs: set[tuple[str, str, int]]) -> int:
+def repair_weekly_contact(problem: Problem, a: Assignment, pairs: set[tuple[str, str, int]],
+                          *, subjects: bool = False) -> int:  # fmt: skip
     """Give each (class, subject, week) in ``pairs`` that has no online lesson one, if a legal
     swap exists: its lesson goes online at its base start (longest length that fits), at most
     one other online lesson of the day goes to self-study, and the swap must gain (the weekly
-    contact is worth more than the priority minutes it costs). Returns the number of repairs."""
+    contact is worth more than the priority minutes it costs). Returns the number of repairs.
+
+    ``subjects``: ``pairs`` are any subjects (:func:`subject_pairs`), every swap must add one
+    subject with an online lesson (the victim's subjects keep one elsewhere in the week) and
+    must not lose online minutes on its date."""
     buf = problem.limits.switch_buffer.value
     weight = DEFAULT_WEEKLY_BONUS
-    units_of = problem.contact_groups()  # ``pairs`` are weekly-contact pairs
+    units_of = subject_pairs(problem) if subjects else problem.contact_groups()
     repaired = 0
     for pair in sorted(pairs):
         ids = units_of.get(pair, [])
@@ -206,7 +212,9 @@ def repair_weekly_contact(problem: Problem, a: Assignment, pairs: set[tuple[str,
                             for v in vs if a.online[v] and v != victim
                         ] + [(s, e)])
                         for c, vs in day_ids.items()
-                    ) and (victim is None or _victim_ok(problem, a, victim, i)):  # fmt: skip
+                    ) and (victim is None or _victim_ok(problem, a, victim, i)) and (
+                        not subjects or _keeps_subjects(problem, a, units_of, victim, i, length)
+                    ):  # fmt: skip
                         if victim is not None:
                             a.online[victim], a.dur[victim] = False, 0
                             a.start[victim] = problem.units[victim].base_start
@@ -227,6 +235,24 @@ def _in_base_order(a: Assignment, ids: list[int], victim: int | None, added: int
     starts = [start if v == added else a.start[v]
               for v in ids if v == added or (a.online[v] and v != victim)]  # fmt: skip
     return all(x < y for x, y in itertools.pairwise(starts))
+
+
+def _keeps_subjects(problem: Problem, a: Assignment,
+                    units_of: dict[tuple[str, str, int], list[int]], victim: int | None,
+                    added: int, length: int) -> bool:  # fmt: skip
+    """The swap loses no online minutes and every subject of the victim keeps an online lesson
+    in its week."""
+    if victim is None:
+        return True
+    if length < a.dur[victim]:
+        return False
+    v = problem.units[victim]
+    week = v.date.isocalendar()[1]
+    return all(
+        any(a.online[j] and j != victim for j in units_of.get((c, s, week), []))
+        for c in v.classes
+        for s in v.subjects
+    )
 
 
 def _victim_ok(problem: Problem, a: Assignment, victim: int, added: int) -> bool:
@@ -258,3 +284,57 @@ def _teachers_free(
             if s < a.start[w] + a.dur[w] and a.start[w] < e:
                 return False
     return True
+
+
+def subject_pairs(problem: Problem) -> dict[tuple[str, str, int], list[int]]:
+    """Every (class, subject, ISO week) of the period with the units (not blocked) that could
+    give it an online lesson — whatever its weekly hours."""
+    out: dict[tuple[str, str, int], list[int]] = defaultdict(list)
+    for u in problem.units:
+        if u.blocked:
+            continue
+        week = u.date.isocalendar()[1]
+        for c in u.classes:
+            for s in u.subjects:
+                out[(c, s, week)].append(u.id)
+    return dict(out)
+
+
+def plan_figures(problem: Problem, a: Assignment) -> tuple[int, int]:
+    """The two figures a plan is never behind the hand plan on: online minutes, and subjects
+    (class, subject, week) with at least one online lesson."""
+    minutes = sum(a.dur[u.id] for u in problem.units if a.online[u.id])
+    subjects = sum(any(a.online[i] for i in ids) for ids in subject_pairs(problem).values())
+    return minutes, subjects
+
+
+def hand_plan_floors(problem: Problem) -> tuple[Assignment, int, int] | None:
+    """The hand plan and its figures (online minutes, subjects with an online lesson), or None
+    when the hand plan breaks one of the order's own minimums (``must_online``,
+    ``min_online_per_day``) — then it is no plan to measure against."""
+    a = naive_plan(problem)
+    order = problem.order
+    for u in problem.units:
+        if not a.online[u.id] and unit_must_online(order, u):
+            return None
+    if order.min_online_per_day:
+        for ids in problem.class_days.values():
+            if ids and sum(a.online[i] for i in ids) < min(order.min_online_per_day, len(ids)):
+                return None
+    minutes, subjects = plan_figures(problem, a)
+    return a, minutes, subjects
+
+
+def catch_up_subjects(problem: Problem, a: Assignment, hand: Assignment) -> bool:
+    """Swap lessons online (in place) until ``a`` gives as many subjects an online lesson as the
+    hand plan ``hand``, taking the hand plan's subjects that ``a`` lacks; True when it does."""
+    groups = subject_pairs(problem)
+    target = plan_figures(problem, hand)[1]
+    if plan_figures(problem, a)[1] >= target:
+        return True
+    lacking = {
+        p for p, ids in groups.items()
+        if any(hand.online[i] for i in ids) and not any(a.online[i] for i in ids)
+    }  # fmt: skip
+    repair_weekly_contact(problem, a, lacking, subjects=True)
+    return plan_figures(problem, a)[1] >= target

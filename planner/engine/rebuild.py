@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -65,6 +65,22 @@ def previous_index(
     return out
 
 
+def assignment_of(problem: Problem, schedule: Schedule) -> Assignment:
+    """The plan of ``schedule`` as the solver's decision per unit (a lesson the schedule does not
+    have, or cannot be online as it stands, is self-study)."""
+    index = previous_index(schedule)
+    out = Assignment({}, {}, {})
+    for u in problem.units:
+        x = u.lessons[0]
+        key = (u.classes[0], u.date, x.day, x.lesson)
+        fmt, start, dur = index.get(key, ("self_study", None, 0))
+        on = fmt == "online" and start is not None and dur in u.lengths and not u.blocked
+        out.online[u.id] = on
+        out.start[u.id] = start if on and start is not None else u.base_start
+        out.dur[u.id] = dur if on else 0
+    return out
+
+
 def solve_remote(
     timetable: Timetable,
     order: QuarantineOrder,
@@ -73,8 +89,12 @@ def solve_remote(
     catalogue: Any = None,
     previous: Schedule | None = None,
     weights: Weights = DEFAULT_WEIGHTS,
+    start_from: Schedule | None = None,
 ) -> RebuildResult:
     """Rebuild the order's period for remote mode and check the result independently.
+
+    ``start_from``: a plan of the same order to continue from («Улучшать дальше»): the search
+    starts from it as a complete hint and returns it or a better plan.
 
     Raises :class:`InfeasibleOrder` (with the smallest conflicting requirements found) when the
     order's hard minimums cannot be met. ``options.stop`` cancels the search and keeps the best
@@ -85,10 +105,12 @@ def solve_remote(
     limits = Limits(catalogue, order)
     problem = build_problem(timetable, order, limits)
     prev = previous_index(previous)
+    if start_from is not None:
+        options = replace(options, hint=assignment_of(problem, start_from))
     if len(problem.dates) > 1:
         assignment, stats = solve_by_days(problem, weights=weights, previous=prev, options=options)
     else:
-        ctx = build_model(problem, weights=weights, previous=prev)
+        ctx = build_model(problem, weights=weights, previous=prev, hint=options.hint)
         assignment, stats = solve_model(ctx, options)
     if assignment is None:
         if stats.stopped or options.stopped:

@@ -8,9 +8,11 @@ allowed lengths (0 when self-study) and an optional interval. Every rule in
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -22,11 +24,33 @@ from constraints.problem import Problem
 from constraints.rules import ALL_RULES
 from constraints.weights import DEFAULT_WEIGHTS, EXPLAIN_RU, Weights
 from planner.domain.errors import InfeasibleOrder
-from planner.domain.solving import Assignment, SolveOptions, SolveProgress, relative_gap
-from planner.engine.naive import greedy_plan, repair_weekly_contact
+from planner.domain.solving import (
+    STOP_CANCELLED,
+    STOP_GAP,
+    STOP_OPTIMAL,
+    STOP_STALL,
+    STOP_TIME_LIMIT,
+    Assignment,
+    SolveOptions,
+    SolveProgress,
+    relative_gap,
+    stop_reason_ru,
+)
+from planner.engine.naive import (
+    catch_up_subjects,
+    greedy_plan,
+    hand_plan_floors,
+    plan_figures,
+    repair_weekly_contact,
+    subject_pairs,
+)
 
 # Online lessons start on a 5-minute grid (or exactly at their base start).
 GRID = 5
+
+#: a model (or a date) with fewer units is small: closed to the proven optimum whatever the gap
+#: target, and a small date is solved with one worker (see solve_by_days)
+SMALL_DAY_UNITS = 120
 
 STATUS_NAMES = {
     cp_model.OPTIMAL: "OPTIMAL",
@@ -80,6 +104,21 @@ class SolveStats:
     penalties: list[PenaltyLine] = field(default_factory=list)
     stopped: bool = False
     phases: str = "весь период"
+    # why the search ended: one of planner.domain.solving.STOP_REASONS (None: no plan)
+    stop_reason: str | None = None
+    stop_ru: str | None = None  # the same in Russian, as the user reads it
+    gap_target: float | None = None
+    stall_s: float | None = None
+    # the hand plan (planner.engine.naive.naive_plan) the plan never falls behind
+    hand_online_minutes: int | None = None
+    hand_subjects: int | None = None
+    subjects_online: int | None = None
+
+    def end(self, reason: str) -> None:
+        """Record why the search ended (and its Russian wording)."""
+        self.stop_reason = reason
+        self.stop_ru = stop_reason_ru(reason, gap=self.gap, gap_target=self.gap_target,
+                                      stall=self.stall_s)  # fmt: skip
 
     def to_json(self) -> dict[str, Any]:
         doc = {k: v for k, v in self.__dict__.items() if k != "penalties"}
@@ -95,8 +134,13 @@ def build_model(
     explain: bool = False,
     rules: tuple[Any, ...] = ALL_RULES,
     hint: Assignment | None = None,
+    floors: bool = True,
+    subject_floor: bool = True,
+    hints: bool = True,
 ) -> ModelContext:
-    """Create variables and let every rule add its part."""
+    """Create variables and let every rule add its part; ``floors``: the plan is never behind
+    the hand plan (online minutes, subjects with an online lesson), see :func:`add_hand_floors`.
+    ``hint``: a complete plan to start from (else the previous version or the greedy plan)."""
     model = cp_model.CpModel()
     ctx = ModelContext(model, problem, weights, explain=explain, previous=previous or {})
     lim = problem.limits
@@ -118,7 +162,8 @@ def build_model(
         model.add(dur == 0).only_enforce_if(on.Not())
         model.add(dur >= min(u.lengths)).only_enforce_if(on)
         # a self-study unit parks at its base start, so equal plans print identically
-        model.add(start == min(max(u.base_start, earliest), latest)).only_enforce_if(on.Not())
+        ctx.parked[u.id] = min(max(u.base_start, earliest), latest)
+        model.add(start == ctx.parked[u.id]).only_enforce_if(on.Not())
         interval = model.new_optional_interval_var(start, dur, end, on, f"iv[{u.id}]")
         ctx.vars.append(UnitVars(on, start, dur, end, interval))
         if u.blocked:
@@ -142,15 +187,46 @@ def build_model(
     for rule in rules:
         if rule.build is not None and (rule.hard or not explain):
             rule.build(ctx)
+    if floors and not explain:
+        add_hand_floors(ctx, subjects=subject_floor)
     if not explain and ctx.penalties:
         objective = sum(p.weight * p.var for p in ctx.penalties)
         ctx.cache["objective"] = objective
         model.minimize(objective)
-    if hint is not None:
-        _full_hint(ctx, hint)
-    else:
+    if hint is not None and _full_hint(ctx, hint):
+        return ctx
+    if hints:
         _add_hints(ctx)
     return ctx
+
+
+def add_hand_floors(ctx: ModelContext, *, subjects: bool = True) -> None:
+    """Never behind the hand plan: on every date at least its online minutes, and in the
+    period at least as many (class, subject, week) with an online lesson (``subjects``; a
+    date's own model leaves that week-wide row to the whole period). Hard rows of the engine,
+    not a norm, added only when the hand plan keeps the order's own minimums: it is then a
+    legal plan that meets them, so they never make an order infeasible."""
+    hand = hand_plan_floors(ctx.problem)
+    if hand is None:
+        return
+    ctx.cache["hand"] = hand
+    a, _minutes, n_subjects = hand
+    m = ctx.model
+    by_date: dict[date, list[int]] = {}
+    for u in ctx.problem.units:
+        by_date.setdefault(u.date, []).append(u.id)
+    for ids in by_date.values():
+        floor = sum(a.dur[i] for i in ids)
+        if floor:
+            m.add(sum(ctx.vars[i].dur for i in ids) >= floor)
+    if not subjects:
+        return
+    covered = []
+    for (c, s, week), ids in sorted(subject_pairs(ctx.problem).items()):
+        cov = m.new_bool_var(f"has_online[{c},{s},{week}]")
+        m.add_bool_or([ctx.vars[i].online for i in ids]).only_enforce_if(cov)
+        covered.append(cov)
+    m.add(sum(covered) >= n_subjects)
 
 
 def _add_hints(ctx: ModelContext) -> None:
@@ -158,8 +234,11 @@ def _add_hints(ctx: ModelContext) -> None:
     or, for a first plan, from the naive baseline (a legal plan in most cases)."""
     if ctx.explain:
         return
+    hand = ctx.cache.get("hand")
     if not ctx.previous:
-        _full_hint(ctx, greedy_plan(ctx.problem))
+        # the greedy plan, or the hand plan when the greedy one falls behind it
+        if not _full_hint(ctx, greedy_plan(ctx.problem)) and hand is not None:
+            _full_hint(ctx, hand[0])
         return
     # a complete hint from the published plan when it is still legal under the new order …
     fallback = greedy_plan(ctx.problem)
@@ -177,7 +256,7 @@ def _add_hints(ctx: ModelContext) -> None:
     if _full_hint(ctx, plan):
         return
     # … otherwise the greedy plan (complete), the previous formats and starts on top (partial)
-    if _full_hint(ctx, fallback):
+    if _full_hint(ctx, fallback) or (hand is not None and _full_hint(ctx, hand[0])):
         return
     for u in ctx.problem.units:
         x = u.lessons[0]
@@ -228,10 +307,12 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         self.stop = stop
         self.first: float | None = None
         self.count = 0
+        self.last_improvement = time.perf_counter()
 
     def on_solution_callback(self) -> None:
         now = time.perf_counter() - self.t0
         self.count += 1
+        self.last_improvement = time.perf_counter()
         if self.first is None:
             self.first = now
         if self.progress is not None:
@@ -243,11 +324,13 @@ class _Progress(cp_model.CpSolverSolutionCallback):
 
 
 def configure(solver: cp_model.CpSolver, options: SolveOptions) -> None:
-    """Time limit, workers and seed; determinism comes from solve_model's one-worker re-solve."""
+    """Time limit, workers, seed and the gap target; determinism comes from solve_model's
+    one-worker re-solve."""
     p = solver.parameters
-    p.max_time_in_seconds = float(options.time_limit)
+    p.max_time_in_seconds = float(max(0.01, options.time_limit))
     p.num_workers = max(1, int(options.workers))
     p.random_seed = int(options.seed)
+    p.relative_gap_limit = max(0.0, float(options.gap_target))
     # Measured on the medium demo school: probing and symmetry detection cost about half of the
     # time to the first solution and did not improve the 30-second result.
     p.cp_model_probing_level = 0
@@ -258,18 +341,30 @@ def _solve_watched(
     solver: cp_model.CpSolver,
     model: cp_model.CpModel,
     stop: threading.Event | None,
-    callback: cp_model.CpSolverSolutionCallback | None = None,
+    callback: _Progress | None = None,
+    stall: float | None = None,
+    stalled: threading.Event | None = None,
 ) -> Any:
-    """``solver.solve`` that a set ``stop`` event interrupts even between solutions."""
+    """``solver.solve`` that a set ``stop`` event interrupts even between solutions, and that
+    ends when no better plan came for ``stall`` seconds (then ``stalled`` is set)."""
     done = threading.Event()
     watcher = None
-    if stop is not None:
+    if stop is not None or (stall and callback is not None):
 
         def watch() -> None:
+            # A stop asked for while CP-SAT still loads the model is lost (measured with
+            # OR-Tools 9.15): once asked, ask again on every tick until the solve returns.
             while not done.wait(0.05):
-                if stop.is_set():
+                if stop is not None and stop.is_set():
                     solver.stop_search()
-                    return
+                elif (
+                    stall
+                    and callback is not None
+                    and (time.perf_counter() - callback.last_improvement > stall)
+                ):
+                    if stalled is not None:
+                        stalled.set()
+                    solver.stop_search()
 
         watcher = threading.Thread(target=watch, daemon=True)
         watcher.start()
@@ -284,9 +379,17 @@ def _solve_watched(
 def solve_model(
     ctx: ModelContext, options: SolveOptions = SolveOptions()
 ) -> tuple[Assignment | None, SolveStats]:
-    """Solve one model within ``options``; the plan and its statistics (None when no plan)."""
+    """Solve one model within ``options``; the plan and its statistics (None when no plan).
+
+    Ends at the first of: proven optimal, proven gap ≤ ``options.gap_target``, no better plan
+    for the stall window, the time limit, a cancel; ``stats.stop_reason`` says which."""
     time_limit, workers, seed = options.time_limit, options.workers, options.seed
     deterministic, progress, stop = options.deterministic, options.progress, options.stop
+    stall = options.stall_for(len(ctx.problem.units))
+    if len(ctx.problem.units) < SMALL_DAY_UNITS:
+        # a small model is closed to the proven optimum: the last percent costs milliseconds,
+        # and the optimum is repeatable where a plan within the gap is not
+        options = replace(options, gap_target=0.0)
     solver = cp_model.CpSolver()
     configure(solver, options)
     t0 = time.perf_counter()
@@ -295,7 +398,8 @@ def solve_model(
     if hint is not None and progress is not None:
         # the complete hint is already a legal plan: report it before the search starts
         progress(SolveProgress(0.0, float(hint[1]), float("-inf"), 0))
-    status = _solve_watched(solver, ctx.model, stop, cb)
+    stalled = threading.Event()
+    status = _solve_watched(solver, ctx.model, stop, cb, stall, stalled)
     wall = time.perf_counter() - t0
     proto = ctx.model.proto
     p = ctx.problem
@@ -317,7 +421,10 @@ def solve_model(
         seed=seed,
         deterministic=deterministic,
         stopped=bool(stop is not None and stop.is_set()),
+        gap_target=options.gap_target,
+        stall_s=stall,
     )
+    cancelled = stop is not None and stop.is_set()
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         if hint is not None and status == cp_model.UNKNOWN:
             # stopped (or out of time) before the search's first plan: the hint is the best
@@ -325,37 +432,58 @@ def solve_model(
             stats.status = "FEASIBLE"
             stats.objective, stats.bound = float(obj), None
             stats.first_solution_s = 0.0
-            _fill_counts(stats, a)
+            _fill_counts(stats, a, ctx)
+            stats.end(STOP_CANCELLED if cancelled else
+                      STOP_STALL if stalled.is_set() else STOP_TIME_LIMIT)  # fmt: skip
             return a, stats
         return None, stats
     objective = solver.objective_value if ctx.penalties else 0.0
     bound = solver.best_objective_bound if ctx.penalties else 0.0
-    if deterministic and workers > 1 and status == cp_model.OPTIMAL and "objective" in ctx.cache:
+    gap = relative_gap(objective, bound)
+    if status == cp_model.OPTIMAL:
+        reason = STOP_OPTIMAL if gap <= 1e-9 else STOP_GAP
+    elif cancelled:
+        reason = STOP_CANCELLED
+    elif stalled.is_set():
+        reason = STOP_STALL
+    elif gap <= options.gap_target:
+        reason = STOP_GAP
+    else:
+        reason = STOP_TIME_LIMIT
+    if deterministic and workers > 1 and reason == STOP_OPTIMAL and "objective" in ctx.cache:
         canon = _canonical(ctx, round(solver.objective_value), seed,
                            time_limit - (time.perf_counter() - t0))  # fmt: skip
         if canon is not None:
             solver = canon
         else:
             stats.deterministic = False
-    elif workers > 1 or (status != cp_model.OPTIMAL and wall >= 0.95 * time_limit):
-        # several workers, or one worker cut off by the wall clock: the plan depends on timing
+    elif workers > 1 or reason in (STOP_TIME_LIMIT, STOP_STALL, STOP_CANCELLED):
+        # (a plan within the gap target from several workers depends on their timing too: the
+        # one-worker re-solve only pins down a proven optimum, see docs/solver.md)
+        # several workers, or one worker cut off by the clock: the plan depends on timing
         stats.deterministic = False
     a = Assignment(
         online={u.id: bool(solver.value(ctx.vars[u.id].online)) for u in p.units},
         start={u.id: int(solver.value(ctx.vars[u.id].start)) for u in p.units},
         dur={u.id: int(solver.value(ctx.vars[u.id].dur)) for u in p.units},
     )
-    _fill_counts(stats, a)
+    _fill_counts(stats, a, ctx)
     stats.objective, stats.bound = objective, bound
-    stats.gap = round(relative_gap(objective, bound), 6)
+    stats.gap = round(gap, 6)
     stats.penalties = penalty_lines(ctx, lambda e: int(solver.value(e)))
+    stats.end(reason)
     return a, stats
 
 
-def _fill_counts(stats: SolveStats, a: Assignment) -> None:
+def _fill_counts(stats: SolveStats, a: Assignment, ctx: ModelContext | None = None) -> None:
     stats.online_units = sum(a.online.values())
     stats.self_study_units = len(a.online) - stats.online_units
     stats.online_minutes = sum(a.dur.values())
+    if ctx is not None:
+        stats.subjects_online = plan_figures(ctx.problem, a)[1]
+        hand = ctx.cache.get("hand")
+        if hand is not None:
+            stats.hand_online_minutes, stats.hand_subjects = hand[1], hand[2]
 
 
 def _canonical(
@@ -417,8 +545,13 @@ def fixed_objective(ctx: ModelContext, a: Assignment) -> tuple[float, list[Penal
 
 
 def day_problem(problem: Problem, d: date, scope: set[tuple[str, str, int]],
-                no_pe_extra: set[tuple[str, int]]) -> tuple[Problem, list[int]]:  # fmt: skip
-    """The part of the problem on one date (units renumbered) and the global id of each unit."""
+                no_pe_extra: set[tuple[str, int]], *,
+                forced: set[tuple[str, str, int]] | None = None,
+                contact_weights: dict[tuple[str, str, int], int] | None = None,
+                ) -> tuple[Problem, list[int]]:  # fmt: skip
+    """The part of the problem on one date (units renumbered) and the global id of each unit;
+    ``forced``: weekly-contact pairs that get their online lesson on this date;
+    ``contact_weights``: what a missing contact costs here (a Lagrangian price of the week)."""
     ids = [u.id for u in problem.units if u.date == d]
     new_id = {old: k for k, old in enumerate(ids)}
     units = [replace(problem.units[old], id=new_id[old]) for old in ids]
@@ -436,6 +569,8 @@ def day_problem(problem: Problem, d: date, scope: set[tuple[str, str, int]],
         weekly_hours=problem.weekly_hours,
         contact_scope=scope,
         no_pe_extra=set(no_pe_extra),
+        contact_forced=set(forced or ()),
+        contact_weights=dict(contact_weights or {}),
     )
     return sub, ids
 
@@ -474,6 +609,53 @@ def _period_stats(
     )
 
 
+@dataclass
+class _Day:
+    """One date's solve: its sub-problem, the global id of each unit, the plan and statistics."""
+
+    problem: Problem
+    ids: list[int]
+    plan: Assignment | None
+    stats: SolveStats
+
+    @property
+    def optimal(self) -> bool:
+        return self.stats.status == "OPTIMAL" and (self.stats.gap or 0.0) <= 1e-9
+
+    @property
+    def bound(self) -> float:
+        b = self.stats.bound
+        return b if b is not None and b > float("-inf") else 0.0
+
+
+def _covers(day: _Day, groups: dict[tuple[str, str, int], list[int]],
+            pairs: set[tuple[str, str, int]]) -> bool:  # fmt: skip
+    """Does the date's plan give every pair of ``pairs`` an online lesson?"""
+    assert day.plan is not None
+    local = {old: new for new, old in enumerate(day.ids)}
+    return all(any(day.plan.online[local[i]] for i in groups[p] if i in local) for p in pairs)
+
+
+def _units_by_date(problem: Problem) -> dict[date, list[int]]:
+    out: dict[date, list[int]] = {}
+    for u in problem.units:
+        out.setdefault(u.date, []).append(u.id)
+    return out
+
+
+def _pe_days(problem: Problem, plans: dict[date, Assignment]) -> set[tuple[str, int]]:
+    """(class, week) pairs whose extra PE lesson the dates' plans use (beyond the plain cap)."""
+    used: set[tuple[str, int]] = set()
+    for (c, d), ids in problem.class_days.items():
+        a = plans.get(d)
+        if a is None:
+            continue
+        plain, _pe = problem.limits.max_lessons(problem.timetable.grade_of(c), d)
+        if sum(a.online[i] for i in ids) > plain.value:
+            used.add((c, d.isocalendar()[1]))
+    return used
+
+
 def solve_by_days(
     problem: Problem,
     *,
@@ -481,153 +663,349 @@ def solve_by_days(
     previous: dict[tuple[str, date, int, int], tuple[str, int | None, int]] | None = None,
     options: SolveOptions = SolveOptions(),
 ) -> tuple[Assignment | None, SolveStats]:
-    """Solve a multi-day period date by date, then the whole period from that plan.
+    """Solve a multi-day period exactly by dates where it can, then the whole period.
 
-    Dates couple only through the weekly-contact rule (and the once-a-week extra PE lesson).
-    Each date is solved on its own, in order, with the weekly-contact terms that live on that
-    date alone plus, on its last date, each subject spread over several dates that has no online
-    lesson yet (so the dates' objectives add up to the whole objective). When no such carried
-    term was needed, the sum of the dates' bounds is a valid lower bound of the whole objective.
-    A repair pass gives remaining subjects a lesson where a legal swap gains, then the
-    whole-period model continues from the combined plan (a complete hint) for the time left and
-    supplies the proven bound. A single-day period goes straight to the whole model.
+    Dates couple only through the weekly-contact rule (a subject spread over several dates) and
+    the once-a-week extra PE lesson. 1) Each date is solved on its own without those couplings
+    (its own weekly terms only, the extra PE lesson free): a relaxation, so the sum of the
+    dates' bounds is a lower bound of the week. 2) Each subject spread over several dates that
+    the dates' plans leave without an online lesson is priced exactly: the date is solved again
+    with the subject forced online; the cheapest date gets it when that costs less than the
+    weekly penalty. The Lagrangian bound with these prices (a date with two or more such
+    subjects is solved once more with the prices as its weekly terms) is again a valid lower
+    bound; the plan assembled from the dates' solves is an upper bound. Equal: proven optimal.
+    3) Otherwise the whole-period model continues from the best plan with the lower bound as a
+    row of the model, until the gap target, the stall window or the time limit.
+
+    Dates of ``SMALL_DAY_UNITS`` units or more (a whole school) take too long to price every
+    subject: they are solved in turn for a good plan instead (a subject spread over dates pays
+    on its last date if still without contact; the extra PE lesson once a week), and the bound
+    comes from the whole-period model alone.
     """
     time_limit, progress, stop = options.time_limit, options.progress, options.stop
     t0 = time.perf_counter()
-    # the whole-period model first: its complete hint (the greedy plan) is the first legal plan
-    full = build_model(problem, weights=weights, previous=previous)
+    W = weights.weekly_contact
+    full = build_model(problem, weights=weights, previous=previous, hint=options.hint)
     start_plan = full.cache.get("hint_plan")
     first_at = time.perf_counter() - t0 if start_plan is not None else None
     if start_plan is not None and progress is not None:
         progress(SolveProgress(first_at or 0.0, float(start_plan[1]), float("-inf"), 0))
-    pair_days = {
-        pair: {problem.units[i].date for i in ids} for pair, ids in problem.contact_groups().items()
-    }
-    combined = Assignment({}, {}, {})
-    lower = 0.0
-    proven = True
-    no_pe: set[tuple[str, int]] = set()
-    bound_valid = True
-    phase = 0.55 * time_limit  # the rest: repair, evaluation and the whole-period model
+    groups = problem.contact_groups()
+    pair_days = {pair: sorted({problem.units[i].date for i in ids}) for pair, ids in groups.items()}
     days = problem.dates
-    covered: set[tuple[str, str, int]] = set()
-    repeatable = True  # every date's plan is the same on a re-run
-    stopped_early = False  # cancelled before every date had its own plan
-    for k, d in enumerate(days):
-        scope = {p for p, ds in pair_days.items() if ds == {d}}
-        # a subject spread over several dates pays on its last date if still without contact:
-        # exactly its share of the whole objective, given the earlier dates
-        carry = {p for p, ds in pair_days.items()
-                 if len(ds) > 1 and max(ds) == d and p not in covered}  # fmt: skip
-        if carry:
-            bound_valid = False  # the dates' bounds then no longer add up to a valid bound
-        scope |= carry
-        sub, ids = day_problem(problem, d, scope, no_pe)
-        left = max(0.1, (phase - (time.perf_counter() - t0)) / (len(days) - k))
-        if stop is not None and stop.is_set():
-            stopped_early = True
-            break
-        ctx_d = build_model(sub, weights=weights, previous=previous)
-        a, st = solve_model(ctx_d, replace(options, time_limit=left, progress=None))
-        if a is None:
-            if stop is not None and stop.is_set():
-                stopped_early = True
+    day_opts = replace(options, progress=None, stall=0, gap_target=0.0, hint=None)
+
+    def left() -> float:
+        return time_limit - (time.perf_counter() - t0)
+
+    def stopped() -> bool:
+        return stop is not None and stop.is_set()
+
+    def solve_day(d: date, share: float, *, forced: frozenset = frozenset(),
+                  prices: dict | None = None, no_pe: set | None = None,
+                  ceiling: float | None = None) -> _Day:  # fmt: skip
+        """One date's model; ``ceiling``: only plans below it are of interest (none found:
+        INFEASIBLE). (A floor from the relaxed optimum was measured too: it doubled the
+        search, as CP-SAT's own bound does better without the extra row.)"""
+        scope = {p for p, ds in pair_days.items() if ds == [d]} | set(prices or {})
+        sub, ids = day_problem(problem, d, scope, no_pe or set(), forced=set(forced),
+                               contact_weights=prices)  # fmt: skip
+        # (measured: without the start plan's hint a small date's search is a quarter longer)
+        ctx_d = build_model(sub, weights=weights, previous=previous, subject_floor=False)
+        objective = ctx_d.cache.get("objective")
+        if objective is not None and ceiling is not None:
+            ctx_d.model.add(objective < math.ceil(ceiling - 1e-6))
+        # a small date: one worker proves it about as fast and is repeatable as it is (several
+        # workers need the one-worker re-solve at the optimum, which costs more than the solve)
+        workers = 1 if len(sub.units) < SMALL_DAY_UNITS else options.workers
+        # a small date is proven (the week's bound rests on it); a large one is searched for a
+        # good plan under the run's own gap target and stall window
+        day_options = day_opts if small else replace(options, progress=None, hint=None)
+        a, st = solve_model(ctx_d, replace(day_options, time_limit=max(0.1, share),
+                                           workers=workers))  # fmt: skip
+        return _Day(sub, ids, a, st)
+
+    small = all(len(ids) < SMALL_DAY_UNITS for ids in _units_by_date(problem).values())
+    lanes = max(1, options.workers) if small else 1
+
+    def run_all(jobs: list[tuple[Any, date, dict[str, Any]]]) -> dict[Any, _Day]:
+        """Solve the dates of ``jobs`` (key, date, keywords): small dates side by side, one
+        worker each (each solve is repeatable on its own, so the result does not depend on
+        which finishes first), large ones in turn with every worker."""
+        out: dict[Any, _Day] = {}
+        if lanes == 1 or len(jobs) == 1:
+            for key, d, kw in jobs:
+                if stopped():
+                    break
+                out[key] = solve_day(d, kw.pop("share", left() / 2), **kw)
+            return out
+        with ThreadPoolExecutor(max_workers=lanes) as pool:
+            futures = {key: pool.submit(solve_day, d, kw.pop("share", left() / 2), **kw)
+                       for key, d, kw in jobs}  # fmt: skip
+            return {key: f.result() for key, f in futures.items()}
+
+    # 1) every date on its own, relaxed
+    relaxed: dict[date, _Day] = {}
+    phase1 = 0.5 * time_limit - (time.perf_counter() - t0)
+    if small:
+        results = run_all([(d, d, {"share": phase1}) for d in days])
+        for k, d in enumerate(days):
+            day = results.get(d)
+            if day is None or day.plan is None:
                 break
-            if start_plan is None:
-                return None, st
-            # no plan for this date within its share of the time: the whole-period search
-            # goes on from the start plan instead of the dates' plans
-            plan = start_plan[0]
-            combined = Assignment(dict(plan.online), dict(plan.start), dict(plan.dur))
-            proven = bound_valid = repeatable = False
-            break
-        lower += st.bound if st.bound is not None and st.bound > float("-inf") else 0.0
-        proven = proven and st.status == "OPTIMAL"
-        repeatable = repeatable and st.deterministic
-        if st.bound is None:
-            bound_valid = False
-        for new, old in enumerate(ids):
-            combined.online[old] = a.online[new]
-            combined.start[old] = a.start[new]
-            combined.dur[old] = a.dur[new]
-            if a.online[new]:
-                u = problem.units[old]
-                week = d.isocalendar()[1]
-                covered.update((c, s, week) for c in u.classes for s in u.subjects)
-        # a class that used its extra PE lesson this week may not use it again
-        for (c, dd), cids in problem.class_days.items():
-            if dd != d:
-                continue
-            plain, _pe = problem.limits.max_lessons(problem.timetable.grade_of(c), d)
-            if sum(combined.online[i] for i in cids) > plain.value:
-                no_pe.add((c, d.isocalendar()[1]))
-                bound_valid = False  # later dates were solved with less freedom than allowed
-        if progress is not None:
-            progress(SolveProgress(time.perf_counter() - t0, float("nan"), lower, k + 1))
-    if stopped_early:
-        # Cancelled mid-way: the start plan is the one complete legal plan there is (the dates
-        # solved so far alone are not a plan of the period).
-        if start_plan is None:
-            return None, _period_stats(full, problem, t0, first_at, options,
-                                       status="UNKNOWN", stopped=True)  # fmt: skip
-        plan, objective = start_plan[0], float(start_plan[1])
-        stats = _period_stats(full, problem, t0, first_at, options, status="FEASIBLE",
-                              objective=objective, stopped=True,
-                              penalties=fixed_objective(full, plan)[1])  # fmt: skip
-        _fill_counts(stats, plan)
-        return plan, stats
-    before = Assignment(dict(combined.online), dict(combined.start), dict(combined.dur))
-    repair_weekly_contact(problem, combined, {p for p, ds in pair_days.items() if len(ds) > 1})
-    full.model.clear_hints()
-    _full_hint(full, combined)
-    objective, lines = fixed_objective(full, before)
-    try:
-        repaired_objective, repaired_lines = fixed_objective(full, combined)
-    except ValueError:  # the repair broke a model rule the checks above do not see: drop it
-        repaired_objective = float("inf")
-    if repaired_objective < objective:
-        objective, lines = repaired_objective, repaired_lines
+            relaxed[d] = day
+            if progress is not None:
+                progress(SolveProgress(time.perf_counter() - t0, float("nan"),
+                                       sum(x.bound for x in relaxed.values()), k + 1))  # fmt: skip
     else:
-        combined = before
-    if start_plan is not None and start_plan[1] < objective:  # never worse than the start
-        combined, objective = start_plan[0], float(start_plan[1])
-        lines = fixed_objective(full, combined)[1]
-    best, best_obj = combined, objective
-    status = "OPTIMAL" if proven and bound_valid and objective <= lower else "FEASIBLE"
+        # Large dates (a whole school): no time to price every subject, so the dates are solved
+        # in turn for a good plan instead: a subject spread over several dates pays on its last
+        # date if still without contact, and a class that used its extra PE lesson may not use
+        # it again. Those dates are not relaxations: the bound comes from the whole model.
+        covered: set[tuple[str, str, int]] = set()
+        no_pe: set[tuple[str, int]] = set()
+        for k, d in enumerate(days):
+            if stopped():
+                break
+            carry = {p for p, ds in pair_days.items()
+                     if len(ds) > 1 and ds[-1] == d and p not in covered}  # fmt: skip
+            share = (0.55 * time_limit - (time.perf_counter() - t0)) / (len(days) - k)
+            day = solve_day(d, share, prices=dict.fromkeys(carry, W), no_pe=set(no_pe))
+            if day.plan is None:
+                break
+            relaxed[d] = day
+            plan_d = day.plan
+            for new, old in enumerate(day.ids):
+                if plan_d.online[new]:
+                    u = problem.units[old]
+                    week = d.isocalendar()[1]
+                    covered.update((c, s, week) for c in u.classes for s in u.subjects)
+            no_pe |= _pe_days(day.problem, {d: plan_d})
+            if progress is not None:
+                progress(SolveProgress(time.perf_counter() - t0, float("nan"), float("-inf"),
+                                       k + 1))  # fmt: skip
+    complete = len(relaxed) == len(days)
+    exact = small and complete and all(x.optimal for x in relaxed.values())
+    lower = sum(x.bound for x in relaxed.values()) if exact else float("-inf")
+
+    def assemble(chosen: dict[date, _Day]) -> Assignment:
+        out = Assignment({}, {}, {})
+        for day in chosen.values():
+            assert day.plan is not None
+            for new, old in enumerate(day.ids):
+                out.online[old] = day.plan.online[new]
+                out.start[old] = day.plan.start[new]
+                out.dur[old] = day.plan.dur[new]
+        return out
+
+    def legal(a: Assignment) -> float | None:
+        """The whole model's objective of ``a`` (None: it breaks a row of the whole model)."""
+        try:
+            return fixed_objective(full, a)[0]
+        except ValueError:
+            return None
+
+    best: Assignment | None = None
+    best_obj = float("inf")
+    if start_plan is not None:
+        best, best_obj = start_plan[0], float(start_plan[1])
+    solves = len(relaxed)
+    chosen = dict(relaxed)
+    if complete and not stopped():
+        # 2) the weekly terms across dates, priced exactly
+        plan = assemble(chosen)
+        multi = [p for p, ds in pair_days.items() if len(ds) > 1]
+        missed = sorted(p for p in multi if not any(plan.online[i] for i in groups[p]))
+        per_solve = (time.perf_counter() - t0) / max(1, solves)
+        needed = sum(len(pair_days[p]) for p in missed)
+        forced_days: dict[tuple[Any, date], _Day] = {}
+        if exact and needed * per_solve > 0.6 * left():
+            exact = False  # no time to price every subject: the whole model goes on instead
+        prices: dict[tuple[str, str, int], int] = {}
+        assigned: dict[date, set[tuple[str, str, int]]] = {}
+
+        def price(p: tuple[str, str, int]) -> tuple[float, date | None, _Day | None] | None:
+            """The least cost of giving ``p`` its online lesson on one of its dates, the date
+            and its plan (cost ≥ W: (W, None, None)); None when a date could not be proven.
+            Each later date only has to beat the best so far (a ceiling)."""
+            best_p: tuple[float, date | None, _Day | None] = (float(W), None, None)
+            for d in pair_days[p]:
+                if stopped():
+                    return None
+                day = solve_day(d, left() / 2, forced=frozenset({p}),
+                                ceiling=relaxed[d].bound + best_p[0])  # fmt: skip
+                if day.plan is None:
+                    if day.stats.status != "INFEASIBLE":
+                        return None
+                    continue  # no plan below the ceiling: not cheaper here
+                if not day.optimal:
+                    return None
+                best_p = (day.bound - relaxed[d].bound, d, day)
+            return best_p
+
+        if exact and missed:
+            if lanes > 1 and len(missed) > 1:
+                with ThreadPoolExecutor(max_workers=lanes) as pool:
+                    priced = dict(zip(missed, pool.map(price, missed), strict=True))
+            else:
+                priced = {p: price(p) for p in missed}
+            solves += needed
+            exact = all(v is not None for v in priced.values()) and not stopped()
+        for p in missed if exact else []:
+            found = priced[p]
+            assert found is not None
+            cost, d_best, day_best = found
+            prices[p] = int(min(W, max(0.0, cost)))
+            if d_best is not None and day_best is not None and cost < W:
+                forced_days[(p, d_best)] = day_best
+                assigned.setdefault(d_best, set()).add(p)
+        # The upper plan: each date with the subjects it gets; a subject only this date's
+        # relaxed plan covered keeps its full weekly weight there. Solved side by side with the
+        # dates the Lagrangian bound needs again.
+        relaxed_plan = assemble(relaxed)
+        cover_days = {p: {problem.units[i].date for i in groups[p] if relaxed_plan.online[i]}
+                      for p in multi}  # fmt: skip
+        keep = {d: {q for q, ds in cover_days.items() if ds == {d}} - assigned.get(d, set())
+                for d in days}  # fmt: skip
+        shared = {d: {p: c for p, c in prices.items() if d in pair_days[p] and c > 0}
+                  for d in days}  # fmt: skip
+        jobs: list[tuple[Any, date, dict[str, Any]]] = []
+        if exact:  # Σ prices + Σ_d min(f_d − Σ price × covered on d)
+            jobs += [(("lb", d), d, {"prices": here})
+                     for d, here in shared.items() if len(here) >= 2]  # fmt: skip
+        for d, want in sorted(assigned.items()):
+            reuse = forced_days.get((next(iter(want)), d)) if len(want) == 1 else None
+            if reuse is not None and _covers(reuse, groups, keep[d]):
+                chosen[d] = reuse
+            else:
+                jobs.append((("ub", d), d, {"forced": frozenset(want),
+                                             "prices": dict.fromkeys(keep[d], W)}))  # fmt: skip
+        results = run_all(jobs) if jobs and not stopped() else {}
+        solves += len(results)
+        if exact:
+            bound = float(sum(prices.values()))
+            for d in days:
+                if len(shared[d]) >= 2:
+                    day = results.get(("lb", d))
+                    if day is None or not day.optimal:
+                        exact = False
+                        break
+                    bound += day.bound - sum(shared[d].values())
+                else:
+                    bound += relaxed[d].bound
+            if exact:
+                lower = max(lower, bound)
+        for key, day in results.items():
+            if key[0] == "ub":
+                if day.plan is None:
+                    chosen = {}
+                    break
+                chosen[key[1]] = day
+        if len(results) < len(jobs):
+            chosen = {}
+        # the extra PE lesson once a week: a later date that uses it again is solved again
+        used_pe: set[tuple[str, int]] = set()
+        for d in days if chosen else []:
+            plan_d = chosen[d].plan
+            assert plan_d is not None
+            if _pe_days(chosen[d].problem, {d: plan_d}) & used_pe:
+                if stopped() or left() < 0.1:
+                    chosen = {}
+                    break
+                day = solve_day(d, left() / 2, forced=frozenset(assigned.get(d, set())),
+                                no_pe=set(used_pe), prices=dict.fromkeys(keep[d], W))  # fmt: skip
+                solves += 1
+                if day.plan is None:
+                    chosen = {}
+                    break
+                chosen[d] = day
+                plan_d = day.plan
+            used_pe |= _pe_days(chosen[d].problem, {d: plan_d})
+        if chosen:
+            combined = assemble(chosen)
+            hand = full.cache.get("hand")
+            if hand is not None and not catch_up_subjects(problem, combined, hand[0]):
+                exact = False  # behind the hand plan on subjects: the whole model decides
+            objective = legal(combined)
+            if objective is None:  # e.g. behind the hand plan: the whole model decides
+                exact = False
+            else:
+                if objective < best_obj:
+                    best, best_obj = combined, objective
+                if objective > lower + 1e-6:
+                    exact = False
+            if exact is False and objective is not None and not stopped():
+                # a cheap repair of the subjects still without contact, before the whole model
+                repaired = Assignment(dict(combined.online), dict(combined.start),
+                                      dict(combined.dur))  # fmt: skip
+                if repair_weekly_contact(problem, repaired, set(multi)):
+                    r_obj = legal(repaired)
+                    if r_obj is not None and r_obj < best_obj:
+                        best, best_obj = repaired, r_obj
+    repeatable = bool(chosen) and complete and all(x.stats.deterministic for x in chosen.values())
+    status = "FEASIBLE"
+    reason = STOP_TIME_LIMIT
+    if best is not None and best_obj <= lower + 1e-6:
+        status, reason = "OPTIMAL", STOP_OPTIMAL
+    elif (
+        best is not None
+        and lower > float("-inf")
+        and (relative_gap(best_obj, lower) <= options.gap_target)
+    ):
+        reason = STOP_GAP
     stats_full: SolveStats | None = None
-    rest = time_limit - (time.perf_counter() - t0)
-    if status != "OPTIMAL" and rest > 0.1 and not (stop is not None and stop.is_set()):
+    if reason == STOP_TIME_LIMIT and left() > 0.1 and not stopped() and best is not None:
+        # 3) the whole period from the best plan, the proven lower bound as a row
         t_full = time.perf_counter() - t0
+        full.model.clear_hints()
+        _full_hint(full, best)
+        if lower > float("-inf") and "objective" in full.cache:
+            full.model.add(full.cache["objective"] >= math.floor(lower))
 
         def shifted(p: SolveProgress) -> None:  # report on the run's own clock
             if progress is not None and p.solutions > 0:
                 progress(SolveProgress(t_full + p.elapsed, p.objective, p.bound,
                                        len(days) + p.solutions))  # fmt: skip
 
-        a2, stats_full = solve_model(full, replace(options, time_limit=rest, progress=shifted))
+        # what is left, less a margin for the evaluation after it: the limit is a ceiling
+        margin = min(0.5, 0.02 * time_limit)
+        a2, stats_full = solve_model(full, replace(options, time_limit=max(0.1, left() - margin),
+                                                   progress=shifted))  # fmt: skip
         if a2 is not None and stats_full.objective is not None and stats_full.objective < best_obj:
-            best, best_obj, lines = a2, stats_full.objective, stats_full.penalties
+            best, best_obj = a2, stats_full.objective
         if stats_full.bound is not None and stats_full.bound > float("-inf"):
-            lower = max(lower if bound_valid else float("-inf"), stats_full.bound)
-            bound_valid = True
-        if stats_full.status == "OPTIMAL":
-            status = "OPTIMAL"
-    wall = time.perf_counter() - t0
-    bound = lower if bound_valid else None
+            lower = max(lower, stats_full.bound)
+        reason = stats_full.stop_reason or STOP_TIME_LIMIT
+        if best_obj <= lower + 1e-6:
+            status, reason = "OPTIMAL", STOP_OPTIMAL
+        elif relative_gap(best_obj, lower) <= options.gap_target and reason != STOP_CANCELLED:
+            reason = STOP_GAP
+        repeatable = stats_full.deterministic and reason in (STOP_OPTIMAL, STOP_GAP)
+    if stopped():
+        reason = STOP_CANCELLED
+    if best is None:
+        return None, _period_stats(full, problem, t0, first_at, options, status="UNKNOWN",
+                                   stopped=stopped())  # fmt: skip
+    lines = fixed_objective(full, best)[1]
+    bound = lower if lower > float("-inf") else None
     stats = _period_stats(
         full, problem, t0, first_at, options,
         status=status,
         objective=best_obj,
         bound=bound,
         solutions=len(days) + (stats_full.solutions if stats_full else 0),
-        deterministic=repeatable and (stats_full is None or stats_full.deterministic),
+        deterministic=repeatable and reason in (STOP_OPTIMAL, STOP_GAP),
         penalties=lines,
-        stopped=bool(stop is not None and stop.is_set()),
+        stopped=stopped(),
         phases=f"по дням ({len(days)})" + (" + весь период" if stats_full else ""),
+        gap_target=options.gap_target,
+        stall_s=stats_full.stall_s if stats_full else None,
     )  # fmt: skip
-    _fill_counts(stats, best)
+    _fill_counts(stats, best, full)
+    stats.end(reason)
     if progress is not None:
-        progress(SolveProgress(wall, best_obj, bound if bound is not None else float("-inf"),
+        progress(SolveProgress(time.perf_counter() - t0, best_obj,
+                               bound if bound is not None else float("-inf"),
                                stats.solutions))  # fmt: skip
     return best, stats
 

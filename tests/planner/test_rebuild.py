@@ -56,6 +56,8 @@ def test_rebuild_writes_schedule_and_summary(tmp_path: Path) -> None:
     doc = json.loads((tmp_path / "out" / "schedule.json").read_text(encoding="utf-8"))
     assert doc["order"]["classes"] == ["1А", "5А", "7Б"]
     assert doc["meta"]["solver"]["status"] == "OPTIMAL"
+    assert doc["meta"]["solver"]["stop_reason"] == "optimal"
+    assert doc["meta"]["solver"]["stop_ru"] == "план доказанно лучший"
     lines = result.output.splitlines()
     # the import's findings first (here one note: 7Б and 9В share a lesson), then the solve
     assert lines[:3] == [
@@ -67,7 +69,8 @@ def test_rebuild_writes_schedule_and_summary(tmp_path: Path) -> None:
     assert doc["meta"]["import"] == {
         "findings": 0, "notes": 1, "by_kind": {"joint_lesson": 1}, "source_clashes": 0,
     }  # fmt: skip
-    assert "Готово за " in result.output and "(OPTIMAL, доказан оптимум)." in result.output
+    assert "Готово за " in result.output and "(доказан оптимум)." in result.output
+    assert "Поиск закончен: план доказанно лучший." in result.output
     # 7Б and 9В have «Алгебра» with Иванова at one time: read back as one joint lesson
     assert (
         "Классов на дистанте: 3; уроков онлайн: 12, самостоятельно: 5; онлайн-минут: 320." in lines

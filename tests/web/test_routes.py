@@ -73,6 +73,7 @@ def test_admin_routes_are_all_listed() -> None:
         ("POST", "/admin/schools/{school_id}/order"),
         ("GET", "/admin/rebuilds/{job_id}"),
         ("POST", "/admin/rebuilds/{job_id}/cancel"),
+        ("POST", "/admin/rebuilds/{job_id}/continue"),
         ("GET", "/admin/rebuilds/{job_id}/review"),
         ("POST", "/admin/rebuilds/{job_id}/publish"),
         ("GET", "/admin/schools/{school_id}/links"),

@@ -328,6 +328,20 @@ def rebuild_cancel(request: Request, job_id: str, auth: PageAuth, session: Sessi
     return redirect(f"/admin/rebuilds/{job_id}")
 
 
+@router.post("/admin/rebuilds/{job_id}/continue")
+def rebuild_continue(
+    request: Request, job_id: str, auth: PageAuth, session: SessionDep, runner: RunnerDep
+) -> Response:
+    """«Улучшать дальше»: a new job from this job's plan (never worse); its progress page."""
+    job = rebuilds.get_job(session, job_id)
+    try:
+        new = rebuilds.continue_job(session, job, author=auth.admin.login)
+    except ApiError as exc:
+        return _progress_page(request, session, job, auth, exc.message, exc.status)
+    runner.submit(new.id)
+    return redirect(f"/admin/rebuilds/{new.id}")
+
+
 @dataclass(frozen=True)
 class _Checked:
     """What the review shows of a finished job; immutable, so it is cached per job and version."""
