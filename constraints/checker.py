@@ -109,19 +109,30 @@ def check_schedule(
 _PLANNER_RULES = {"keep_in_person", "teacher_no_overlap"}
 
 
+#: how a clash the imported file already had is reported (a warning, never the planner's doing)
+SOURCE_CLASH_WARNING = (
+    "Накладка исходного расписания (она была в загруженном файле; перестроение её не исправляет "
+    "и новых не добавляет): {message}"
+)
+
+
 def _split_inherited(
     violations: list[Violation], order: QuarantineOrder
 ) -> tuple[list[Violation], list[str]]:
-    """Separate what the regular timetable already did in classes the order leaves in school.
+    """Separate what the regular timetable already did: in classes the order leaves in school,
+    and the clashes of the source the rebuild kept.
 
-    Those lessons are kept exactly as they were (a 07:30 meeting, a club until 20:00): the
-    planner may not move them, so they are reported as warnings about the regular timetable.
+    Those lessons are kept exactly as they were (a 07:30 meeting, a club until 20:00, a teacher
+    booked twice in the file): the planner may not move them, so they are reported as warnings
+    about the regular timetable.
     """
     ordered = set(order.classes)
     kept: list[Violation] = []
     inherited: list[str] = []
     for v in violations:
-        if v.class_name and v.class_name not in ordered and v.rule not in _PLANNER_RULES:
+        if v.in_source:
+            inherited.append(SOURCE_CLASH_WARNING.format(message=v.message))
+        elif v.class_name and v.class_name not in ordered and v.rule not in _PLANNER_RULES:
             inherited.append(f"Обычное расписание (приказ его не меняет): {v.message}")
         else:
             kept.append(v)

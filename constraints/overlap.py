@@ -76,6 +76,7 @@ def check_teacher_no_overlap(view: CheckView) -> list[Violation]:
                             a.class_name,
                             d,
                             t,
+                            in_source=view.clash_in_source(a, b),
                         )
                     )
                 elif (a.format == "in_person") != (b.format == "in_person"):
@@ -91,6 +92,7 @@ def check_teacher_no_overlap(view: CheckView) -> list[Violation]:
                                 a.class_name,
                                 d,
                                 t,
+                                in_source=view.clash_in_source(a, b),
                             )
                         )
     return out
@@ -115,6 +117,7 @@ def check_class_no_overlap(view: CheckView) -> list[Violation]:
                         "организация расписания: у класса один урок в каждый момент",
                         c,
                         d,
+                        in_source=view.clash_in_source(a, b),
                     )
                 )
     return out
