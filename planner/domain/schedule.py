@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from planner.domain import jsontext
 from planner.domain.model import hhmm, sort_class_names
 from planner.domain.regulation import Materials
 
@@ -239,7 +240,9 @@ class Schedule:
         }
 
     def dumps(self) -> str:
-        return json.dumps(self.to_json(), ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+        """``schedule.json``'s text (``json.dumps(…, ensure_ascii=False, indent=1)``, written by
+        :mod:`planner.domain.jsontext`: the standard encoder takes ~0.7 s on a 165-class week)."""
+        return jsontext.dumps(self.to_json()) + "\n"
 
     def write(self, path: Path) -> None:
         path.write_text(self.dumps(), encoding="utf-8")

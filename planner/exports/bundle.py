@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
+from planner.domain import jsontext
 from planner.domain.model import BaseLesson, SchoolClass, Timetable, sort_class_names
 from planner.domain.order import QuarantineOrder
 from planner.domain.regulation import Readiness
@@ -39,7 +40,6 @@ from planner.engine.versions import (
     publish,
 )
 
-from . import jsontext
 from .changes_xlsx import write_changes_xlsx
 from .chat import write_chat_messages
 from .common import is_primary

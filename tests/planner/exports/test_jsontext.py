@@ -7,7 +7,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from planner.exports.jsontext import dumps
+from planner.domain.jsontext import dumps
 
 _SCALARS = st.one_of(
     st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text()
@@ -34,3 +34,11 @@ def test_other_keys_and_values_are_left_to_json_dumps():
     assert dumps({"when": "x", 2.5: 1}) == json.dumps(
         {"when": "x", 2.5: 1}, ensure_ascii=False, indent=1
     )
+
+
+def test_schedule_json_is_the_standard_indented_text() -> None:
+    from tests.planner.exports.school import remote_schedule
+
+    schedule = remote_schedule()
+    text = json.dumps(schedule.to_json(), ensure_ascii=False, indent=1) + "\n"
+    assert schedule.dumps() == text and len(schedule.items) > 20
