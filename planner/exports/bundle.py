@@ -189,10 +189,7 @@ def write_bundle(
     since: ChangeSet | None = diff_schedules(previous.schedule, schedule) if previous else None
     paths: list[Path] = []
 
-    # VersionHistory.write's text (``dumps``), written by the faster encoder of the same JSON
-    (outdir / "versions.json").write_text(
-        jsontext.dumps(history.to_json()) + "\n", encoding="utf-8"
-    )
+    history.write(outdir / "versions.json")  # the schedules' own texts, re-indented
     paths.append(outdir / "versions.json")
     changes_doc = {
         "version": latest.number,

@@ -42,3 +42,27 @@ def test_schedule_json_is_the_standard_indented_text() -> None:
     schedule = remote_schedule()
     text = json.dumps(schedule.to_json(), ensure_ascii=False, indent=1) + "\n"
     assert schedule.dumps() == text and len(schedule.items) > 20
+
+
+@given(_JSON, st.integers(min_value=0, max_value=3))
+def test_a_known_subtree_is_copied_reindented(inner, depth):
+    doc: object = inner
+    for k in range(depth):
+        doc = {"a": [doc, k], "b": "x\ny"} if k % 2 else [{"c": doc}]
+    known = {} if type(inner) not in (dict, list, tuple) else {id(inner): dumps(inner)}
+    assert dumps(doc, known) == json.dumps(doc, ensure_ascii=False, indent=1)
+
+
+def test_version_history_text_is_the_standard_indented_text() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from planner.engine.versions import VersionHistory, publish
+    from tests.planner.exports.school import remote_schedule
+
+    first = remote_schedule()
+    second = first.with_items(first.items[1:])
+    now = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
+    history = publish(first, VersionHistory(), author="завуч", comment="1", now=now)
+    history = publish(second, history, author="завуч", comment="2", now=now + timedelta(hours=1))
+    text = json.dumps(history.to_json(), ensure_ascii=False, indent=1) + "\n"
+    assert history.dumps() == text and len(history) == 2
