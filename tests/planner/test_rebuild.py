@@ -78,6 +78,7 @@ def test_rebuild_writes_schedule_and_summary(tmp_path: Path) -> None:
     phases = timings["phases"]
     assert list(phases) == ["import", "problem", "solve", "assemble", "check", "export"]
     assert all(v >= 0 for v in phases.values())
+    assert list(timings["cpu"]) == list(phases) and all(v >= 0 for v in timings["cpu"].values())
     assert sum(phases.values()) <= timings["total_s"]
     assert (
         0
