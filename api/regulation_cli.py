@@ -67,24 +67,11 @@ def attendance_export(
     settings: Settings | None = None,
 ) -> Path:
     """The municipality's XLSX of the period (default: the recent remote days)."""
-    from planner.exports.attendance import write_attendance_xlsx
 
     def work(session: Session) -> Path:
         school = schools.get_school(session, school_id)
-        first, last = date_from, date_to
-        if first is None or last is None:
-            default = attendance.default_period(session, school)
-            first, last = first or default[0], last or default[1]
-        per_date, per_class = attendance.export_frames(session, school, first, last)
-        write_attendance_xlsx(
-            out,
-            per_date,
-            per_class,
-            school=school.name,
-            period=(first, last),
-            citation=attendance.citation(),
-            timezone=school.timezone,
-        )
+        first, last = attendance.period(session, school, date_from, date_to)
+        attendance.write_export(session, school, first, last, out)
         return out
 
     return _run("planner attendance export", settings, work)

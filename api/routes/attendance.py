@@ -9,10 +9,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.orm import Session
 
 from api.deps import AuthDep, DbId, SessionDep
-from api.models import School
 from api.schemas import (
     ERRORS,
     AttendanceEntryOut,
@@ -50,15 +48,6 @@ From = Annotated[
     Query(alias="from", description="первый день; по умолчанию — последние дистанционные дни"),
 ]
 To = Annotated[date | None, Query(alias="to", description="последний день")]
-
-
-def _period(
-    session: Session, school: School, date_from: date | None, date_to: date | None
-) -> tuple[date, date]:
-    if date_from is None or date_to is None:
-        first, last = attendance.default_period(session, school)
-        return date_from or first, date_to or last
-    return date_from, date_to
 
 
 @router.get("/{school_id}/attendance", response_model=DayTableOut)
@@ -114,7 +103,7 @@ def attendance_period(
 ) -> list[dict[str, Any]]:
     """Per day of the period: the sums and how many classes entered theirs (the chart)."""
     school = schools.get_school(session, school_id)
-    first, last = _period(session, school, date_from, date_to)
+    first, last = attendance.period(session, school, date_from, date_to)
     frame = attendance.period_frame(session, school, first, last)
     return [{**r, "date": r["date"].isoformat()} for r in frame.to_dict("records")]
 
@@ -125,7 +114,7 @@ def attendance_totals(
 ) -> dict[str, Any]:
     """The school's totals over the period (what a municipality sums over its schools)."""
     school = schools.get_school(session, school_id)
-    first, last = _period(session, school, date_from, date_to)
+    first, last = attendance.period(session, school, date_from, date_to)
     return attendance.totals(session, [school.id], first, last)[0]
 
 
@@ -134,21 +123,10 @@ def attendance_xlsx(
     school_id: DbId, auth: AuthDep, session: SessionDep, date_from: From = None, date_to: To = None
 ) -> Response:
     """The XLSX for the municipality: per day sums and per class rows with who entered them."""
-    from planner.exports.attendance import write_attendance_xlsx
-
     school = schools.get_school(session, school_id)
-    first, last = _period(session, school, date_from, date_to)
-    per_date, per_class = attendance.export_frames(session, school, first, last)
+    first, last = attendance.period(session, school, date_from, date_to)
     buffer = io.BytesIO()
-    write_attendance_xlsx(
-        buffer,
-        per_date,
-        per_class,
-        school=school.name,
-        period=(first, last),
-        citation=attendance.citation(),
-        timezone=school.timezone,
-    )
+    attendance.write_export(session, school, first, last, buffer)
     name = f"attendance-{first.isoformat()}-{last.isoformat()}.xlsx"
     return Response(
         buffer.getvalue(),

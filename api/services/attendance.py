@@ -446,6 +446,34 @@ def default_period(session: Session, school: School) -> tuple[date, date]:
     return days[max(0, len(days) - 31)], days[-1]
 
 
+def period(
+    session: Session, school: School, date_from: date | None, date_to: date | None
+) -> tuple[date, date]:
+    """The asked period; a missing end is taken from :func:`default_period`."""
+    if date_from is None or date_to is None:
+        first, last = default_period(session, school)
+        return date_from or first, date_to or last
+    return date_from, date_to
+
+
+def write_export(
+    session: Session, school: School, date_from: date, date_to: date, target: Any
+) -> None:
+    """The municipality's XLSX of the period into ``target`` (a path or a binary buffer)."""
+    from planner.exports.attendance import write_attendance_xlsx
+
+    per_date, per_class = export_frames(session, school, date_from, date_to)
+    write_attendance_xlsx(
+        target,
+        per_date,
+        per_class,
+        school=school.name,
+        period=(date_from, date_to),
+        citation=citation(),
+        timezone=school.timezone,
+    )
+
+
 def export_frames(
     session: Session, school: School, date_from: date, date_to: date
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
