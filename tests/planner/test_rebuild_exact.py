@@ -160,6 +160,11 @@ def test_a_clash_of_the_source_is_a_warning_and_a_new_clash_a_violation() -> Non
     report = check_schedule(kept, tt, o, cat)
     assert not [v for v in report.violations if v.rule == "class_no_overlap"]
     assert any("Накладка исходного расписания" in w and "6Л" in w for w in report.warnings)
+    # the same pair moved apart so that they overlap anew is the planner's doing, not the file's
+    later = {**at, "start": time(11, 15), "end": time(11, 45)}
+    moved = _with(kept, {("6Л", "Электив: шахматы"): later})
+    report = check_schedule(moved, tt, o, cat)
+    assert [v.rule for v in report.violations].count("class_no_overlap") == 1
     # Русский язык and Физкультура never overlapped in the file: that would be the planner's
     added = _with(kept, {("6Л", "Русский язык"): at})
     report = check_schedule(added, tt, o, cat)
