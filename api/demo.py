@@ -2,7 +2,7 @@
 
 Creates (or reuses) the administrator ``demo`` with a new random password printed once, the demo
 school with its timetable, rebuilds the three-classes order with the real solver, publishes it,
-and returns the text to print: login, password, and the class and teacher links.
+and returns the text to print: the class and teacher links, then login and password.
 """
 
 from __future__ import annotations
@@ -75,8 +75,6 @@ def load_demo(app: FastAPI, *, time_limit: float | None = None) -> str:
         issued = links.list_links(session, school)
         lines = [
             f"Демо-школа: {school.name} (версия № {version.number} опубликована)",
-            f"Вход администратора: {settings.base_url}/  логин: {DEMO_LOGIN}  пароль: {password}",
-            "(пароль показан один раз; при следующем запуске --demo он будет другим)",
             "Ссылки классов (страница · календарь):",
         ]
         kind = "class"
@@ -86,4 +84,10 @@ def load_demo(app: FastAPI, *, time_limit: float | None = None) -> str:
                 lines.append("Ссылки учителей (страница · календарь):")
             urls = links.link_urls(link, settings)
             lines.append(f"  {link.target}: {urls['page_url']} · {urls['feed_url']}")
+    # the login last, where the terminal leaves it in view after the links scrolled by
+    lines += [
+        "",
+        f"Вход администратора: {settings.base_url}/  логин: {DEMO_LOGIN}  пароль: {password}",
+        "(пароль показан один раз; при следующем запуске --demo он будет другим)",
+    ]
     return "\n".join(lines)

@@ -117,9 +117,11 @@ async def optional_auth(request: Request, session: SessionDep) -> Auth | None:
     if request.method not in SAFE_METHODS:
         sent = await _csrf_from(request)
         if not security.same(sent, ws.csrf_token):
+            # a browser user reads it: no header or field names (the API docs name them:
+            # the X-CSRF-Token header or the csrf_token form field)
             raise Forbidden(
-                "запрос отклонён: нет CSRF-токена или он устарел. Обновите страницу и повторите "
-                f"(заголовок {CSRF_HEADER} или поле формы {CSRF_FIELD})."
+                "запрос отклонён: форма устарела или открыта в другом входе. Обновите страницу "
+                "и отправьте её снова."
             )
     return Auth(admin=admin, via="session", csrf_token=ws.csrf_token)
 

@@ -5,6 +5,8 @@
   off in ``base.html`` and lives in ``style.css``), no framing (``frame-ancestors 'none'``, and
   ``X-Frame-Options: DENY`` for old browsers). The API docs (``/docs``, ``/redoc``) load
   FastAPI's documentation viewer and keep its inline start-up script: they get their own policy.
+  A version's ``report.html`` (opened inline to print) keeps its inline styles and may run no
+  script at all (``REPORT_CSP``).
 * ``X-Content-Type-Options: nosniff`` everywhere.
 * ``Referrer-Policy: no-referrer`` on token addresses (``/c/``, ``/t/``, ``/feeds/``,
   ``/api/v1/public/``: the token is in the path and must not leak to a linked site), else
@@ -41,6 +43,13 @@ DOCS_CSP = (
     "https://cdn.redoc.ly; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; "
     "frame-ancestors 'none'"
 )
+#: a version's ``report.html``, opened in the browser to print: one self-contained file whose
+#: styles are inline; it runs no script and loads nothing
+REPORT_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'none'"
+)
+REPORT_SUFFIX = "/files/report.html"
 DOCS_PATHS = ("/docs", "/docs/oauth2-redirect", "/redoc")
 TOKEN_PREFIXES = ("/c/", "/t/", "/feeds/", "/api/v1/public/")
 HSTS = "max-age=31536000"
@@ -58,6 +67,7 @@ def _headers(csp: str, referrer: str) -> list[tuple[bytes, bytes]]:
 PAGE = _headers(CSP, "same-origin")
 TOKEN = _headers(CSP, "no-referrer")
 DOCS = _headers(DOCS_CSP, "same-origin")
+REPORT = _headers(REPORT_CSP, "same-origin")
 ADDED = {name for name, _ in PAGE} | {b"strict-transport-security"}
 
 
@@ -67,6 +77,8 @@ def headers_for(path: str, https: bool) -> list[tuple[bytes, bytes]]:
         out = TOKEN
     elif path in DOCS_PATHS:
         out = DOCS
+    elif path.startswith("/api/v1/schools/") and path.endswith(REPORT_SUFFIX):
+        out = REPORT
     else:
         out = PAGE
     return [*out, (b"strict-transport-security", HSTS.encode())] if https else out

@@ -50,7 +50,10 @@ log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.25
 PROGRESS_EVERY = 0.3
-CANCELLED = "отменено; лучшее найденное до отмены расписание сохранено."
+CANCELLED = (
+    "отменено; лучшее найденное до отмены расписание сохранено: его можно посмотреть и "
+    "опубликовать."
+)
 CANCELLED_BEFORE_PLAN = (
     "отменено до того, как решатель нашёл первый полный план; нового расписания нет. "
     "Опубликованная версия не изменилась."
@@ -129,6 +132,21 @@ def summarise(result: Any) -> dict[str, Any]:
     return summary
 
 
+#: what a progress report may carry of the best plan, for the deputy's progress page
+LIVE_FIGURES = ("online_minutes", "subjects_without_contact")
+
+
+def _live_figures(p: Any) -> dict[str, int]:
+    """The best plan's online minutes and subjects without an online lesson, if the progress
+    report carries them (optional attributes of SolveProgress)."""
+    out = {}
+    for name in LIVE_FIGURES:
+        value = getattr(p, name, None)
+        if isinstance(value, (int, float)) and math.isfinite(value):
+            out[name] = int(value)
+    return out
+
+
 class _Reporter:
     """Writes solver progress into the job row (throttled) and watches the cancel flag.
 
@@ -175,6 +193,9 @@ class _Reporter:
                     best_bound=_number(getattr(p, "bound", getattr(p, "best_bound", None))),
                     solutions=self._plans(count),
                 )
+                live = _live_figures(p)
+                if live:  # the best plan's own figures, when the solver reports them
+                    self.pending["summary"] = {"live": live}
         if time.monotonic() - self.last_write >= PROGRESS_EVERY:
             self.flush()
 
@@ -406,18 +427,34 @@ def _failure(exc: Exception, job_id: str, stopped: bool) -> dict[str, Any]:
     if isinstance(exc, SolveStopped):  # stopped before the first complete plan: no verdict
         return {"status": "cancelled", "message": CANCELLED_BEFORE_PLAN}
     if isinstance(exc, InfeasibleOrder):
+        log.info("job %s infeasible: %s", job_id, ", ".join(exc.conflicts))
         return {
             "status": "failed",
+            # the explanation names each requirement in words and what to do; the conflicts are
+            # the solver's internal keys and stay in the log
             "message": f"приказ невыполним: {exc.explanation}",
-            "problems": [{"file": "приказ", "message": c} for c in exc.conflicts],
+            "problems": [],
+        }
+    from constraints.catalogue import CatalogueError
+
+    if isinstance(exc, CatalogueError):  # a norm the order's classes need is not described
+        log.error("job %s: norm catalogue: %s", job_id, exc.message)
+        return {
+            "status": "failed",
+            "message": "перестроить не удалось: в файлах норм нет значения, нужного этому "
+            "приказу. Опубликованная версия не изменилась. Задайте норму в «Значениях "
+            "локального акта» приказа или сообщите администратору номер перестроения "
+            f"{job_id[:8]} — подробности в журнале сервера.",
         }
     log.exception("job %s failed", job_id, exc_info=exc)
     if stopped:  # the solver broke while stopping: the user asked to stop
         return {"status": "cancelled", "message": CANCELLED_BEFORE_PLAN}
+    # the cause goes to the server log (above), not to the page: the user can only report it
     return {
         "status": "failed",
-        "message": f"внутренняя ошибка перестроения ({type(exc).__name__}: {exc}). "
-        "Опубликованная версия не изменилась; сообщите администратору.",
+        "message": "перестроение прервалось из-за сбоя программы. Опубликованная версия не "
+        f"изменилась. Попробуйте ещё раз; если повторится, сообщите администратору номер "
+        f"перестроения {job_id[:8]} — подробности в журнале сервера.",
     }
 
 
@@ -442,12 +479,13 @@ def _run(
     with factory() as s:
         with reporter.lock:
             pending = reporter.pending
+        # the live figures of a search give way to the plan's summary (none without a plan)
+        values = {**pending, "summary": None, **final}
         written = s.execute(
             update(Job)
             .where(*mine(job_id, claimed.attempt))
             .values(
-                **pending,
-                **final,
+                **values,
                 progress=1.0,
                 finished_at=utcnow(),
                 heartbeat_at=utcnow(),

@@ -142,7 +142,19 @@ class JobPublic(BaseModel):
     message: str | None
     problems: list[ProblemOut]
     summary: dict[str, Any] | None
+    figures: dict[str, Any] = Field(
+        default={},
+        description="что показывает страница хода решения: plans (найдено планов), "
+        "online_minutes и subjects_without_contact (лучшего плана; null, пока неизвестно), "
+        "gap_percent (насколько лучший план может уступать лучшему возможному, %), good_enough "
+        "(можно остановить: план уже хороший)",
+    )
     has_schedule: bool
+    reviewable: bool = Field(
+        default=False,
+        description="есть план, который можно посмотреть и опубликовать: готовый или лучший, "
+        "найденный до отмены",
+    )
     order: dict[str, Any]
     time_limit: float
     created_by: str | None

@@ -21,18 +21,13 @@ from constraints.class_day import ClassDay
 from constraints.limits import Limits
 from constraints.problem import Problem
 from constraints.weights import Weights
-from planner.domain.model import BaseLesson, Timetable, hhmm, ru_plural
+from planner.domain.model import BaseLesson, Timetable, hhmm, plural
 from planner.domain.order import QuarantineOrder
 from planner.domain.schedule import Schedule, ScheduleItem
 
 
 def fmt_date(d: date) -> str:
     return d.strftime("%d.%m")
-
-
-def plural(n: int, one: str, few: str, many: str) -> str:
-    """«1 урок», «2 урока», «5 уроков»."""
-    return f"{n} {ru_plural(n, one, few, many)}"
 
 
 def lessons_ru(n: int) -> str:

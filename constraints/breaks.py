@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 
-from constraints.base import CheckView, ModelContext, Violation, fmt_date, item_where
+from constraints.base import CheckView, ModelContext, Violation, fmt_date, item_where, plural
 from constraints.class_day import ClassDay
 from constraints.day_window import norms_guard
 from constraints.limits import Limits
@@ -160,7 +160,9 @@ def check_big_break(view: CheckView) -> list[Violation]:
         out.append(
             Violation(
                 "big_break",
-                f"{c}, {fmt_date(d)}: при {n} онлайн-уроках нет большой перемены не меньше "
+                f"{c}, {fmt_date(d)}: при "
+                f"{plural(n, 'онлайн-уроке', 'онлайн-уроках', 'онлайн-уроках')} "
+                f"нет большой перемены не меньше "
                 f"{big.value} мин после {which} урока (перемены {figures} мин) ({big.citation})",
                 big.citation,
                 c,

@@ -41,13 +41,29 @@ from constraints.norms.schema import (
     Library,
     Norm,
     OverrideRule,
+    form_value,
     normalise_subject,
     subject_variants,
 )
 from constraints.norms.warnings import window_warnings
-from constraints.norms.wording import MONTHS_RU, band_scope, query_scope, range_text, ru_date
+from constraints.norms.wording import (
+    FORM_HINT,
+    MONTHS_RU,
+    band_scope,
+    format_value,
+    query_scope,
+    range_text,
+    ru_date,
+)
 
-__all__ = ["DEFAULT_DIRECTORY", "CatalogueError", "Norm", "NormCatalogue"]
+__all__ = [
+    "DEFAULT_DIRECTORY",
+    "CatalogueError",
+    "Norm",
+    "NormCatalogue",
+    "OverrideChoice",
+    "override_choices",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -488,3 +504,54 @@ class NormCatalogue:
 
     def __repr__(self) -> str:
         return f"NormCatalogue({self.name!r})"
+
+
+#: units a local act may set on the order form (subject weights and points stay in the files)
+FORM_UNITS = ("min", "time", "lessons", "lesson_numbers", "grades", "count", "bool")
+
+
+@dataclass(frozen=True, slots=True)
+class OverrideChoice:
+    """A norm the order form offers for a local-act value: its Russian name, the value in force
+    and where it comes from; ``check`` reads what the user typed."""
+
+    key: str
+    title: str
+    unit: str
+    current: str
+    source: str
+    hint: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.title} — сейчас {self.current} ({self.source})"
+
+    def check(self, text: str) -> tuple[bool, Any]:
+        return form_value(self.unit, text)
+
+
+def override_choices(on: date) -> list[OverrideChoice]:
+    """The norms a local act may replace on the order form, in force on ``on``, by name."""
+    cat = NormCatalogue.load(on=on)
+    out = []
+    for key in cat.active:
+        kd = cat.active[key].keydef
+        if kd.unit not in FORM_UNITS:
+            continue
+        if kd.bands:
+            current = "зависит от класса" + (" и устройства" if key.startswith("eso.") else "")
+        else:
+            current = format_value(kd.value, kd.unit)
+        out.append(
+            OverrideChoice(
+                key=key,
+                title=kd.title,
+                unit=kd.unit,
+                current=current,
+                source=kd.document.name
+                if kd.document.kind == "settings"
+                else f"{kd.document.name}, {kd.item}",
+                hint=FORM_HINT[kd.unit],
+            )
+        )
+    return sorted(out, key=lambda c: c.title)

@@ -14,6 +14,7 @@ from typing import Any
 
 from constraints.base import CheckView, Violation, fmt_min
 from constraints.limits import Limits
+from constraints.norms.warnings import LOW_CONFIDENCE_PREFIX, LOW_CONFIDENCE_TAIL, OVERRIDE_PREFIX
 from constraints.rules import HARD_RULES
 from constraints.screen_time import day_screen_minutes
 from planner.domain.model import Timetable, sort_class_names
@@ -105,15 +106,99 @@ def check_schedule(
     return CheckReport(violations, warnings, _figures(view))
 
 
+#: the first words of a warning about the regular timetable of a class the order leaves in school
+INHERITED_PREFIX = "Обычное расписание (приказ его не меняет): "
+#: the first words of a clash the imported file already had (a warning, never the planner's doing)
+SOURCE_CLASH_PREFIX = (
+    "Накладка исходного расписания (она была в загруженном файле; перестроение её не исправляет "
+    "и новых не добавляет): "
+)
+
+
+@dataclass(frozen=True)
+class WarningGroup:
+    """Warnings of one kind, with what they mean in plain words (the review page's «подробнее»)."""
+
+    kind: str
+    title: str
+    explanation: str
+    messages: list[str]
+
+    @property
+    def items(self) -> list[str]:
+        """The messages without what the group's title and explanation already say."""
+        prefix = dict((k, p) for k, p, *_ in WARNING_KINDS)[self.kind]
+        out = []
+        for m in self.messages:
+            if prefix and prefix != OVERRIDE_PREFIX:
+                m = m.removeprefix(prefix)
+            out.append(m.removesuffix(LOW_CONFIDENCE_TAIL))
+        return out
+
+
+#: kind → (first words of its messages, title, what it means); the last kind takes the rest
+WARNING_KINDS: tuple[tuple[str, str | None, str, str], ...] = (
+    (
+        "low_confidence",
+        LOW_CONFIDENCE_PREFIX,
+        "Значения норм, не сверенные с официальным текстом",
+        "Часть значений в справочнике норм планировщика взята не из официального текста "
+        "документа (например, из методических писем) и ещё не сверена с ним. Расписание "
+        "построено по этим значениям и ничего не нарушает; если в школе действует свой "
+        "локальный акт с другим значением, укажите его в приказе, в разделе «Значения "
+        "локального акта», и перестройте расписание.",
+    ),
+    (
+        "local_act",
+        OVERRIDE_PREFIX,
+        "Значения локального акта",
+        "Приказ задаёт свои значения вместо значений нормативных документов. Проверьте, что "
+        "они совпадают с локальным актом школы.",
+    ),
+    (
+        "regular",
+        INHERITED_PREFIX,
+        "Обычное расписание классов, оставшихся в школе",
+        "Эти классы учатся очно по обычному расписанию: приказ его не меняет, и планировщик не "
+        "сдвигает их уроки, но отмечает, где обычное расписание расходится с нормами.",
+    ),
+    (
+        "source_clash",
+        SOURCE_CLASH_PREFIX,
+        "Накладки, которые были в загруженном расписании",
+        "В файле расписания школы один учитель или один класс уже стоял на двух уроках сразу. "
+        "Планировщик сохранил эти уроки как были и не добавил новых накладок; исправить их "
+        "можно только в обычном расписании школы.",
+    ),
+    (
+        "documents",
+        None,
+        "Сроки действия документов и прочее",
+        "Документ с нормами перестаёт действовать внутри периода приказа или уже утратил силу; "
+        "планировщик говорит, по какому документу считал каждую дату.",
+    ),
+)
+
+
+def group_warnings(messages: list[str]) -> list[WarningGroup]:
+    """The warnings of a check grouped by kind (in the order of :data:`WARNING_KINDS`), each
+    group with its plain-words explanation; empty groups are left out."""
+    found: dict[str, list[str]] = {kind: [] for kind, *_ in WARNING_KINDS}
+    for message in messages:
+        kind = next(
+            (k for k, prefix, *_ in WARNING_KINDS if prefix and message.startswith(prefix)),
+            WARNING_KINDS[-1][0],
+        )
+        found[kind].append(message)
+    return [
+        WarningGroup(kind, title, explanation, found[kind])
+        for kind, _prefix, title, explanation in WARNING_KINDS
+        if found[kind]
+    ]
+
+
 # Rules whose breach by a class outside the order is still the planner's doing.
 _PLANNER_RULES = {"keep_in_person", "teacher_no_overlap"}
-
-
-#: how a clash the imported file already had is reported (a warning, never the planner's doing)
-SOURCE_CLASH_WARNING = (
-    "Накладка исходного расписания (она была в загруженном файле; перестроение её не исправляет "
-    "и новых не добавляет): {message}"
-)
 
 
 def _split_inherited(
@@ -131,9 +216,9 @@ def _split_inherited(
     inherited: list[str] = []
     for v in violations:
         if v.in_source:
-            inherited.append(SOURCE_CLASH_WARNING.format(message=v.message))
+            inherited.append(f"{SOURCE_CLASH_PREFIX}{v.message}")
         elif v.class_name and v.class_name not in ordered and v.rule not in _PLANNER_RULES:
-            inherited.append(f"Обычное расписание (приказ его не меняет): {v.message}")
+            inherited.append(f"{INHERITED_PREFIX}{v.message}")
         else:
             kept.append(v)
     return kept, inherited

@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from constraints.base import CheckView, ModelContext, Violation, fmt_date, fmt_min
+from constraints.base import CheckView, ModelContext, Violation, fmt_date, fmt_min, plural
 from planner.domain.model import DAY_NAMES_RU, BaseLesson
-from planner.domain.schedule import ScheduleItem
+from planner.domain.schedule import FORMAT_RU, ScheduleItem
 
 NOTHING_LOST_NORM = (
     "приказ о переводе на дистанционное обучение: учебный план выполняется полностью"
@@ -87,14 +87,16 @@ def check_nothing_lost(view: CheckView) -> list[Violation]:
             for key in sorted(base):
                 n, m = len(items.get(key, [])), len(base[key])
                 if n == 0:
-                    out.append(lost(c, d, f"урок {_label(key)} пропал — его нет ни онлайн, ни в "
-                                    "самостоятельной работе"))  # fmt: skip
+                    text = "пропал — его нет ни онлайн, ни в самостоятельной работе"
+                    out.append(lost(c, d, f"урок {_label(key)} {text}"))
                 elif n > m:
-                    times = f"{n} раза" if m == 1 else f"{n} раза вместо {m}"
+                    times = plural(n, "раз", "раза", "раз") + ("" if m == 1 else f" вместо {m}")
                     out.append(lost(c, d, f"урок {_label(key)} стоит {times}"))
                 elif n < m:
-                    out.append(lost(c, d, f"урок {_label(key)} стоит {n} раз(а) вместо {m}: "
-                                    "часть уроков пропала"))  # fmt: skip
+                    times = plural(n, "раз", "раза", "раз") + f" вместо {m}"
+                    out.append(
+                        lost(c, d, f"урок {_label(key)} стоит {times}: часть уроков пропала")
+                    )
     return out
 
 
@@ -118,7 +120,8 @@ def check_keep_in_person(view: CheckView) -> list[Violation]:
                 if i.kind == "lesson" and i.format != "in_person"
             ]
             lines = [
-                f"класс не в приказе, а урок «{it.subject}» стоит в формате «{it.format}»"
+                f"класс не в приказе, а урок «{it.subject}» стоит в формате "
+                f"«{FORMAT_RU.get(it.format or '', it.format)}»"
                 for it in others
             ]
             lines += [

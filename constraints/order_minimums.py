@@ -45,8 +45,8 @@ def build_must_online(ctx: ModelContext) -> None:
         g = ctx.guard(
             f"must_online:{k}",
             f"обязательный онлайн-урок по приказу: {_describe(m)}",
-            f"уберите требование «{_describe(m)}» из must_online или разрешите по нему "
-            "самостоятельную работу",
+            f"уберите «{_describe(m)}» из обязательных онлайн-уроков приказа или разрешите по "
+            "нему самостоятельную работу",
         )
         for u in ctx.problem.units:
             if _unit_matches(m, u):
@@ -65,7 +65,7 @@ def build_min_online_per_day(ctx: ModelContext) -> None:
         g = ctx.guard(
             f"min_online:{c}:{d.isoformat()}",
             f"минимум {lessons_ru(need)} в день по приказу для {c} на {fmt_date(d)}",
-            f"уменьшите min_online_per_day в приказе (сейчас {k})",
+            f"уменьшите «Минимум онлайн-уроков в день» в приказе (сейчас {k})",
         )
         ctx.model.add(ctx.count[(c, d)] >= need).only_enforce_if(g)
 

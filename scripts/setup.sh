@@ -13,8 +13,14 @@ PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
-stamp=.venv/.installed-$(cat pyproject.toml requirements.lock | sha1sum | cut -c1-12)-$want_test
-if [ ! -f "$stamp" ]; then
+# A stamp per content of the pins: a second run with nothing changed installs nothing (seconds,
+# not half a minute). The test install includes the plain one, so its stamp serves both.
+pins=.venv/.installed-$(cat pyproject.toml requirements.lock | sha1sum | cut -c1-12)
+stamp=$pins-$want_test
+if [ -f "$pins-1" ] && [ -x .venv/bin/planner ]; then
+  stamp=$pins-1
+fi
+if [ ! -f "$stamp" ] || [ ! -x .venv/bin/planner ]; then
   .venv/bin/pip install -q --upgrade pip
   if [ $want_test = 1 ]; then
     .venv/bin/pip install -q -c requirements.lock -e '.[test]'

@@ -82,19 +82,39 @@ def _exit_past_busy_threads(grace: float = 1.0) -> None:
         os._exit(0)
 
 
+def lan_address() -> str | None:
+    """This computer's address in the local network (the interface of the default route; a UDP
+    socket is connected, nothing is sent), None without a network."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.255.255.255", 1))
+            ip = str(probe.getsockname()[0])
+        except OSError:
+            return None
+    return None if ip.startswith("127.") or ip == "0.0.0.0" else ip
+
+
 def serve(demo: bool = False, host: str = "127.0.0.1", port: int = 8000) -> None:
     """``planner serve``: the embedded default (SQLite in the data folder, local process pool)."""
     import uvicorn
 
     from api.demo import load_demo
+    from api.services.links import public_address
 
     settings = get_settings()
     if settings.base_url == "http://127.0.0.1:8000" and (host, port) != ("127.0.0.1", 8000):
-        settings.base_url = f"http://{host}:{port}"
+        # listening on every interface: the links name the address the school network sees
+        shown = (lan_address() or host) if host in ("0.0.0.0", "::") else host
+        settings.base_url = f"http://{shown}:{port}"
     app = create_app(settings)
-    if demo:
-        print(load_demo(app))
+    address = public_address(settings)
     print(f"Планировщик: {settings.base_url}/  (данные: {settings.data_dir})")
+    if address["loopback"]:
+        print(f"Внимание: {address['warning']}\n{address['howto']}")
+    if demo:  # the demo's links, then its login: the last lines, in view when the server runs
+        print(load_demo(app))
     logging.getLogger("uvicorn.access").addFilter(RedactTokens())
     server = uvicorn.Server(server_config(app, host, port))
     server.run()

@@ -43,7 +43,72 @@ EN: dict[str, str] = {
     "Школ пока нет: создайте первую.": "No schools yet: create the first one.",
     "расписание не загружено": "no timetable uploaded",
     "опубликована версия": "published version",
+    "открыть для печати": "open to print",
+    # the review: summary first, warnings in one line, classes one parallel at a time
+    "К публикации": "To publishing",
+    "Поиск остановлен по вашей отмене: это лучший план, найденный до неё. Его можно опубликовать "
+    "так же, как готовый.": (
+        "The search was stopped by your cancel: this is the best plan found before it. It can be "
+        "published like a finished one."
+    ),
+    "Итог": "Summary",
+    "Учебных дней": "School days",
+    "Уроков онлайн": "Online lessons",
+    "Самостоятельно": "Self-study",
+    "подробнее": "details",
+    "Предупреждений нет.": "No warnings.",
+    "Изменения": "Changes",
+    "относительно обычного расписания": "against the regular timetable",
+    "относительно последней опубликованной версии": "against the last published version",
+    "все": "all",
+    "кл.": "grade",
+    "Показаны": "Shown",
+    "Не готовы к дистанционным урокам": "Not ready for remote lessons",
+    "Значения норм, не сверенные с официальным текстом": (
+        "Norm values not checked against the official text"
+    ),
+    "Часть значений в справочнике норм планировщика взята не из официального текста документа "
+    "(например, из методических писем) и ещё не сверена с ним. Расписание построено по этим "
+    "значениям и ничего не нарушает; если в школе действует свой локальный акт с другим значением, "
+    "укажите его в приказе, в разделе «Значения локального акта», и перестройте расписание.": (
+        "Some values in the planner's norm catalogue come not from the official text of a document "
+        "(for example, from guidance letters) and have not been checked against it yet. The "
+        "timetable was built with these values and breaks nothing; if your school's local act "
+        "sets another value, enter it in the order under «Values of the school's local act» "
+        "and rebuild."
+    ),
+    "Приказ задаёт свои значения вместо значений нормативных документов. Проверьте, что они "
+    "совпадают с локальным актом школы.": (
+        "The order sets its own values instead of the regulations' ones. Check that they match "
+        "the school's local act."
+    ),
+    "Обычное расписание классов, оставшихся в школе": "Regular timetable of classes kept in school",
+    "Эти классы учатся очно по обычному расписанию: приказ его не меняет, и планировщик не "
+    "сдвигает их уроки, но отмечает, где обычное расписание расходится с нормами.": (
+        "These classes study in school by the regular timetable: the order does not change it and "
+        "the planner does not move their lessons, but it marks where the regular timetable departs "
+        "from the norms."
+    ),
+    "Сроки действия документов и прочее": "Validity of documents and other",
+    "Документ с нормами перестаёт действовать внутри периода приказа или уже утратил силу; "
+    "планировщик говорит, по какому документу считал каждую дату.": (
+        "A document with norms expires within the order's period or has already expired; the "
+        "planner says which document it used for each date."
+    ),
+    "Онлайн-минут в лучшем плане": "Online minutes in the best plan",
+    "Предметов без онлайн-урока за неделю": "Subjects without an online lesson this week",
+    "Лучший план может уступать лучшему возможному": (
+        "The best plan may fall short of the best possible by"
+    ),
+    "не больше": "at most",
+    "Можно остановить: план уже хороший.": "You can stop: the plan is already good.",
+    "Остановленный поиск сохраняет лучший план: его можно посмотреть и опубликовать.": (
+        "A stopped search keeps its best plan: you can review and publish it."
+    ),
+    "Остановить и взять этот план": "Stop and take this plan",
+    "класс": "class",
     "классов": "classes",
+    "урок": "lesson",
     "уроков": "lessons",
     "учителей": "teachers",
     # upload and base timetable
@@ -148,8 +213,19 @@ EN: dict[str, str] = {
     "Праздничные дни (через запятую, ГГГГ-ММ-ДД)": "Holidays (comma-separated, YYYY-MM-DD)",
     "Разнести начало уроков у классов": "Stagger class start times",
     "Значения локального акта": "Values of the school's local act",
-    "Ключ нормы": "Norm key",
-    "Значение": "Value",
+    "Норма": "Norm",
+    "Новое значение": "New value",
+    "— не менять —": "— keep —",
+    "Если локальный акт школы меняет норму, выберите её, введите новое значение и основание.": (
+        "If the school's local act changes a norm, choose it, type the new value and the reason."
+    ),
+    "Вся школа": "Whole school",
+    "классов:": "classes:",
+    "Или отметьте параллели и отдельные классы:": "Or tick grades and single classes:",
+    "Приказ не принят.": "The order was not accepted.",
+    "Исправьте отмеченное и нажмите «Перестроить» ещё раз.": (
+        "Correct what is listed and press «Rebuild» again."
+    ),
     "Основание (номер и дата приказа)": "Reason (order number and date)",
     "Лимит времени решателя, с": "Solver time limit, s",
     "Перестроить": "Rebuild",
@@ -158,8 +234,6 @@ EN: dict[str, str] = {
     "Перестроение": "Rebuild",
     "Состояние": "Status",
     "Ход решения": "Progress",
-    "Лучшее значение цели": "Best objective",
-    "Оценка снизу": "Bound",
     "Найдено планов": "Plans found",
     "Решено дат": "Dates solved",
     "Этап": "Phase",
@@ -228,6 +302,48 @@ EN: dict[str, str] = {
     "Показывать ссылки на звонки": "Show call links",
     "Выпустить": "Issue",
     "Печать": "Print",
+    "Адрес в ссылках": "Address in the links",
+    "Выпущена новая ссылка": "New link issued",
+    "Действия": "Actions",
+    "Вид": "Kind",
+    "Открыть": "Open",
+    "класс, со звонками": "class, with call links",
+    "К ссылкам": "Back to the links",
+    "Кому": "For",
+    "Копировать": "Copy",
+    "Копировать адрес календаря": "Copy the calendar address",
+    "Копировать ссылку": "Copy the link",
+    "Лист для печати": "Printable sheet",
+    "Листы с QR-кодами": "QR code sheets",
+    "Листы с QR-кодами всех классов для печати": "Printable QR code sheets of every class",
+    "Листы с QR-кодами для печати": "Printable QR code sheets",
+    "Наведите камеру телефона на код или откройте адрес:": (
+        "Point the phone's camera at the code or open the address:"
+    ),
+    "Найдено": "Found",
+    "Найти": "Find",
+    "Найти класс или учителя": "Find a class or a teacher",
+    "Ничего не найдено.": "Nothing found.",
+    "Она в таблице ниже, отмечена цветом.": "It is highlighted in the table below.",
+    "Показать все": "Show all",
+    "Сообщение": "Message",
+    "Сообщение в мессенджере вмещает до 4096 знаков: длинное разбито на части, в каждой части — "
+    "целые дни. Отправляйте части по порядку.": (
+        "A messenger message holds up to 4096 characters: a long one is split into parts of "
+        "whole days. Send the parts in order."
+    ),
+    "Ссылки и QR-коды ведут на": "Links and QR codes lead to",
+    "Ссылок классов ещё нет: они появятся после публикации.": (
+        "No class links yet: they appear after publishing."
+    ),
+    "Страница обновляется сама при каждом изменении расписания. Имён детей на ней нет.": (
+        "The page updates itself with every change of the timetable. It has no names of pupils."
+    ),
+    "Часть": "Part",
+    "знаков": "characters",
+    "расписание дистанционных уроков": "distance lesson timetable",
+    "частей": "parts",
+    "части": "parts",
     # downloads
     "Опубликованные версии": "Published versions",
     "Версия": "Version",
@@ -248,6 +364,7 @@ EN: dict[str, str] = {
     "обновлено в": "updated at",
     "Расписание ещё не опубликовано.": "The timetable has not been published yet.",
     "изменено": "changed",
+    "было": "was",
     "Подключиться": "Join the call",
     "без видеосвязи": "no video call",
     "Распечатать": "Print",

@@ -15,9 +15,11 @@ from urllib.parse import urlencode, urlsplit
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
+from jinja2 import pass_context
 from jinja2_fragments.fastapi import Jinja2Blocks
 
 from api.deps import Auth, SessionDep, optional_auth
+from planner.domain.model import plural
 from planner.engine.changes import CHANGE_RU
 from web import views
 from web.i18n import LANG_COOKIE, LANGS, pick_lang, translator
@@ -55,9 +57,22 @@ templates.env.globals.update(
 )
 
 
+@pass_context
+def plural_filter(ctx: Any, n: int, one: str, few: str, many: str) -> str:
+    """``{{ n|plural("урок", "урока", "уроков") }}`` → «264 урока»: the project's one plural
+    helper (:func:`planner.domain.model.plural`); in English, the catalogue's word for one or
+    many."""
+    n = int(n)
+    if ctx.get("lang") == "en":
+        _ = translator("en")
+        return f"{n} {_(one) if n == 1 else _(many)}"
+    return plural(n, one, few, many)
+
+
 templates.env.filters.update(
     ru_date=views.ru_date,
     school_time=views.school_time,
+    plural=plural_filter,
 )
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 from zoneinfo import ZoneInfo
 
 from planner.domain.model import Timetable, hhmm, sort_class_names
@@ -22,6 +22,14 @@ DAYS_RU_LONG = ("понедельник", "вторник", "среда", "че�
 HEALTH_KINDS = ("eye_gymnastics", "physical_break", "dynamic_pause")
 FORMAT_LABEL = {"online": "онлайн", "self_study": "самостоятельно", "in_person": "очно"}
 KNOWN_CALL_HOSTS = ("vk.com", "vk.ru", "sferum.ru")
+#: every colour a class's day timeline draws, with its label: the legend lists them all
+TIMELINE_LEGEND: tuple[tuple[str, str], ...] = (
+    *((f"f-{k}", label) for k, label in FORMAT_LABEL.items()),
+    *((f"k-{k}", KIND_RU[k]) for k in ("break", *HEALTH_KINDS)),
+)
+#: up to this many classes the review shows every class at once; a bigger order shows one
+#: parallel (or one class) at a time, with a navigation over all of them
+REVIEW_ALL_UP_TO = 6
 
 
 def day_label(d: date, lang: str = "ru") -> str:
@@ -83,6 +91,74 @@ def grade_groups(class_names: Iterable[str]) -> list[tuple[str, list[str]]]:
         grade = parse_grade(name)
         out.setdefault(str(grade) if grade is not None else "—", []).append(name)
     return list(out.items())
+
+
+# ---------------------------------------------------------------------------------------------
+# The review of a rebuild
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which classes of the order the review's day view shows, and how to ask for others."""
+
+    classes: list[str]
+    grade: str | None  # a whole parallel was chosen
+    class_name: str | None  # one class was chosen
+    everything: bool  # every class of the order
+    asked: bool = True  # chosen by the user (not the default of the order's size)
+
+    def query(self) -> str:
+        """The query parameters that keep this choice (for the day tabs)."""
+        if not self.asked:
+            return ""
+        if self.class_name:
+            return f"&class={quote(self.class_name)}"
+        if self.grade:
+            return f"&grade={self.grade}"
+        return "&all=1" if self.everything else ""
+
+
+def review_selection(
+    remote: list[str], *, class_name: str | None, grade: str | None, everything: bool
+) -> Selection:
+    """The classes the review shows: the one asked for, a parallel, all of them; by default every
+    class of a small order and the first parallel of a big one (a whole school would otherwise
+    be ~20,000 px of timelines)."""
+    if class_name in remote:
+        return Selection([class_name], None, class_name, False)
+    groups = dict(grade_groups(remote))
+    if grade in groups:
+        return Selection(groups[grade], grade, None, False)
+    if everything:
+        return Selection(list(remote), None, None, True)
+    if len(remote) <= REVIEW_ALL_UP_TO:
+        return Selection(list(remote), None, None, True, asked=False)
+    first = next(iter(groups))
+    return Selection(groups[first], first, None, False, asked=False)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The figures the review opens with, over the whole period of the order."""
+
+    classes: int
+    dates: int
+    online: int
+    self_study: int
+    online_minutes: int
+
+
+def review_summary(items: Iterable[ScheduleItem], remote: Iterable[str]) -> Summary:
+    remote_set = set(remote)
+    lessons = [i for i in items if i.kind == "lesson" and i.class_name in remote_set]
+    online = [i for i in lessons if i.format == "online"]
+    return Summary(
+        classes=len(remote_set),
+        dates=len({i.date for i in lessons}),
+        online=len(online),
+        self_study=sum(1 for i in lessons if i.format == "self_study"),
+        online_minutes=sum(i.screen_minutes or 0 for i in online),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -270,10 +346,11 @@ def ru_date(value: str | date) -> str:
     return f"{d:%d.%m.%Y}"
 
 
-def school_time(value: datetime | None, tz: str) -> str:
-    """A stored (UTC) moment as ДД.ММ.ГГГГ ЧЧ:ММ in the school's zone."""
+def school_time(value: datetime | None, tz: str, fmt: str = "%d.%m.%Y %H:%M") -> str:
+    """A stored (UTC) moment as ДД.ММ.ГГГГ ЧЧ:ММ in the school's zone: every time a page shows
+    is in the school's zone (the parents' pages too), never in UTC."""
     if value is None:
         return ""
     if value.tzinfo is None:  # SQLite gives naive UTC back
         value = value.replace(tzinfo=UTC)
-    return f"{value.astimezone(ZoneInfo(tz)):%d.%m.%Y %H:%M}"
+    return value.astimezone(ZoneInfo(tz)).strftime(fmt)

@@ -38,7 +38,8 @@ def publish_rebuild(
     settings: SettingsDep,
     body: PublishIn | None = None,
 ) -> dict[str, Any]:
-    """Publish a finished rebuild as the next version."""
+    """Publish a rebuild's plan as the next version: a finished one, or the best plan a
+    cancelled one kept (``reviewable``)."""
     job = rebuilds.get_job(session, job_id)
     version = versions.publish_job(
         session, job, author=auth.admin.login, comment=(body.comment if body else ""),

@@ -194,11 +194,15 @@ def get_version_file(
     session: SessionDep,
     settings: SettingsDep,
 ) -> FileResponse:
-    """One export file of a version (feeds/*.ics, epos.csv, epos.xlsx, report.html, …)."""
+    """One export file of a version (feeds/*.ics, epos.csv, epos.xlsx, report.html, …);
+    report.html opens in the browser (inline), the others are downloaded."""
     school = schools.get_school(session, school_id)
     version = versions.get_version(session, school, number)
     path = versions.version_file(settings, version, name)
-    return FileResponse(path, filename=path.name)
+    # the report opens in the browser, ready to print; every other file is downloaded
+    inline = path.suffix == ".html"
+    return FileResponse(path, filename=path.name,
+                        content_disposition_type="inline" if inline else "attachment")  # fmt: skip
 
 
 @router.get("/{school_id}/links", response_model=list[LinkPublic])

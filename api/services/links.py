@@ -6,9 +6,11 @@ Each function takes an open SQLAlchemy session and plain values, raises
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -100,6 +102,41 @@ def get_link(session: Session, link_id: int) -> Link:
     if link is None:
         raise missing("link_id", link_id)
     return link
+
+
+def is_loopback(base_url: str) -> bool:
+    """True when the address is this computer only (127.0.0.1, localhost, ::1) or no address
+    at all (0.0.0.0): a parent's phone cannot open a link to it."""
+    host = (urlsplit(base_url).hostname or "").lower()
+    if host in ("localhost", "") or host.endswith(".localhost"):
+        return True
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return ip.is_loopback or ip.is_unspecified
+
+
+#: how to make links reach phones: one text for the links page, ``planner serve`` and the README
+PUBLIC_ADDRESS_HOWTO = (
+    "Чтобы ссылки открывались с телефонов, запустите сервер в школьной сети: "
+    "planner serve --host 0.0.0.0 (или bash scripts/start.sh --host 0.0.0.0) и задайте адрес, "
+    "по которому компьютер виден в сети, в переменной окружения PLANNER_BASE_URL, например "
+    "PLANNER_BASE_URL=http://192.168.1.10:8000. Ссылки и QR-коды сменятся сами; токены те же."
+)
+
+
+def public_address(settings: Settings) -> dict[str, Any]:
+    """The address the links use and, for a loopback one, the warning with what to do."""
+    loopback = is_loopback(settings.base_url)
+    warning = None
+    if loopback:
+        warning = (
+            f"Ссылки ведут на {settings.base_url} — это адрес только этого компьютера: с телефона "
+            "родителя или учителя они не откроются."
+        )
+    return {"url": settings.base_url, "loopback": loopback, "warning": warning,
+            "howto": PUBLIC_ADDRESS_HOWTO}  # fmt: skip
 
 
 def link_urls(link: Link, settings: Settings) -> dict[str, str]:

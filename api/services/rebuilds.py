@@ -6,6 +6,7 @@ Each function takes an open SQLAlchemy session and plain values, raises
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from sqlalchemy import select
@@ -21,18 +22,31 @@ from api.settings import Settings
 from planner.domain.errors import InputError
 from planner.domain.model import Timetable
 from planner.domain.order import QuarantineOrder, parse_order
+from planner.domain.solving import relative_gap
 
 JOB_STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
 FINISHED = ("succeeded", "failed", "cancelled")
 
 
 def validate_order(doc: Any, timetable: Timetable) -> QuarantineOrder:
+    """The order against the timetable and its local-act values against the norm catalogue:
+    everything that would fail the rebuild is refused here, before a job starts."""
+    from constraints.catalogue import CatalogueError
+    from planner.engine.rebuild import load_catalogue
+
     try:
-        return parse_order(doc, timetable, file="приказ")
+        order = parse_order(doc, timetable, file="приказ")
+        load_catalogue(order)
     except InputError as exc:
-        raise Invalid(
-            "приказ не принят: исправьте ошибки ниже и отправьте снова.", exc.problems
-        ) from None
+        raise Invalid(ORDER_REFUSED, exc.problems) from None
+    except CatalogueError as exc:
+        message = exc.message.split(": ", 1)[-1] if exc.key else exc.message
+        problem = {"file": "приказ", "column": exc.key, "message": message}
+        raise Invalid(ORDER_REFUSED, [problem]) from None
+    return order
+
+
+ORDER_REFUSED = "приказ не принят: исправьте ошибки ниже и отправьте снова."
 
 
 def create_job(
@@ -110,6 +124,12 @@ def cancel_job(session: Session, job: Job) -> Job:
     return job
 
 
+def reviewable(job: Job) -> bool:
+    """The job holds a plan to review and publish: a finished one, or the best plan found before
+    a cancel (the cancel stops the search, it does not throw the plan away)."""
+    return job.schedule_json is not None and job.status in ("succeeded", "cancelled")
+
+
 STATUS_RU = {
     "queued": "в очереди",
     "running": "решается",
@@ -133,6 +153,47 @@ def job_phase(job: Job) -> dict[str, Any]:
     return {"phase": phase, "phase_ru": phase_ru, "dates_done": done, "dates_total": total}
 
 
+#: a running search whose best plan is proven this close to the best possible one can be stopped
+GOOD_GAP = 0.05
+
+
+def _no_contact(summary: dict[str, Any]) -> int | None:
+    """Subjects without an online lesson in the week, from the plan's penalty lines."""
+    for line in (summary.get("stats") or {}).get("penalties") or []:
+        if line.get("rule") == "weekly_contact":
+            return int(line.get("amount") or 0)
+    return None
+
+
+def progress_figures(job: Job) -> dict[str, Any]:
+    """What the progress page tells a deputy director, from what the job row stores (no solve
+    figures such as the objective): plans found, online minutes and subjects without an online
+    lesson of the best plan, and whether the search may be stopped now.
+
+    While the search runs, the minutes and subjects come from ``summary["live"]`` (written by the
+    worker when the solver's progress report carries them) and are ``None`` until then; when the
+    job has its plan they come from its summary.
+    """
+    summary = job.summary or {}
+    live = summary.get("live") or {}
+    done = job.schedule_json is not None and "online_minutes" in summary
+    minutes = summary.get("online_minutes") if done else live.get("online_minutes")
+    no_contact = _no_contact(summary) if done else live.get("subjects_without_contact")
+    gap = None
+    if job.best_objective is not None and job.best_bound is not None:
+        gap = relative_gap(job.best_objective, job.best_bound)
+    running = job.status == "running"
+    plans = job.solutions or 0
+    return {
+        "plans": plans,
+        "online_minutes": minutes,
+        "subjects_without_contact": no_contact,
+        # rounded up: «не больше N %» must hold
+        "gap_percent": None if gap is None else max(0, min(100, math.ceil(gap * 100 - 1e-9))),
+        "good_enough": running and plans > 0 and gap is not None and gap <= GOOD_GAP,
+    }
+
+
 def job_public(job: Job) -> dict[str, Any]:
     return {
         "id": job.id,
@@ -144,11 +205,13 @@ def job_public(job: Job) -> dict[str, Any]:
         "best_bound": job.best_bound,
         "solutions": job.solutions,
         **job_phase(job),
+        "figures": progress_figures(job),
         "cancel_requested": job.cancel_requested,
         "message": job.message,
         "problems": job.problems or [],
         "summary": job.summary,
         "has_schedule": job.schedule_json is not None,
+        "reviewable": reviewable(job),
         "order": job.order_doc,
         "time_limit": job.time_limit,
         "created_by": job.created_by,

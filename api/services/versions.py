@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from constraints.checker import CheckReport
 from api.services import readiness
 from api.services.common import iso
-from api.services.rebuilds import STATUS_RU, validate_order
+from api.services.rebuilds import STATUS_RU, reviewable, validate_order
 from api.services.schools import get_school, timetable_of, touch_served
 
 
@@ -115,9 +115,10 @@ def publish_job(
     """
     from planner.engine.versions import PublishError, publish
 
-    if job.status != "succeeded" or job.schedule_json is None:
+    if not reviewable(job):
         raise Conflict(
-            f"публиковать можно только готовое перестроение; это — «{STATUS_RU[job.status]}»."
+            "публиковать можно только перестроение с планом (готовое или отменённое после "
+            f"первого найденного плана); это — «{STATUS_RU[job.status]}», плана в нём нет."
         )
     existing = version_of_job(session, job.id)
     if existing is not None:

@@ -264,6 +264,26 @@ def time_value(raw: Any) -> str | None:
     return None
 
 
+def form_value(unit: str, text: str) -> tuple[bool, Any]:
+    """A value typed into a form field («17:00», «30», «да», «2, 3») checked against its unit;
+    returns (ok, normalised value) as :func:`check_value` does."""
+    raw = text.strip()
+    if not raw:
+        return False, None
+    parsed: Any = raw
+    if unit in INT_UNITS:
+        parsed = int(raw) if raw.isdigit() else raw
+    elif unit == "bool":
+        word = raw.lower()
+        parsed = (
+            True if word in ("да", "true", "1") else False if word in ("нет", "false", "0") else raw
+        )
+    elif unit in ("lesson_numbers", "grades"):
+        parts = [p.strip() for p in re.split(r"[,;\s]+", raw) if p.strip()]
+        parsed = [int(p) for p in parts] if all(p.isdigit() for p in parts) else raw
+    return check_value(unit, parsed)
+
+
 def time_minutes(text: str) -> int:
     h, m = text.split(":")
     return int(h) * 60 + int(m)

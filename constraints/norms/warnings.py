@@ -25,12 +25,22 @@ from constraints.norms.wording import (
     range_text,
     ru_date,
 )
-from planner.domain.model import ru_plural
+from planner.domain.model import plural
 
 if TYPE_CHECKING:
     from constraints.catalogue import NormCatalogue
 
-__all__ = ["window_warnings"]
+__all__ = ["LOW_CONFIDENCE_PREFIX", "LOW_CONFIDENCE_TAIL", "OVERRIDE_PREFIX", "window_warnings"]
+
+#: the first words of a low-confidence warning and of a local-act warning (the review page groups
+#: the warnings by them: constraints.checker.group_warnings)
+LOW_CONFIDENCE_PREFIX = "Низкая достоверность: "
+OVERRIDE_PREFIX = "Локальный акт ("
+#: what a low-confidence warning asks (the review says it once for all of them)
+LOW_CONFIDENCE_TAIL = (
+    " Значение не сверено с официальным текстом документа; если в школе действует свой "
+    "локальный акт, задайте значение в приказе, в разделе «Значения локального акта»."
+)
 
 
 def window_warnings(
@@ -95,7 +105,7 @@ def window_warnings(
             assert end is not None
             add(
                 f"{doc.name} утратил силу {ru_date(end)}, преемника в каталоге нет: "
-                f"{count} {ru_plural(count, 'норма взята', 'нормы взяты', 'норм взято')} из "
+                f"{plural(count, 'норма взята', 'нормы взяты', 'норм взято')} из "
                 "утратившего силу документа. Добавьте файл нового документа в data/norms "
                 "(см. data/norms/README.md)."
             )
@@ -160,7 +170,8 @@ def _low_confidence_messages(
             if band.by_subject is not None and conf not in LOW_CONFIDENCE:
                 shown = ", ".join(low_subjects)
             elif band.by_subject is not None:
-                shown = f"таблица из {len(band.by_subject)} предметов"
+                n = len(band.by_subject)
+                shown = f"таблица из {plural(n, 'предмета', 'предметов', 'предметов')}"
             else:
                 shown = format_value(band.value, kd.unit)
             entries.append(f"{scope}: {shown}" if scope else shown)
@@ -171,9 +182,8 @@ def _low_confidence_messages(
         item = items.pop() if len(items) == 1 else kd.item
         citation = f"{doc.name}, {item}" if item else doc.name
         out.append(
-            f"Низкая достоверность: «{kd.title}» ({key}) — {'; '.join(entries)} "
-            f"({citation}). Значение не проверено по официальному тексту; при необходимости "
-            "задайте его локальным актом (overrides)."
+            f"{LOW_CONFIDENCE_PREFIX}«{kd.title}» — {'; '.join(entries)} ({citation})."
+            + LOW_CONFIDENCE_TAIL
         )
     return out
 
@@ -200,7 +210,7 @@ def _override_messages(cat: NormCatalogue) -> list[str]:
         base_text = " / ".join(format_value(v, kd.unit) for v in base_values)
         citation = f"{kd.document.name}, {kd.item}" if kd.item else kd.document.name
         msg = (
-            f"Локальный акт ({ov.reason}): «{kd.title}»"
+            f"{OVERRIDE_PREFIX}{ov.reason}): «{kd.title}»"
             + (f", {', '.join(filters)}" if filters else "")
             + f" = {format_value(ov.value, kd.unit)}"
             + (f" вместо {base_text}" if base_text else "")

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from planner.domain.model import ru_plural
+from planner.domain.model import plural
 from planner.domain.order import DEVICE_RU, POLICY_RU
 
 if TYPE_CHECKING:
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CONFIDENCE_RU",
     "DEVICE_RU",
+    "FORM_HINT",
     "MONTHS_RU",
     "POLICY_RU",
     "UNIT_HINT",
@@ -62,9 +63,9 @@ def format_value(value: Any, unit: str) -> str:
     if unit == "min":
         return f"{value} мин"
     if unit == "lessons" and isinstance(value, int):
-        return f"{value} {ru_plural(value, 'урок', 'урока', 'уроков')}"
+        return plural(value, "урок", "урока", "уроков")
     if unit == "points" and isinstance(value, int):
-        return f"{value} {ru_plural(value, 'балл', 'балла', 'баллов')}"
+        return plural(value, "балл", "балла", "баллов")
     return str(value)
 
 
@@ -92,6 +93,20 @@ UNIT_HINT = {
     "bool": "true или false",
     "lesson_numbers": "список номеров уроков, например [2, 3]",
     "grades": "список классов 1–11 без повторов, например [1] или [1, 2]",
+}
+
+
+#: what a form field of a local-act value takes (no YAML: the user types into a field)
+FORM_HINT = {
+    "min": "целое число минут, например 30",
+    "lessons": "целое число уроков, например 5",
+    "points": "целое число баллов",
+    "weight": "целое число",
+    "count": "целое число",
+    "time": "время ЧЧ:ММ, например 17:00",
+    "bool": "«да» или «нет»",
+    "lesson_numbers": "номера уроков через запятую, например 2, 3",
+    "grades": "номера классов 1–11 через запятую, например 1, 2",
 }
 
 

@@ -48,7 +48,7 @@ from planner.domain.model import (
     SchoolClass,
     Timetable,
     minutes,
-    ru_plural,
+    plural,
 )
 
 __all__ = [
@@ -756,7 +756,7 @@ def _place(school: _School, seed: int) -> list[BaseLesson]:
 
 def _plural_classes(n: int) -> str:
     """``21 класс``, ``33 класса``, ``55 классов``."""
-    return f"{n} {ru_plural(n, 'класс', 'класса', 'классов')}"
+    return plural(n, "класс", "класса", "классов")
 
 
 def _school_name(size: str, count: int) -> str:

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from planner.domain.errors import Finding, InputError, Problem
-from planner.domain.model import ru_plural
+from planner.domain.model import plural
 
 #: kind → (Russian title, English title, is a note). Keys are stable: the web app, the report and
 #: stored uploads refer to them.
@@ -90,8 +90,8 @@ def cap_problems(problems: list[Problem], file: str) -> list[Problem]:
     if len(problems) <= MAX_PROBLEMS:
         return problems
     rest = len(problems) - MAX_PROBLEMS
-    word = ru_plural(rest, "ошибка", "ошибки", "ошибок")
-    return [*problems[:MAX_PROBLEMS], Problem(file=file, message=f"и ещё {rest} {word}")]
+    more = plural(rest, "ошибка", "ошибки", "ошибок")
+    return [*problems[:MAX_PROBLEMS], Problem(file=file, message=f"и ещё {more}")]
 
 
 class Findings:
@@ -171,7 +171,7 @@ class StrictRefusal(InputError):
         line = f"{f.place}: {f.seen} (без строгой проверки: {f.read_as})"
         rest = self.count - 1
         if rest:
-            line += f"; и ещё {rest} {ru_plural(rest, 'замечание', 'замечания', 'замечаний')}"
+            line += f"; и ещё {plural(rest, 'замечание', 'замечания', 'замечаний')}"
         return line
 
 

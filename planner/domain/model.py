@@ -74,6 +74,12 @@ def ru_plural(n: int, one: str, few: str, many: str) -> str:
     return many
 
 
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """The number with its word, «1 урок», «2 урока», «5 уроков»: the one plural helper of the
+    project (constraints, exports, the api and the pages' ``plural`` filter all call it)."""
+    return f"{n} {ru_plural(n, one, few, many)}"
+
+
 @dataclass(frozen=True, slots=True)
 class SourceRef:
     """Where a piece of input came from, so errors and reports can point at it."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -173,6 +173,21 @@ class LessonChange:
                     "ссылка на звонок изменилась" if a.call_url else "ссылка на звонок убрана"
                 )
         return out
+
+    @property
+    def was(self) -> str | None:
+        """What stood in the slot before, for a parent's «было: …» — the previous lesson, its
+        time and format (its date too when it moved from another day, its teacher when that
+        changed); None when only the call link changed or nothing stood there."""
+        b = self.before if "added" not in self.kinds else self.replaces
+        if b is None or not set(self.kinds) - {"call_link"}:
+            return None
+        if "teacher" not in self.kinds and "added" not in self.kinds:
+            b = replace(b, teacher=None)  # the same teacher is shown with the lesson itself
+        text = describe_lesson(b)
+        if self.after is not None and b.date != self.after.date:
+            text = f"{day_label(b.date)}, {text}"
+        return text
 
     @property
     def message(self) -> str:

@@ -647,7 +647,8 @@ def explain_infeasible(
     if core is None:
         return InfeasibleOrder(
             "Приказ нельзя выполнить, но найти конкретную причину за отведённое время не удалось. "
-            "Уменьшите обязательные требования (must_online, min_online_per_day).",
+            "Уменьшите обязательные требования приказа: обязательные онлайн-уроки и «Минимум "
+            "онлайн-уроков в день».",
             [],
         )
     # shrink: drop each literal whose removal keeps the rest infeasible

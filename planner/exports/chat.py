@@ -5,11 +5,14 @@ health breaks, the recordings and assignments teachers attached (for a self-stud
 lesson itself, for an online one the alternative for families who cannot join: regulation item
 3.7), and the reminders. No call links (a chat may include outsiders; links go to ЭПОС and
 teacher feeds) and no pupil data. A messenger message holds at most :data:`MAX_MESSAGE` characters,
-so a long text is split at line boundaries into numbered parts «(1/3)».
+so a long text is split into numbered parts, each day whole in one part, each part saying which
+days it holds. Each health slot is told once: lessons at one time (subgroups) share one line, and
+the eye gymnastics on the break after a lesson goes on that lesson's line.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -120,23 +123,34 @@ def _message(
         online = sum(1 for i in lessons if i.format == "online")
         lines.append(f"{_date_heading(d)} — онлайн-уроков: {online} из {len(lessons)}")
         entries: list[tuple[int, int, str]] = []
-        inside: set[int] = set()
         slots = day_health(items)
+        used: set[int] = set()
+        # lessons at one time (subgroups, a joint lesson) share their health slots: one line
+        clusters: dict[tuple[int, int | None], list[ScheduleItem]] = {}
         for i in lessons:
             slot = lesson_times(i, times)
             start = i.start_min
             if start is None:
                 start = minutes(slot[0]) if slot else 9999
-            entries.append((start, 0, _lesson_line(i, times)))
-            materials = material_lines(i.materials, online=i.format == "online")
-            entries.extend((start, 1, f"   {line}") for line in materials)
-            health = health_during(slots, i)
-            inside.update(id(h) for h in health)
-            if health:
-                text = ", ".join(f"{KIND_RU[h.kind]} в {hhmm(h.start)}" for h in health)
-                entries.append((start, 1, f"   на уроке: {text}"))
+            clusters.setdefault((start, i.end_min), []).append(i)
+        for (start, end), group in clusters.items():
+            for i in group:
+                entries.append((start, 0, _lesson_line(i, times)))
+                materials = material_lines(i.materials, online=i.format == "online")
+                entries.extend((start, 1, f"   {line}") for line in materials)
+            during = [h for i in group for h in health_during(slots, i)]
+            during = list({id(h): h for h in during}.values())
+            after = [
+                h
+                for h in items
+                if h.kind in HEALTH_KINDS and end is not None and h.start_min == end and during
+            ]
+            used.update(id(h) for h in (*during, *after))
+            text = _health_text(during, after)
+            if text:
+                entries.append((start, 2, f"   {text}"))
         for h in items:
-            if h.kind in HEALTH_KINDS and id(h) not in inside and h.start is not None:
+            if h.kind in HEALTH_KINDS and id(h) not in used and h.start is not None:
                 entries.append(
                     (
                         h.start_min or 0,
@@ -151,11 +165,48 @@ def _message(
     return "\n".join(lines)
 
 
+def _health_text(during: list[ScheduleItem], after: list[ScheduleItem]) -> str:
+    """Each kind once: ``гимнастика для глаз в 08:06 и после урока в 08:20, физкультминутка в
+    08:13`` (the slots inside a lesson and the one on the break right after it)."""
+    times: dict[str, list[str]] = {}
+    for h in sorted(during, key=lambda h: h.start_min or 0):
+        times.setdefault(h.kind, []).append(f"в {hhmm(h.start)}")
+    for h in after:
+        times.setdefault(h.kind, []).append(f"после урока в {hhmm(h.start)}")
+    if not times:
+        return ""
+    text = ", ".join(f"{KIND_RU[kind]} {' и '.join(at)}" for kind, at in times.items())
+    return ("на уроке: " if during else "") + text
+
+
+DAY_HEAD = re.compile(r"^\S+, (\d\d\.\d\d) — онлайн-уроков")
+
+
 def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
-    """Parts of at most ``limit`` characters, split at line boundaries, numbered «(1/3)»."""
+    """Parts of at most ``limit`` characters, each day whole in one part; every part starts
+    with its number and the days it holds: «(1/3) Часть 1 из 3, дни: 07.12, 08.12»."""
     if len(text) <= limit:
         return [text]
-    room = limit - len("(999/999)\n")  # the part number goes in front of each part
+    room = limit - len("(99/99) Часть 99 из 99, дни: ") - 7 * 6 - 1  # a heading of up to 6 days
+    chunks: list[list[str]] = []
+    for paragraph in text.split("\n\n"):
+        pieces = _split_lines(paragraph, room) if len(paragraph) > room else [paragraph]
+        for piece in pieces:
+            if chunks and len("\n\n".join([*chunks[-1], piece])) <= room:
+                chunks[-1].append(piece)
+            else:
+                chunks.append([piece])
+    n = len(chunks)
+    parts = []
+    for k, chunk in enumerate(chunks, start=1):
+        days = [m.group(1) for p in chunk if (m := DAY_HEAD.match(p))]
+        head = f"({k}/{n}) Часть {k} из {n}" + (f", дни: {', '.join(days)}" if days else "")
+        parts.append(head + "\n" + "\n\n".join(chunk))
+    return parts
+
+
+def _split_lines(text: str, room: int) -> list[str]:
+    """A paragraph longer than a message (never a day in practice), cut at line boundaries."""
     chunks: list[str] = []
     current: list[str] = []
     size = 0
@@ -171,9 +222,7 @@ def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
             size += add
     if current:
         chunks.append("\n".join(current))
-    chunks = [c.strip("\n") for c in chunks if c.strip("\n")]
-    n = len(chunks)
-    return [f"({k}/{n})\n{c}" for k, c in enumerate(chunks, start=1)]
+    return [c.strip("\n") for c in chunks if c.strip("\n")]
 
 
 def write_chat_messages(

@@ -12,14 +12,10 @@ from pathlib import Path
 
 from planner.domain.errors import Finding
 from planner.domain.findings import findings_json, group_findings
-from planner.domain.model import ru_plural
+from planner.domain.model import plural
 
 #: places printed on the terminal before «… и ещё N»
 TERMINAL_PLACES = 20
-
-
-def _count(n: int, one: str, few: str, many: str) -> str:
-    return f"{n} {ru_plural(n, one, few, many)}"
 
 
 def findings_headline(findings: tuple[Finding, ...] | list[Finding]) -> str:
@@ -52,7 +48,7 @@ def findings_lines(
             shown += 1
     rest = len(findings) - shown
     if findings and rest > 0:
-        lines.append(f"… и ещё {_count(rest, 'место', 'места', 'мест')}.")
+        lines.append(f"… и ещё {plural(rest, 'место', 'места', 'мест')}.")
     return lines
 
 

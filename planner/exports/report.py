@@ -13,6 +13,7 @@ assets, A4 print CSS, Russian.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -37,6 +38,7 @@ CONFIDENCE_RU = {
     "setting": "настройка планировщика",
 }
 BAR_WIDTH = 110  # px of the longest bar
+OK_FILL, OVER_FILL, INFO_FILL = "#3f8f4f", "#c8102e", "#aab2bd"  # judged: within, over; other
 FINDINGS_CAP = 200  # places listed per kind of import finding
 
 
@@ -52,7 +54,15 @@ class Bar:
 
     @property
     def over(self) -> bool:
-        return self.minutes > self.cap
+        """Over the cap of the order's own column: a breach. The other column is information
+        only and is never drawn as one."""
+        return self.active and self.minutes > self.cap
+
+    @property
+    def fill(self) -> str:
+        if not self.active:
+            return INFO_FILL
+        return OVER_FILL if self.over else OK_FILL
 
     @property
     def fill_width(self) -> int:
@@ -76,7 +86,18 @@ def _env() -> Environment:
     env.filters["ru_date"] = lambda d: f"{d:%d.%m.%Y}" if d else "—"
     env.filters["ru_day"] = lambda d: f"{d:%d.%m} ({DAY_NAMES_RU[d.isoweekday() - 1]})"
     env.filters["joinmin"] = lambda xs: ", ".join(str(x) for x in xs) if xs else "—"
+    env.filters["rule_title"] = rule_title
     return env
+
+
+def rule_title(rule_id: str) -> str:
+    """A rule's Russian title without its catalogue keys («… не меньше нормы»)."""
+    from constraints.rules import RULES_BY_ID
+
+    rule = RULES_BY_ID.get(rule_id)
+    if rule is None:
+        return "правило"
+    return re.sub(r"\{[^}]*\}", "нормы", rule.title)
 
 
 def _documents(norms: Iterable[Any]) -> list[dict[str, Any]]:
@@ -169,6 +190,7 @@ def render_report(
         "norms": [_norm_row(n) for n in norms],
         "overrides": overrides,
         "order_overrides": sorted(order.overrides.items()),
+        "norm_titles": {n.key: _norm_row(n)["title"] for n in norms},
         "per_class": per_class,
         "violations": list(check_report.violations),
         "warnings": warnings,

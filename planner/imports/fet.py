@@ -73,6 +73,7 @@ from planner.domain.model import (
     Timetable,
     clock,
     hhmm,
+    plural,
 )
 from planner.engine.clashes import resolve_source_clashes
 from planner.imports import MAX_INPUT_BYTES, too_big
@@ -110,6 +111,11 @@ class _Unit:
     atom_order: tuple[str, ...]
     parts: dict[frozenset[str], str] = field(default_factory=dict)  # atoms → short name
     short: dict[str, str] = field(default_factory=dict)  # FET set name → short name
+
+
+def of_activities(n: int) -> str:
+    """«из 1 активности», «из 5 активностей» (the genitive after «из»)."""
+    return plural(n, "активности", "активностей", "активностей")
 
 
 def _read_bytes(path: Path, file: str) -> bytes:
@@ -274,7 +280,8 @@ class _Reader:
             )
         elif keep < len(names):
             self.notes.append(
-                f"в файле {len(names)} дней (например, недели А и Б): импортированы первые {keep} "
+                f"в файле {plural(len(names), 'день', 'дня', 'дней')} (например, недели А и Б): "
+                f"импортированы первые {keep} "
                 f"(«{names[0]}» … «{names[keep - 1]}»), остальные дни пропущены"
             )
         return names, keep
@@ -732,7 +739,7 @@ def read_fet(
     if unplaced and len(unplaced) < len(active):
         example = ", ".join(unplaced[:5]) + (" …" if len(unplaced) > 5 else "")
         r.found(
-            f"{NO_TIMETABLE} (без времени {len(unplaced)} из {len(active)} активностей, "
+            f"{NO_TIMETABLE} (без времени {len(unplaced)} из {of_activities(len(active))}, "
             f"например Id {example}).",
             r.section("Activities_List"),
             label="Activities_List",
@@ -744,7 +751,7 @@ def read_fet(
         example = ", ".join(unplaced[:5]) + (" …" if len(unplaced) > 5 else "")
         raise InputError.at(
             file,
-            f"{NO_TIMETABLE} (без времени {len(unplaced)} из {len(active)} активностей, "
+            f"{NO_TIMETABLE} (без времени {len(unplaced)} из {of_activities(len(active))}, "
             f"например Id {example}).",
             row=r.line(r.section("Activities_List")),
             element="Activities_List",

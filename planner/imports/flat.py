@@ -74,6 +74,7 @@ from planner.domain.model import (
     hhmm,
     minutes,
     parse_grade,
+    plural,
     sort_class_names,
 )
 from planner.engine.clashes import resolve_source_clashes
@@ -572,7 +573,8 @@ def _field_count(out: _Collector, cols: _Columns, number: int, cells: list[objec
     out.add(
         number,
         None,
-        f"в строке {len(cells)} полей, а в заголовке {cols.width}: значения сдвинуты "
+        f"в строке {plural(len(cells), 'поле', 'поля', 'полей')}, а в заголовке {cols.width}: "
+        "значения сдвинуты "
         "(например, запятая внутри ячейки без кавычек); возьмите такую ячейку в кавычки.",
         kind="field_count",
     )

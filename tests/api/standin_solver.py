@@ -82,7 +82,9 @@ def solve_slow(
     n = 0
     while not stop.is_set() and time.monotonic() < deadline:
         n += 1
-        progress(SimpleNamespace(objective=100.0 - n, bound=1.0, solutions=n))
+        # the best plan's own figures ride along (optional attributes of a progress report)
+        progress(SimpleNamespace(objective=100.0 - n, bound=1.0, solutions=n,
+                                 online_minutes=600 + n, subjects_without_contact=2))  # fmt: skip
         time.sleep(0.05)
     return solve_remote(timetable, order)
 
@@ -93,6 +95,17 @@ def solve_infeasible(
     raise InfeasibleOrder(
         "5А: математика должна быть онлайн, но в этот день у класса нет места.",
         ["must_online 5А Математика 2026-12-07"],
+    )
+
+
+def solve_catalogue_gap(
+    timetable: Timetable, order: QuarantineOrder, options: SolveOptions, **_kw: Any
+) -> SimpleNamespace:
+    from constraints.catalogue import CatalogueError
+
+    raise CatalogueError(
+        "Для «Длительность урока не более» (lesson.max_minutes) нет значения: 12 кл.",
+        key="lesson.max_minutes",
     )
 
 

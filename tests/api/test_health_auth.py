@@ -139,8 +139,8 @@ def test_csrf_rejects_form_post_without_token(client, admin) -> None:
     r = client.post("/api/v1/schools", json={"name": "Школа"})
     assert r.status_code == 403
     assert r.json()["detail"]["message"] == (
-        "запрос отклонён: нет CSRF-токена или он устарел. Обновите страницу и повторите "
-        "(заголовок X-CSRF-Token или поле формы csrf_token)."
+        "запрос отклонён: форма устарела или открыта в другом входе. Обновите страницу и "
+        "отправьте её снова."
     )
     r = client.post("/api/v1/auth/logout", data={"something": "1"})
     assert r.status_code == 403

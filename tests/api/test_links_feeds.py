@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from email.utils import format_datetime
 
+import pytest
+
 from tests.api.util import ORDER_BOTH, make_school, published
 
 
@@ -167,3 +169,19 @@ def test_feed_before_any_publication_is_empty_calendar(client, auth_headers) -> 
     r = client.get(f"/feeds/{token}.ics")
     assert r.status_code == 200
     assert "BEGIN:VCALENDAR" in r.text and "BEGIN:VEVENT" not in r.text
+
+
+@pytest.mark.parametrize(
+    ("url", "loopback"),
+    [("http://127.0.0.1:8000", True), ("http://localhost:8000", True), ("http://[::1]:8000", True),
+     ("http://0.0.0.0:8000", True), ("http://192.168.1.10:8000", False),
+     ("https://school.example.ru", False)],
+)  # fmt: skip
+def test_links_address_warns_on_a_loopback_address(url: str, loopback: bool) -> None:
+    from api.services.links import public_address
+    from api.settings import Settings
+
+    address = public_address(Settings(base_url=url))
+    assert address["loopback"] is loopback
+    assert (address["warning"] is not None) is loopback
+    assert "--host 0.0.0.0" in address["howto"] and "PLANNER_BASE_URL" in address["howto"]

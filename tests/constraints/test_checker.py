@@ -297,7 +297,9 @@ def test_warnings_name_low_confidence_norms() -> None:
     assert report.warnings == CAT.warnings(
         ORDER.date_from, ORDER.date_to, grades=grades, device="pc", policy="home"
     )
-    assert any("day.online_end_not_after" in w for w in report.warnings)
+    # by the norm's Russian name, not its catalogue key
+    assert any("«Окончание онлайн-уроков не позднее»" in w for w in report.warnings)
+    assert not any("day.online_end_not_after" in w for w in report.warnings)
     assert not any("планшет" in w for w in report.warnings)  # the order's device only
 
 
@@ -314,3 +316,25 @@ def test_school_policy_uses_school_column() -> None:
 def test_period_covers_only_school_days() -> None:
     o = order(("1А", "5А"), d_to=date(2026, 12, 1))  # Tuesday: no lessons in this timetable
     assert found(valid_items(), o) == []
+
+
+def test_warnings_group_by_kind_with_plain_words() -> None:
+    from constraints.checker import group_warnings
+
+    report = check_schedule(make(valid_items()), TT, ORDER, CAT)
+    extra = [
+        "Обычное расписание (приказ его не меняет): 9А, 30.11: урок до 08:00",
+        "Локальный акт (Приказ № 45): «Окончание онлайн-уроков не позднее» = 17:00 вместо 18:00.",
+    ]
+    groups = group_warnings([*report.warnings, *extra])
+    assert [g.kind for g in groups] == ["low_confidence", "local_act", "regular"]
+    assert sum(len(g.messages) for g in groups) == len(report.warnings) + 2
+    assert all(g.title and g.explanation for g in groups)
+    assert groups[0].messages == report.warnings
+    # in the list under the explanation, each says only what is its own
+    assert (
+        groups[0].items[0]
+        == "«Окончание онлайн-уроков не позднее» — 18:00 (СП 2.4.3648-20, п. 3.5.2)."
+    )
+    assert groups[2].items == ["9А, 30.11: урок до 08:00"]
+    assert groups[1].items == [extra[1]]

@@ -208,3 +208,13 @@ def test_diff_against_base_for_some_classes_ignores_the_others():
         ("Математика", ("moved", "format")),
         ("Русский язык", ("cancelled",)),
     ]
+
+
+def test_was_tells_a_parent_the_previous_lesson_and_time():
+    moved = only(diff_items([MATH], [replace(MATH, start=t("08:40"), end=t("09:10"))]))
+    assert moved.was == "Математика, 08:30–09:00, онлайн"
+    teacher = only(diff_items([MATH], [replace(MATH, teacher="Петров П.П.")]))
+    assert teacher.was == "Математика, 08:30–09:00, онлайн, Иванова И.И."
+    a = replace(MATH, call_url="https://sferum.ru/?call_link=AAAAAAAAAA")
+    b = replace(MATH, call_url="https://sferum.ru/?call_link=BBBBBBBBBB")
+    assert only(diff_items([a], [b])).was is None  # only the call link: nothing to tell

@@ -1,8 +1,17 @@
+import re
 from datetime import date, time
+from pathlib import Path
 
 import pytest
 
-from planner.domain.model import BaseLesson, School, parse_grade, ru_plural, sort_class_names
+from planner.domain.model import (
+    BaseLesson,
+    School,
+    parse_grade,
+    plural,
+    ru_plural,
+    sort_class_names,
+)
 from planner.domain.schedule import BaseRef, Schedule, ScheduleItem
 from planner.engine.clashes import find_clashes
 from tests.planner.factories import lesson, timetable
@@ -23,6 +32,32 @@ def test_parse_grade_reads_the_leading_number(name: str, grade: int | None) -> N
 )  # fmt: skip
 def test_ru_plural_picks_the_form(n: int, word: str) -> None:
     assert ru_plural(n, "урок", "урока", "уроков") == word
+
+
+def test_plural_writes_the_number_with_its_word() -> None:
+    assert [plural(n, "урок", "урока", "уроков") for n in (1, 264, 1174, 11, 5)] == [
+        "1 урок", "264 урока", "1174 урока", "11 уроков", "5 уроков"
+    ]  # fmt: skip
+
+
+def test_counted_words_go_through_the_one_plural_helper() -> None:
+    """No hand-made plural: ``ru_plural`` is called only by ``plural``, and no template writes
+    a number followed by a fixed word form (``{{ n }} {{ _("уроков") }}`` gave «264 уроков»)."""
+    root = Path(__file__).resolve().parents[2]
+    callers = [
+        str(path.relative_to(root))
+        for folder in ("api", "web", "planner", "constraints")
+        for path in (root / folder).rglob("*.py")
+        if "ru_plural(" in path.read_text(encoding="utf-8")
+    ]
+    assert callers == ["planner/domain/model.py"]
+    fixed_form = re.compile(r"\}\}\s*\{\{\s*_\([\"'][а-яё]+(ов|ей|ий|ок)[\"']\)")
+    hand_made = [
+        path.name
+        for path in (root / "web" / "templates").glob("*.html")
+        if fixed_form.search(path.read_text(encoding="utf-8"))
+    ]
+    assert hand_made == []
 
 
 def test_sort_class_names_orders_by_grade_then_letter() -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from constraints.checker import check_schedule
+from constraints.checker import check_schedule, group_warnings
 from planner.app.demo import build_city_school
 from planner.app.pipeline import read_timetable
 from planner.domain.model import BaseLesson, Timetable
@@ -160,6 +160,8 @@ def test_a_clash_of_the_source_is_a_warning_and_a_new_clash_a_violation() -> Non
     report = check_schedule(kept, tt, o, cat)
     assert not [v for v in report.violations if v.rule == "class_no_overlap"]
     assert any("Накладка исходного расписания" in w and "6Л" in w for w in report.warnings)
+    (group,) = [g for g in group_warnings(report.warnings) if g.kind == "source_clash"]
+    assert group.items[0].startswith("6Л, 07.12: уроки «Физкультура» 6Л 11:00–11:30")
     # the same pair moved apart so that they overlap anew is the planner's doing, not the file's
     later = {**at, "start": time(11, 15), "end": time(11, 45)}
     moved = _with(kept, {("6Л", "Электив: шахматы"): later})

@@ -107,8 +107,8 @@ def test_deputy_director_walks_from_upload_to_publish(
     page.get_by_label("С", exact=True).fill(WEEK_FROM)
     page.get_by_label("По", exact=True).fill(WEEK_TO)
     page.get_by_label("Устройство").select_option("laptop")
-    page.get_by_label("Ключ нормы").first.fill("day.online_end_not_after")
-    page.get_by_label("Значение").first.fill("17:00")
+    page.get_by_label("Норма", exact=True).first.select_option("day.online_end_not_after")
+    page.get_by_label("Новое значение").first.fill("17:00")
     page.get_by_label("Основание (номер и дата приказа)").first.fill("Приказ № 45 от 28.11.2026")
     page.get_by_label("Лимит времени решателя, с").fill("2")
     page.screenshot(path=str(artifacts / "admin-3-order.png"), full_page=True)
@@ -126,6 +126,7 @@ def test_deputy_director_walks_from_upload_to_publish(
     expect(page.get_by_role("heading", level=1)).to_have_text("Проверка результата")
     expect(page.locator("svg.timeline")).to_have_count(2)
     expect(page.locator("svg.chart rect")).to_have_count(2)
+    page.locator("#warnings-line").click()  # the warnings open from their one line
     local_act = page.locator("#warnings li").filter(has_text="Приказ № 45 от 28.11.2026")
     expect(local_act.first).to_be_visible()
     page.screenshot(path=str(artifacts / "admin-5-review.png"), full_page=True)
@@ -142,14 +143,15 @@ def test_deputy_director_walks_from_upload_to_publish(
     page.get_by_label("Комментарий к версии").fill("Карантин 5А, 5Б, 7А")
     page.get_by_role("button", name="Опубликовать").click()
     expect(page.locator("#published")).to_have_text("Опубликовано: версия 1")
-    expect(page.locator("li.qr[data-kind=class]")).to_have_count(9)
-    expect(page.locator("li.qr .qr-code svg").first).to_be_visible()
+    expect(page.locator("#links-table tr[data-kind=class]")).to_have_count(9)
+    page.locator("#links-table details.qr-small summary").first.click()
+    expect(page.locator("#links-table .qr-code svg").first).to_be_visible()
     page.screenshot(path=str(artifacts / "admin-6-links.png"), full_page=True)
     assert_accessible(page)
     asked: list[str] = []  # «Отозвать» asks first (web/static/pages.js); «no» sends nothing
     page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
     page.get_by_role("button", name="Отозвать").first.click()
-    expect(page.locator("li.qr[data-kind=class]")).to_have_count(9)
+    expect(page.locator("#links-table tr[data-kind=class]")).to_have_count(9)
     assert asked == ["Отозвать ссылку? Она перестанет открываться."]
     page.emulate_media(media="print")
     expect(page.get_by_role("button", name="Отозвать").first).to_be_hidden()
@@ -174,12 +176,14 @@ def test_deputy_director_walks_from_upload_to_publish(
     page.get_by_role("button", name="Перестроить").click()
     # cancel once a first plan is there (the best plan so far is kept)
     expect(page.locator("#job-solutions")).not_to_have_text("0", timeout=30_000)
-    page.get_by_role("button", name="Отменить").click()
+    page.locator("#progress form button").click()  # «Отменить» (or «Остановить и взять…»)
     expect(page.locator("#progress")).not_to_have_attribute(
         "data-status", re.compile("queued|running"), timeout=30_000
     )
     page.screenshot(path=str(artifacts / "admin-8-cancelled.png"))
     expect(page.locator("#job-status")).to_have_text("отменено")
+    page.locator("#review-link").click()  # the plan kept at the cancel opens for review
+    expect(page.locator("#cancelled-note")).to_be_visible()
     assert blocked == []
     ctx.close()
 

@@ -76,6 +76,8 @@ def test_admin_routes_are_all_listed() -> None:
         ("GET", "/admin/rebuilds/{job_id}/review"),
         ("POST", "/admin/rebuilds/{job_id}/publish"),
         ("GET", "/admin/schools/{school_id}/links"),
+        ("GET", "/admin/schools/{school_id}/links/sheets"),
+        ("GET", "/admin/schools/{school_id}/chat"),
         ("POST", "/admin/schools/{school_id}/links"),
         ("POST", "/admin/links/{link_id}/{action}"),
         ("GET", "/admin/schools/{school_id}/downloads"),
@@ -242,19 +244,80 @@ def test_order_form_refuses_an_order_without_classes(live: Live, published: Publ
                    data={"csrf_token": csrf, "from": "2026-12-07", "to": "2026-12-11"})  # fmt: skip
     assert r.status_code == 422
     assert 'id="order-error"' in r.text
-    assert "<td>приказ</td>" in r.text
+    # the form's own label and what to do, no YAML advice to someone who used checkboxes
+    assert "<strong>Классы</strong>: отметьте, кто переходит на дистанционное обучение" in r.text
+    assert "{grades" not in r.text and "all или" not in r.text
+
+
+def _order_error(text: str) -> str:
+    start = text.index('id="order-error"')
+    return text[start : text.index("</div>", start)]
+
+
+def test_order_form_errors_name_the_form_labels_once(live: Live, published: Published) -> None:
+    with admin_client(live) as (c, csrf):
+        r = c.post(f"/admin/schools/{published.school_id}/order",
+                   data={"csrf_token": csrf, "classes": "5А", "from": "2026-12-11",
+                         "to": "2026-12-07", "min_online_per_day": "два"})  # fmt: skip
+    assert r.status_code == 422
+    box = _order_error(r.text)
+    assert box.count("Приказ не принят") == 1 and "приказ не принят" not in box
+    assert "<strong>Минимум онлайн-уроков в день (необязательно)</strong>: введите целое" in box
+    assert "Столбец" not in box and "min_online_per_day" not in box
+    with admin_client(live) as (c, csrf):
+        r = c.post(f"/admin/schools/{published.school_id}/order",
+                   data={"csrf_token": csrf, "classes": "5А", "from": "2026-12-11",
+                         "to": "2026-12-07"})  # fmt: skip
+    box = _order_error(r.text)
+    assert "<strong>По</strong>: дата окончания 2026-12-07 раньше даты начала" in box
+    assert "<td>to</td>" not in box
+
+
+def test_order_form_offers_local_act_norms_and_refuses_a_bad_value_before_a_job(
+    live: Live, published: Published
+) -> None:
+    with live.api() as api:
+        before = len(api.get(f"/api/v1/schools/{published.school_id}/rebuilds").json())
+    with admin_client(live) as (c, csrf):
+        page = c.get(f"/admin/schools/{published.school_id}/order").text
+        # chosen from a list: Russian name, the value in force, its source — no key to type
+        offered = "Окончание онлайн-уроков не позднее — сейчас 18:00 (СП 2.4.3648-20, п. 3.5.2)"
+        assert offered in page
+        assert 'name="override_key" placeholder' not in page
+        r = c.post(f"/admin/schools/{published.school_id}/order",
+                   data={"csrf_token": csrf, "classes": "5А", "from": WEEK_FROM, "to": WEEK_TO,
+                         "override_key": "day.online_end_not_after", "override_value": "пять",
+                         "override_reason": "Приказ № 45"})  # fmt: skip
+    assert r.status_code == 422
+    box = _order_error(r.text)
+    assert (
+        "<strong>Значения локального акта, «Окончание онлайн-уроков не позднее»</strong>: "
+        "«пять» не подходит: нужно время ЧЧ:ММ, например 17:00." in box
+    )
+    assert "day.online_end_not_after" not in box and "CatalogueError" not in r.text
+    assert 'value="пять"' in r.text  # what was typed stays in the field
+    with live.api() as api:
+        assert len(api.get(f"/api/v1/schools/{published.school_id}/rebuilds").json()) == before
 
 
 def test_order_from_form_expands_parallels_and_keeps_overrides() -> None:
+    from datetime import date
+
+    from constraints.catalogue import override_choices
+
+    choices = {c.key: c for c in override_choices(date(2026, 12, 7))}
     form = FormData(
         [("grades", "5"), ("classes", "7А"), ("classes", "5А"), ("from", "2026-12-07"),
          ("to", "2026-12-11"), ("device", "tablet"), ("screen_policy", "school"),
          ("holidays", "2026-12-09, 2026-12-10"), ("min_online_per_day", "2"),
          ("override_key", "day.online_end_not_after"), ("override_value", "17:00"),
-         ("override_reason", "Приказ № 45"), ("override_key", ""), ("override_value", ""),
-         ("override_reason", "")]
+         ("override_reason", "Приказ № 45"), ("override_key", "break.big_after_lessons"),
+         ("override_value", "3, 4"), ("override_reason", "Приказ № 46"), ("override_key", ""),
+         ("override_value", ""), ("override_reason", "")]
     )  # fmt: skip
-    assert order_from_form(form, ["5А", "5Б", "6А", "7А"]) == {
+    sent = order_from_form(form, ["5А", "5Б", "6А", "7А"], choices)
+    assert sent.problems == []
+    assert sent.doc == {
         "classes": ["5А", "5Б", "7А"],
         "from": "2026-12-07",
         "to": "2026-12-11",
@@ -262,8 +325,17 @@ def test_order_from_form_expands_parallels_and_keeps_overrides() -> None:
         "screen_policy": "school",
         "min_online_per_day": 2,
         "holidays": ["2026-12-09", "2026-12-10"],
-        "overrides": {"day.online_end_not_after": {"value": "17:00", "reason": "Приказ № 45"}},
+        "overrides": {
+            "day.online_end_not_after": {"value": "17:00", "reason": "Приказ № 45"},
+            "break.big_after_lessons": {"value": [3, 4], "reason": "Приказ № 46"},
+        },
     }
+
+
+def test_order_from_form_whole_school_is_one_choice() -> None:
+    form = FormData([("whole_school", "1"), ("from", "2026-12-07"), ("to", "2026-12-11")])
+    sent = order_from_form(form, ["5А", "5Б", "6А"])
+    assert (sent.doc["classes"], sent.problems, sent.whole_school) == ("all", [], True)
 
 
 def _online_teacher(published: Published) -> str:
@@ -361,8 +433,8 @@ def test_browser_gets_html_error_pages_and_api_clients_keep_json(
         r = c.post("/admin/schools", data={"name": "X", "csrf_token": "stale"}, headers=came_from)
         assert _error_page(r) == (
             403, "Запрос отклонён",
-            "Запрос отклонён: нет CSRF-токена или он устарел. Обновите страницу и повторите "
-            "(заголовок X-CSRF-Token или поле формы csrf_token).",
+            "Запрос отклонён: форма устарела или открыта в другом входе. Обновите страницу и "
+            "отправьте её снова.",
             "Назад /admin?lang=ru",
         )  # fmt: skip
         r = c.get("/admin/rebuilds/nope?lang=en", headers=BROWSER)
@@ -474,6 +546,10 @@ def test_parent_page_highlights_what_changed_since_the_previous_version(live: Li
     changed = re.findall(r'<li class="item k-lesson f-\w+ changed">', page)
     assert len(changed) > 0
     assert page.count('<span class="changed-tag">изменено</span>') == len(changed)
+    # and what it was: the previous lesson with its time and format
+    was = re.findall(r'<small class="was">было: ([^<]+)</small>', page)
+    assert len(was) == len(changed)
+    assert all(re.search(r"\d\d:\d\d–\d\d:\d\d|самостоятельно", w) for w in was), was
 
 
 def test_english_is_switchable_and_remembered(live: Live, published: Published) -> None:
@@ -537,13 +613,14 @@ def test_progress_shows_the_dates_solved_then_the_whole_period(
             s.commit()
     assert '<dd id="job-phase">по дням: решено дат 2 из 5</dd>' in days
     assert '<progress id="job-dates" max="5" value="2">' in days
-    assert '<dd id="job-objective">500</dd>' in days
-    assert '<dd id="job-bound">—</dd>' in days
+    assert '<dd id="job-solutions">1</dd>' in days
+    assert 'id="job-gap"' not in days  # no bound yet: nothing to say how good the plan is
     assert '<dd id="job-phase">date by date: dates solved 2 of 5</dd>' in days_en
     assert '<dd id="job-phase">весь период</dd>' in period
     assert 'id="job-dates"' not in period
-    assert '<dd id="job-objective">420</dd>' in period
-    assert '<dd id="job-bound">300</dd>' in period
+    # 420 against a bound of 300: the plan may still be 29 % off, so no «можно остановить»
+    assert '<dd id="job-gap">не больше 29 %</dd>' in period
+    assert 'id="good-enough"' not in period
 
 
 def test_every_translatable_text_has_english() -> None:
@@ -551,6 +628,9 @@ def test_every_translatable_text_has_english() -> None:
     for path in TEMPLATES.glob("*.html"):
         text = path.read_text(encoding="utf-8")
         found |= set(re.findall(r'_\("([^"]+)"\)', text)) | set(re.findall(r"_\('([^']+)'\)", text))
+        # the plural filter's word for one and for many are translated
+        for one, _few, many in re.findall(r'plural\("([^"]+)", "([^"]+)", "([^"]+)"\)', text):
+            found |= {one, many}
     from api.services.rebuilds import STATUS_RU
     from planner.domain.order import DEVICE_RU, POLICY_RU
     from planner.engine.changes import CHANGE_RU
@@ -568,6 +648,9 @@ def test_every_translatable_text_has_english() -> None:
     from api.services.attendance import VIA_RU
 
     found |= set(VIA_RU.values())
+    from constraints.checker import WARNING_KINDS
+
+    found |= {text for _kind, _prefix, *texts in WARNING_KINDS for text in texts}
     assert len(found) > 100
     assert sorted(found - set(i18n.EN)) == []
 
@@ -620,3 +703,65 @@ def test_review_page_links_the_findings_of_the_timetable_it_started_from(
         upload = c.get(found.group(1)).text
     assert re.fullmatch(rf"/admin/schools/{published.school_id}/uploads/\d+", found.group(1))
     assert found.group(2) == "0" and 'id="no-findings"' in upload
+
+
+def test_links_page_shows_the_address_warns_on_loopback_and_finds_a_class(
+    live: Live, published: Published
+) -> None:
+    base = f"/admin/schools/{published.school_id}/links"
+    with admin_client(live) as (c, _csrf):
+        page = c.get(base).text
+        assert f'<code id="address-url">{live.url}</code>' in page
+        assert 'id="address-warning"' in page and "planner serve --host 0.0.0.0" in page
+        assert "PLANNER_BASE_URL" in page
+        # a compact table with a copy button per link, found by the search (also without JS)
+        with live.api() as api:
+            active = [x for x in api.get(base.replace("/admin", "/api/v1")).json()
+                      if not x["revoked"]]  # fmt: skip
+        rows = re.findall(r'<tr id="link-\d+" data-kind="(\w+)" data-target="([^"]+)"', page)
+        assert len(rows) == len(active) > 0
+        assert page.count('data-copy="') == 2 * len(active)
+        found = c.get(base, params={"q": "5а"}).text
+        shown = re.findall(r'data-target="([^"]+)"', found.split('id="links-table"')[1])
+        assert set(shown) == {"5А"} and f"Найдено: {len(shown)}." in found
+
+
+def test_issuing_a_link_is_confirmed_at_the_top(live: Live, published: Published) -> None:
+    base = f"/admin/schools/{published.school_id}/links"
+    with admin_client(live) as (c, csrf):
+        page = c.get(base).text
+        assert page.index('id="issue-form"') < page.index('id="links-table"')
+        r = c.post(base, data={"csrf_token": csrf, "target": "6А", "with_calls": "1"})
+        assert r.status_code == 303
+        link_id = re.search(r"issued=(\d+)", r.headers["location"]).group(1)
+        page = c.get(r.headers["location"]).text
+    assert (
+        '<p class="ok" role="status" id="issued">Выпущена новая ссылка: 6А — со ссылками на '
+        "звонки." in page
+    )
+    assert (
+        f'<tr id="link-{link_id}" data-kind="class" data-target="6А" class="just-issued">' in page
+    )
+
+
+def test_print_sheets_one_class_per_page_with_its_qr_code(live: Live, published: Published) -> None:
+    with live.api() as api:
+        active = [x for x in api.get(f"/api/v1/schools/{published.school_id}/links").json()
+                  if not x["revoked"] and x["kind"] == "class"]  # fmt: skip
+    with admin_client(live) as (c, _csrf):
+        one = c.get(f"/admin/schools/{published.school_id}/links/sheets", params={"target": "5А"})
+        every = c.get(f"/admin/schools/{published.school_id}/links/sheets").text
+    mine = [x for x in active if x["target"] == "5А"]
+    assert one.status_code == 200
+    assert one.text.count('<section class="sheet"') == len(mine) > 0
+    assert all(x["page_url"] in one.text for x in mine) and "<svg" in one.text
+    assert every.count('<section class="sheet"') == len(active)
+
+
+def test_chat_page_has_a_copy_button_per_part(live: Live, published: Published) -> None:
+    with admin_client(live) as (c, _csrf):
+        page = c.get(f"/admin/schools/{published.school_id}/chat").text
+    sections = page.count('<section class="card chat"')
+    assert sections == 2  # 5А and 7А of the published order
+    assert page.count("data-copy-from=") == page.count("<textarea")
+    assert page.count("<textarea") >= sections

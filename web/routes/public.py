@@ -66,14 +66,15 @@ def _local(value: datetime, tz: str) -> datetime:
     return value.astimezone(ZoneInfo(tz))
 
 
-def _changed_keys(session: Any, school: School, version: Version) -> set[str]:
-    """Slot keys of lessons that changed in ``version`` against the one before it."""
+def _changed_keys(session: Any, school: School, version: Version) -> dict[str, str | None]:
+    """Slot keys of lessons that changed in ``version`` against the one before it → what stood
+    there before («было: …»; None when there is nothing to tell, e.g. a new call link)."""
     published = [v for v in versions.list_versions(session, school) if v.id <= version.id]
     if len(published) < 2:
-        return set()
+        return {}
     before = Schedule.from_json(json.loads(published[-2].schedule_json))
     after = Schedule.from_json(json.loads(published[-1].schedule_json))
-    return {c.after.slot_key for c in diff_schedules(before, after) if c.after is not None}
+    return {c.after.slot_key: c.was for c in diff_schedules(before, after) if c.after is not None}
 
 
 def _token_context(session: Any, link: Link, version: Version | None) -> dict[str, Any]:
@@ -89,7 +90,7 @@ def _token_context(session: Any, link: Link, version: Version | None) -> dict[st
         "today": today,
         "focus": focus,
         "updated": _local(view.last_modified, tz),
-        "changed": _changed_keys(session, view.school, view.version) if view.version else set(),
+        "changed": _changed_keys(session, view.school, view.version) if view.version else {},
     }
 
 

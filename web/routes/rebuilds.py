@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
@@ -16,6 +16,8 @@ from api.lru import Lru
 from api.models import Job, School, TimetableUpload
 from api.problems import ApiError
 from api.services import readiness, rebuilds, schools, uploads, versions
+from constraints.catalogue import OverrideChoice, override_choices
+from constraints.checker import group_warnings
 from planner.domain.model import parse_grade, sort_class_names
 from planner.domain.order import (
     DEFAULT_DEVICE,
@@ -34,47 +36,177 @@ from web.pages import PageAuth, is_htmx, redirect, render
 router = APIRouter(include_in_schema=False)
 
 
-def order_from_form(form: Any, timetable_classes: list[str]) -> dict[str, Any]:
-    """The order document (the YAML keys of planner/domain/order.py) from the form fields."""
+#: the order form's labels of the order document's keys: a message names the field the user
+#: sees, never the key
+ORDER_FIELDS = {
+    "classes": "Классы",
+    "from": "С",
+    "to": "По",
+    "device": "Устройство",
+    "screen_policy": "Экранное время по столбцу СанПиН",
+    "homework_reserve_minutes": "Резерв экранного времени на домашние задания, мин",
+    "min_online_per_day": "Минимум онлайн-уроков в день (необязательно)",
+    "holidays": "Праздничные дни (через запятую, ГГГГ-ММ-ДД)",
+    "stagger_starts": "Разнести начало уроков у классов",
+    "overrides": "Значения локального акта",
+    "time_limit": "Лимит времени решателя, с",
+}
+LOCAL_ACT = ORDER_FIELDS["overrides"]
+CLASSES_MISSING = (
+    "отметьте, кто переходит на дистанционное обучение: «Вся школа», параллель или отдельные "
+    "классы."
+)
+TIME_LIMIT_HINT = "введите число секунд от 1 до 3600, например 30, или оставьте поле пустым."
+#: the rows of local-act values the form offers
+LOCAL_ACT_ROWS = 3
+
+
+@dataclass(frozen=True)
+class FormProblem:
+    """What is wrong on the order form: the field's label and what to do."""
+
+    field: str
+    message: str
+
+
+@dataclass
+class OrderForm:
+    """The order form as sent: the order document, what the form itself refuses, the local-act
+    rows as typed (shown again after a refusal) and the «вся школа» choice."""
+
+    doc: dict[str, Any]
+    problems: list[FormProblem]
+    local_act: list[dict[str, str]]
+    whole_school: bool = False
+
+
+def _count(raw: str, field: str, problems: list[FormProblem], example: str) -> Any:
+    if raw.isdigit():
+        return int(raw)
+    problems.append(
+        FormProblem(
+            ORDER_FIELDS[field],
+            f"введите целое число, например {example}, или оставьте поле пустым.",
+        )
+    )
+    return raw
+
+
+def order_from_form(
+    form: Any, timetable_classes: list[str], choices: dict[str, OverrideChoice] | None = None
+) -> OrderForm:
+    """The order document (the keys of planner/domain/order.py) from the form fields, with what
+    the form refuses before any job starts, each message naming the form's own label."""
+    problems: list[FormProblem] = []
+    whole = bool(form.get("whole_school"))
     classes = [c for c in form.getlist("classes") if c in timetable_classes]
     grades = set(form.getlist("grades"))
     classes.extend(c for c in timetable_classes if str(parse_grade(c)) in grades)
     doc: dict[str, Any] = {}
-    if classes:  # no key at all: the order parser then says which field is missing
+    if whole:
+        doc["classes"] = "all"
+    elif classes:
         doc["classes"] = sort_class_names(set(classes))
+    else:
+        problems.append(FormProblem(ORDER_FIELDS["classes"], CLASSES_MISSING))
     doc |= {
         "from": str(form.get("from") or "").strip(),
         "to": str(form.get("to") or "").strip(),
         "device": str(form.get("device") or DEFAULT_DEVICE),
         "screen_policy": str(form.get("screen_policy") or DEFAULT_SCREEN_POLICY),
     }
+    for key, what in (("from", "первый"), ("to", "последний")):
+        if not doc[key]:
+            problems.append(FormProblem(ORDER_FIELDS[key], f"укажите {what} день "
+                                        "дистанционного обучения."))  # fmt: skip
     reserve = str(form.get("homework_reserve_minutes") or "").strip()
     if reserve:
-        doc["homework_reserve_minutes"] = int(reserve) if reserve.isdigit() else reserve
+        doc["homework_reserve_minutes"] = _count(
+            reserve, "homework_reserve_minutes", problems, "20"
+        )
     minimum = str(form.get("min_online_per_day") or "").strip()
     if minimum:
-        doc["min_online_per_day"] = int(minimum) if minimum.isdigit() else minimum
+        doc["min_online_per_day"] = _count(minimum, "min_online_per_day", problems, "2")
     holidays = [h.strip() for h in str(form.get("holidays") or "").split(",") if h.strip()]
     if holidays:
         doc["holidays"] = holidays
     if form.get("stagger_starts"):
         doc["stagger_starts"] = True
-    overrides: dict[str, Any] = {}
-    for key, value, reason in zip(
-        form.getlist("override_key"),
-        form.getlist("override_value"),
-        form.getlist("override_reason"),
-        strict=False,
-    ):
-        if str(key).strip():
-            raw = str(value).strip()
-            overrides[str(key).strip()] = {
-                "value": int(raw) if raw.isdigit() else raw,
-                "reason": str(reason).strip(),
-            }
+    rows = [
+        {"key": str(k).strip(), "value": str(v).strip(), "reason": str(r).strip()}
+        for k, v, r in zip(
+            form.getlist("override_key"),
+            form.getlist("override_value"),
+            form.getlist("override_reason"),
+            strict=False,
+        )
+    ]
+    overrides = _local_act(rows, choices, problems)
     if overrides:
         doc["overrides"] = overrides
-    return doc
+    return OrderForm(doc, problems, rows, whole)
+
+
+def _local_act(
+    rows: list[dict[str, str]],
+    choices: dict[str, OverrideChoice] | None,
+    problems: list[FormProblem],
+) -> dict[str, Any]:
+    """The local-act values of the form: a norm chosen from the catalogue's list, its value
+    checked against the norm's unit, the reason required."""
+    out: dict[str, Any] = {}
+    for n, row in enumerate(rows, start=1):
+        key, text, reason = row["key"], row["value"], row["reason"]
+        if not key:
+            if text or reason:
+                problems.append(FormProblem(f"{LOCAL_ACT}, строка {n}", "выберите норму из "
+                                "списка или очистите значение и основание."))  # fmt: skip
+            continue
+        choice = choices.get(key) if choices is not None else None
+        if choices is not None and choice is None:
+            problems.append(FormProblem(f"{LOCAL_ACT}, строка {n}", "выберите норму из списка."))
+            continue
+        where = f"{LOCAL_ACT}, «{choice.title}»" if choice else f"{LOCAL_ACT}, строка {n}"
+        value: Any = int(text) if text.isdigit() else text
+        if choice is not None:
+            if not text:
+                problems.append(FormProblem(where, f"введите новое значение ({choice.hint})."))
+                continue
+            ok, value = choice.check(text)
+            if not ok:
+                problems.append(FormProblem(where, f"«{text}» не подходит: нужно {choice.hint}."))
+                continue
+            value = list(value) if isinstance(value, tuple) else value
+        if not reason:
+            problems.append(FormProblem(where, "укажите основание — номер и дату приказа "
+                                        "(локального акта)."))  # fmt: skip
+            continue
+        if key in out:
+            problems.append(FormProblem(where, "эта норма выбрана дважды; оставьте одну строку."))
+            continue
+        out[key] = {"value": value, "reason": reason}
+    return out
+
+
+def form_problems(
+    problems: list[dict[str, Any]], choices: dict[str, OverrideChoice]
+) -> list[FormProblem]:
+    """The order parser's problems (keyed by the order document's keys) under the form's labels."""
+    out = []
+    for p in problems:
+        column = str(p.get("column") or "")
+        head = column.split(".", 1)[0].split("[", 1)[0]
+        label = ORDER_FIELDS.get(head, "Приказ")
+        if head == "overrides" and "." in column:
+            choice = choices.get(column.split(".", 1)[1])
+            label = f"{LOCAL_ACT}, «{choice.title}»" if choice else LOCAL_ACT
+        out.append(FormProblem(label, str(p.get("message") or "")))
+    return out
+
+
+def _choices(timetable: Any) -> dict[str, OverrideChoice]:
+    """The norms the form offers for local-act values (in force on the school's today)."""
+    return {c.key: c for c in override_choices(date.today())}
 
 
 def _order_context(session: Any, school: School) -> dict[str, Any]:
@@ -82,12 +214,16 @@ def _order_context(session: Any, school: School) -> dict[str, Any]:
     return {
         "school": school,
         "groups": views.grade_groups(timetable.classes),
+        "class_count": len(timetable.classes),
         "readiness": {r.class_name: r for r in readiness.school_readiness(session, school)},
         "device_rule": phone_rule(),
         "devices": [(d, DEVICE_RU[d]) for d in DEVICES],
         "policies": [(p, POLICY_RU[p]) for p in SCREEN_POLICIES],
         "jobs": rebuilds.list_jobs(session, school, limit=10),
         "status_ru": rebuilds.STATUS_RU,
+        "choices": list(_choices(timetable).values()),
+        "local_act_rows": LOCAL_ACT_ROWS,
+        "fields": ORDER_FIELDS,
     }
 
 
@@ -99,7 +235,7 @@ def order_page(request: Request, school_id: DbId, auth: PageAuth, session: Sessi
     except ApiError:
         return redirect(f"/admin/schools/{school.id}")
     ctx["doc"] = {"device": DEFAULT_DEVICE, "screen_policy": DEFAULT_SCREEN_POLICY, "classes": []}
-    ctx["time_limit"] = None
+    ctx.update(time_limit=None, local_act=[], whole_school=False)
     return render(request, "order.html", ctx, auth=auth)
 
 
@@ -130,24 +266,35 @@ def _order_submit(
 ) -> Response:
     school = schools.get_school(session, school_id)
     timetable = schools.current_timetable(session, school)
-    doc = order_from_form(form, list(timetable.classes))
+    choices = _choices(timetable)
+    sent = order_from_form(form, list(timetable.classes), choices)
     raw_limit = str(form.get("time_limit") or "").strip()
-    try:
-        limit = float(raw_limit.replace(",", ".")) if raw_limit else None
-        job = rebuilds.create_job(session, school, doc, settings, author=auth.admin.login,
-                                  time_limit=limit)  # fmt: skip
-    except (ApiError, ValueError) as exc:
-        ctx = _order_context(session, school)
-        if isinstance(exc, ApiError):
-            ctx.update(error=exc.message, problems=exc.problems)
+    problems = list(sent.problems)
+    limit = None
+    if raw_limit:
+        try:
+            limit = float(raw_limit.replace(",", "."))
+        except ValueError:
+            limit = -1.0
+        if not 1 <= limit <= 3600:
+            problems.append(FormProblem(ORDER_FIELDS["time_limit"], TIME_LIMIT_HINT))
+    error = None
+    status = 422
+    if not problems:
+        try:
+            job = rebuilds.create_job(session, school, sent.doc, settings,
+                                      author=auth.admin.login, time_limit=limit)  # fmt: skip
+        except ApiError as exc:
+            problems = form_problems(exc.problems, choices)
+            error = None if problems else exc.message
             status = exc.status
         else:
-            ctx.update(error="лимит времени — число секунд, например 30.", problems=[])
-            status = 422
-        ctx.update(doc=doc, time_limit=raw_limit)
-        return render(request, "order.html", ctx, status=status, auth=auth)
-    runner.submit(job.id)
-    return redirect(f"/admin/rebuilds/{job.id}")
+            runner.submit(job.id)
+            return redirect(f"/admin/rebuilds/{job.id}")
+    ctx = _order_context(session, school)
+    ctx.update(error=error, form_problems=problems, doc=sent.doc, time_limit=raw_limit,
+               local_act=sent.local_act, whole_school=sent.whole_school)  # fmt: skip
+    return render(request, "order.html", ctx, status=status, auth=auth)
 
 
 def _progress_page(
@@ -216,30 +363,44 @@ def _check(session: Any, school: School, job: Job, latest: Any) -> _Checked:
     return _Checked(order, schedule, report, since_base, since_version)
 
 
-def _review_context(session: Any, job: Job, day: str | None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _Shown:
+    """What the review's day view shows: a date and a choice of classes (query parameters)."""
+
+    day: str | None = None
+    class_name: str | None = None
+    grade: str | None = None
+    everything: bool = False
+
+
+def _review_context(session: Any, job: Job, shown: _Shown) -> dict[str, Any]:
     school = schools.get_school(session, job.school_id)
     latest = schools.latest_version(session, school)
     checked = _checked(session, school, job, latest)
     order, schedule, report = checked.order, checked.schedule, checked.report
     dates = schedule.dates()
+    day = shown.day
     chosen = date.fromisoformat(day) if day and day in {d.isoformat() for d in dates} else None
     chosen = chosen or (dates[0] if dates else None)
     remote = sort_class_names(order.classes)
+    selection = views.review_selection(remote, class_name=shown.class_name, grade=shown.grade,
+                                       everything=shown.everything)  # fmt: skip
+    selected = selection.classes
     day_items = [i for i in schedule.items if i.date == chosen]
     class_rows = [
         (name, [i for i in day_items if i.class_name == name and i.kind == "lesson"])
-        for name in remote
+        for name in selected
     ]
-    remote_set = set(remote)
+    selected_set = set(selected)
     teachers = views.teachers_of(
-        i for i in day_items if i.class_name in remote_set and i.format != "in_person"
+        i for i in day_items if i.class_name in selected_set and i.format != "in_person"
     )
     schedule_of_day = schedule.with_items(day_items)
     teacher_rows = [
         (t, sorted(schedule_of_day.of_teacher(t), key=views.start_key)) for t in teachers
     ]
     timelines = [
-        views.timeline(name, [i for i in day_items if i.class_name == name]) for name in remote
+        views.timeline(name, [i for i in day_items if i.class_name == name]) for name in selected
     ]
     return {
         "school": school,
@@ -248,12 +409,19 @@ def _review_context(session: Any, job: Job, day: str | None) -> dict[str, Any]:
         "dates": dates,
         "day": chosen,
         "remote": remote,
+        "grades": views.grade_groups(remote),
+        "selection": selection,
+        "summary": views.review_summary(schedule.items, remote),
         "class_rows": class_rows,
         "teacher_rows": teacher_rows,
         "timelines": timelines,
-        "chart": views.cap_chart(d for d in report.days if d.date == chosen),
+        "legend": views.TIMELINE_LEGEND,
+        "chart": views.cap_chart(
+            d for d in report.days if d.date == chosen and d.class_name in selected_set
+        ),
         "violations": report.violations,
         "warnings": report.warnings,
+        "warning_groups": group_warnings(list(report.warnings)),
         "since_base": checked.since_base,
         "since_version": checked.since_version,
         "latest": latest,
@@ -274,11 +442,16 @@ def review_page(
     auth: PageAuth,
     session: SessionDep,
     day: str | None = None,
+    class_name: Annotated[str | None, Query(alias="class", max_length=50)] = None,
+    grade: Annotated[str | None, Query(max_length=10)] = None,
+    everything: Annotated[bool, Query(alias="all")] = False,
 ) -> Response:
+    """The review; a big order shows one parallel (``grade``), one class (``class``) or, on
+    request, every class (``all=1``) per day, after a summary of the whole period."""
     job = rebuilds.get_job(session, job_id)
-    if job.status != "succeeded" or job.schedule_json is None:
+    if not rebuilds.reviewable(job):
         return redirect(f"/admin/rebuilds/{job_id}")
-    ctx = _review_context(session, job, day)
+    ctx = _review_context(session, job, _Shown(day, class_name, grade, everything))
     return render(request, "review.html", ctx, block="day", auth=auth)
 
 
@@ -296,8 +469,8 @@ def publish(
         version = versions.publish_job(session, job, author=auth.admin.login,
                                        comment=comment.strip(), settings=settings)  # fmt: skip
     except ApiError as exc:
-        if job.status != "succeeded":
+        if not rebuilds.reviewable(job):
             return redirect(f"/admin/rebuilds/{job_id}")
-        ctx = {**_review_context(session, job, None), "publish_error": exc.message}
+        ctx = {**_review_context(session, job, _Shown()), "publish_error": exc.message}
         return render(request, "review.html", ctx, status=exc.status, auth=auth)
     return redirect(f"/admin/schools/{job.school_id}/links?published={version.number}")

@@ -59,7 +59,11 @@ def test_long_text_splits_at_line_boundaries_into_numbered_parts():
     text = "\n".join(lines)
     parts = split_message(text)
     assert len(parts) == 3
-    assert [p.split("\n", 1)[0] for p in parts] == ["(1/3)", "(2/3)", "(3/3)"]
+    assert [p.split("\n", 1)[0] for p in parts] == [
+        "(1/3) Часть 1 из 3",
+        "(2/3) Часть 2 из 3",
+        "(3/3) Часть 3 из 3",
+    ]
     assert all(len(p) <= MAX_MESSAGE for p in parts)
     assert [line for p in parts for line in p.split("\n")[1:]] == lines
 
@@ -106,3 +110,58 @@ def test_message_shows_recordings_and_assignments_self_study_always_online_as_al
         "   если не получается подключиться — запись урока: https://rec.example/Мат; "
         "задание: §12, упр. 3"
     )
+
+
+def _day(d: int, n: int) -> str:
+    lines = [f"Понедельник, {d:02d}.12 — онлайн-уроков: {n} из {n}"]
+    for k in range(n):
+        lines += [
+            f"08:{k:02d}–08:30 Урок {k} — онлайн (Учитель {k})" + " х" * 30,
+            f"   на уроке: гимнастика для глаз в 08:{k:02d}, физкультминутка в 08:{k:02d}",
+        ]
+    return "\n".join(lines)
+
+
+def test_long_message_keeps_each_day_whole_in_one_part_and_says_which():
+    days = [_day(d, 14) for d in range(7, 12)]  # ~1,900 characters a day
+    text = "\n\n".join(["5А: дистанционное обучение", *days, "Памятка для родителей:"])
+    parts = split_message(text)
+    assert len(parts) > 1 and all(len(p) <= MAX_MESSAGE for p in parts)
+    for day in days:  # every day is in exactly one part, whole
+        assert sum(day in p for p in parts) == 1
+    heads = [p.split("\n", 1)[0] for p in parts]
+    for part, head in zip(parts, heads, strict=True):  # the heading names the part's days
+        held = [f"{d:02d}.12" for d, day in zip(range(7, 12), days, strict=True) if day in part]
+        assert head.endswith(", дни: " + ", ".join(held))
+    assert all(h.startswith(f"({k}/{len(parts)}) Часть {k} из") for k, h in enumerate(heads, 1))
+
+
+def test_health_slots_are_told_once_per_lesson_time():
+    from dataclasses import replace
+
+    from planner.domain.schedule import ScheduleItem
+
+    schedule = remote_schedule()
+    items = []
+    for i in schedule.items:
+        if (i.class_name, i.date, i.subject, i.group) == ("5А", TUE, "Английский язык", "англ-2"):
+            i = replace(i, format="online", start=t("09:20"), end=t("09:50"))  # both groups at once
+        items.append(i)
+    items += [
+        ScheduleItem(date=TUE, class_name="5А", kind="eye_gymnastics", start=t("09:35"),
+                     end=t("09:37")),
+        ScheduleItem(date=TUE, class_name="5А", kind="eye_gymnastics", start=t("09:50"),
+                     end=t("09:52")),
+    ]  # fmt: skip
+    text = class_message(schedule.with_items(items), "5А", timetable=school_timetable())
+    lines = text.split("\n")
+    i = lines.index("Вторник, 01.12 — онлайн-уроков: 4 из 5")
+    assert lines[i + 1 : i + 7] == [
+        "08:30–09:00 Математика — онлайн (Иванова И.И.)",
+        "   на уроке: гимнастика для глаз в 08:45, физкультминутка в 08:52",
+        "09:05–09:10 гимнастика для глаз (без экрана)",
+        "09:20–09:50 Английский язык (англ-1) — онлайн (Смит Д.Д.)",
+        "09:20–09:50 Английский язык (англ-2) — онлайн (Петрова А.А.)",
+        "   на уроке: гимнастика для глаз в 09:35 и после урока в 09:50",
+    ]
+    assert sum("гимнастика" in line for line in lines[i : i + 9]) == 3

@@ -84,8 +84,12 @@ def test_report_content(rendered):
     # 5А on 01.12: 90 online minutes, over the «в школе» cap of 60, under «дома» 120
     row = re.search(r'<tr data-class="5А" data-date="2026-12-01"[^>]*>(.*?)</tr>', html, re.S)
     assert row and 'data-online="90"' in row.group(0)
-    assert "● дома: 90/120" in row.group(1) and "в школе: 90/60" in row.group(1)
-    assert row.group(1).count('fill="#c8102e"') == 1  # one bar over its cap
+    assert "● дома: 90/120" in row.group(1) and "в школе: 90/60 (для сведения)" in row.group(1)
+    # the order chose «дома»: the «в школе» column is information, never drawn as a breach
+    assert 'fill="#c8102e"' not in row.group(1)
+    assert row.group(1).count('class="fill info"') == 1
+    assert row.group(1).count('class="fill judged"') == 1
+    assert "превышением это не считается" in html.split('id="bars-legend"')[1].split("</p>")[0]
     assert "<td>30, 30, 30</td>" in row.group(1) and "<td>20, 95</td>" in row.group(1)
 
 
@@ -126,7 +130,7 @@ def test_report_shows_violations_when_there_are_some():
     bad = StubReport(
         violations=[
             StubViolation(
-                "screen.daily_cap",
+                "daily_screen_time",
                 "5А, 01.12: 150 мин онлайн при лимите 120.",
                 "СанПиН 1.2.3685-21, табл. 6.8",
                 "5А",
@@ -138,8 +142,25 @@ def test_report_shows_violations_when_there_are_some():
     )
     html = render_report(remote_schedule(), order(), cat, bad, now=NOW)
     section = html.split('<table id="violations">')[1].split("</table>")[0]
-    assert "<code>screen.daily_cap</code>" in section
+    # the rule by its Russian title, never by its id
+    assert "<td>Экранное время за день не больше суммарной нормы ЭСО</td>" in section
+    assert "daily_screen_time</td>" not in section and "<code>" not in section
     assert "<td>01.12.2026</td>" in section
     assert '<td id="violations-total"><span class="bad">1</span></td>' in html
     first_warning = rep.warnings[0]
     assert f"<li>{first_warning}</li>" in html.replace("&#34;", '"').replace("&#39;", "'")
+
+
+def test_report_judges_the_column_the_order_chose():
+    """With «в школе» chosen, the same 90 minutes over its cap of 60 are a breach (red), and the
+    «дома» column is the information."""
+    base = order()
+    o = QuarantineOrder(classes=base.classes, date_from=base.date_from, date_to=base.date_to,
+                        screen_policy="school")  # fmt: skip
+    o, cat, rep = real_report(o)
+    html = render_report(remote_schedule(), o, cat, rep, now=NOW)
+    row = re.search(r'<tr data-class="5А" data-date="2026-12-01"[^>]*>(.*?)</tr>', html, re.S)
+    assert row
+    assert "дома: 90/120 (для сведения)" in row.group(1) and "● в школе: 90/60" in row.group(1)
+    assert row.group(1).count('class="fill judged over"') == 1
+    assert row.group(1).count('fill="#c8102e"') == 1
