@@ -254,6 +254,15 @@ def watch_parent(parent_pid: int) -> None:
     threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
+def warm_worker(solver_function: str) -> None:
+    """Task of a fresh pool worker: import what a job needs (the solver, the job's services),
+    so that the first rebuild after the server starts does not wait for a process to start and
+    import OR-Tools (about 2 s of the first plan on this machine)."""
+    load_function(solver_function)
+    importlib.import_module("api.services.schools")
+    importlib.import_module("planner.domain.order")
+
+
 def mine(job_id: str, attempt: int) -> tuple[Any, ...]:
     """The WHERE clause of a write by this attempt: a superseded attempt writes nothing."""
     return (Job.id == job_id, Job.status == "running", Job.attempt == attempt)
@@ -386,8 +395,10 @@ def _solve(
     from planner.domain.order import parse_order
     from planner.domain.solving import SolveOptions
 
+    started = time.perf_counter()
     timetable = schools.timetable_of(job.upload, job.school_name)
     order = parse_order(job.order_doc, timetable, file="приказ")
+    read_s = time.perf_counter() - started
     dates = len(order.dates(timetable.school.school_days))
     if dates > 1:  # solved date by date first: the page shows how many dates are done
         reporter.dates_total = dates
@@ -410,6 +421,12 @@ def _solve(
     else:
         result = solve(timetable, order, options)
     final = {"schedule_json": result.schedule.dumps(), "summary": summarise(result)}
+    timings = getattr(result, "timings", None)
+    if timings is not None:  # where the time went, for bench/bench_e2e.py
+        doc = timings.to_json()
+        doc["phases"] = {"import": round(read_s, 4), **doc["phases"]}
+        doc["job_s"] = round(time.perf_counter() - started, 4)
+        final["summary"]["timings"] = doc
     cancelled = reporter.stop.is_set()  # a cancel during the last plan keeps that plan
     final["status"] = "cancelled" if cancelled else "succeeded"
     final["message"] = CANCELLED if cancelled else None
@@ -544,6 +561,7 @@ class Runner(Protocol):
     def submit(self, job_id: str) -> None: ...
     def wait(self, job_id: str, timeout: float | None = None) -> None: ...
     def recover(self) -> list[str]: ...
+    def warm(self) -> None: ...
     def shutdown(self, wait: bool = True) -> None: ...
 
 
@@ -641,6 +659,16 @@ class JobRunner:
             self.submit(job_id)
         return failed
 
+    def warm(self) -> None:
+        """At start-up: start the process pool's workers now, each importing the solver
+        (:func:`warm_worker`); threads and inline runs need nothing."""
+        if self.settings.job_runner != "process":
+            return
+        pool = self._pool()
+        for _ in range(max(1, self.settings.job_pool_size)):  # one task each: every worker starts
+            future = pool.submit(warm_worker, self.settings.solver_function)
+            future.add_done_callback(_log_warm_failure)
+
     def shutdown(self, wait: bool = True) -> None:
         """Stop the pool. ``wait=False`` (the server stopping) also ends running solves: their
         rows are marked interrupted (here, or by :meth:`recover` at the next start)."""
@@ -654,6 +682,11 @@ class JobRunner:
                 with contextlib.suppress(Exception):
                     process.terminate()
         executor.shutdown(wait=wait, cancel_futures=not wait)
+
+
+def _log_warm_failure(future: Future[None]) -> None:
+    if not future.cancelled() and future.exception() is not None:  # a job will say it again
+        log.warning("solver pool warm-up failed: %r", future.exception())
 
 
 def make_runner(settings: Settings, factory: sessionmaker[Session]) -> Runner:

@@ -171,6 +171,7 @@ def create_api(settings: Settings | None = None) -> FastAPI:
         failed = runner.recover()
         if failed:
             log.warning("marked %d interrupted rebuild job(s) as failed", len(failed))
+        runner.warm()  # the first «Перестроить» finds a worker with the solver imported
         poller.start()
         yield
         poller.stop()

@@ -154,6 +154,9 @@ class CeleryRunner:
             self.submit(job_id)
         return []
 
+    def warm(self) -> None:
+        """Nothing to do: a ``planner worker`` process imports the solver when it starts."""
+
     def shutdown(self, wait: bool = True) -> None:
         self.celery.close()
 

@@ -21,7 +21,7 @@ from constraints.class_day import ClassDay
 from constraints.limits import Limits
 from constraints.problem import Problem
 from constraints.weights import Weights
-from planner.domain.model import Timetable, hhmm, plural
+from planner.domain.model import BaseLesson, Timetable, hhmm, plural
 from planner.domain.order import QuarantineOrder
 from planner.domain.schedule import Schedule, ScheduleItem
 
@@ -48,6 +48,9 @@ class Violation:
     class_name: str | None = None
     date: date | None = None
     teacher: str | None = None
+    #: the overlap was already in the imported file (a clash of the source the rebuild kept):
+    #: the checker reports it as a warning, not as the planner's violation
+    in_source: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -191,6 +194,23 @@ class CheckView:
         return sorted(
             (k for k in self.by_class_day if k[0] in self.quarantined), key=lambda k: (k[1], k[0])
         )
+
+    def base_lesson(self, it: ScheduleItem) -> BaseLesson | None:
+        """The base-timetable lesson a schedule item stands for (None for a health slot)."""
+        if it.base is None:
+            return None
+        for x in self.timetable.lessons_of_class(it.class_name, it.base.day):
+            if x.lesson == it.base.lesson and x.subject == it.subject and x.group == it.group:
+                return x
+        return None
+
+    def clash_in_source(self, a: ScheduleItem, b: ScheduleItem) -> bool:
+        """Whether the lessons of items ``a`` and ``b`` already overlapped in the imported file
+        (a source clash: :attr:`planner.domain.model.Timetable.source_clashes`)."""
+        if not self.timetable.source_clashes:
+            return False
+        xa, xb = self.base_lesson(a), self.base_lesson(b)
+        return xa is not None and xb is not None and self.timetable.clash_in_source(xa, xb)
 
     def grade(self, class_name: str) -> int | None:
         sc = self.timetable.classes.get(class_name)

@@ -108,6 +108,11 @@ def check_schedule(
 
 #: the first words of a warning about the regular timetable of a class the order leaves in school
 INHERITED_PREFIX = "Обычное расписание (приказ его не меняет): "
+#: the first words of a clash the imported file already had (a warning, never the planner's doing)
+SOURCE_CLASH_PREFIX = (
+    "Накладка исходного расписания (она была в загруженном файле; перестроение её не исправляет "
+    "и новых не добавляет): "
+)
 
 
 @dataclass(frozen=True)
@@ -158,6 +163,14 @@ WARNING_KINDS: tuple[tuple[str, str | None, str, str], ...] = (
         "сдвигает их уроки, но отмечает, где обычное расписание расходится с нормами.",
     ),
     (
+        "source_clash",
+        SOURCE_CLASH_PREFIX,
+        "Накладки, которые были в загруженном расписании",
+        "В файле расписания школы один учитель или один класс уже стоял на двух уроках сразу. "
+        "Планировщик сохранил эти уроки как были и не добавил новых накладок; исправить их "
+        "можно только в обычном расписании школы.",
+    ),
+    (
         "documents",
         None,
         "Сроки действия документов и прочее",
@@ -191,16 +204,20 @@ _PLANNER_RULES = {"keep_in_person", "teacher_no_overlap"}
 def _split_inherited(
     violations: list[Violation], order: QuarantineOrder
 ) -> tuple[list[Violation], list[str]]:
-    """Separate what the regular timetable already did in classes the order leaves in school.
+    """Separate what the regular timetable already did: in classes the order leaves in school,
+    and the clashes of the source the rebuild kept.
 
-    Those lessons are kept exactly as they were (a 07:30 meeting, a club until 20:00): the
-    planner may not move them, so they are reported as warnings about the regular timetable.
+    Those lessons are kept exactly as they were (a 07:30 meeting, a club until 20:00, a teacher
+    booked twice in the file): the planner may not move them, so they are reported as warnings
+    about the regular timetable.
     """
     ordered = set(order.classes)
     kept: list[Violation] = []
     inherited: list[str] = []
     for v in violations:
-        if v.class_name and v.class_name not in ordered and v.rule not in _PLANNER_RULES:
+        if v.in_source:
+            inherited.append(f"{SOURCE_CLASH_PREFIX}{v.message}")
+        elif v.class_name and v.class_name not in ordered and v.rule not in _PLANNER_RULES:
             inherited.append(f"{INHERITED_PREFIX}{v.message}")
         else:
             kept.append(v)

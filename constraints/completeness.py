@@ -5,10 +5,11 @@ exactly once, on that date, online or as self-study, with its teacher (nothing i
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 
 from constraints.base import CheckView, ModelContext, Violation, fmt_date, fmt_min, plural
 from planner.domain.model import DAY_NAMES_RU, BaseLesson
-from planner.domain.schedule import FORMAT_RU
+from planner.domain.schedule import FORMAT_RU, ScheduleItem
 
 NOTHING_LOST_NORM = (
     "приказ о переводе на дистанционное обучение: учебный план выполняется полностью"
@@ -32,80 +33,69 @@ def _label(key: tuple[int, int, str, str]) -> str:
 
 
 def check_nothing_lost(view: CheckView) -> list[Violation]:
+    """Every base lesson of a quarantined class-day exactly once, remote, with its teacher.
+
+    Lessons are matched as multisets: a file may have two lessons with one day, number, group and
+    subject (two teachers' halves of a class without group names, a double booking): each needs
+    its own item."""
     out: list[Violation] = []
     tt = view.timetable
+
+    def lost(c: str, d: date, text: str, teacher: str | None = None) -> Violation:
+        return Violation("nothing_lost", f"{c}, {fmt_date(d)}: {text}", NOTHING_LOST_NORM, c, d,
+                         teacher)  # fmt: skip
+
     for d in view.dates:
         for c in sorted(view.quarantined):
-            base = {_base_key(x): x for x in tt.lessons_of_class(c, d.isoweekday())}
-            items = [i for i in view.by_class_day.get((c, d), []) if i.kind == "lesson"]
-            seen: Counter[tuple[int, int, str, str]] = Counter()
-            for it in items:
+            base: dict[tuple[int, int, str, str], list[str | None]] = {}
+            for x in tt.lessons_of_class(c, d.isoweekday()):
+                base.setdefault(_base_key(x), []).append(x.teacher)
+            items: dict[tuple[int, int, str, str], list[ScheduleItem]] = {}
+            for it in view.by_class_day.get((c, d), []):
+                if it.kind != "lesson":
+                    continue
                 key = (
                     it.base.day if it.base else 0,
                     it.base.lesson if it.base else 0,
                     it.group or "",
                     it.subject or "",
                 )
-                seen[key] += 1
-                x = base.get(key)
-                if x is None:
-                    out.append(
-                        Violation(
-                            "nothing_lost",
-                            f"{c}, {fmt_date(d)}: урок «{it.subject}» не соответствует ни одному "
-                            "уроку обычного расписания в этот день",
-                            NOTHING_LOST_NORM,
-                            c,
-                            d,
-                        )
-                    )
+                items.setdefault(key, []).append(it)
+            for key, found in items.items():
+                teachers = base.get(key)
+                if teachers is None:
+                    text = "не соответствует ни одному уроку обычного расписания в этот день"
+                    out += [lost(c, d, f"урок «{it.subject}» {text}") for it in found]
                     continue
-                if it.format not in ("online", "self_study"):
-                    out.append(
-                        Violation(
-                            "nothing_lost",
-                            f"{c}, {fmt_date(d)}: урок {_label(key)} стоит очно, а класс "
-                            "на дистанционном обучении (нужен онлайн или самостоятельная работа)",
-                            NOTHING_LOST_NORM,
-                            c,
-                            d,
-                        )
-                    )
-                if (it.teacher or None) != x.teacher:
-                    out.append(
-                        Violation(
-                            "nothing_lost",
-                            f"{c}, {fmt_date(d)}: у урока {_label(key)} учитель «{it.teacher}», "
-                            f"а в обычном расписании «{x.teacher}»",
-                            NOTHING_LOST_NORM,
-                            c,
-                            d,
-                            x.teacher,
-                        )
-                    )
+                in_person = (
+                    f"урок {_label(key)} стоит очно, а класс на дистанционном обучении "
+                    "(нужен онлайн или самостоятельная работа)"
+                )
+                out += [
+                    lost(c, d, in_person)
+                    for it in found
+                    if it.format not in ("online", "self_study")
+                ]
+                extra = Counter(it.teacher or None for it in found) - Counter(teachers)
+                missing = Counter(teachers) - Counter(it.teacher or None for it in found)
+                if len(found) <= len(teachers):  # a wrong teacher, not a doubled lesson
+                    want = sorted(missing.elements(), key=str)
+                    for k, teacher in enumerate(sorted(extra.elements(), key=str)):
+                        was = want[k] if k < len(want) else None
+                        text = f"у урока {_label(key)} учитель «{teacher}», а в обычном расписании"
+                        out.append(lost(c, d, f"{text} «{was}»", was))
             for key in sorted(base):
-                n = seen.get(key, 0)
+                n, m = len(items.get(key, [])), len(base[key])
                 if n == 0:
+                    text = "пропал — его нет ни онлайн, ни в самостоятельной работе"
+                    out.append(lost(c, d, f"урок {_label(key)} {text}"))
+                elif n > m:
+                    times = plural(n, "раз", "раза", "раз") + ("" if m == 1 else f" вместо {m}")
+                    out.append(lost(c, d, f"урок {_label(key)} стоит {times}"))
+                elif n < m:
+                    times = plural(n, "раз", "раза", "раз") + f" вместо {m}"
                     out.append(
-                        Violation(
-                            "nothing_lost",
-                            f"{c}, {fmt_date(d)}: урок {_label(key)} пропал — его нет ни онлайн, "
-                            "ни в самостоятельной работе",
-                            NOTHING_LOST_NORM,
-                            c,
-                            d,
-                        )
-                    )
-                elif n > 1:
-                    out.append(
-                        Violation(
-                            "nothing_lost",
-                            f"{c}, {fmt_date(d)}: урок {_label(key)} стоит "
-                            f"{plural(n, 'раз', 'раза', 'раз')}",
-                            NOTHING_LOST_NORM,
-                            c,
-                            d,
-                        )
+                        lost(c, d, f"урок {_label(key)} стоит {times}: часть уроков пропала")
                     )
     return out
 

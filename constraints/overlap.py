@@ -53,6 +53,13 @@ def _desc(it: ScheduleItem) -> str:
     )
 
 
+def _kept_from_source(view: CheckView, a: ScheduleItem, b: ScheduleItem) -> bool:
+    """An overlap the imported file already had, kept as it was: two in-person lessons, or two
+    lessons the rebuild kept together (one remote unit: the same start and end)."""
+    together = a.format == b.format == "in_person" or (a.start, a.end) == (b.start, b.end)
+    return together and view.clash_in_source(a, b)
+
+
 def check_teacher_no_overlap(view: CheckView) -> list[Violation]:
     buf = view.limits.switch_buffer
     out: list[Violation] = []
@@ -76,6 +83,7 @@ def check_teacher_no_overlap(view: CheckView) -> list[Violation]:
                             a.class_name,
                             d,
                             t,
+                            in_source=_kept_from_source(view, a, b),
                         )
                     )
                 elif (a.format == "in_person") != (b.format == "in_person"):
@@ -115,6 +123,7 @@ def check_class_no_overlap(view: CheckView) -> list[Violation]:
                         "организация расписания: у класса один урок в каждый момент",
                         c,
                         d,
+                        in_source=_kept_from_source(view, a, b),
                     )
                 )
     return out

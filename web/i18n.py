@@ -89,6 +89,14 @@ EN: dict[str, str] = {
         "the planner does not move their lessons, but it marks where the regular timetable departs "
         "from the norms."
     ),
+    "Накладки, которые были в загруженном расписании": "Clashes already in the uploaded timetable",
+    "В файле расписания школы один учитель или один класс уже стоял на двух уроках сразу. "
+    "Планировщик сохранил эти уроки как были и не добавил новых накладок; исправить их "
+    "можно только в обычном расписании школы.": (
+        "In the school's timetable file one teacher or one class already had two lessons at once. "
+        "The planner kept those lessons as they were and added no clash of its own; they can only "
+        "be fixed in the school's regular timetable."
+    ),
     "Сроки действия документов и прочее": "Validity of documents and other",
     "Документ с нормами перестаёт действовать внутри периода приказа или уже утратил силу; "
     "планировщик говорит, по какому документу считал каждую дату.": (

@@ -7,7 +7,9 @@ and :func:`export_bundle` on what its database holds.
 
 from __future__ import annotations
 
+import json
 import logging
+import resource
 import tempfile
 import time
 from collections.abc import Callable
@@ -26,6 +28,7 @@ from planner.domain.order import QuarantineOrder, load_order
 from planner.domain.regulation import Readiness, load_readiness, readiness_warnings
 from planner.domain.schedule import Schedule
 from planner.domain.solving import SolveOptions, SolveProgress
+from planner.domain.timings import Timings
 from planner.engine.rebuild import RebuildResult, load_catalogue, solve_remote
 from planner.engine.versions import VersionHistory
 from planner.exports.bundle import load_previous_history, write_bundle
@@ -192,10 +195,14 @@ def solve(
     *,
     previous: Schedule | None = None,
     start_from: Schedule | None = None,
+    timings: Timings | None = None,
 ) -> RebuildResult:
     """Rebuild the order's period and check the result (see :func:`solve_remote`);
-    ``start_from``: the plan «Улучшать дальше» continues from."""
-    return solve_remote(timetable, order, options, previous=previous, start_from=start_from)
+    ``start_from``: the plan «Улучшать дальше» continues from; the result's ``timings`` say
+    where the time went."""
+    return solve_remote(
+        timetable, order, options, previous=previous, start_from=start_from, timings=timings
+    )
 
 
 def check(
@@ -359,6 +366,7 @@ def rebuild_files(
     bells: Path | None = None,
     findings_echo: Echo | None = None,
     readiness_path: Path | None = None,
+    timings: Timings | None = None,
 ) -> int:
     """``planner rebuild``: 0 on success; raises InputError (2) or InfeasibleOrder (3).
 
@@ -368,11 +376,14 @@ def rebuild_files(
     ``findings.json`` in ``out``. ``options.progress`` is replaced by the printed progress when
     ``echo`` is given. ``readiness_path``: the classes' readiness checklists (YAML/JSON); a class
     that is not ready is a warning (the school decides) and the report records the readiness.
+    Where the time went (``timings``: a fresh one by default) is written to ``timings.json``.
     """
     say: Echo = echo or (lambda _s: None)
-    timetable, order = load_inputs(
-        timetable_path, order_path, school, strict=strict, load_table=load_table, bells=bells
-    )
+    timings = timings if timings is not None else Timings()
+    with timings.phase("import"):
+        timetable, order = load_inputs(
+            timetable_path, order_path, school, strict=strict, load_table=load_table, bells=bells
+        )
     readiness = load_readiness(readiness_path, order.classes) if readiness_path else None
     for warning in readiness_warnings(readiness or []):
         say(f"Внимание: {warning}")
@@ -390,16 +401,29 @@ def rebuild_files(
     result = solve_remote(
         timetable, order, options, catalogue=catalogue,
         previous=history.latest.schedule if history and history.latest else None,
+        timings=timings,
     )  # fmt: skip
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    result.schedule.write(out / "schedule.json")
-    # publish as the next version after --previous's and write every export
-    exported = export_bundle(
-        out, result.schedule, timetable, order, catalogue, result.report, history,
-        readiness=readiness,
-    )  # fmt: skip
+    with timings.phase("export"):
+        result.schedule.write(out / "schedule.json")
+        # publish as the next version after --previous's and write every export
+        exported = export_bundle(
+            out, result.schedule, timetable, order, catalogue, result.report, history,
+            readiness=readiness,
+        )  # fmt: skip
+    write_timings(out / "timings.json", timings, len(order.classes), len(exported) + 1)
     return _summary(say, result, order, time.perf_counter() - t0, out, len(exported))
+
+
+def write_timings(path: Path, timings: Timings, classes: int, files: int) -> None:
+    """``timings.json``: seconds per phase, the first plan's mark, the process's peak memory
+    (not part of the published bundle: it changes on every run)."""
+    doc = timings.to_json()
+    doc["classes"] = classes
+    doc["files"] = files
+    doc["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    Path(path).write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 def check_files(schedule_path: Path, timetable_path: Path, order_path: Path, *,

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import time
+from functools import cached_property
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
 
@@ -274,15 +275,21 @@ class Timetable:
         """Whether lessons ``a`` and ``b`` already overlapped (teacher or class) in the file."""
         return frozenset((a, b)) in self._clash_pairs  # type: ignore[attr-defined]
 
+    @cached_property
+    def _by_class(self) -> dict[tuple[str, int | None], tuple[BaseLesson, ...]]:
+        """(class, weekday) and (class, None) → its lessons in file order (built once: the
+        checker and the exports ask for every class on every date of a large school)."""
+        return _index((lesson, c) for lesson in self.lessons for c in lesson.classes)
+
+    @cached_property
+    def _by_teacher(self) -> dict[tuple[str, int | None], tuple[BaseLesson, ...]]:
+        return _index((lesson, t) for lesson in self.lessons for t in lesson.teachers)
+
     def lessons_of_class(self, class_name: str, day: int | None = None) -> Iterator[BaseLesson]:
-        for lesson in self.lessons:
-            if class_name in lesson.classes and (day is None or lesson.day == day):
-                yield lesson
+        return iter(self._by_class.get((class_name, day), ()))
 
     def lessons_of_teacher(self, teacher: str, day: int | None = None) -> Iterator[BaseLesson]:
-        for lesson in self.lessons:
-            if teacher in lesson.teachers and (day is None or lesson.day == day):
-                yield lesson
+        return iter(self._by_teacher.get((teacher, day), ()))
 
     def grade_of(self, class_name: str) -> int | None:
         return self.classes[class_name].grade
@@ -296,6 +303,19 @@ class Timetable:
             self.lessons,
             key=lambda x: (x.day, x.start_min, x.lesson, x.classes, x.group or "", x.subject),
         )
+
+
+def _index(
+    pairs: Iterable[tuple[BaseLesson, str]],
+) -> dict[tuple[str, int | None], tuple[BaseLesson, ...]]:
+    """(who, weekday) and (who, None) → lessons in the order given, each lesson once per key."""
+    out: dict[tuple[str, int | None], list[BaseLesson]] = {}
+    for lesson, who in pairs:
+        for key in ((who, lesson.day), (who, None)):
+            found = out.setdefault(key, [])
+            if not found or found[-1] is not lesson:
+                found.append(lesson)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def class_key(name: str) -> str:

@@ -10,10 +10,12 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from planner.domain import jsontext
 from planner.domain.model import hhmm, sort_class_names
 from planner.domain.regulation import Materials
 
@@ -228,18 +230,33 @@ class Schedule:
     def with_items(self, items: Iterable[ScheduleItem]) -> Schedule:
         return replace(self, items=tuple(items))
 
+    @cached_property
+    def _items_json(self) -> tuple[dict[str, Any], ...]:
+        # built once: a bundle writes the schedule three times (schedule.json, the content hash,
+        # versions.json), about 0.15 s each on a 165-class week
+        return tuple(i.to_json() for i in self.items)
+
     def to_json(self) -> dict[str, Any]:
+        """The document of ``schedule.json`` (its item dicts are shared between calls: read them,
+        do not change them)."""
         return {
             "school": self.school,
             "timezone": self.timezone,
             "norm_set": self.norm_set,
             "order": self.order,
-            "items": [i.to_json() for i in self.items],
+            "items": list(self._items_json),
             "meta": self.meta,
         }
 
+    @cached_property
+    def _text(self) -> str:
+        return jsontext.dumps(self.to_json())
+
     def dumps(self) -> str:
-        return json.dumps(self.to_json(), ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+        """``schedule.json``'s text (``json.dumps(…, ensure_ascii=False, indent=1)``, written by
+        :mod:`planner.domain.jsontext`: the standard encoder takes ~0.7 s on a 165-class week;
+        built once per schedule, the version history reuses it)."""
+        return self._text + "\n"
 
     def write(self, path: Path) -> None:
         path.write_text(self.dumps(), encoding="utf-8")

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -20,7 +21,8 @@ from planner.domain.findings import findings_summary
 from planner.domain.model import Timetable, clock, sort_class_names
 from planner.domain.order import QuarantineOrder
 from planner.domain.schedule import BaseRef, Schedule, ScheduleItem
-from planner.domain.solving import Assignment, SolveOptions
+from planner.domain.solving import Assignment, SolveOptions, SolveProgress
+from planner.domain.timings import Timings
 from planner.engine.health import health_timeline
 from planner.engine.solver import (
     SolveStats,
@@ -40,6 +42,8 @@ class RebuildResult:
     stats: SolveStats
     problem: Problem = field(repr=False)
     assignment: Assignment = field(repr=False)
+    #: where the time went (problem, solve, assemble, check) and when the first plan was there
+    timings: Timings = field(default_factory=Timings, repr=False)
 
 
 def load_catalogue(order: QuarantineOrder) -> NormCatalogue:
@@ -90,28 +94,36 @@ def solve_remote(
     previous: Schedule | None = None,
     weights: Weights = DEFAULT_WEIGHTS,
     start_from: Schedule | None = None,
+    timings: Timings | None = None,
 ) -> RebuildResult:
     """Rebuild the order's period for remote mode and check the result independently.
 
     ``start_from``: a plan of the same order to continue from («Улучшать дальше»): the search
-    starts from it as a complete hint and returns it or a better plan.
+    starts from it as a complete hint and returns it or a better plan. ``timings`` (a fresh one
+    by default) records the phases and the ``first_plan`` mark; the result carries it.
 
     Raises :class:`InfeasibleOrder` (with the smallest conflicting requirements found) when the
     order's hard minimums cannot be met. ``options.stop`` cancels the search and keeps the best
     plan found so far; :class:`SolveStopped` when it came before the first complete plan.
     """
+    timings = timings if timings is not None else Timings()
     if catalogue is None:
         catalogue = load_catalogue(order)
-    limits = Limits(catalogue, order)
-    problem = build_problem(timetable, order, limits)
-    prev = previous_index(previous)
+    with timings.phase("problem"):
+        limits = Limits(catalogue, order)
+        problem = build_problem(timetable, order, limits)
+        prev = previous_index(previous)
     if start_from is not None:
         options = replace(options, hint=assignment_of(problem, start_from))
-    if len(problem.dates) > 1:
-        assignment, stats = solve_by_days(problem, weights=weights, previous=prev, options=options)
-    else:
-        ctx = build_model(problem, weights=weights, previous=prev, hint=options.hint)
-        assignment, stats = solve_model(ctx, options)
+    options = _marking_first_plan(options, timings)
+    with timings.phase("solve"):
+        if len(problem.dates) > 1:
+            assignment, stats = solve_by_days(
+                problem, weights=weights, previous=prev, options=options
+            )
+        else:
+            ctx = build_model(problem, weights=weights, previous=prev, hint=options.hint)
+            assignment, stats = solve_model(ctx, options)
     if assignment is None:
         if stats.stopped or options.stopped:
             raise SolveStopped()
@@ -126,8 +138,13 @@ def solve_remote(
             "Увеличьте --time-limit или уменьшите обязательные требования приказа.",
             [],
         )
-    schedule = assemble_schedule(problem, assignment, catalogue, meta={"solver": stats.to_json()})
-    report = check_schedule(schedule, timetable, order, catalogue)
+    timings.mark("first_plan")  # a plan there is, even when no progress was reported
+    with timings.phase("assemble"):
+        schedule = assemble_schedule(
+            problem, assignment, catalogue, meta={"solver": stats.to_json()}
+        )
+    with timings.phase("check"):
+        report = check_schedule(schedule, timetable, order, catalogue)
     meta = dict(schedule.meta)
     meta["warnings"] = report.warnings
     meta["weights"] = weights.as_dict()
@@ -137,7 +154,21 @@ def solve_remote(
     }
     schedule = Schedule(schedule.school, schedule.timezone, schedule.norm_set, schedule.order,
                         schedule.items, meta)  # fmt: skip
-    return RebuildResult(schedule, report, stats, problem, assignment)
+    return RebuildResult(schedule, report, stats, problem, assignment, timings)
+
+
+def _marking_first_plan(options: SolveOptions, timings: Timings) -> SolveOptions:
+    """``options`` whose progress also marks ``first_plan`` at the first complete plan (a
+    report with an objective: a date of a multi-day period done is not a plan yet)."""
+    given = options.progress
+
+    def progress(p: SolveProgress) -> None:
+        if not math.isnan(p.objective):
+            timings.mark("first_plan")
+        if given is not None:
+            given(p)
+
+    return replace(options, progress=progress)
 
 
 def assemble_schedule(

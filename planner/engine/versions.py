@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from planner.domain import jsontext
 from planner.domain.errors import InputError, PlannerError
 from planner.domain.schedule import Schedule
 
@@ -96,7 +97,14 @@ class VersionHistory:
         return {"format": HISTORY_FORMAT, "versions": [v.to_json() for v in self.versions]}
 
     def dumps(self) -> str:
-        return json.dumps(self.to_json(), ensure_ascii=False, indent=1) + "\n"
+        """``versions.json``'s text: each version's schedule is its ``schedule.json`` text,
+        re-indented, not encoded again."""
+        doc = self.to_json()
+        known = {
+            id(entry["schedule"]): v.schedule.dumps()[:-1]
+            for entry, v in zip(doc["versions"], self.versions, strict=True)
+        }
+        return jsontext.dumps(doc, known) + "\n"
 
     def write(self, path: Path) -> None:
         Path(path).write_text(self.dumps(), encoding="utf-8")

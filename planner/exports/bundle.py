@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
+from planner.domain import jsontext
 from planner.domain.model import BaseLesson, SchoolClass, Timetable, sort_class_names
 from planner.domain.order import QuarantineOrder
 from planner.domain.regulation import Readiness
@@ -39,7 +40,6 @@ from planner.engine.versions import (
     publish,
 )
 
-from . import jsontext
 from .changes_xlsx import write_changes_xlsx
 from .chat import write_chat_messages
 from .common import is_primary
@@ -189,10 +189,7 @@ def write_bundle(
     since: ChangeSet | None = diff_schedules(previous.schedule, schedule) if previous else None
     paths: list[Path] = []
 
-    # VersionHistory.write's text (``dumps``), written by the faster encoder of the same JSON
-    (outdir / "versions.json").write_text(
-        jsontext.dumps(history.to_json()) + "\n", encoding="utf-8"
-    )
+    history.write(outdir / "versions.json")  # the schedules' own texts, re-indented
     paths.append(outdir / "versions.json")
     changes_doc = {
         "version": latest.number,

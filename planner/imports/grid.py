@@ -41,7 +41,14 @@ from planner.domain.model import (
     class_key,
     parse_grade,
 )
-from planner.imports._tables import Table, csv_table, open_workbook, sheet_table, text
+from planner.imports._tables import (
+    Table,
+    csv_table,
+    open_workbook,
+    sheet_table,
+    sniff_delimiter,
+    text,
+)
 from planner.imports.flat import (
     BELLS_SHEET_NAMES,
     HEADERS,
@@ -147,9 +154,38 @@ def _is_flat(table: Table) -> bool:
     )
 
 
+def _flat_csv_header(path: Path) -> bool:
+    """A CSV file whose first lines already carry the flat format's headers: no need to parse
+    the whole file to know it is not a grid (a 6,000-row file parses in ~0.3 s)."""
+    if path.suffix.lower() != ".csv":
+        return False
+    with path.open("rb") as handle:
+        head = handle.read(16_384)
+    for encoding in ("utf-8-sig", "cp1251"):
+        try:
+            decoded = head.decode(encoding)
+            break
+        except UnicodeDecodeError:  # a cut multi-byte character at the end, or another code
+            with_cut = head[: head.rfind(b"\n") + 1]
+            try:
+                decoded = with_cut.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+    else:
+        return False
+    lines = decoded.splitlines()[:HEADER_ROWS]
+    delimiter = sniff_delimiter(decoded)
+    rows = [(n, [c.strip().strip('"') for c in line.split(delimiter)])
+            for n, line in enumerate(lines, start=1)]  # fmt: skip
+    return _is_flat(Table(path.name, None, rows))
+
+
 def is_grid(path: Path) -> bool:
     """Whether a CSV/XLSX file is a grid rather than the flat format (never raises)."""
     try:
+        if _flat_csv_header(path):
+            return False
         tables = _tables(path, path.name, Findings(path.name))
     except Exception:
         return False

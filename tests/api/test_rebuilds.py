@@ -466,6 +466,10 @@ def test_rebuild_with_the_real_solver(client, app, auth_headers) -> None:
     assert (job["dates_done"], job["dates_total"], job["phase"]) == (5, 5, None)
     assert job["summary"]["stats"]["phases"].startswith("по дням (5)")
     assert job["solutions"] >= 1
+    # where the job's time went (bench/bench_e2e.py reads it): reading the inputs, then the steps
+    timings = job["summary"]["timings"]
+    assert list(timings["phases"]) == ["import", "problem", "solve", "assemble", "check"]
+    assert 0 < timings["marks"]["first_plan"] <= timings["total_s"] <= timings["job_s"]
     version = client.post(f"/api/v1/rebuilds/{job['id']}/publish", headers=auth_headers).json()
     assert version["number"] == 1
     assert "report.html" in version["files"], version["files_message"]

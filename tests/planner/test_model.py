@@ -92,6 +92,26 @@ def test_timetable_collects_teachers_subjects_and_rejects_unknown_classes() -> N
         type(tt)(school=tt.school, classes={}, lessons=tt.lessons)
 
 
+def test_lessons_of_a_class_or_teacher_come_in_file_order_once_each() -> None:
+    joint = lesson(2, 1, "08:00", "08:45", "5А, 5Б", "Музыка", "Орлова О.О., Иванова И.И.")
+    tt = timetable(
+        lesson(1, 2, "08:55", "09:40", "5А", "Русский язык", "Петрова А.А."),
+        lesson(1, 1, "08:00", "08:45", "5А", "Математика", "Иванова И.И."),
+        joint,
+        lesson(2, 2, "08:55", "09:40", "5А", "Классный час"),  # no teacher
+        lesson(2, 3, "09:50", "10:35", "5Б", "Математика", "Иванова И.И.", "гр. 1"),
+    )
+    for c in ("5А", "5Б", "6В"):
+        for day in (None, 1, 2, 3):
+            want = [x for x in tt.lessons if c in x.classes and day in (None, x.day)]
+            assert list(tt.lessons_of_class(c, day)) == want
+    for teacher in (*tt.teachers, "Никто Н.Н."):
+        for day in (None, 1, 2):
+            want = [x for x in tt.lessons if teacher in x.teachers and day in (None, x.day)]
+            assert list(tt.lessons_of_teacher(teacher, day)) == want
+    assert next(tt.lessons_of_teacher("Иванова И.И.", 2)) is joint
+
+
 def test_clash_of_a_teacher_names_both_rows() -> None:
     a = lesson(1, 1, "08:00", "08:45", "5А", "Математика", "Иванова И.И.", row=2)
     b = lesson(1, 1, "08:30", "09:15", "6А", "Алгебра", "Иванова И.И.", row=7)

@@ -76,6 +76,19 @@ def test_rebuild_writes_schedule_and_summary(tmp_path: Path) -> None:
         "Классов на дистанте: 3; уроков онлайн: 12, самостоятельно: 5; онлайн-минут: 320." in lines
     )
     assert any(line.startswith("  ") and "план №1: штраф" in line for line in lines)
+    # where the time went, for bench/bench_e2e.py: every phase, the first plan, the peak memory
+    timings = json.loads((tmp_path / "out" / "timings.json").read_text(encoding="utf-8"))
+    phases = timings["phases"]
+    assert list(phases) == ["import", "problem", "solve", "assemble", "check", "export"]
+    assert all(v >= 0 for v in phases.values())
+    assert list(timings["cpu"]) == list(phases) and all(v >= 0 for v in timings["cpu"].values())
+    assert sum(phases.values()) <= timings["total_s"]
+    assert (
+        0
+        < timings["marks"]["first_plan"]
+        <= phases["import"] + phases["problem"] + (phases["solve"]) + 0.01
+    )
+    assert timings["classes"] == 3 and timings["files"] > 10 and timings["peak_rss_mib"] > 50
 
 
 def test_rebuild_is_deterministic_for_same_seed(tmp_path: Path) -> None:
@@ -185,7 +198,8 @@ def test_rebuild_writes_exports_and_a_replan_bumps_changed_events(tmp_path: Path
     v1 = tmp_path / "v1"
     assert sorted(p.name for p in v1.iterdir()) == [
         "asc.xml", "changes.json", "changes.xlsx", "chat", "epos.csv", "epos.xlsx", "feeds",
-        "findings.json", "findings.txt", "report.html", "schedule.json", "versions.json",
+        "findings.json", "findings.txt", "report.html", "schedule.json", "timings.json",
+        "versions.json",
     ]  # fmt: skip
     assert (v1 / "feeds" / "class-5a.ics").is_file()
     assert (v1 / "chat" / "5a.txt").is_file()

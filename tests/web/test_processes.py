@@ -192,3 +192,46 @@ def test_pool_worker_exits_when_the_server_is_killed(tmp_path: Path) -> None:
     finally:
         _stop(proc)
         app.state.engine.dispose()
+
+
+def _pool_workers(server_pid: int) -> list[int]:
+    """The server's solver pool processes (spawned children, not the resource tracker)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError, IndexError):
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            if ppid == server_pid and b"spawn_main" in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+    return found
+
+
+def test_the_solver_pool_starts_warm_with_the_server(tmp_path: Path) -> None:
+    """The first «Перестроить» after a start does not wait for a process to start and import
+    OR-Tools: the pool's workers start with the server and import the solver."""
+    port = _free_port()
+    proc = _serve(tmp_path, port, PLANNER_JOB_RUNNER="process", PLANNER_JOB_POOL_SIZE="2")
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            workers = _pool_workers(proc.pid)
+            loaded = [
+                pid
+                for pid in workers
+                if b"ortools" in Path(f"/proc/{pid}/maps").read_bytes()  # the solver's library
+            ]
+            if len(loaded) == 2:
+                break
+            assert time.monotonic() < deadline, f"pool workers {workers}, warm {loaded}"
+            time.sleep(0.2)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        finally:
+            _stop(proc)
+    deadline = time.monotonic() + 5
+    while any(_alive(pid) for pid in workers):
+        assert time.monotonic() < deadline, "pool workers outlived the server"
+        time.sleep(0.1)

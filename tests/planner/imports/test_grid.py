@@ -150,3 +150,17 @@ def test_shipped_grid_template_reads_strictly() -> None:
         templates / "grid-template.xlsx", load_table=templates / "load-template.csv", strict=False
     )
     assert any(f.kind == "load_table" for f in separate.findings)
+
+
+def test_a_flat_csv_is_known_by_its_header_without_parsing_it(monkeypatch) -> None:
+    """The flat-header shortcut of ``is_grid`` answers as the full check does, on every table."""
+    from planner.imports import grid
+
+    files = sorted(p for p in DATA.rglob("*") if p.suffix.lower() in (".csv", ".xlsx"))
+    fast = {p: grid.is_grid(p) for p in files}
+    shortcut = [p.name for p in files if grid._flat_csv_header(p)]
+    assert {"school-ru.csv", "school-cp1251.csv", "irregular.csv"} <= set(shortcut)
+    assert "school-grid.xlsx" not in shortcut
+    monkeypatch.setattr(grid, "_flat_csv_header", lambda _p: False)
+    assert {p: grid.is_grid(p) for p in files} == fast
+    assert any(fast.values())

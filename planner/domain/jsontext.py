@@ -48,8 +48,15 @@ def _scalar(value: Any) -> str | None:
     raise _Other
 
 
-def _container(value: Any, pad: str, put: Callable[[str], None]) -> None:
-    """A dict, list or tuple at indentation ``pad`` (a line break and spaces)."""
+def _container(
+    value: Any, pad: str, put: Callable[[str], None], known: dict[int, str] | None = None
+) -> None:
+    """A dict, list or tuple at indentation ``pad`` (a line break and spaces); a container in
+    ``known`` (by ``id``) is its text at the top level, re-indented."""
+    if known and id(value) in known:
+        # a line break is only ever indentation: strings escape theirs as «\n»
+        put(known[id(value)].replace("\n", pad))
+        return
     inner = pad + " "
     encode = encode_basestring
     if type(value) is dict:
@@ -71,7 +78,7 @@ def _container(value: Any, pad: str, put: Callable[[str], None]) -> None:
                 text = _scalar(item)
             if text is None:
                 put(f"{separator}{encode(key)}: ")
-                _container(item, inner, put)
+                _container(item, inner, put, known)
             else:
                 put(f"{separator}{encode(key)}: {text}")
             separator = "," + inner
@@ -85,21 +92,24 @@ def _container(value: Any, pad: str, put: Callable[[str], None]) -> None:
         text = _scalar(item)
         if text is None:
             put(separator)
-            _container(item, inner, put)
+            _container(item, inner, put, known)
         else:
             put(separator + text)
         separator = "," + inner
     put(pad + "]")
 
 
-def dumps(doc: Any) -> str:
-    """``json.dumps(doc, ensure_ascii=False, indent=1)``."""
+def dumps(doc: Any, known: dict[int, str] | None = None) -> str:
+    """``json.dumps(doc, ensure_ascii=False, indent=1)``.
+
+    ``known``: ``id(container) → dumps(container)`` of containers inside ``doc`` whose text is
+    already there (a schedule inside the version history), copied instead of encoded again."""
     out: list[str] = []
     try:
         text = _scalar(doc)
         if text is not None:
             return text
-        _container(doc, "\n", out.append)
+        _container(doc, "\n", out.append, known)
     except (_Other, RecursionError):
         return json.dumps(doc, ensure_ascii=False, indent=1)
     return "".join(out)
