@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from planner.domain.solving import DEFAULT_TIME_LIMIT
+
 SECRET_FILE = "secret_key"
 
 
@@ -34,7 +36,7 @@ class Settings(BaseSettings):
     secret_key: str = ""  # empty → generated once and kept in <data_dir>/secret_key
     base_url: str = "http://127.0.0.1:8000"
 
-    solver_time_limit: float = 30.0
+    solver_time_limit: float = DEFAULT_TIME_LIMIT
     solver_workers: int = 2
     solver_seed: int = 1
     # Import path of the solve function; tests may point it at a stand-in.

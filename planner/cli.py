@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 
 from planner.domain.errors import InputError, PlannerError
-from planner.domain.solving import DEFAULT_GAP_TARGET
+from planner.domain.solving import DEFAULT_GAP_TARGET, DEFAULT_TIME_LIMIT
 
 app = typer.Typer(
     name="planner",
@@ -181,7 +181,7 @@ def rebuild(
             help="Предел поиска, секунд: потолок, обычно поиск кончается раньше / "
             "Search ceiling, seconds",
         ),
-    ] = 30.0,
+    ] = DEFAULT_TIME_LIMIT,
     workers: Annotated[
         int, typer.Option("--workers", help="Потоков решателя / Solver workers")
     ] = 2,

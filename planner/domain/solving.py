@@ -42,6 +42,10 @@ STOP_REASONS = (STOP_OPTIMAL, STOP_GAP, STOP_STALL, STOP_TIME_LIMIT, STOP_CANCEL
 
 DEFAULT_GAP_TARGET = 0.01
 
+#: the default search ceiling, seconds: 25 s of search leaves the rest of the 30 s a deputy
+#: waits for a whole medium school (import, model, check, every export) to the other phases
+DEFAULT_TIME_LIMIT = 25.0
+
 
 def stall_window(units: int) -> float:
     """The default stall window (seconds) for a problem of ``units`` units: a few seconds,
@@ -90,7 +94,7 @@ class SolveOptions:
     returns it or a better one.
     """
 
-    time_limit: float = 30.0
+    time_limit: float = DEFAULT_TIME_LIMIT
     workers: int = 2
     seed: int = 1
     deterministic: bool = True

@@ -669,7 +669,7 @@ LARGE_DATES_SHARE = 0.55
 
 def relaxed_dates_bound(
     problem: Problem,
-    pair_days: dict[tuple[str, str, int], list[date]],
+    pair_days: dict[tuple[str, str, int], list[date]] | None = None,
     *,
     weights: Weights = DEFAULT_WEIGHTS,
     previous: dict[tuple[str, date, int, int], tuple[str, int | None, int]] | None = None,
@@ -688,6 +688,9 @@ def relaxed_dates_bound(
     large demo school: bound 71 000 only after 17 deterministic units, 51 800 in the run's
     rest). None when a date had no bound in time (or the search was cancelled)."""
     days = problem.dates
+    if pair_days is None:
+        pair_days = {p: sorted({problem.units[i].date for i in ids})
+                     for p, ids in problem.contact_groups().items()}  # fmt: skip
     # each date's own clock share (a busy machine): the best bound when the clock cuts a
     # search short is still a valid bound of that date
     share = max(0.2, time_share / math.ceil(len(days) / max(1, lanes)))

@@ -155,3 +155,33 @@ def test_never_behind_the_hand_plan(case) -> None:
     got = plan_figures(r.problem, r.assignment)
     assert got[0] >= minutes and got[1] >= subjects
     assert (r.stats.hand_online_minutes, r.stats.hand_subjects) == (minutes, subjects)
+
+
+def test_a_whole_school_bound_comes_from_each_dates_relaxation(monkeypatch) -> None:
+    # every date "large": the dates are planned in turn and the week's bound comes from the
+    # bounds of each date's relaxed model (a short search each), never above a plan's objective
+    monkeypatch.setattr(solver, "SMALL_DAY_UNITS", 0)
+    seen: list[float | None] = []
+    relaxed_dates_bound = solver.relaxed_dates_bound
+
+    def recording(*args, **kwargs):
+        seen.append(relaxed_dates_bound(*args, **kwargs))
+        return seen[-1]
+
+    monkeypatch.setattr(solver, "relaxed_dates_bound", recording)
+    tt, o = small_demo()
+    r = check(solve_remote(tt, o, SolveOptions(time_limit=8, workers=2, gap_target=0.0)))
+    assert len(seen) == 1 and seen[0] is not None and seen[0] > 0
+    assert r.stats.bound is not None and r.stats.objective is not None
+    assert seen[0] <= r.stats.bound <= r.stats.objective
+
+
+def test_the_relaxed_dates_bound_never_exceeds_a_plan() -> None:
+    # three classes of the small school for a week: the dates' bounds without the weekly terms
+    # across dates stay under the week's plan, and close to it
+    tt, o = small_demo("order-three-classes.yaml")
+    r = check(solve_remote(tt, o, SolveOptions(workers=2)))
+    assert r.stats.objective is not None and r.stats.bound is not None
+    problem = build_problem(tt, o, Limits(load_catalogue(o), o))
+    relaxed = solver.relaxed_dates_bound(problem, time_share=10.0)
+    assert relaxed is not None and 0.9 * r.stats.objective <= relaxed <= r.stats.objective
