@@ -1,5 +1,5 @@
 """Benchmark of the solve step of the remote rebuild on the demo schools, default settings
-(time limit 30 s as a ceiling, 1 % gap target, stall window by size). Prints figures; exits 1
+(time limit 25 s as a ceiling, 1 % gap target, stall window by size). Prints figures; exits 1
 below target. The whole ``planner rebuild`` path (import, exports) is bench/bench_e2e.py.
 
 Targets (2 workers): three classes of the medium school for a week — proven optimal, ≤ 2 s;
@@ -26,7 +26,7 @@ from constraints.checker import check_schedule
 from planner.app.demo import build_demo_school, demo_orders
 from planner.domain.errors import InputError
 from planner.domain.order import QuarantineOrder, parse_order
-from planner.domain.solving import SolveOptions, SolveProgress
+from planner.domain.solving import DEFAULT_TIME_LIMIT, SolveOptions, SolveProgress
 from planner.engine.naive import naive_plan
 from planner.engine.rebuild import RebuildResult, assemble_schedule, load_catalogue, solve_remote
 from planner.engine.solver import build_model, fixed_objective
@@ -71,7 +71,7 @@ def orders(size: str) -> tuple[Any, QuarantineOrder, QuarantineOrder | None]:
     return tt, whole, three
 
 
-def run(label: str, tt: Any, order: QuarantineOrder, time_limit: float = 30.0,
+def run(label: str, tt: Any, order: QuarantineOrder, time_limit: float = DEFAULT_TIME_LIMIT,
         workers: int = 2) -> Run:  # fmt: skip
     first: list[float] = []
     t0 = time.perf_counter()
