@@ -664,7 +664,7 @@ DATE_BOUND_DETERMINISTIC = 0.25
 
 #: the share of the time limit the large dates' plans use (solved in turn); the whole-period
 #: model gets the rest
-LARGE_DATES_SHARE = 0.55
+LARGE_DATES_SHARE = 0.65
 
 
 def relaxed_dates_bound(
@@ -831,10 +831,6 @@ def solve_by_days(
         # date if still without contact, and a class that used its extra PE lesson may not use
         # it again. Those dates are not relaxations; the bound comes from a short relaxed solve
         # of each date (its LP is small, see relaxed_dates_bound) and from the whole model.
-        date_bound = relaxed_dates_bound(
-            problem, pair_days, weights=weights, previous=previous,
-            time_share=0.15 * time_limit, lanes=max(1, options.workers), stop=stop,
-        )  # fmt: skip
         covered: set[tuple[str, str, int]] = set()
         no_pe: set[tuple[str, int]] = set()
         for k, d in enumerate(days):
@@ -857,6 +853,13 @@ def solve_by_days(
             if progress is not None:
                 progress(SolveProgress(time.perf_counter() - t0, float("nan"), float("-inf"),
                                        k + 1))  # fmt: skip
+        # after the plans (they need the time more than the whole model, whose root LP on a
+        # large school does not finish in its share anyway)
+        if not stopped():
+            date_bound = relaxed_dates_bound(
+                problem, pair_days, weights=weights, previous=previous,
+                time_share=0.15 * time_limit, lanes=max(1, options.workers), stop=stop,
+            )  # fmt: skip
     complete = len(relaxed) == len(days)
     exact = small and complete and all(x.optimal for x in relaxed.values())
     lower = sum(x.bound for x in relaxed.values()) if exact else float("-inf")
