@@ -210,3 +210,33 @@ def test_the_garbage_collector_is_as_before_after_a_bundle(tmp_path):
     with pytest.raises(ValueError):  # a failing export gives the collector back too
         run(tmp_path / "c", remote_schedule().with_items([]))
     assert gc.isenabled()
+
+
+def _forked_run(outdir, monkeypatch):
+    from planner.exports import bundle
+
+    monkeypatch.setattr(bundle, "_can_fork", lambda: True)
+    o = order()
+    timetable = school_timetable()
+    cat = NormCatalogue.load(on=o.date_from, overrides=o.overrides)
+    schedule = remote_schedule()
+    rep = check_schedule(schedule, timetable, o, cat)
+    return write_bundle(outdir, schedule, timetable, o, cat, rep, None, now=T1, parallel=True)
+
+
+def test_a_forked_bundle_lists_the_files_in_the_same_order(first, tmp_path, monkeypatch):
+    outdir, paths = first
+    forked = _forked_run(tmp_path, monkeypatch)
+    assert [p.relative_to(tmp_path) for p in forked] == [p.relative_to(outdir) for p in paths]
+
+
+def test_an_error_in_the_forked_half_is_raised_in_the_caller(tmp_path, monkeypatch):
+    from planner.exports import bundle
+
+    def broken(*_args, **_kwargs):
+        raise ValueError("чат не записан")
+
+    monkeypatch.setattr(bundle, "write_chat_messages", broken)
+    with pytest.raises(ValueError, match="чат не записан"):
+        _forked_run(tmp_path, monkeypatch)
+    assert (tmp_path / "epos.xlsx").is_file()  # the caller's half still finished
