@@ -42,7 +42,6 @@ from planner.engine.versions import (
     publish,
 )
 
-from .changes_xlsx import write_changes_xlsx
 from .chat import write_chat_messages
 from .common import is_primary
 from .epos import epos_rows, write_epos_csv, write_epos_xlsx
@@ -209,6 +208,8 @@ def write_bundle(
         return write_feeds(outdir / "feeds", schedule, timetable, history, now=now)
 
     def spreadsheets() -> list[Path]:
+        from .changes_xlsx import write_changes_xlsx  # openpyxl: not before it is needed
+
         rows = epos_rows(schedule, against_base, timetable)
         title = f"{schedule.school} — ЭПОС"
         return [
@@ -245,14 +246,14 @@ def write_bundle(
         )
 
     # the parent's share and the forked child's share take about the same time (whole schools)
-    here = [versions_and_changes, spreadsheets]
-    there = [feeds, asc_and_report, chats]
+    here = [versions_and_changes, feeds, asc_and_report, chats]
+    there = [spreadsheets]  # with openpyxl's import, which the parent then never pays
     if parallel and _can_fork():
         mine, theirs = _run_beside(here, there)
     else:
         mine, theirs = [job() for job in here], [job() for job in there]
-    versions, sheets = mine
-    feed_paths, asc_report, chat_paths = theirs
+    versions, feed_paths, asc_report, chat_paths = mine
+    (sheets,) = theirs
     return [*versions, *feed_paths, *sheets, *asc_report, *chat_paths]
 
 
