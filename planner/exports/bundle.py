@@ -167,12 +167,14 @@ def write_bundle(
     author: str = CLI_AUTHOR,
     readiness: list[Readiness] | None = None,
     parallel: bool = False,
+    with_schedule: bool = False,
 ) -> list[Path]:
     """Write every export of ``schedule`` into ``outdir``; returns the paths written.
 
     ``readiness``: the order's classes' readiness at publication, recorded in ``report.html``.
     ``parallel``: half of the files are written by a forked child process meanwhile (the same
     bytes; for a process that may fork — the CLI — on a machine with more than one core).
+    ``with_schedule``: ``schedule.json`` too, first in the paths (``planner rebuild``'s OUTDIR).
     """
     now = now or datetime.now(UTC)
     outdir = Path(outdir)
@@ -193,6 +195,10 @@ def write_bundle(
     since: ChangeSet | None = diff_schedules(previous.schedule, schedule) if previous else None
 
     def versions_and_changes() -> list[Path]:
+        written = []
+        if with_schedule:
+            schedule.write(outdir / "schedule.json")  # its text, reused by versions.json
+            written.append(outdir / "schedule.json")
         history.write(outdir / "versions.json")  # the schedules' own texts, re-indented
         changes_doc = {
             "version": latest.number,
@@ -202,7 +208,7 @@ def write_bundle(
         }
         text = jsontext.dumps(changes_doc) + "\n"
         (outdir / "changes.json").write_text(text, encoding="utf-8")
-        return [outdir / "versions.json", outdir / "changes.json"]
+        return [*written, outdir / "versions.json", outdir / "changes.json"]
 
     def feeds() -> list[Path]:
         return write_feeds(outdir / "feeds", schedule, timetable, history, now=now)
@@ -225,13 +231,16 @@ def write_bundle(
             ),
         ]
 
-    def asc_and_report() -> list[Path]:
+    def asc() -> list[Path]:
         asc_path = _write_asc(outdir / "asc.xml", schedule, timetable)
+        return [asc_path] if asc_path else []
+
+    def report() -> list[Path]:
         html = render_report(
             schedule, order, catalogue, check_report, now=latest.published_at,
             version=latest.number, findings=timetable.findings, readiness=readiness,
         )  # fmt: skip
-        return [p for p in (asc_path, write_report(outdir / "report.html", html)) if p]
+        return [write_report(outdir / "report.html", html)]
 
     def chats() -> list[Path]:
         slugs = assign_slugs(schedule.class_names())
@@ -245,16 +254,17 @@ def write_bundle(
             classes=[c for c in order.classes if c in slugs],
         )
 
-    # the parent's share and the forked child's share take about the same time (whole schools)
-    here = [versions_and_changes, feeds, asc_and_report, chats]
-    there = [spreadsheets]  # with openpyxl's import, which the parent then never pays
+    # the parent's share and the forked child's share take about the same time (whole schools;
+    # the schedule's text is the largest single piece)
+    here = [versions_and_changes, feeds, asc]
+    there = [spreadsheets, report, chats]  # with openpyxl's import, which the parent never pays
     if parallel and _can_fork():
         mine, theirs = _run_beside(here, there)
     else:
         mine, theirs = [job() for job in here], [job() for job in there]
-    versions, feed_paths, asc_report, chat_paths = mine
-    (sheets,) = theirs
-    return [*versions, *feed_paths, *sheets, *asc_report, *chat_paths]
+    versions, feed_paths, asc_path = mine
+    sheets, report_path, chat_paths = theirs
+    return [*versions, *feed_paths, *sheets, *asc_path, *report_path, *chat_paths]
 
 
 def _can_fork() -> bool:

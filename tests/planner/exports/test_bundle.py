@@ -239,5 +239,5 @@ def test_an_error_in_the_forked_half_is_raised_in_the_caller(tmp_path, monkeypat
     monkeypatch.setattr(bundle, "write_epos_csv", broken)  # the child writes the spreadsheets
     with pytest.raises(ValueError, match="ЭПОС не записан"):
         _forked_run(tmp_path, monkeypatch)
-    assert (tmp_path / "chat" / "5a.txt").is_file()  # the caller's half still finished
+    assert (tmp_path / "feeds" / "class-5a.ics").is_file()  # the caller's half still finished
     assert not (tmp_path / "epos.xlsx").exists()
