@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from planner.domain import jsontext
+from planner.domain.errors import PlannerError
 from planner.domain.model import BaseLesson, SchoolClass, Timetable, sort_class_names
 from planner.domain.order import QuarantineOrder
 from planner.domain.regulation import Readiness
@@ -302,9 +303,13 @@ def _run_beside(
         with os.fdopen(read_end, "rb") as pipe:
             data = pipe.read()
         os.waitpid(pid, 0)
-    if not data:
-        raise RuntimeError("the export's second process ended without a result")
-    status, value = pickle.loads(data)
+    try:
+        status, value = pickle.loads(data)
+    except Exception:  # killed (out of memory, a signal): a message, not a traceback
+        raise PlannerError(
+            "выгрузка не закончена: второй процесс выгрузки прервался (не хватило памяти?). "
+            "Запустите перестроение ещё раз."
+        ) from None
     if status != "ok":
         raise value
     return mine, value

@@ -241,3 +241,17 @@ def test_an_error_in_the_forked_half_is_raised_in_the_caller(tmp_path, monkeypat
         _forked_run(tmp_path, monkeypatch)
     assert (tmp_path / "feeds" / "class-5a.ics").is_file()  # the caller's half still finished
     assert not (tmp_path / "epos.xlsx").exists()
+
+
+def test_a_killed_forked_half_ends_in_a_message(tmp_path, monkeypatch):
+    import os
+
+    from planner.domain.errors import PlannerError
+    from planner.exports import bundle
+
+    def killed(*_args, **_kwargs):
+        os._exit(9)  # as if the kernel ended the child: no result comes back
+
+    monkeypatch.setattr(bundle, "write_epos_csv", killed)
+    with pytest.raises(PlannerError, match="второй процесс выгрузки прервался"):
+        _forked_run(tmp_path, monkeypatch)
