@@ -309,3 +309,28 @@ def test_the_planner_command_exits_at_once_after_a_rebuild_with_everything_writt
     done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 2
     assert done.stderr.startswith("Ошибка / Error:\n")
+
+
+def test_a_csv_rebuild_loads_neither_pandas_nor_openpyxl_nor_the_server(tmp_path: Path) -> None:
+    """Start-up: what ``planner rebuild`` of a CSV timetable imports in its own process (the
+    workbooks are written by the forked half of the export)."""
+    import subprocess
+    import sys
+
+    timetable, order = files(tmp_path)
+    code = f"""
+import sys
+from planner.cli import app
+try:
+    app(["rebuild", {str(timetable)!r}, "--order", {str(order)!r}, "--out",
+         {str(tmp_path / "out")!r}, "--time-limit", "10", "--workers", "2", "-q"])
+except SystemExit as end:
+    assert not end.code, end.code
+names = ("pandas", "openpyxl", "fastapi", "sqlalchemy")
+print(" ".join(n for n in names if n in sys.modules) or "none")
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "none"
+    assert (tmp_path / "out" / "epos.xlsx").is_file()
