@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ortools.sat.python import cp_model
-
 from constraints.class_day import ClassDay
+from constraints.cpsat import cp_model
 from constraints.limits import Limits
 from constraints.problem import Problem
 from constraints.weights import Weights

@@ -9,6 +9,9 @@ administrators and to print the regulation's figures from the server's database 
 
 from __future__ import annotations
 
+import logging
+import os
+import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -230,6 +233,8 @@ def rebuild(
     from planner.app.pipeline import rebuild_files
     from planner.domain.solving import SolveOptions
 
+    global _exit_now
+    _exit_now = True  # rebuild_files joins its threads and closes its files before returning
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed,
                            gap_target=max(0.0, gap) / 100, stall=stall)  # fmt: skip
     try:
@@ -487,9 +492,29 @@ def readiness_show(school: Annotated[int, SCHOOL_ID]) -> None:
         raise _fail(exc) from None
 
 
-def main() -> None:  # pragma: no cover - console entry
-    app()
+#: set by a command after which the process may end without the interpreter's teardown
+_exit_now = False
 
 
-if __name__ == "__main__":  # pragma: no cover
+def main() -> None:
+    """The console entry (``planner``): :data:`app`, and after ``planner rebuild`` an immediate
+    exit. Tearing the interpreter down frees a rebuild's objects one by one (~0.2 s of a 2 s
+    budget for a small order); its files are closed by then, so only the terminal is flushed.
+    Other commands (the server and its worker processes above all) end as usual."""
+    try:
+        app()
+    except SystemExit as end:
+        if not _exit_now:
+            raise
+        code = end.code
+        if isinstance(code, str):
+            print(code, file=sys.stderr)
+            code = 1
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code or 0)
+
+
+if __name__ == "__main__":
     main()

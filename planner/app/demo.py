@@ -38,8 +38,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from ortools.sat.python import cp_model
 
+from constraints.cpsat import cp_model
 from planner.domain.model import (
     BaseLesson,
     Bell,

@@ -225,11 +225,16 @@ def export_bundle(
     *,
     now: datetime | None = None,
     readiness: list[Readiness] | None = None,
+    parallel: bool = False,
+    with_schedule: bool = False,
 ) -> list[Path]:
     """Publish ``schedule`` after ``history`` and write every export file into ``outdir``
-    (``readiness``: of the order's classes, recorded in the report)."""
+    (``readiness``: of the order's classes, recorded in the report; ``parallel``: half of the
+    files by a forked process, for the CLI; ``with_schedule``: ``schedule.json`` too — see
+    :func:`write_bundle`)."""
     return write_bundle(outdir, schedule, timetable, order, catalogue, report, history, now=now,
-                        readiness=readiness)  # fmt: skip
+                        readiness=readiness, parallel=parallel,
+                        with_schedule=with_schedule)  # fmt: skip
 
 
 # -- on files: ``planner convert``, ``planner rebuild`` and ``planner check`` ----------------------
@@ -406,14 +411,14 @@ def rebuild_files(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     with timings.phase("export"):
-        result.schedule.write(out / "schedule.json")
         # publish as the next version after --previous's and write every export
         exported = export_bundle(
             out, result.schedule, timetable, order, catalogue, result.report, history,
-            readiness=readiness,
+            readiness=readiness, with_schedule=True,
+            parallel=True,  # the CLI's solver threads are done: fork is safe
         )  # fmt: skip
-    write_timings(out / "timings.json", timings, len(order.classes), len(exported) + 1)
-    return _summary(say, result, order, time.perf_counter() - t0, out, len(exported))
+    write_timings(out / "timings.json", timings, len(order.classes), len(exported))
+    return _summary(say, result, order, time.perf_counter() - t0, out, len(exported) - 1)
 
 
 def write_timings(path: Path, timings: Timings, classes: int, files: int) -> None:

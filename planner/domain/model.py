@@ -60,9 +60,20 @@ def clock(m: int) -> time:
     return time(m // 60, m % 60)
 
 
+#: ``HH:MM`` of the whole minutes of a day (at most 1,440): an export formats ~100,000 times
+_HHMM: dict[time, str] = {}
+
+
 def hhmm(t: time | None) -> str | None:
     """``HH:MM`` text of a clock time, or ``None``."""
-    return None if t is None else f"{t.hour:02d}:{t.minute:02d}"
+    if t is None:
+        return None
+    text = _HHMM.get(t)
+    if text is None:
+        text = f"{t.hour:02d}:{t.minute:02d}"
+        if not (t.second or t.microsecond or t.tzinfo):  # whole minutes only: a bounded cache
+            _HHMM[t] = text
+    return text
 
 
 def ru_plural(n: int, one: str, few: str, many: str) -> str:

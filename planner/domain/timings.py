@@ -8,6 +8,7 @@ them in its summary, so ``bench/bench_e2e.py`` can split what it measures from o
 
 from __future__ import annotations
 
+import resource
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,11 +18,18 @@ from typing import Any
 __all__ = ["Timings"]
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of its children that ended and were waited for."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
 @dataclass
 class Timings:
     """Seconds per phase (a phase entered twice adds up) and marks on one clock from ``t0``;
-    ``cpu``: the process's CPU seconds per phase (the work itself, also on a busy machine; the
-    solver's threads add up)."""
+    ``cpu``: the CPU seconds per phase of the process and of the child processes it waited for
+    (the work itself, also on a busy machine; the solver's threads and the export's forked
+    writer add up)."""
 
     phases: dict[str, float] = field(default_factory=dict)
     cpu: dict[str, float] = field(default_factory=dict)
@@ -30,12 +38,12 @@ class Timings:
 
     @contextmanager
     def phase(self, name: str) -> Iterator[None]:
-        start, cpu = time.perf_counter(), time.process_time()
+        start, cpu = time.perf_counter(), _cpu()
         try:
             yield
         finally:
             self.phases[name] = self.phases.get(name, 0.0) + time.perf_counter() - start
-            self.cpu[name] = self.cpu.get(name, 0.0) + time.process_time() - cpu
+            self.cpu[name] = self.cpu.get(name, 0.0) + _cpu() - cpu
 
     def mark(self, name: str) -> None:
         """Seconds since ``t0`` the first time ``name`` happens (later calls keep the first)."""

@@ -20,12 +20,15 @@ from __future__ import annotations
 
 import functools
 import gc
+import os
+import pickle
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from planner.domain import jsontext
+from planner.domain.errors import PlannerError
 from planner.domain.model import BaseLesson, SchoolClass, Timetable, sort_class_names
 from planner.domain.order import QuarantineOrder
 from planner.domain.regulation import Readiness
@@ -40,7 +43,6 @@ from planner.engine.versions import (
     publish,
 )
 
-from .changes_xlsx import write_changes_xlsx
 from .chat import write_chat_messages
 from .common import is_primary
 from .epos import epos_rows, write_epos_csv, write_epos_xlsx
@@ -165,10 +167,15 @@ def write_bundle(
     now: datetime | None = None,
     author: str = CLI_AUTHOR,
     readiness: list[Readiness] | None = None,
+    parallel: bool = False,
+    with_schedule: bool = False,
 ) -> list[Path]:
     """Write every export of ``schedule`` into ``outdir``; returns the paths written.
 
     ``readiness``: the order's classes' readiness at publication, recorded in ``report.html``.
+    ``parallel``: half of the files are written by a forked child process meanwhile (the same
+    bytes; for a process that may fork — the CLI — on a machine with more than one core).
+    ``with_schedule``: ``schedule.json`` too, first in the paths (``planner rebuild``'s OUTDIR).
     """
     now = now or datetime.now(UTC)
     outdir = Path(outdir)
@@ -187,57 +194,125 @@ def write_bundle(
 
     against_base = diff_against_base(schedule, timetable)
     since: ChangeSet | None = diff_schedules(previous.schedule, schedule) if previous else None
-    paths: list[Path] = []
 
-    history.write(outdir / "versions.json")  # the schedules' own texts, re-indented
-    paths.append(outdir / "versions.json")
-    changes_doc = {
-        "version": latest.number,
-        "previous_version": previous.number if previous else None,
-        "against_base": against_base.to_json(),
-        "since_previous": since.to_json() if since is not None else None,
-    }
-    (outdir / "changes.json").write_text(jsontext.dumps(changes_doc) + "\n", encoding="utf-8")
-    paths.append(outdir / "changes.json")
+    def versions_and_changes() -> list[Path]:
+        written = []
+        if with_schedule:
+            schedule.write(outdir / "schedule.json")  # its text, reused by versions.json
+            written.append(outdir / "schedule.json")
+        history.write(outdir / "versions.json")  # the schedules' own texts, re-indented
+        changes_doc = {
+            "version": latest.number,
+            "previous_version": previous.number if previous else None,
+            "against_base": against_base.to_json(),
+            "since_previous": since.to_json() if since is not None else None,
+        }
+        text = jsontext.dumps(changes_doc) + "\n"
+        (outdir / "changes.json").write_text(text, encoding="utf-8")
+        return [*written, outdir / "versions.json", outdir / "changes.json"]
 
-    paths += write_feeds(outdir / "feeds", schedule, timetable, history, now=now)
+    def feeds() -> list[Path]:
+        return write_feeds(outdir / "feeds", schedule, timetable, history, now=now)
 
-    rows = epos_rows(schedule, against_base, timetable)
-    paths.append(write_epos_csv(outdir / "epos.csv", rows))
-    paths.append(write_epos_xlsx(outdir / "epos.xlsx", rows, title=f"{schedule.school} — ЭПОС"))
-    paths.append(
-        write_changes_xlsx(
-            outdir / "changes.xlsx",
-            against_base,
-            school=schedule.school,
-            period=_period(order),
+    def spreadsheets() -> list[Path]:
+        from .changes_xlsx import write_changes_xlsx  # openpyxl: not before it is needed
+
+        rows = epos_rows(schedule, against_base, timetable)
+        title = f"{schedule.school} — ЭПОС"
+        return [
+            write_epos_csv(outdir / "epos.csv", rows),
+            write_epos_xlsx(outdir / "epos.xlsx", rows, title=title),
+            write_changes_xlsx(
+                outdir / "changes.xlsx",
+                against_base,
+                school=schedule.school,
+                period=_period(order),
+                since_previous=since,
+                previous_number=previous.number if previous else None,
+            ),
+        ]
+
+    def asc() -> list[Path]:
+        asc_path = _write_asc(outdir / "asc.xml", schedule, timetable)
+        return [asc_path] if asc_path else []
+
+    def report() -> list[Path]:
+        html = render_report(
+            schedule, order, catalogue, check_report, now=latest.published_at,
+            version=latest.number, findings=timetable.findings, readiness=readiness,
+        )  # fmt: skip
+        return [write_report(outdir / "report.html", html)]
+
+    def chats() -> list[Path]:
+        slugs = assign_slugs(schedule.class_names())
+        return write_chat_messages(
+            outdir / "chat",
+            schedule,
+            slugs=slugs,
+            timetable=timetable,
             since_previous=since,
-            previous_number=previous.number if previous else None,
+            version=latest.number if previous else None,
+            classes=[c for c in order.classes if c in slugs],
         )
-    )
 
-    asc_path = _write_asc(outdir / "asc.xml", schedule, timetable)
-    if asc_path is not None:
-        paths.append(asc_path)
+    # the parent's share and the forked child's share take about the same time (whole schools;
+    # the schedule's text is the largest single piece)
+    here = [versions_and_changes, feeds, asc]
+    there = [spreadsheets, report, chats]  # with openpyxl's import, which the parent never pays
+    if parallel and _can_fork():
+        mine, theirs = _run_beside(here, there)
+    else:
+        mine, theirs = [job() for job in here], [job() for job in there]
+    versions, feed_paths, asc_path = mine
+    sheets, report_path, chat_paths = theirs
+    return [*versions, *feed_paths, *sheets, *asc_path, *report_path, *chat_paths]
 
-    html = render_report(
-        schedule, order, catalogue, check_report, now=latest.published_at, version=latest.number,
-        findings=timetable.findings,
-        readiness=readiness,
-    )  # fmt: skip
-    paths.append(write_report(outdir / "report.html", html))
 
-    slugs = assign_slugs(schedule.class_names())
-    paths += write_chat_messages(
-        outdir / "chat",
-        schedule,
-        slugs=slugs,
-        timetable=timetable,
-        since_previous=since,
-        version=latest.number if previous else None,
-        classes=[c for c in order.classes if c in slugs],
-    )
-    return paths
+def _can_fork() -> bool:
+    return hasattr(os, "fork") and (os.cpu_count() or 1) > 1
+
+
+def _run_beside(
+    here: list[Callable[[], list[Path]]], there: list[Callable[[], list[Path]]]
+) -> tuple[list[list[Path]], list[list[Path]]]:
+    """Run ``there`` in a forked child while this process runs ``here``; both results.
+
+    Only for a process that forks safely (the CLI: no other threads left at export time). The
+    child sends its results — or its error, raised here — through a pipe and ends without
+    cleaning up (its files are closed by then).
+    """
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child; its work shows in the files it writes
+        os.close(read_end)
+        try:
+            outcome: tuple[str, Any] = ("ok", [job() for job in there])
+        except BaseException as exc:  # any error goes back to the parent
+            outcome = ("error", exc)
+        try:
+            data = pickle.dumps(outcome)
+        except Exception:  # an error that does not pickle
+            data = pickle.dumps(("error", RuntimeError(repr(outcome[1]))))
+        with os.fdopen(write_end, "wb") as pipe:
+            pipe.write(data)
+        os._exit(0)
+    os.close(write_end)
+    try:
+        mine = [job() for job in here]
+    finally:
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+        os.waitpid(pid, 0)
+    try:
+        status, value = pickle.loads(data)
+    except Exception:  # killed (out of memory, a signal): a message, not a traceback
+        raise PlannerError(
+            "выгрузка не закончена: второй процесс выгрузки прервался (не хватило памяти?). "
+            "Запустите перестроение ещё раз."
+        ) from None
+    if status != "ok":
+        raise value
+    return mine, value
 
 
 def _write_asc(path: Path, schedule: Schedule, timetable: Timetable) -> Path | None:

@@ -25,11 +25,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import time
+from functools import cache
 from pathlib import Path
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from typing import TYPE_CHECKING
 
 from planner.domain.model import Timetable, class_order, hhmm, minutes
 from planner.domain.regulation import epos_topic_homework
@@ -38,7 +36,9 @@ from planner.engine.changes import ChangeSet, LessonChange, describe_lesson
 
 from .cells import csv_bytes
 from .common import base_times, is_primary, lesson_times
-from .xlsx import CellStyle, append, save
+
+if TYPE_CHECKING:
+    from .xlsx import CellStyle
 
 FIELDS: tuple[str, ...] = (
     "date",
@@ -94,7 +94,6 @@ WIDTHS = {
     "change": 14,
     "replaces": 40,
 }
-HEADER_STYLE = CellStyle(font=Font(bold=True), alignment=Alignment(wrap_text=True, vertical="top"))
 WHOLE_CLASS_RU = "весь класс"
 ONLINE_ROOM_RU = "онлайн"
 
@@ -201,12 +200,26 @@ def write_epos_csv(path: Path, rows: Sequence[EposRow]) -> Path:
     return path
 
 
+@cache
+def _header_style() -> CellStyle:
+    from openpyxl.styles import Alignment, Font
+
+    from .xlsx import CellStyle
+
+    return CellStyle(font=Font(bold=True), alignment=Alignment(wrap_text=True, vertical="top"))
+
+
 def write_epos_xlsx(path: Path, rows: Sequence[EposRow], *, title: str) -> Path:
     """The same rows with Russian headers, frozen header, filters and column widths."""
+    from openpyxl import Workbook  # openpyxl only when a workbook is written (start-up time)
+    from openpyxl.utils import get_column_letter
+
+    from .xlsx import append, save
+
     wb = Workbook()
     ws = wb.active
     ws.title = "Уроки"
-    append(ws, [HEADERS_RU[f] for f in FIELDS], HEADER_STYLE)
+    append(ws, [HEADERS_RU[f] for f in FIELDS], _header_style())
     for row in rows:
         values = dict(row.values)
         if not values["group"]:

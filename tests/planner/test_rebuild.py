@@ -284,3 +284,53 @@ def test_rebuild_names_the_school_given_on_the_command_line(tmp_path: Path) -> N
     assert Schedule.read(tmp_path / "out" / "schedule.json").school == "МАОУ СОШ № 12"
     report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "<title>Отчёт о соответствии нормам — МАОУ СОШ № 12</title>" in report
+
+
+def test_the_planner_command_exits_at_once_after_a_rebuild_with_everything_written(
+    tmp_path: Path,
+) -> None:
+    """``planner rebuild`` as a process (the console entry, which skips the interpreter's
+    teardown): exit code, every line of the summary and complete files; an error still ends
+    with its message and code."""
+    import subprocess
+    import sys
+
+    timetable, order = files(tmp_path)
+    command = [sys.executable, "-m", "planner.cli", "rebuild", str(timetable), "--order",
+               str(order), "--out", str(tmp_path / "out"), "--time-limit", "10",
+               "--workers", "2"]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "Записано: " in done.stdout and done.stdout.endswith("\n")
+    assert json.loads((tmp_path / "out" / "timings.json").read_text(encoding="utf-8"))["files"]
+    assert json.loads((tmp_path / "out" / "versions.json").read_text(encoding="utf-8"))
+
+    command[command.index(str(order))] = str(tmp_path / "нет-такого.yaml")
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2
+    assert done.stderr.startswith("Ошибка / Error:\n")
+
+
+def test_a_csv_rebuild_loads_neither_pandas_nor_openpyxl_nor_the_server(tmp_path: Path) -> None:
+    """Start-up: what ``planner rebuild`` of a CSV timetable imports in its own process (the
+    workbooks are written by the forked half of the export)."""
+    import subprocess
+    import sys
+
+    timetable, order = files(tmp_path)
+    code = f"""
+import sys
+from planner.cli import app
+try:
+    app(["rebuild", {str(timetable)!r}, "--order", {str(order)!r}, "--out",
+         {str(tmp_path / "out")!r}, "--time-limit", "10", "--workers", "2", "-q"])
+except SystemExit as end:
+    assert not end.code, end.code
+names = ("pandas", "openpyxl", "fastapi", "sqlalchemy")
+print(" ".join(n for n in names if n in sys.modules) or "none")
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "none"
+    assert (tmp_path / "out" / "epos.xlsx").is_file()

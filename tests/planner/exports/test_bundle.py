@@ -210,3 +210,48 @@ def test_the_garbage_collector_is_as_before_after_a_bundle(tmp_path):
     with pytest.raises(ValueError):  # a failing export gives the collector back too
         run(tmp_path / "c", remote_schedule().with_items([]))
     assert gc.isenabled()
+
+
+def _forked_run(outdir, monkeypatch):
+    from planner.exports import bundle
+
+    monkeypatch.setattr(bundle, "_can_fork", lambda: True)
+    o = order()
+    timetable = school_timetable()
+    cat = NormCatalogue.load(on=o.date_from, overrides=o.overrides)
+    schedule = remote_schedule()
+    rep = check_schedule(schedule, timetable, o, cat)
+    return write_bundle(outdir, schedule, timetable, o, cat, rep, None, now=T1, parallel=True)
+
+
+def test_a_forked_bundle_lists_the_files_in_the_same_order(first, tmp_path, monkeypatch):
+    outdir, paths = first
+    forked = _forked_run(tmp_path, monkeypatch)
+    assert [p.relative_to(tmp_path) for p in forked] == [p.relative_to(outdir) for p in paths]
+
+
+def test_an_error_in_the_forked_half_is_raised_in_the_caller(tmp_path, monkeypatch):
+    from planner.exports import bundle
+
+    def broken(*_args, **_kwargs):
+        raise ValueError("ЭПОС не записан")
+
+    monkeypatch.setattr(bundle, "write_epos_csv", broken)  # the child writes the spreadsheets
+    with pytest.raises(ValueError, match="ЭПОС не записан"):
+        _forked_run(tmp_path, monkeypatch)
+    assert (tmp_path / "feeds" / "class-5a.ics").is_file()  # the caller's half still finished
+    assert not (tmp_path / "epos.xlsx").exists()
+
+
+def test_a_killed_forked_half_ends_in_a_message(tmp_path, monkeypatch):
+    import os
+
+    from planner.domain.errors import PlannerError
+    from planner.exports import bundle
+
+    def killed(*_args, **_kwargs):
+        os._exit(9)  # as if the kernel ended the child: no result comes back
+
+    monkeypatch.setattr(bundle, "write_epos_csv", killed)
+    with pytest.raises(PlannerError, match="второй процесс выгрузки прервался"):
+        _forked_run(tmp_path, monkeypatch)

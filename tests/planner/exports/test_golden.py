@@ -19,9 +19,12 @@ import zipfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from constraints.catalogue import NormCatalogue
 from constraints.checker import check_schedule
 from planner.engine.versions import VersionHistory
+from planner.exports import bundle as bundle_module
 from planner.exports.bundle import write_bundle
 from planner.exports.flat import write_flat
 from planner.exports.ical import write_feeds
@@ -50,15 +53,18 @@ def _replanned():
     return without(s, {"subject": "Литература"})
 
 
-def produce(outdir: Path) -> None:
-    """Every golden file of the fixed input, written into ``outdir``."""
+def produce(outdir: Path, *, parallel: bool = False) -> None:
+    """Every golden file of the fixed input, written into ``outdir`` (``parallel``: the bundles
+    by two processes, as ``planner rebuild`` writes them)."""
     o = order()
     timetable = school_timetable()
     cat = NormCatalogue.load(on=o.date_from, overrides=o.overrides)
 
     def bundle(sub: str, schedule, history, now):
         rep = check_schedule(schedule, timetable, o, cat)
-        write_bundle(outdir / sub, schedule, timetable, o, cat, rep, history, now=now)
+        write_bundle(
+            outdir / sub, schedule, timetable, o, cat, rep, history, now=now, parallel=parallel
+        )
 
     bundle("v1", remote_schedule(), None, T1)
     bundle("v2", _replanned(), VersionHistory.read(outdir / "v1" / "versions.json"), T2)
@@ -81,9 +87,13 @@ def _parts(path: Path) -> dict[str, bytes]:
     return parts
 
 
-def test_exports_are_byte_identical_to_the_golden_files(tmp_path: Path) -> None:
+@pytest.mark.parametrize("parallel", [False, True], ids=["one-process", "forked"])
+def test_exports_are_byte_identical_to_the_golden_files(
+    tmp_path: Path, parallel: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bundle_module, "_can_fork", lambda: True)  # also on a one-core machine
     (tmp_path / "flat").mkdir()
-    produce(tmp_path)
+    produce(tmp_path, parallel=parallel)
     want, got = _files(GOLDEN), _files(tmp_path)
     assert sorted(got) == sorted(want)
     assert len(want) > 40
