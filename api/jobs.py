@@ -118,7 +118,7 @@ def summarise(result: Any) -> dict[str, Any]:
         "in_person": sum(1 for i in lessons if i.format == "in_person"),
         # the municipal dashboard's totals: classes of the order, screen minutes online
         "remote_classes": len(schedule.order.get("classes") or []),
-        "online_minutes": sum(i.screen_minutes or 0 for i in lessons if i.format == "online"),
+        "online_minutes": schedule.online_minutes(),
     }
     stats = getattr(result, "stats", None)
     if stats is not None:

@@ -139,15 +139,14 @@ class Hand:
 
 
 def plan_figures(schedule: Any, classes: set[str]) -> tuple[int, int]:
-    """Online minutes of the order's classes and their (class, subject, ISO week) pairs with at
-    least one online lesson."""
-    minutes = 0
-    contact: set[tuple[str, str, int]] = set()
-    for item in schedule.lessons():
-        if item.class_name in classes and item.format == "online":
-            minutes += item.screen_minutes or 0
-            contact.add((item.class_name, item.subject or "", item.date.isocalendar()[1]))
-    return minutes, len(contact)
+    """Online minutes of the order's classes (:meth:`Schedule.online_minutes`: per class and
+    time) and their (class, subject, ISO week) pairs with at least one online lesson."""
+    contact = {
+        (i.class_name, i.subject or "", i.date.isocalendar()[1])
+        for i in schedule.lessons()
+        if i.class_name in classes and i.format == "online"
+    }
+    return schedule.online_minutes(classes), len(contact)
 
 
 def inputs(folder: Path, case: Case) -> tuple[Any, Any]:

@@ -200,6 +200,18 @@ class Schedule:
     def lessons(self) -> Iterator[ScheduleItem]:
         return (i for i in self.items if i.kind == "lesson")
 
+    def online_minutes(self, classes: Iterable[str] | None = None) -> int:
+        """Screen minutes of online lessons (of ``classes``, default all), counted per class and
+        time: the groups of a split lesson share one screen slot of the class, as the solver and
+        the hand plan count them."""
+        wanted = None if classes is None else set(classes)
+        slots: dict[tuple[str, date, time | None], int] = {}
+        for i in self.lessons():
+            if i.format == "online" and (wanted is None or i.class_name in wanted):
+                key = (i.class_name, i.date, i.start)
+                slots[key] = max(slots.get(key, 0), i.screen_minutes or 0)
+        return sum(slots.values())
+
     def of_class(self, class_name: str, day: date | None = None) -> list[ScheduleItem]:
         return [
             i for i in self.items if i.class_name == class_name and (day is None or i.date == day)

@@ -167,3 +167,25 @@ def test_schedule_json_round_trip_keeps_every_field() -> None:
     assert schedule.items[0].aware_start("Asia/Yekaterinburg").isoformat() == (
         "2026-12-01T09:00:00+05:00"
     )
+
+
+def test_online_minutes_count_a_split_lesson_once_per_class() -> None:
+    """Two groups of 5А online at 9:00 are one screen slot of the class (30 min, not 60), as the
+    solver and the hand plan count it; 6Б's lesson counts apart."""
+    day = date(2026, 12, 1)
+
+    def online(c: str, group: str | None, subject: str) -> ScheduleItem:
+        return ScheduleItem(
+            date=day, class_name=c, kind="lesson", format="online", group=group,
+            subject=subject, start=time(9, 0), end=time(9, 30), screen_minutes=30,
+            classes=(c,),
+        )  # fmt: skip
+
+    items = (
+        online("5А", "англ-1", "Английский язык"),
+        online("5А", "англ-2", "Английский язык"),
+        online("6Б", None, "Математика"),
+    )
+    schedule = Schedule("Школа", "Asia/Yekaterinburg", "set", {}, items)
+    assert schedule.online_minutes() == 60
+    assert schedule.online_minutes(["5А"]) == 30
