@@ -384,8 +384,8 @@ def run_web(srv: Server, folder: Path, case: Case, time_limit: float | None) -> 
             block = page.get(job_url, headers={"HX-Request": "true"}).text
             now = time.perf_counter() - t0
             status = re.search(r'data-status="(\w+)"', block).group(1)  # type: ignore[union-attr]
-            objective = re.search(r'id="job-objective">([^<]*)<', block)
-            if run.first_s is None and objective and objective.group(1).strip() not in ("", "—"):
+            plans = re.search(r'id="job-solutions">\s*(\d+)\s*<', block)  # «Найдено планов»
+            if run.first_s is None and plans and int(plans.group(1)) > 0:
                 run.first_s = now
             if now > 900:
                 run.error = "задача не закончилась за 15 мин"
