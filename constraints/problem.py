@@ -68,9 +68,9 @@ class Problem:
     # weekly-contact pairs whose missing contact costs this instead of the rule's weight
     contact_weights: dict[tuple[str, str, int], int] = field(default_factory=dict)
 
-    def contact_groups(self) -> dict[tuple[str, str, int], list[int]]:
-        """The weekly-contact rule's groups: for each (class, subject, ISO week) of a subject
-        with at least two weekly hours, the units (not blocked) that could give it, in order."""
+    def subject_units(self, min_weekly_hours: int = 0) -> dict[tuple[str, str, int], list[int]]:
+        """For each (class, subject, ISO week) of a subject with at least ``min_weekly_hours``
+        weekly hours, the units (not blocked) that could give it an online lesson, in order."""
         groups: dict[tuple[str, str, int], list[int]] = defaultdict(list)
         for u in self.units:
             if u.blocked:
@@ -78,9 +78,14 @@ class Problem:
             week = u.date.isocalendar()[1]
             for c in u.classes:
                 for s in u.subjects:
-                    if self.weekly_hours.get((c, s), 0) >= 2:
+                    if self.weekly_hours.get((c, s), 0) >= min_weekly_hours:
                         groups[(c, s, week)].append(u.id)
         return groups
+
+    def contact_groups(self) -> dict[tuple[str, str, int], list[int]]:
+        """The weekly-contact rule's groups: :meth:`subject_units` of the subjects with at least
+        two weekly hours."""
+        return self.subject_units(2)
 
 
 def is_pe(subject: str) -> bool:

@@ -289,15 +289,7 @@ def _teachers_free(
 def subject_pairs(problem: Problem) -> dict[tuple[str, str, int], list[int]]:
     """Every (class, subject, ISO week) of the period with the units (not blocked) that could
     give it an online lesson — whatever its weekly hours."""
-    out: dict[tuple[str, str, int], list[int]] = defaultdict(list)
-    for u in problem.units:
-        if u.blocked:
-            continue
-        week = u.date.isocalendar()[1]
-        for c in u.classes:
-            for s in u.subjects:
-                out[(c, s, week)].append(u.id)
-    return dict(out)
+    return dict(problem.subject_units())
 
 
 def plan_figures(problem: Problem, a: Assignment) -> tuple[int, int]:
