@@ -7,6 +7,7 @@ Each function takes an open SQLAlchemy session and plain values, raises
 from __future__ import annotations
 
 import math
+import uuid
 from typing import Any
 
 from sqlalchemy import select
@@ -63,24 +64,19 @@ def create_job(
 ) -> Job:
     """Validate the order against the current timetable and queue a rebuild job (``commit``:
     False leaves the commit to the caller, who submits the job after it)."""
-    import uuid
-
     upload = current_upload(session, school)
     validate_order(order_doc, timetable_of(upload, school.name))
     limit = settings.solver_time_limit if time_limit is None else time_limit
     if not 0 < limit <= 3600:
         raise Invalid("time_limit — от 1 до 3600 секунд.")
-    job = Job(
-        id=uuid.uuid4().hex,
+    job = _queued(
         school_id=school.id,
         timetable_id=upload.id,
-        status="queued",
         order_doc=order_doc,
         time_limit=float(limit),
         workers=max(1, workers or settings.solver_workers),
         seed=settings.solver_seed if seed is None else seed,
         created_by=author,
-        created_at=utcnow(),
     )
     session.add(job)
     if commit:
@@ -90,24 +86,24 @@ def create_job(
     return job
 
 
+def _queued(**fields: Any) -> Job:
+    """A new job row waiting for a worker (a fresh id, created now)."""
+    return Job(id=uuid.uuid4().hex, status="queued", created_at=utcnow(), **fields)
+
+
 def continue_job(session: Session, job: Job, *, author: str | None) -> Job:
     """«Улучшать дальше»: a new job for the same order and timetable that starts from this
     job's plan (its complete hint) and returns it or a better one."""
-    import uuid
-
-    if job.status not in ("succeeded", "cancelled") or job.schedule_json is None:
+    if not reviewable(job):
         raise Conflict("продолжать нечего: у этого перестроения нет готового расписания.")
-    new = Job(
-        id=uuid.uuid4().hex,
+    new = _queued(
         school_id=job.school_id,
         timetable_id=job.timetable_id,
-        status="queued",
         order_doc=job.order_doc,
         time_limit=job.time_limit,
         workers=job.workers,
         seed=job.seed,
         created_by=author,
-        created_at=utcnow(),
         continue_from=job.id,
     )
     session.add(new)
