@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import resource
 import tempfile
 import time
@@ -310,6 +311,9 @@ def _progress_printer(say: Echo, n_days: int) -> Callable[[SolveProgress], None]
 
     def on_progress(p: SolveProgress) -> None:
         if p.solutions == 0:
+            if math.isinf(p.objective):  # reported before the model: its penalty comes next
+                say(f"  {p.elapsed:6.2f} с  стартовый план готов (законный), считаю штраф")
+                return
             say(f"  {p.elapsed:6.2f} с  стартовый план: штраф {p.objective:,.0f}".replace(",", " "))
             return
         if p.objective != p.objective:  # NaN: a date of a multi-day period is done

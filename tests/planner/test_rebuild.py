@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from icalendar import Calendar
@@ -15,7 +17,9 @@ from planner.cli import app
 from planner.domain.errors import SolveStopped
 from planner.domain.order import parse_order
 from planner.domain.schedule import Schedule
-from planner.domain.solving import SolveOptions
+from planner.domain.solving import SolveOptions, SolveProgress
+from planner.engine import solver
+from planner.engine.naive import start_plan
 from planner.engine.rebuild import solve_remote
 from planner.exports.flat import write_flat
 from planner.imports import load_timetable
@@ -267,6 +271,38 @@ def test_cancel_at_once_returns_the_legal_start_plan() -> None:
     assert (result.stats.status, result.stats.stopped) == ("FEASIBLE", True)
     assert result.report.violations == []
     assert result.stats.online_units > 0
+
+
+def test_the_start_plan_is_reported_before_any_model_and_kept_when_cancelled(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    timetable, order = _demo_order()
+    seen: list[SolveProgress] = []
+    reports_before_model: list[int] = []
+    real_build = solver.build_model
+
+    def build_model(*args: Any, **kwargs: Any) -> Any:
+        reports_before_model.append(len(seen))
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(solver, "build_model", build_model)
+    stop = threading.Event()
+
+    def progress(p: SolveProgress) -> None:
+        seen.append(p)
+        stop.set()  # the user cancels as soon as a plan is there
+
+    options = SolveOptions(time_limit=10, workers=1, stop=stop, progress=progress)
+    result = solve_remote(timetable, order, options)
+    # the first report, a complete plan with its penalty still unknown, came before any model
+    assert reports_before_model[0] == 1
+    assert (seen[0].solutions, math.isinf(seen[0].objective)) == (0, True)
+    # the same plan, now with its penalty, is what the cancelled search keeps
+    assert (seen[1].solutions, math.isfinite(seen[1].objective)) == (0, True)
+    assert result.stats.stop_reason == "cancelled"
+    assert result.assignment == start_plan(result.problem)
+    assert result.stats.objective == seen[1].objective
+    assert result.report.violations == []
 
 
 def test_cancel_before_any_plan_is_not_a_verdict_on_the_order() -> None:
