@@ -256,15 +256,16 @@ def write_bundle(
         )
 
     # the parent's share and the forked child's share take about the same time (whole schools;
-    # the schedule's text is the largest single piece)
-    here = [versions_and_changes, feeds, asc]
-    there = [spreadsheets, report, chats]  # with openpyxl's import, which the parent never pays
+    # the schedule's text is the largest single piece); each imports its own libraries after the
+    # fork (the parent icalendar for the feeds, the child openpyxl and jinja2), not at start
+    here = [versions_and_changes, feeds, asc, chats]
+    there = [spreadsheets, report]
     if parallel and _can_fork():
         mine, theirs = _run_beside(here, there)
     else:
         mine, theirs = [job() for job in here], [job() for job in there]
-    versions, feed_paths, asc_path = mine
-    sheets, report_path, chat_paths = theirs
+    versions, feed_paths, asc_path, chat_paths = mine
+    sheets, report_path = theirs
     return [*versions, *feed_paths, *sheets, *asc_path, *report_path, *chat_paths]
 
 
