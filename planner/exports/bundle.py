@@ -256,12 +256,12 @@ def write_bundle(
         )
 
     # Each half imports its own libraries after the fork (the process icalendar for the feeds,
-    # the child openpyxl and jinja2), not at start-up. The two small jobs go to whichever half
-    # is free first: the child's fixed cost (openpyxl) weighs most in a small school, the feeds
-    # in a large one.
+    # the child openpyxl), not at start-up. The smaller jobs, largest first, go to whichever
+    # half is free first: the child's fixed cost (openpyxl) weighs most in a small school, the
+    # feeds in a large one.
     here = [versions_and_changes, feeds]
-    there = [spreadsheets, report]
-    either = [asc, chats]
+    there = [spreadsheets]
+    either = [report, asc, chats]
     if parallel and _can_fork():
         mine, theirs, shared = _run_beside(here, there, either)
     else:
@@ -271,8 +271,8 @@ def write_bundle(
             [job() for job in either],
         )
     versions, feed_paths = mine
-    sheets, report_path = theirs
-    asc_path, chat_paths = shared
+    (sheets,) = theirs
+    report_path, asc_path, chat_paths = shared
     return [*versions, *feed_paths, *sheets, *asc_path, *report_path, *chat_paths]
 
 

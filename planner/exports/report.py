@@ -76,7 +76,7 @@ class Bar:
 
 @cache  # one environment: it compiles the template once
 def _env() -> Environment:
-    # jinja2 is imported here, by the export (the CLI's forked child), not at process start
+    # jinja2 is imported here, by the export (after the CLI forks), not at process start
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
     env = Environment(

@@ -349,7 +349,7 @@ def test_the_planner_command_exits_at_once_after_a_rebuild_with_everything_writt
 
 def test_a_csv_rebuild_loads_neither_pandas_nor_openpyxl_nor_the_server(tmp_path: Path) -> None:
     """Start-up: what ``planner rebuild`` of a CSV timetable imports in its own process (the
-    workbooks and the report are written by the forked half of the export)."""
+    workbooks are written by the forked half of the export)."""
     import subprocess
     import sys
 
@@ -362,7 +362,7 @@ try:
          {str(tmp_path / "out")!r}, "--time-limit", "10", "--workers", "2", "-q"])
 except SystemExit as end:
     assert not end.code, end.code
-names = ("pandas", "openpyxl", "jinja2", "fastapi", "sqlalchemy")
+names = ("pandas", "openpyxl", "fastapi", "sqlalchemy")
 print(" ".join(n for n in names if n in sys.modules) or "none")
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
