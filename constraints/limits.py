@@ -52,6 +52,7 @@ class Limits:
         self.order = order
         self._cache: dict[tuple[Any, ...], Any] = {}
         self._bounds: dict[tuple[Any, ...], Bound] = {}  # the hot loops ask the same bounds
+        self._derived: dict[tuple[Any, ...], Bound] = {}  # per_lesson, daily_cap
 
     # -- raw access -------------------------------------------------------------------------
     def norm(self, key: str, **kw: Any) -> Any:
@@ -63,7 +64,8 @@ class Limits:
         return hit
 
     def bound(self, key: str, **kw: Any) -> Bound:
-        ck = (key, tuple(sorted(kw.items())))
+        # (keywords in another order are another entry with the same value: no sort per call)
+        ck = (key, *kw.items())
         hit = self._bounds.get(ck)
         if hit is None:
             n = self.norm(key, **kw)
@@ -97,12 +99,16 @@ class Limits:
     # -- lesson length ------------------------------------------------------------------------
     def per_lesson(self, grade: int | None, on: date) -> Bound:
         """Longest online lesson (its screen minutes): the tightest of three norms."""
-        g = grade or DEFAULT_GRADE
-        return _tightest(
-            self.bound("eso.per_lesson", grade=g, device=self.order.device),
-            self.bound("lesson.online_max_minutes"),
-            self.bound("lesson.max_minutes", grade=g, on=on),
-        )
+        ck = ("per_lesson", grade, on)
+        hit = self._derived.get(ck)
+        if hit is None:
+            g = grade or DEFAULT_GRADE
+            hit = self._derived[ck] = _tightest(
+                self.bound("eso.per_lesson", grade=g, device=self.order.device),
+                self.bound("lesson.online_max_minutes"),
+                self.bound("lesson.max_minutes", grade=g, on=on),
+            )
+        return hit
 
     # -- daily screen time --------------------------------------------------------------------
     def eso_daily(self, grade: int | None, policy: str) -> Bound:
@@ -120,14 +126,18 @@ class Limits:
 
     def daily_cap(self, grade: int | None) -> Bound:
         """Online screen minutes per class per day: the ЭСО daily total minus the reserve."""
-        b = self.eso_daily(grade, self.order.screen_policy)
-        return Bound(
-            max(0, b.value - self.homework_reserve),
-            b.citation,
-            b.key,
-            b.low_confidence,
-            b.override_reason,
-        )
+        ck = ("daily_cap", grade)
+        hit = self._derived.get(ck)
+        if hit is None:
+            b = self.eso_daily(grade, self.order.screen_policy)
+            hit = self._derived[ck] = Bound(
+                max(0, b.value - self.homework_reserve),
+                b.citation,
+                b.key,
+                b.low_confidence,
+                b.override_reason,
+            )
+        return hit
 
     def cap_describe(self, grade: int | None) -> str:
         g = grade or DEFAULT_GRADE
