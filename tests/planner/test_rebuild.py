@@ -370,3 +370,24 @@ print(" ".join(n for n in names if n in sys.modules) or "none")
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "none"
     assert (tmp_path / "out" / "epos.xlsx").is_file()
+
+
+def test_a_whole_school_imports_the_export_libraries_while_it_solves() -> None:
+    import sys
+
+    from planner.app.demo import demo_orders
+    from planner.app.pipeline import _importing_meanwhile, _search_bound
+
+    timetable = build_demo_school("medium", 1)
+    orders = demo_orders(timetable)
+    whole = parse_order(orders["order-whole-school.yaml"], timetable)
+    three = parse_order(orders["order-three-classes.yaml"], timetable)
+    # a whole school searches to its stall window or limit; three classes are proven optimal
+    assert (_search_bound(timetable, whole), _search_bound(timetable, three)) == (True, False)
+    sys.modules.pop("tabnanny", None)
+    threads = threading.active_count()
+    with _importing_meanwhile(("tabnanny", "no.such.module")):
+        pass
+    # imported (a module that fails is left to its user), and no thread left before a fork
+    assert "tabnanny" in sys.modules
+    assert threading.active_count() == threads
