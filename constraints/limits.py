@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from planner.domain.order import DEVICE_RU, POLICY_RU, QuarantineOrder
@@ -52,7 +53,8 @@ class Limits:
         self.order = order
         self._cache: dict[tuple[Any, ...], Any] = {}
         self._bounds: dict[tuple[Any, ...], Bound] = {}  # the hot loops ask the same bounds
-        self._derived: dict[tuple[Any, ...], Bound] = {}  # per_lesson, daily_cap
+        # per_lesson, daily_cap, max_lessons: asked for every lesson the plans try
+        self._derived: dict[tuple[Any, ...], Any] = {}
 
     # -- raw access -------------------------------------------------------------------------
     def norm(self, key: str, **kw: Any) -> Any:
@@ -84,15 +86,15 @@ class Limits:
         return hit
 
     # -- day window -------------------------------------------------------------------------
-    @property
+    @cached_property  # the class-day checks ask it for every lesson they try
     def day_start(self) -> Bound:
         return self.bound("day.start_not_before")
 
-    @property
+    @cached_property
     def online_end(self) -> Bound:
         return self.bound("day.online_end_not_after")
 
-    @property
+    @cached_property
     def in_person_end(self) -> Bound:
         return self.bound("day.in_person_end_not_after")
 
@@ -115,7 +117,7 @@ class Limits:
         g = grade or DEFAULT_GRADE
         return self.bound("eso.daily", grade=g, device=self.order.device, policy=policy)
 
-    @property
+    @cached_property
     def homework_reserve(self) -> int:
         if self.order.homework_reserve_minutes:
             return int(self.order.homework_reserve_minutes)
@@ -150,6 +152,13 @@ class Limits:
     # -- lessons per day ----------------------------------------------------------------------
     def max_lessons(self, grade: int | None, on: date) -> tuple[Bound, Bound]:
         """(ordinary maximum, maximum on the one day a week that has PE)."""
+        ck = ("max_lessons", grade, on)
+        hit = self._derived.get(ck)
+        if hit is None:
+            hit = self._derived[ck] = self._max_lessons(grade, on)
+        return hit
+
+    def _max_lessons(self, grade: int | None, on: date) -> tuple[Bound, Bound]:
         g = grade or DEFAULT_GRADE
         plain = self.bound("lessons.max_per_day", grade=g)
         with_pe = self.bound("lessons.max_per_day_with_pe", grade=g)
@@ -160,32 +169,32 @@ class Limits:
         return plain, max(with_pe, plain, key=lambda b: b.value)
 
     # -- breaks -------------------------------------------------------------------------------
-    @property
+    @cached_property
     def break_min(self) -> Bound:
         return self.bound("break.min_minutes")
 
-    @property
+    @cached_property
     def big_break(self) -> Bound:
         return self.bound("break.big_min_minutes")
 
-    @property
+    @cached_property
     def big_after(self) -> tuple[int, ...]:
         return tuple(int(x) for x in self.norm("break.big_after_lessons").value)
 
-    @property
+    @cached_property
     def big_from(self) -> int:
         return int(self.norm("break.big_applies_from_lessons").value)
 
-    @property
+    @cached_property
     def dynamic_pause(self) -> Bound:
         return self.bound("break.dynamic_pause_minutes")
 
-    @property
+    @cached_property
     def dynamic_pause_grades(self) -> frozenset[int]:
         """The grades a dynamic pause is owed to (``break.dynamic_pause_grades``)."""
         return frozenset(int(g) for g in self.norm("break.dynamic_pause_grades").value)
 
-    @property
+    @cached_property
     def switch_buffer(self) -> Bound:
         return self.bound("teacher.switch_buffer_minutes")
 
