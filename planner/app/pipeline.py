@@ -441,7 +441,8 @@ def _search_bound(timetable: Timetable, order: QuarantineOrder) -> bool:
     ``SMALL_DAY_UNITS`` lessons of the order's classes or more (a large date, see
     :func:`planner.engine.solver.solve_by_days`). Work done beside such a search costs the user
     no time; a small order is solved to its proven optimum, and the same work beside it would
-    slow it down (measured: three classes, 0.3–0.6 s more of solve for 0.1 s less of export)."""
+    slow it down (measured on a busy machine: three classes, 0.3–0.6 s more of solve for about
+    0.1 s less of export)."""
     dates = order.dates(timetable.school.school_days)
     return any(
         sum(1 for c in order.classes for _ in timetable.lessons_of_class(c, d.isoweekday()))
