@@ -201,8 +201,12 @@ class _Reporter:
 
     def _plans(self, count: int) -> int:
         """How many complete plans were found, from the report's ``solutions`` counter."""
-        self.reports += 1
-        if count == 0 and self.dates_done == 0:
+        start = count == 0 and self.dates_done == 0
+        # the start plan comes twice: before the model is built (no objective yet), then with
+        # its objective — one plan
+        if not (start and self.start_plan):
+            self.reports += 1
+        if start:
             self.start_plan = True
         total = self.dates_total
         if total and self.dates_done >= total and count >= total:  # the whole-period phase

@@ -45,7 +45,7 @@ class Run:
     classes: int
     lessons: int
     units: int
-    first_s: float | None  # from the call of solve_remote (model build included)
+    first_s: float | None  # from the call of solve_remote to the start plan (before the model)
     wall_s: float
     status: str
     objective: float | None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from planner.domain.order import DEVICE_RU, POLICY_RU, QuarantineOrder
@@ -52,6 +53,8 @@ class Limits:
         self.order = order
         self._cache: dict[tuple[Any, ...], Any] = {}
         self._bounds: dict[tuple[Any, ...], Bound] = {}  # the hot loops ask the same bounds
+        # per_lesson, daily_cap, max_lessons: asked for every lesson the plans try
+        self._derived: dict[tuple[Any, ...], Any] = {}
 
     # -- raw access -------------------------------------------------------------------------
     def norm(self, key: str, **kw: Any) -> Any:
@@ -63,7 +66,8 @@ class Limits:
         return hit
 
     def bound(self, key: str, **kw: Any) -> Bound:
-        ck = (key, tuple(sorted(kw.items())))
+        # (keywords in another order are another entry with the same value: no sort per call)
+        ck = (key, *kw.items())
         hit = self._bounds.get(ck)
         if hit is None:
             n = self.norm(key, **kw)
@@ -82,34 +86,38 @@ class Limits:
         return hit
 
     # -- day window -------------------------------------------------------------------------
-    @property
+    @cached_property  # the class-day checks ask it for every lesson they try
     def day_start(self) -> Bound:
         return self.bound("day.start_not_before")
 
-    @property
+    @cached_property
     def online_end(self) -> Bound:
         return self.bound("day.online_end_not_after")
 
-    @property
+    @cached_property
     def in_person_end(self) -> Bound:
         return self.bound("day.in_person_end_not_after")
 
     # -- lesson length ------------------------------------------------------------------------
     def per_lesson(self, grade: int | None, on: date) -> Bound:
         """Longest online lesson (its screen minutes): the tightest of three norms."""
-        g = grade or DEFAULT_GRADE
-        return _tightest(
-            self.bound("eso.per_lesson", grade=g, device=self.order.device),
-            self.bound("lesson.online_max_minutes"),
-            self.bound("lesson.max_minutes", grade=g, on=on),
-        )
+        ck = ("per_lesson", grade, on)
+        hit = self._derived.get(ck)
+        if hit is None:
+            g = grade or DEFAULT_GRADE
+            hit = self._derived[ck] = _tightest(
+                self.bound("eso.per_lesson", grade=g, device=self.order.device),
+                self.bound("lesson.online_max_minutes"),
+                self.bound("lesson.max_minutes", grade=g, on=on),
+            )
+        return hit
 
     # -- daily screen time --------------------------------------------------------------------
     def eso_daily(self, grade: int | None, policy: str) -> Bound:
         g = grade or DEFAULT_GRADE
         return self.bound("eso.daily", grade=g, device=self.order.device, policy=policy)
 
-    @property
+    @cached_property
     def homework_reserve(self) -> int:
         if self.order.homework_reserve_minutes:
             return int(self.order.homework_reserve_minutes)
@@ -120,14 +128,18 @@ class Limits:
 
     def daily_cap(self, grade: int | None) -> Bound:
         """Online screen minutes per class per day: the ЭСО daily total minus the reserve."""
-        b = self.eso_daily(grade, self.order.screen_policy)
-        return Bound(
-            max(0, b.value - self.homework_reserve),
-            b.citation,
-            b.key,
-            b.low_confidence,
-            b.override_reason,
-        )
+        ck = ("daily_cap", grade)
+        hit = self._derived.get(ck)
+        if hit is None:
+            b = self.eso_daily(grade, self.order.screen_policy)
+            hit = self._derived[ck] = Bound(
+                max(0, b.value - self.homework_reserve),
+                b.citation,
+                b.key,
+                b.low_confidence,
+                b.override_reason,
+            )
+        return hit
 
     def cap_describe(self, grade: int | None) -> str:
         g = grade or DEFAULT_GRADE
@@ -140,6 +152,13 @@ class Limits:
     # -- lessons per day ----------------------------------------------------------------------
     def max_lessons(self, grade: int | None, on: date) -> tuple[Bound, Bound]:
         """(ordinary maximum, maximum on the one day a week that has PE)."""
+        ck = ("max_lessons", grade, on)
+        hit = self._derived.get(ck)
+        if hit is None:
+            hit = self._derived[ck] = self._max_lessons(grade, on)
+        return hit
+
+    def _max_lessons(self, grade: int | None, on: date) -> tuple[Bound, Bound]:
         g = grade or DEFAULT_GRADE
         plain = self.bound("lessons.max_per_day", grade=g)
         with_pe = self.bound("lessons.max_per_day_with_pe", grade=g)
@@ -150,32 +169,32 @@ class Limits:
         return plain, max(with_pe, plain, key=lambda b: b.value)
 
     # -- breaks -------------------------------------------------------------------------------
-    @property
+    @cached_property
     def break_min(self) -> Bound:
         return self.bound("break.min_minutes")
 
-    @property
+    @cached_property
     def big_break(self) -> Bound:
         return self.bound("break.big_min_minutes")
 
-    @property
+    @cached_property
     def big_after(self) -> tuple[int, ...]:
         return tuple(int(x) for x in self.norm("break.big_after_lessons").value)
 
-    @property
+    @cached_property
     def big_from(self) -> int:
         return int(self.norm("break.big_applies_from_lessons").value)
 
-    @property
+    @cached_property
     def dynamic_pause(self) -> Bound:
         return self.bound("break.dynamic_pause_minutes")
 
-    @property
+    @cached_property
     def dynamic_pause_grades(self) -> frozenset[int]:
         """The grades a dynamic pause is owed to (``break.dynamic_pause_grades``)."""
         return frozenset(int(g) for g in self.norm("break.dynamic_pause_grades").value)
 
-    @property
+    @cached_property
     def switch_buffer(self) -> Bound:
         return self.bound("teacher.switch_buffer_minutes")
 

@@ -305,16 +305,51 @@ def hand_plan_floors(problem: Problem) -> tuple[Assignment, int, int] | None:
     when the hand plan breaks one of the order's own minimums (``must_online``,
     ``min_online_per_day``) — then it is no plan to measure against."""
     a = naive_plan(problem)
+    if not keeps_order_minimums(problem, a):
+        return None
+    minutes, subjects = plan_figures(problem, a)
+    return a, minutes, subjects
+
+
+def keeps_order_minimums(problem: Problem, a: Assignment) -> bool:
+    """``a`` keeps the order's own minimums (``must_online``, ``min_online_per_day``)."""
     order = problem.order
     for u in problem.units:
         if not a.online[u.id] and unit_must_online(order, u):
-            return None
+            return False
     if order.min_online_per_day:
         for ids in problem.class_days.values():
             if ids and sum(a.online[i] for i in ids) < min(order.min_online_per_day, len(ids)):
-                return None
-    minutes, subjects = plan_figures(problem, a)
-    return a, minutes, subjects
+                return False
+    return True
+
+
+def start_plan(problem: Problem) -> Assignment | None:
+    """The plan a first rebuild (no earlier version) starts from, decided here before any model
+    exists, so that it can be reported at once: the greedy plan when it keeps the order's
+    minimums and is not behind the hand plan (online minutes on every date, subjects with an
+    online lesson in the period — the model's hand floors), else the hand plan when it keeps
+    them, else None (no legal plan is known yet). Both obey every hard rule by construction,
+    and the solver's model takes the same plan as its complete hint."""
+    hand = hand_plan_floors(problem)
+    greedy = greedy_plan(problem)
+    behind = hand is not None and not not_behind(problem, greedy, hand[0])
+    if keeps_order_minimums(problem, greedy) and not behind:
+        return greedy
+    return hand[0] if hand is not None else None
+
+
+def not_behind(problem: Problem, a: Assignment, hand: Assignment) -> bool:
+    """``a`` has at least the online minutes of ``hand`` on every date and at least as many
+    subjects with an online lesson in the period (the rows of the model's hand floors)."""
+    mine: dict[date, int] = defaultdict(int)
+    theirs: dict[date, int] = defaultdict(int)
+    for u in problem.units:
+        mine[u.date] += a.dur[u.id] if a.online[u.id] else 0
+        theirs[u.date] += hand.dur[u.id] if hand.online[u.id] else 0
+    if any(mine[d] < theirs[d] for d in theirs):
+        return False
+    return plan_figures(problem, a)[1] >= plan_figures(problem, hand)[1]
 
 
 def catch_up_subjects(problem: Problem, a: Assignment, hand: Assignment) -> bool:

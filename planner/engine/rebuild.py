@@ -24,6 +24,7 @@ from planner.domain.schedule import BaseRef, Schedule, ScheduleItem
 from planner.domain.solving import Assignment, SolveOptions, SolveProgress
 from planner.domain.timings import Timings
 from planner.engine.health import health_timeline
+from planner.engine.naive import start_plan
 from planner.engine.solver import (
     SolveStats,
     build_model,
@@ -117,6 +118,8 @@ def solve_remote(
         options = replace(options, hint=assignment_of(problem, start_from))
     options = _marking_first_plan(options, timings)
     with timings.phase("solve"):
+        if options.hint is None and previous is None:
+            options = _report_start_plan(problem, options)
         if len(problem.dates) > 1:
             assignment, stats = solve_by_days(
                 problem, weights=weights, previous=prev, options=options
@@ -169,6 +172,20 @@ def _marking_first_plan(options: SolveOptions, timings: Timings) -> SolveOptions
             given(p)
 
     return replace(options, progress=progress)
+
+
+def _report_start_plan(problem: Problem, options: SolveOptions) -> SolveOptions:
+    """Report the start plan of a first rebuild as soon as it exists, before any model is built
+    (on a whole city school building the period's model with its hint takes seconds), and
+    make it the search's complete hint: the search returns it or a better plan, also when it
+    is cancelled at once. The report's objective is unknown yet (``inf``): the model reports
+    the same plan again, with its penalty, once it is built."""
+    plan = start_plan(problem)
+    if plan is None:  # no legal plan known before the search (the order's minimums)
+        return options
+    if options.progress is not None:  # (at 0 s: before the search, like the model's own report)
+        options.progress(SolveProgress(0.0, math.inf, -math.inf, 0))
+    return replace(options, hint=plan)
 
 
 def assemble_schedule(

@@ -255,16 +255,24 @@ def write_bundle(
             classes=[c for c in order.classes if c in slugs],
         )
 
-    # the parent's share and the forked child's share take about the same time (whole schools;
-    # the schedule's text is the largest single piece)
-    here = [versions_and_changes, feeds, asc]
-    there = [spreadsheets, report, chats]  # with openpyxl's import, which the parent never pays
+    # Each half imports its own libraries after the fork (the process icalendar for the feeds,
+    # the child openpyxl), not at start-up. The smaller jobs, largest first, go to whichever
+    # half is free first: the child's fixed cost (openpyxl) weighs most in a small school, the
+    # feeds in a large one.
+    here = [versions_and_changes, feeds]
+    there = [spreadsheets]
+    either = [report, asc, chats]
     if parallel and _can_fork():
-        mine, theirs = _run_beside(here, there)
+        mine, theirs, shared = _run_beside(here, there, either)
     else:
-        mine, theirs = [job() for job in here], [job() for job in there]
-    versions, feed_paths, asc_path = mine
-    sheets, report_path, chat_paths = theirs
+        mine, theirs, shared = (
+            [job() for job in here],
+            [job() for job in there],
+            [job() for job in either],
+        )
+    versions, feed_paths = mine
+    (sheets,) = theirs
+    report_path, asc_path, chat_paths = shared
     return [*versions, *feed_paths, *sheets, *asc_path, *report_path, *chat_paths]
 
 
@@ -273,20 +281,34 @@ def _can_fork() -> bool:
 
 
 def _run_beside(
-    here: list[Callable[[], list[Path]]], there: list[Callable[[], list[Path]]]
-) -> tuple[list[list[Path]], list[list[Path]]]:
-    """Run ``there`` in a forked child while this process runs ``here``; both results.
+    here: list[Callable[[], list[Path]]],
+    there: list[Callable[[], list[Path]]],
+    either: list[Callable[[], list[Path]]],
+) -> tuple[list[list[Path]], list[list[Path]], list[list[Path]]]:
+    """Run ``there`` in a forked child while this process runs ``here``; then each takes the jobs
+    of ``either`` that the other has not taken yet. The results of the three lists, in order.
 
     Only for a process that forks safely (the CLI: no other threads left at export time). The
-    child sends its results — or its error, raised here — through a pipe and ends without
-    cleaning up (its files are closed by then).
+    jobs of ``either`` are one byte each in a pipe that both processes read (a read of one byte
+    is atomic: each job is taken once). The child sends its results — or its error, raised
+    here — through a pipe and ends without cleaning up (its files are closed by then).
     """
+    queue_r, queue_w = os.pipe()
+    os.write(queue_w, bytes(range(len(either))))
+    os.close(queue_w)  # an empty queue then reads as the end of the file
+
+    def take() -> dict[int, list[Path]]:
+        taken: dict[int, list[Path]] = {}
+        while job := os.read(queue_r, 1):
+            taken[job[0]] = either[job[0]]()
+        return taken
+
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child; its work shows in the files it writes
         os.close(read_end)
         try:
-            outcome: tuple[str, Any] = ("ok", [job() for job in there])
+            outcome: tuple[str, Any] = ("ok", ([job() for job in there], take()))
         except BaseException as exc:  # any error goes back to the parent
             outcome = ("error", exc)
         try:
@@ -299,7 +321,9 @@ def _run_beside(
     os.close(write_end)
     try:
         mine = [job() for job in here]
+        shared = take()
     finally:
+        os.close(queue_r)
         with os.fdopen(read_end, "rb") as pipe:
             data = pipe.read()
         os.waitpid(pid, 0)
@@ -312,7 +336,9 @@ def _run_beside(
         ) from None
     if status != "ok":
         raise value
-    return mine, value
+    theirs, taken = value
+    shared.update(taken)
+    return mine, theirs, [shared[k] for k in range(len(either))]
 
 
 def _write_asc(path: Path, schedule: Schedule, timetable: Timetable) -> Path | None:

@@ -36,8 +36,6 @@ from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vDuration
-
 from planner.domain.model import Timetable, class_order, hhmm, minutes
 from planner.domain.schedule import FORMAT_RU, KIND_RU, Schedule, ScheduleItem
 from planner.engine.versions import (
@@ -290,7 +288,14 @@ _TEXT_DROP = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _URI_ENCODE = re.compile("[\x00-\x20\x7f]")
 _FOLD_AT = 74  # octets of content per physical line (the continuation's space makes 75)
 _CONFERENCE_PARAMS = ";FEATURE=VIDEO;LABEL=Видеозвонок;VALUE=URI"
-_REFRESH = vDuration(REFRESH).to_ical().decode()
+
+
+@lru_cache(maxsize=1)
+def _refresh() -> str:
+    """``REFRESH`` as icalendar writes a duration."""
+    from icalendar import vDuration  # icalendar: not before a feed is written (process start)
+
+    return str(vDuration(REFRESH).to_ical().decode())
 
 
 def ical_text(value: str) -> str:
@@ -340,6 +345,8 @@ def fold(line: str) -> bytes:
 def vtimezone(tz: str, first_year: int, last_year: int) -> bytes:
     """The ``VTIMEZONE`` lines icalendar writes for events in ``tz`` from ``first_year`` to
     ``last_year`` (empty for UTC); built once per zone and years."""
+    from icalendar import Calendar, Event
+
     cal = Calendar()
     cal.add_component(Event.new(uid="x", start=datetime(first_year, 6, 1, 12, tzinfo=ZoneInfo(tz))))
     cal.add_missing_timezones(
@@ -352,6 +359,8 @@ def vtimezone(tz: str, first_year: int, last_year: int) -> bytes:
 def _local_time(tz: str) -> tuple[str, str]:
     """How icalendar writes a time of ``tz``: the parameters (``;TZID=…``) and the suffix
     (``Z`` for UTC) around ``YYYYMMDDTHHMMSS``."""
+    from icalendar import Event
+
     sample = Event.new(uid="x", start=datetime(2000, 1, 1, tzinfo=ZoneInfo(tz))).to_ical()
     line = next(x for x in sample.decode().split("\r\n") if x.startswith("DTSTART"))
     name, _, value = line.partition(":")
@@ -421,9 +430,9 @@ def build_calendar(
         f"PRODID:{ical_text(PRODID)}",
         f"NAME:{title}",
         f"X-WR-CALNAME:{title}",
-        f"REFRESH-INTERVAL;VALUE=DURATION:{_REFRESH}",
+        f"REFRESH-INTERVAL;VALUE=DURATION:{_refresh()}",
         f"UID:{uuid.uuid5(NAMESPACE, 'feed|' + feed.id)}",
-        f"X-PUBLISHED-TTL:{_REFRESH}",
+        f"X-PUBLISHED-TTL:{_refresh()}",
         f"X-WR-TIMEZONE:{ical_text(tz)}",
     ]
     out = [fold(line) for line in lines]

@@ -19,10 +19,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
-
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from planner.domain.errors import Finding
 from planner.domain.findings import group_findings, refusing
@@ -30,6 +28,9 @@ from planner.domain.model import DAY_NAMES_RU, sort_class_names
 from planner.domain.order import DEVICE_RU, POLICY_RU, QuarantineOrder
 from planner.domain.regulation import READINESS_ITEMS, Readiness, cite, readiness_warnings
 from planner.domain.schedule import Schedule
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 CONFIDENCE_RU = {
     "high": "высокая",
@@ -75,6 +76,9 @@ class Bar:
 
 @cache  # one environment: it compiles the template once
 def _env() -> Environment:
+    # jinja2 is imported here, by the export (after the CLI forks), not at process start
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
     env = Environment(
         loader=PackageLoader("planner.exports", "templates"),
         autoescape=select_autoescape(["html"]),

@@ -54,6 +54,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -163,10 +164,14 @@ _DATE_RU = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _INT = re.compile(r"^\d+$")
 
 
+_SPACES = re.compile(r"\s+")
+_SPACE = re.compile(r"\s")
+
+
 def _norm_header(text: object) -> str:
     value = "" if text is None else str(text)
     value = value.replace("\ufeff", "").strip().lower().replace("ё", "е")
-    return re.sub(r"\s+", " ", value)
+    return _SPACES.sub(" ", value)
 
 
 # --------------------------------------------------------------------------- raw tables
@@ -236,6 +241,7 @@ def _parse_lesson(value: object) -> int:
     raise _CellError(f"«{text}» — номер урока должен быть целым положительным числом (1, 2, 3…)")
 
 
+@lru_cache(maxsize=4096, typed=True)  # a timetable repeats a few bell times thousands of times
 def _parse_time(value: object) -> time:
     if isinstance(value, datetime):
         value = value.time()
@@ -273,9 +279,10 @@ def _split_list(value: object) -> tuple[str, ...]:
     return tuple(part.strip(" ") for part in raw.split(",") if part.strip())
 
 
+@lru_cache(maxsize=8192)  # the same class, teacher and subject names on every row
 def _clean(raw: str) -> str:
     """A name as it is kept: NFC, no-break spaces and newlines as spaces, single spaces."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", raw).replace("\xa0", " ")).strip()
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", raw).replace("\xa0", " ")).strip()
 
 
 # --------------------------------------------------------------------------- header mapping
@@ -449,7 +456,7 @@ class Spellings:
         return self._first("class", class_key(_clean(raw)), raw, row, column)
 
     def teacher(self, raw: str, row: int | None = None, column: str | None = None) -> str:
-        key = re.sub(r"\s", "", raw).lower().replace("ё", "е")
+        key = _SPACE.sub("", raw).lower().replace("ё", "е")
         return self._first("teacher", key, raw, row, column)
 
     def subject(self, raw: str, row: int | None = None, column: str | None = None) -> str:
@@ -457,7 +464,7 @@ class Spellings:
         return self._first("subject", key, raw, row, column)
 
     def group(self, raw: str, row: int | None = None, column: str | None = None) -> str:
-        key = re.sub(r"\s", "", raw).lower().replace("ё", "е")
+        key = _SPACE.sub("", raw).lower().replace("ё", "е")
         return self._first("group", key, raw, row, column)
 
 

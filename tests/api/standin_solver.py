@@ -154,10 +154,12 @@ GATES = (threading.Event(), threading.Event())
 def solve_dates(
     timetable: Timetable, order: QuarantineOrder, options: SolveOptions, **_kw: Any
 ) -> SimpleNamespace:
-    """The reports of ``planner.engine.solver.solve_by_days`` for a 5-date period: the start plan,
+    """The reports of a rebuild of a 5-date period: the start plan (twice, see solve_remote),
     two dates (NaN objective), a wait, three dates and a whole-period plan, a wait, the end."""
     progress = options.progress
     inf = float("inf")
+    # the start plan: before the model is built (penalty unknown), then with its penalty
+    progress(SimpleNamespace(objective=inf, bound=-inf, solutions=0))
     progress(SimpleNamespace(objective=500.0, bound=-inf, solutions=0))
     for k in (1, 2):
         progress(SimpleNamespace(objective=float("nan"), bound=10.0 * k, solutions=k))

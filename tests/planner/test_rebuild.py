@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from icalendar import Calendar
@@ -15,7 +17,9 @@ from planner.cli import app
 from planner.domain.errors import SolveStopped
 from planner.domain.order import parse_order
 from planner.domain.schedule import Schedule
-from planner.domain.solving import SolveOptions
+from planner.domain.solving import SolveOptions, SolveProgress
+from planner.engine import solver
+from planner.engine.naive import start_plan
 from planner.engine.rebuild import solve_remote
 from planner.exports.flat import write_flat
 from planner.imports import load_timetable
@@ -269,6 +273,38 @@ def test_cancel_at_once_returns_the_legal_start_plan() -> None:
     assert result.stats.online_units > 0
 
 
+def test_the_start_plan_is_reported_before_any_model_and_kept_when_cancelled(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    timetable, order = _demo_order()
+    seen: list[SolveProgress] = []
+    reports_before_model: list[int] = []
+    real_build = solver.build_model
+
+    def build_model(*args: Any, **kwargs: Any) -> Any:
+        reports_before_model.append(len(seen))
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(solver, "build_model", build_model)
+    stop = threading.Event()
+
+    def progress(p: SolveProgress) -> None:
+        seen.append(p)
+        stop.set()  # the user cancels as soon as a plan is there
+
+    options = SolveOptions(time_limit=10, workers=1, stop=stop, progress=progress)
+    result = solve_remote(timetable, order, options)
+    # the first report, a complete plan with its penalty still unknown, came before any model
+    assert reports_before_model[0] == 1
+    assert (seen[0].solutions, math.isinf(seen[0].objective)) == (0, True)
+    # the same plan, now with its penalty, is what the cancelled search keeps
+    assert (seen[1].solutions, math.isfinite(seen[1].objective)) == (0, True)
+    assert result.stats.stop_reason == "cancelled"
+    assert result.assignment == start_plan(result.problem)
+    assert result.stats.objective == seen[1].objective
+    assert result.report.violations == []
+
+
 def test_cancel_before_any_plan_is_not_a_verdict_on_the_order() -> None:
     # five online lessons every day: the greedy start plan cannot meet it, so no plan exists yet
     timetable, order = _demo_order(min_online_per_day=5)
@@ -334,3 +370,24 @@ print(" ".join(n for n in names if n in sys.modules) or "none")
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "none"
     assert (tmp_path / "out" / "epos.xlsx").is_file()
+
+
+def test_a_whole_school_imports_the_export_libraries_while_it_solves() -> None:
+    import sys
+
+    from planner.app.demo import demo_orders
+    from planner.app.pipeline import _importing_meanwhile, _search_bound
+
+    timetable = build_demo_school("medium", 1)
+    orders = demo_orders(timetable)
+    whole = parse_order(orders["order-whole-school.yaml"], timetable)
+    three = parse_order(orders["order-three-classes.yaml"], timetable)
+    # a whole school searches to its stall window or limit; three classes are proven optimal
+    assert (_search_bound(timetable, whole), _search_bound(timetable, three)) == (True, False)
+    sys.modules.pop("tabnanny", None)
+    threads = threading.active_count()
+    with _importing_meanwhile(("tabnanny", "no.such.module")):
+        pass
+    # imported (a module that fails is left to its user), and no thread left before a fork
+    assert "tabnanny" in sys.modules
+    assert threading.active_count() == threads

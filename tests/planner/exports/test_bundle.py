@@ -255,3 +255,33 @@ def test_a_killed_forked_half_ends_in_a_message(tmp_path, monkeypatch):
     monkeypatch.setattr(bundle, "write_epos_csv", killed)
     with pytest.raises(PlannerError, match="второй процесс выгрузки прервался"):
         _forked_run(tmp_path, monkeypatch)
+
+
+def test_the_forked_export_runs_each_shared_job_once_and_keeps_their_order(tmp_path) -> None:
+    import os
+
+    from planner.exports.bundle import _run_beside
+
+    def job(name: str, slow: bool = False):
+        def run() -> list:
+            if slow:  # the child is busy: the process takes the shared jobs
+                import time
+
+                time.sleep(0.3)
+            with open(tmp_path / "ran.txt", "a", encoding="utf-8") as log:
+                log.write(f"{name} {os.getpid()}\n")
+            return [tmp_path / name]
+
+        return run
+
+    here, there = [job("here")], [job("there", slow=True)]
+    either = [job(f"shared{k}") for k in range(5)]
+    mine, theirs, shared = _run_beside(here, there, either)
+    assert (mine, theirs) == ([[tmp_path / "here"]], [[tmp_path / "there"]])
+    assert shared == [[tmp_path / f"shared{k}"] for k in range(5)]
+    lines = [line.split() for line in (tmp_path / "ran.txt").read_text().splitlines()]
+    assert sorted(name for name, _pid in lines) == sorted(
+        ["here", "there", *(f"shared{k}" for k in range(5))]
+    )  # each job once
+    ran = dict(lines)
+    assert ran["here"] == str(os.getpid()) != ran["there"]
