@@ -51,6 +51,11 @@ GRID = 5
 #: a model (or a date) with fewer units is small: closed to the proven optimum whatever the gap
 #: target, and a small date is solved with one worker (see solve_by_days)
 SMALL_DAY_UNITS = 120
+#: a period of fewer units (a few classes) and small dates is solved by the exact decomposition
+#: by dates; a larger one by the two lanes of solve_by_days (measured on the small demo school
+#: fully remote, 238 units in dates of ~48: the exact decomposition ran out of time at a gap of
+#: 16-20 %, the two lanes reached 2.1 %)
+SMALL_PERIOD_UNITS = 150
 
 STATUS_NAMES = {
     cp_model.OPTIMAL: "OPTIMAL",
@@ -672,6 +677,8 @@ DATE_BOUND_DETERMINISTIC = 0.25
 #: the share of the time limit the large dates use (a plan lane and a bound lane side by side);
 #: the whole-period model gets what is left
 LARGE_DATES_SHARE = 0.85
+#: … and they end by this share of the limit on the clock whatever their work (a busy machine)
+LARGE_DEADLINE_SHARE = 0.9
 #: CP-SAT deterministic work units one worker does in a second of the clock on the reference
 #: machine (2 vCPU shared with another job, OR-Tools 9.15; a bound search of a medium-school
 #: date beside an improve_by_classes of another: 0.37 units ≈ 4.6 s); only converts the time
@@ -938,11 +945,12 @@ def _improved_day(
     seed: int,
     share: float,
     stop: threading.Event | None,
+    clock: float,
 ) -> _Day | None:
     """One large date's plan: its model (the subjects of ``prices`` cost that where they get
     no online lesson, the classes of ``no_pe`` without the extra PE lesson) from the start plan,
     improved by :func:`improve_by_classes` for a number of draws in proportion to ``share``
-    seconds; None when there is no start plan to improve."""
+    seconds (``clock`` seconds as a ceiling); None when there is no start plan to improve."""
     scope = {p for p, ds in pair_days.items() if ds == [d]} | set(prices)
     sub, ids = day_problem(problem, d, scope, set(no_pe), contact_weights=prices)
     ctx = build_model(sub, weights=weights, previous=previous, subject_floor=False)
@@ -951,7 +959,8 @@ def _improved_day(
         return None
     a, objective, end = improve_by_classes(
         ctx, start[0], float(start[1]), seed=seed + d.toordinal(), work=LNS_WORK,
-        draws=max(1, round(LNS_DRAWS_PER_SECOND * share)), clock=1.3 * share, stop=stop,
+        draws=max(1, round(LNS_DRAWS_PER_SECOND * share)),
+        clock=max(0.05, min(1.3 * share, clock)), stop=stop,
     )  # fmt: skip
     return _Day(sub, ids, a, _date_stats(sub, objective, None, end != "clock"))
 
@@ -993,10 +1002,12 @@ def solve_by_days(
     3) Otherwise the whole-period model continues from the best plan with the lower bound as a
     row of the model, until the gap target, the stall window or the time limit.
 
-    Dates of ``SMALL_DAY_UNITS`` units or more (a whole school) take too long to price every
-    subject: they are solved in turn for a good plan instead (a subject spread over dates pays
-    on its last date if still without contact; the extra PE lesson once a week), and the bound
-    comes from the whole-period model alone.
+    A period of ``SMALL_PERIOD_UNITS`` units or more, or with dates of ``SMALL_DAY_UNITS`` or
+    more (a whole school), takes too long to price every subject: a plan lane (the dates in
+    turn, each improved by neighbourhoods of whole classes, a subject still without contact
+    priced at its cheapest later date's estimated cost) and a bound lane (each date relaxed,
+    the estimated costs as Lagrangian prices) run side by side for fixed amounts of
+    deterministic work; then the whole-period model as in 3).
     """
     time_limit, progress, stop = options.time_limit, options.progress, options.stop
     t0 = time.perf_counter()
@@ -1043,7 +1054,9 @@ def solve_by_days(
                                            workers=workers))  # fmt: skip
         return _Day(sub, ids, a, st)
 
-    small = all(len(ids) < SMALL_DAY_UNITS for ids in _units_by_date(problem).values())
+    small = len(problem.units) < SMALL_PERIOD_UNITS and all(
+        len(ids) < SMALL_DAY_UNITS for ids in _units_by_date(problem).values()
+    )
     lanes = max(1, options.workers) if small else 1
 
     def run_all(jobs: list[tuple[Any, date, dict[str, Any]]]) -> dict[Any, _Day]:
@@ -1090,12 +1103,15 @@ def solve_by_days(
         estimates = cover_estimates(problem, pair_days, groups, weights)
         mu = {p: min(W, round(min(v.values()))) for p, v in estimates.items()}
         share = LARGE_DATES_SHARE * time_limit / len(days)  # of the limit alone: repeatable
+        # the clock is only a ceiling: the lanes end by this much of the limit on a busy machine
+        deadline = t0 + LARGE_DEADLINE_SHARE * time_limit
         bound_report: dict[str, Any] = {}
 
         def bound_lane() -> float | None:
             return relaxed_dates_bound(
                 problem, pair_days, weights=weights, previous=previous,
-                time_share=1.3 * share * len(days), stop=stop, prices=mu,
+                time_share=min(1.3 * share * len(days), deadline - time.perf_counter()),
+                stop=stop, prices=mu,
                 work=LARGE_WORK_PER_SECOND * share, seed=options.seed, report=bound_report,
             )  # fmt: skip
 
@@ -1117,7 +1133,7 @@ def solve_by_days(
                         here[p] = price
                 day = _improved_day(problem, d, pair_days, here, no_pe, weights=weights,
                                     previous=previous, seed=options.seed, share=share,
-                                    stop=stop)  # fmt: skip
+                                    stop=stop, clock=deadline - time.perf_counter())  # fmt: skip
                 if day is None:  # no start plan to improve: the date's own search
                     day = solve_day(d, share, work=LARGE_WORK_PER_SECOND * share, prices=here,
                                     no_pe=set(no_pe))  # fmt: skip
