@@ -103,6 +103,8 @@ class SolveOptions:
     gap_target: float = DEFAULT_GAP_TARGET
     stall: float | None = None
     hint: Assignment | None = None
+    # a ceiling in CP-SAT's deterministic work units (None: none): a search it ends is repeatable
+    work_limit: float | None = None
 
     def stall_for(self, units: int) -> float | None:
         """The stall window in force for ``units`` units (None: no stall criterion)."""

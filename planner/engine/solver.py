@@ -51,6 +51,11 @@ GRID = 5
 #: a model (or a date) with fewer units is small: closed to the proven optimum whatever the gap
 #: target, and a small date is solved with one worker (see solve_by_days)
 SMALL_DAY_UNITS = 120
+#: a period of fewer units (a few classes) and small dates is solved by the exact decomposition
+#: by dates; a larger one by the two lanes of solve_by_days (measured on the small demo school
+#: fully remote, 238 units in dates of ~48: the exact decomposition ran out of time at a gap of
+#: 16-20 %, the two lanes reached 2.1 %)
+SMALL_PERIOD_UNITS = 150
 
 STATUS_NAMES = {
     cp_model.OPTIMAL: "OPTIMAL",
@@ -331,6 +336,8 @@ def configure(solver: cp_model.CpSolver, options: SolveOptions) -> None:
     p.num_workers = max(1, int(options.workers))
     p.random_seed = int(options.seed)
     p.relative_gap_limit = max(0.0, float(options.gap_target))
+    if options.work_limit is not None:
+        p.max_deterministic_time = max(0.001, float(options.work_limit))
     # Measured on the medium demo school: probing and symmetry detection cost about half of the
     # time to the first solution and did not improve the 30-second result.
     p.cp_model_probing_level = 0
@@ -457,7 +464,12 @@ def solve_model(
             solver = canon
         else:
             stats.deterministic = False
-    elif workers > 1 or reason in (STOP_TIME_LIMIT, STOP_STALL, STOP_CANCELLED):
+    elif workers > 1 or reason in (STOP_STALL, STOP_CANCELLED) or (
+        reason == STOP_TIME_LIMIT
+        # one worker stopped by its deterministic work limit is repeatable, by the clock not
+        and not (options.work_limit is not None
+                 and solver.deterministic_time >= 0.99 * options.work_limit)
+    ):  # fmt: skip
         # (a plan within the gap target from several workers depends on their timing too: the
         # one-worker re-solve only pins down a proven optimum, see docs/solver.md)
         # several workers, or one worker cut off by the clock: the plan depends on timing
@@ -657,14 +669,31 @@ def _pe_days(problem: Problem, plans: dict[date, Assignment]) -> set[tuple[str, 
 
 
 #: the deterministic time (CP-SAT's own work units, independent of the machine's load) of each
-#: date's bound-only solve in relaxed_dates_bound; measured on the medium school, five dates of
-#: 170-190 units: 0.1 → Σ 42 004, 0.25 → 42 250, 0.5 → 42 530 (the whole-week model's LP bound
-#: after 9 s: 41 848)
+#: date's bound-only solve in relaxed_dates_bound when not given; measured on the medium school,
+#: five dates of 170-190 units: 0.1 → Σ 42 004, 0.25 → 42 250, 0.5 → 42 530 (the whole-week
+#: model's LP bound after 9 s: 41 848)
 DATE_BOUND_DETERMINISTIC = 0.25
 
-#: the share of the time limit the large dates' plans use (solved in turn); the whole-period
-#: model gets the rest
-LARGE_DATES_SHARE = 0.65
+#: the share of the time limit the large dates use (a plan lane and a bound lane side by side);
+#: the whole-period model gets what is left
+LARGE_DATES_SHARE = 0.85
+#: … and they end by this share of the limit on the clock whatever their work (a busy machine)
+LARGE_DEADLINE_SHARE = 0.9
+#: CP-SAT deterministic work units one worker does in a second of the clock on the reference
+#: machine (2 vCPU shared with another job, OR-Tools 9.15; a bound search of a medium-school
+#: date beside an improve_by_classes of another: 0.37 units ≈ 4.6 s); only converts the time
+#: limit into a fixed amount of work, so that a date's bound does not depend on the load
+LARGE_WORK_PER_SECOND = 0.15
+#: deterministic work of one neighbourhood of improve_by_classes
+LNS_DRAW_WORK = 0.2
+#: a large date's improve_by_classes: at most this much deterministic work, and this many
+#: draws a second of its share of the time limit (measured beside a bound search: ≈ 5 a second)
+LNS_WORK = 2.0
+LNS_DRAWS_PER_SECOND = 6
+
+
+#: a date of at least this many units is bounded by a tree search on the LP bound
+LB_TREE_UNITS = 120
 
 
 def relaxed_dates_bound(
@@ -676,40 +705,58 @@ def relaxed_dates_bound(
     time_share: float = 5.0,
     lanes: int = 1,
     stop: threading.Event | None = None,
+    prices: dict[tuple[str, str, int], int] | None = None,
+    work: float = DATE_BOUND_DETERMINISTIC,
+    seed: int = 1,
+    report: dict[str, Any] | None = None,
 ) -> float | None:
-    """A valid lower bound of the whole period: the sum over dates of the best bound of each
-    date's relaxed model (only the weekly terms of subjects taught on that date alone, the extra
-    PE lesson free), each searched for ``DATE_BOUND_DETERMINISTIC`` work units with one worker
-    (``lanes`` dates side by side). A date's bound need not be its optimum: any bound of the
-    relaxed date bounds its part of the objective, and the dropped weekly terms are ≥ 0.
+    """A valid lower bound of the whole period from each date's relaxed model: only the weekly
+    terms of subjects taught on that date alone, the extra PE lesson free, and each subject of
+    several dates in ``prices`` costing its price where it gets no online lesson on the date
+    (a Lagrangian price of its weekly contact, 0 ≤ price ≤ the weekly weight). The bound is
+    Σ over dates of each date's best bound − Σ over priced subjects of (dates − 1) × price:
+    any price keeps it valid, a price near what the subject's cheapest date pays for it makes
+    it tight (see :func:`cover_estimates`). Each date is searched with one worker for ``work``
+    deterministic units (``lanes`` dates side by side, ``time_share`` seconds of the clock for
+    all as a ceiling): a date's best bound need not be its optimum.
 
     The whole-period model proves less in the same time: its root LP on a large school alone
     takes longer than the share of the time the model gets after the dates (measured on the
     large demo school: bound 71 000 only after 17 deterministic units, 51 800 in the run's
-    rest). None when a date had no bound in time (or the search was cancelled)."""
+    rest). None when a date had no bound in time (or the search was cancelled); ``report``
+    gets "clock_cut": whether the clock ended a date's search (the bound then depends on the
+    load)."""
     days = problem.dates
     if pair_days is None:
         pair_days = {p: sorted({problem.units[i].date for i in ids})
                      for p, ids in problem.contact_groups().items()}  # fmt: skip
+    prices = {p: x for p, x in (prices or {}).items() if x > 0 and len(pair_days.get(p, [])) > 1}
     # each date's own clock share (a busy machine): the best bound when the clock cuts a
     # search short is still a valid bound of that date
     share = max(0.2, time_share / math.ceil(len(days) / max(1, lanes)))
+    cuts: list[bool] = []
 
     def one(d: date) -> float | None:
         if stop is not None and stop.is_set():
             return None
-        scope = {p for p, ds in pair_days.items() if ds == [d]}
-        sub, _ids = day_problem(problem, d, scope, set())
+        here = {p: x for p, x in prices.items() if d in pair_days[p]}
+        scope = {p for p, ds in pair_days.items() if ds == [d]} | set(here)
+        sub, _ids = day_problem(problem, d, scope, set(), contact_weights=here)
         ctx = build_model(sub, weights=weights, previous=previous, subject_floor=False,
                           hints=False)  # fmt: skip
         if "objective" not in ctx.cache:
             return 0.0
         solver = cp_model.CpSolver()
-        configure(solver, SolveOptions(time_limit=share, workers=1, seed=1, gap_target=0.0))
-        solver.parameters.max_deterministic_time = DATE_BOUND_DETERMINISTIC
+        configure(solver, SolveOptions(time_limit=share, workers=1, seed=seed, gap_target=0.0,
+                                       work_limit=work))  # fmt: skip
+        # measured on the medium school's dates: a tree search on the LP bound proves about a
+        # fifth more of the distance to the optimum in the same work than the default search;
+        # a small date is proven sooner by the default search
+        solver.parameters.optimize_with_lb_tree_search = len(sub.units) >= LB_TREE_UNITS
         status = _solve_watched(solver, ctx.model, stop)
         if status == cp_model.INFEASIBLE or status == cp_model.MODEL_INVALID:
             return None
+        cuts.append(status != cp_model.OPTIMAL and solver.deterministic_time < 0.99 * work)
         bound = solver.best_objective_bound
         return bound if math.isfinite(bound) else None
 
@@ -718,9 +765,220 @@ def relaxed_dates_bound(
             bounds = list(pool.map(one, days))
     else:
         bounds = [one(d) for d in days]
+    if report is not None:
+        report["clock_cut"] = any(cuts)
     if any(b is None for b in bounds):
         return None
-    return float(sum(b for b in bounds if b is not None))
+    shared = sum((len(pair_days[p]) - 1) * x for p, x in prices.items())
+    return float(sum(b for b in bounds if b is not None) - shared)
+
+
+def _class_day_cost(problem: Problem, c: str, d: date, weights: Weights,
+                    forced: int | None = None) -> float:  # fmt: skip
+    """The least online-coverage and difficulty cost of one class-day under its screen cap and
+    lesson count alone (no teachers, no breaks), ``forced`` unit online: an estimate, computed
+    exactly by a small dynamic programme, of what the class-day's choice of lessons costs."""
+    grade = problem.timetable.grade_of(c)
+    cap = problem.limits.daily_cap(grade).value
+    plain, with_pe = problem.limits.max_lessons(grade, d)
+    ids = problem.class_days.get((c, d), [])
+    most = with_pe.value if any(problem.units[i].is_pe for i in ids) else plain.value
+    good = set(problem.limits.hard_positions(grade))
+    w_cov, w_diff = weights.online_coverage, weights.difficulty
+    # state: (lessons online, minutes) -> least cost so far
+    states: dict[tuple[int, int], float] = {(0, 0): 0.0}
+    for position, i in enumerate(ids, start=1):
+        u = problem.units[i]
+        prio = u.priority if not u.blocked else 0
+        off = float(w_cov * prio * u.max_len)
+        diff = w_diff * u.difficulty if u.difficulty > 0 and position not in good else 0
+        nxt: dict[tuple[int, int], float] = {}
+        for (n, mins), cost in states.items():
+            if i != forced:
+                key = (n, mins)
+                nxt[key] = min(nxt.get(key, math.inf), cost + off)
+            if u.blocked or n + 1 > most:
+                continue
+            for length in u.lengths:
+                if mins + length > cap:
+                    continue
+                key = (n + 1, mins + length)
+                c_on = cost + w_cov * prio * (u.max_len - length) + diff
+                nxt[key] = min(nxt.get(key, math.inf), c_on)
+        states = nxt
+    return min(states.values(), default=math.inf)
+
+
+def cover_estimates(problem: Problem, pair_days: dict[tuple[str, str, int], list[date]],
+                    groups: dict[tuple[str, str, int], list[int]],
+                    weights: Weights) -> dict[tuple[str, str, int], dict[date, float]]:  # fmt: skip
+    """For each subject of several dates (weekly contact), an estimate per date of what giving
+    it an online lesson there costs its class-day (:func:`_class_day_cost`)."""
+    base: dict[tuple[str, date], float] = {}
+    out: dict[tuple[str, str, int], dict[date, float]] = {}
+    for p, ds in pair_days.items():
+        if len(ds) < 2:
+            continue
+        c = p[0]
+        here: dict[date, float] = {}
+        for d in ds:
+            if (c, d) not in base:
+                base[(c, d)] = _class_day_cost(problem, c, d, weights)
+            units = [i for i in groups[p] if problem.units[i].date == d
+                     and i in problem.class_days.get((c, d), [])]  # fmt: skip
+            forced = [_class_day_cost(problem, c, d, weights, forced=i) for i in units]
+            here[d] = max(0.0, min(forced, default=math.inf) - base[(c, d)])
+        out[p] = here
+    return out
+
+
+def improve_by_classes(
+    ctx: ModelContext,
+    plan: Assignment,
+    objective: float,
+    *,
+    seed: int,
+    work: float,
+    draws: int = 1000,
+    block: int = 8,
+    patience: int = 12,
+    clock: float = 30.0,
+    stop: threading.Event | None = None,
+    target: float | None = None,
+) -> tuple[Assignment, float, str]:
+    """Improve a plan of a model by large neighbourhoods of whole classes: ``block`` classes
+    (drawn with a seeded generator) are solved again, every unit of the others kept, for a
+    little deterministic work each, until ``patience`` draws in a row gain nothing, the draws
+    used ``work`` deterministic units or after ``draws`` draws. Classes couple only through
+    their teachers, so such a neighbourhood is solved to its optimum in a few milliseconds,
+    where the whole model's search stalls far from it (measured on a medium-school date: its
+    proven optimum after 15 draws of 8 classes, 0.1 units, against 10 416 > 10 249 after 2
+    units of the whole search with one worker).
+    ``target``: stop as soon as the objective is at most this. The plan, its objective and
+    what ended the search: "target", "patience", "work", "draws", "clock" (then the plan is
+    not repeatable) or "stop"."""
+    import random
+
+    problem = ctx.problem
+    classes = sorted({c for c, _d in problem.class_days})
+    if len(classes) <= 1 or "objective" not in ctx.cache:
+        return plan, objective, "draws"
+    block = min(block, len(classes) - 1)
+    base = ctx.model.clone()
+    base.clear_hints()
+    proto = base.proto
+    unit_classes = [set(u.classes) for u in problem.units]
+    rng = random.Random(seed)
+    t0 = time.perf_counter()
+    used = 0.0
+    idle = 0
+    end = "draws"
+    drawn = 0
+    while drawn < draws:
+        if target is not None and objective <= target:
+            end = "target"
+        elif used >= work:
+            end = "work"
+        elif idle >= patience:
+            end = "patience"
+        elif stop is not None and stop.is_set():
+            end = "stop"
+        elif time.perf_counter() - t0 > clock:
+            end = "clock"
+        else:
+            end = "draws"
+        if end != "draws":
+            break
+        drawn += 1
+        free = set(rng.sample(classes, block))
+        m = cp_model.CpModel()
+        m.proto.copy_from(proto)
+        hint_vars: list[int] = []
+        hint_vals: list[int] = []
+        for u in problem.units:
+            v = ctx.vars[u.id]
+            on, dur = int(plan.online[u.id]), plan.dur[u.id]
+            start = plan.start[u.id] if on else ctx.parked[u.id]
+            pairs = ((v.online.index, on), (v.dur.index, dur), (v.start.index, start))
+            if free.isdisjoint(unit_classes[u.id]):
+                for idx, val in pairs:
+                    domain = m.proto.variables[idx].domain
+                    domain.clear()
+                    domain.extend([val, val])
+            else:
+                for idx, val in pairs:
+                    hint_vars.append(idx)
+                    hint_vals.append(val)
+        m.proto.solution_hint.vars.extend(hint_vars)
+        m.proto.solution_hint.values.extend(hint_vals)
+        solver = cp_model.CpSolver()
+        configure(solver, SolveOptions(time_limit=max(0.05, clock - (time.perf_counter() - t0)),
+                                       workers=1, seed=seed, gap_target=0.0,
+                                       work_limit=LNS_DRAW_WORK))  # fmt: skip
+        status = solver.solve(m)
+        used += solver.deterministic_time
+        if (
+            status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+            and solver.objective_value < objective - 0.5
+        ):
+            objective = solver.objective_value
+            plan = Assignment(
+                online={u.id: bool(solver.value(ctx.vars[u.id].online)) for u in problem.units},
+                start={u.id: int(solver.value(ctx.vars[u.id].start)) for u in problem.units},
+                dur={u.id: int(solver.value(ctx.vars[u.id].dur)) for u in problem.units},
+            )
+            idle = 0
+        else:
+            idle += 1
+    return plan, objective, end
+
+
+def _improved_day(
+    problem: Problem,
+    d: date,
+    pair_days: dict[tuple[str, str, int], list[date]],
+    prices: dict[tuple[str, str, int], int],
+    no_pe: set[tuple[str, int]],
+    *,
+    weights: Weights,
+    previous: dict[tuple[str, date, int, int], tuple[str, int | None, int]] | None,
+    seed: int,
+    share: float,
+    stop: threading.Event | None,
+    clock: float,
+) -> _Day | None:
+    """One large date's plan: its model (the subjects of ``prices`` cost that where they get
+    no online lesson, the classes of ``no_pe`` without the extra PE lesson) from the start plan,
+    improved by :func:`improve_by_classes` for a number of draws in proportion to ``share``
+    seconds (``clock`` seconds as a ceiling); None when there is no start plan to improve."""
+    scope = {p for p, ds in pair_days.items() if ds == [d]} | set(prices)
+    sub, ids = day_problem(problem, d, scope, set(no_pe), contact_weights=prices)
+    ctx = build_model(sub, weights=weights, previous=previous, subject_floor=False)
+    start = ctx.cache.get("hint_plan")
+    if start is None:
+        return None
+    a, objective, end = improve_by_classes(
+        ctx, start[0], float(start[1]), seed=seed + d.toordinal(), work=LNS_WORK,
+        draws=max(1, round(LNS_DRAWS_PER_SECOND * share)),
+        clock=max(0.05, min(1.3 * share, clock)), stop=stop,
+    )  # fmt: skip
+    return _Day(sub, ids, a, _date_stats(sub, objective, None, end != "clock"))
+
+
+def _date_stats(
+    sub: Problem, objective: float | None, bound: float | None, deterministic: bool
+) -> SolveStats:
+    """The statistics of a date solved by improve_by_classes and a bound-only search."""
+    proven = objective is not None and bound is not None and bound >= objective - 1e-6
+    return SolveStats(
+        status="OPTIMAL" if proven else "FEASIBLE" if objective is not None else "UNKNOWN",
+        objective=objective, bound=bound,
+        gap=relative_gap(objective, bound) if objective is not None and bound is not None
+        else None,
+        first_solution_s=None, wall_s=0.0, solutions=0, units=len(sub.units), online_units=0,
+        self_study_units=0, online_minutes=0, variables=0, constraints=0, workers=1, seed=0,
+        deterministic=deterministic,
+    )  # fmt: skip
 
 
 def solve_by_days(
@@ -744,10 +1002,12 @@ def solve_by_days(
     3) Otherwise the whole-period model continues from the best plan with the lower bound as a
     row of the model, until the gap target, the stall window or the time limit.
 
-    Dates of ``SMALL_DAY_UNITS`` units or more (a whole school) take too long to price every
-    subject: they are solved in turn for a good plan instead (a subject spread over dates pays
-    on its last date if still without contact; the extra PE lesson once a week), and the bound
-    comes from the whole-period model alone.
+    A period of ``SMALL_PERIOD_UNITS`` units or more, or with dates of ``SMALL_DAY_UNITS`` or
+    more (a whole school), takes too long to price every subject: a plan lane (the dates in
+    turn, each improved by neighbourhoods of whole classes, a subject still without contact
+    priced at its cheapest later date's estimated cost) and a bound lane (each date relaxed,
+    the estimated costs as Lagrangian prices) run side by side for fixed amounts of
+    deterministic work; then the whole-period model as in 3).
     """
     time_limit, progress, stop = options.time_limit, options.progress, options.stop
     t0 = time.perf_counter()
@@ -770,7 +1030,7 @@ def solve_by_days(
 
     def solve_day(d: date, share: float, *, forced: frozenset = frozenset(),
                   prices: dict | None = None, no_pe: set | None = None,
-                  ceiling: float | None = None) -> _Day:  # fmt: skip
+                  ceiling: float | None = None, work: float | None = None) -> _Day:  # fmt: skip
         """One date's model; ``ceiling``: only plans below it are of interest (none found:
         INFEASIBLE). (A floor from the relaxed optimum was measured too: it doubled the
         search, as CP-SAT's own bound does better without the extra row.)"""
@@ -788,11 +1048,15 @@ def solve_by_days(
         # a small date is proven (the week's bound rests on it); a large one is searched for a
         # good plan under the run's own gap target and stall window
         day_options = day_opts if small else replace(options, progress=None, hint=None)
+        if work is not None:  # a repeatable search: one worker, its deterministic work only
+            day_options, workers = replace(day_opts, work_limit=work), 1
         a, st = solve_model(ctx_d, replace(day_options, time_limit=max(0.1, share),
                                            workers=workers))  # fmt: skip
         return _Day(sub, ids, a, st)
 
-    small = all(len(ids) < SMALL_DAY_UNITS for ids in _units_by_date(problem).values())
+    small = len(problem.units) < SMALL_PERIOD_UNITS and all(
+        len(ids) < SMALL_DAY_UNITS for ids in _units_by_date(problem).values()
+    )
     lanes = max(1, options.workers) if small else 1
 
     def run_all(jobs: list[tuple[Any, date, dict[str, Any]]]) -> dict[Any, _Day]:
@@ -814,6 +1078,7 @@ def solve_by_days(
     # 1) every date on its own, relaxed
     relaxed: dict[date, _Day] = {}
     date_bound: float | None = None
+    clock_cut = False  # a large date's search ended by the clock: not repeatable
     phase1 = 0.5 * time_limit - (time.perf_counter() - t0)
     if small:
         results = run_all([(d, d, {"share": phase1}) for d in days])
@@ -826,40 +1091,71 @@ def solve_by_days(
                 progress(SolveProgress(time.perf_counter() - t0, float("nan"),
                                        sum(x.bound for x in relaxed.values()), k + 1))  # fmt: skip
     else:
-        # Large dates (a whole school): no time to price every subject, so the dates are solved
-        # in turn for a good plan instead: a subject spread over several dates pays on its last
-        # date if still without contact, and a class that used its extra PE lesson may not use
-        # it again. Those dates are not relaxations; the bound comes from a short relaxed solve
-        # of each date (its LP is small, see relaxed_dates_bound) and from the whole model.
+        # Large dates (a whole school): no time to price every subject exactly. Two lanes side
+        # by side. The plan lane solves the dates in turn, each improved by neighbourhoods of
+        # whole classes (improve_by_classes: CP-SAT's own search stalls far from a date's
+        # optimum in the time): a subject of several dates still without an online lesson costs
+        # what its cheapest later date would pay for it (estimated, cover_estimates), the
+        # weekly weight on its last date, and a class that used its extra PE lesson may not
+        # use it again. The bound lane searches each date's relaxed model with the estimated
+        # costs as Lagrangian prices (relaxed_dates_bound). Both lanes run for fixed amounts of
+        # deterministic work (the clock only as a ceiling), so their result is repeatable.
+        estimates = cover_estimates(problem, pair_days, groups, weights)
+        mu = {p: min(W, round(min(v.values()))) for p, v in estimates.items()}
+        share = LARGE_DATES_SHARE * time_limit / len(days)  # of the limit alone: repeatable
+        # the clock is only a ceiling: the lanes end by this much of the limit on a busy machine
+        deadline = t0 + LARGE_DEADLINE_SHARE * time_limit
+        bound_report: dict[str, Any] = {}
+
+        def bound_lane() -> float | None:
+            return relaxed_dates_bound(
+                problem, pair_days, weights=weights, previous=previous,
+                time_share=min(1.3 * share * len(days), deadline - time.perf_counter()),
+                stop=stop, prices=mu,
+                work=LARGE_WORK_PER_SECOND * share, seed=options.seed, report=bound_report,
+            )  # fmt: skip
+
+        pool = ThreadPoolExecutor(max_workers=1) if options.workers > 1 else None
+        bound_future = pool.submit(bound_lane) if pool is not None else None
         covered: set[tuple[str, str, int]] = set()
         no_pe: set[tuple[str, int]] = set()
-        for k, d in enumerate(days):
-            if stopped():
-                break
-            carry = {p for p, ds in pair_days.items()
-                     if len(ds) > 1 and ds[-1] == d and p not in covered}  # fmt: skip
-            share = (LARGE_DATES_SHARE * time_limit - (time.perf_counter() - t0)) / (len(days) - k)
-            day = solve_day(d, share, prices=dict.fromkeys(carry, W), no_pe=set(no_pe))
-            if day.plan is None:
-                break
-            relaxed[d] = day
-            plan_d = day.plan
-            for new, old in enumerate(day.ids):
-                if plan_d.online[new]:
-                    u = problem.units[old]
-                    week = d.isocalendar()[1]
-                    covered.update((c, s, week) for c in u.classes for s in u.subjects)
-            no_pe |= _pe_days(day.problem, {d: plan_d})
-            if progress is not None:
-                progress(SolveProgress(time.perf_counter() - t0, float("nan"), float("-inf"),
-                                       k + 1))  # fmt: skip
-        # after the plans (they need the time more than the whole model, whose root LP on a
-        # large school does not finish in its share anyway)
-        if not stopped():
-            date_bound = relaxed_dates_bound(
-                problem, pair_days, weights=weights, previous=previous,
-                time_share=0.15 * time_limit, lanes=max(1, options.workers), stop=stop,
-            )  # fmt: skip
+        try:
+            for k, d in enumerate(days):
+                if stopped():
+                    break
+                here: dict[tuple[str, str, int], int] = {}
+                for p, ds in pair_days.items():
+                    if len(ds) < 2 or d not in ds or p in covered:
+                        continue
+                    later = [x for x in ds if x > d]
+                    price = min(W, round(min(estimates[p][x] for x in later))) if later else W
+                    if price > 0:
+                        here[p] = price
+                day = _improved_day(problem, d, pair_days, here, no_pe, weights=weights,
+                                    previous=previous, seed=options.seed, share=share,
+                                    stop=stop, clock=deadline - time.perf_counter())  # fmt: skip
+                if day is None:  # no start plan to improve: the date's own search
+                    day = solve_day(d, share, work=LARGE_WORK_PER_SECOND * share, prices=here,
+                                    no_pe=set(no_pe))  # fmt: skip
+                if day.plan is None:
+                    break
+                relaxed[d] = day
+                clock_cut |= not day.stats.deterministic
+                week = d.isocalendar()[1]
+                for new, old in enumerate(day.ids):
+                    if day.plan.online[new]:
+                        u = problem.units[old]
+                        covered.update((c, s, week) for c in u.classes for s in u.subjects)
+                no_pe |= _pe_days(day.problem, {d: day.plan})
+                if progress is not None:
+                    progress(SolveProgress(time.perf_counter() - t0, float("nan"),
+                                           float("-inf"), k + 1))  # fmt: skip
+            date_bound = bound_future.result() if bound_future is not None else bound_lane()
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True)
+        clock_cut |= bool(bound_report.get("clock_cut"))
+
     complete = len(relaxed) == len(days)
     exact = small and complete and all(x.optimal for x in relaxed.values())
     lower = sum(x.bound for x in relaxed.values()) if exact else float("-inf")
@@ -1020,7 +1316,8 @@ def solve_by_days(
                     r_obj = legal(repaired)
                     if r_obj is not None and r_obj < best_obj:
                         best, best_obj = repaired, r_obj
-    repeatable = bool(chosen) and complete and all(x.stats.deterministic for x in chosen.values())
+    repeatable = (bool(chosen) and complete and not clock_cut
+                  and all(x.stats.deterministic for x in chosen.values()))  # fmt: skip
     status = "FEASIBLE"
     reason = STOP_TIME_LIMIT
     if best is not None and best_obj <= lower + 1e-6:
