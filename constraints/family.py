@@ -9,6 +9,8 @@ from typing import Any
 from constraints.base import ModelContext, fmt_date
 from constraints.breaks import _at
 
+Row = tuple[Any, Any]  # (left, right) of a row ``left ≥ right``
+
 
 def build_sibling_overlap(ctx: ModelContext) -> None:
     """Two online lessons of sibling classes at the same time pay the minutes they could share."""
@@ -19,7 +21,8 @@ def build_sibling_overlap(ctx: ModelContext) -> None:
         for d in p.dates:
             ua = p.class_days.get((a_cls, d), [])
             ub = p.class_days.get((b_cls, d), [])
-            cuts: list[tuple[Any, Any]] = []
+            # the shift rows of this class pair and date, by kind (see _shift_rows)
+            rows: tuple[list[Row], list[Row]] = ([], [])
             for i in ua:
                 for j in ub:
                     if i == j:
@@ -45,33 +48,45 @@ def build_sibling_overlap(ctx: ModelContext) -> None:
                     # ov only pays when both are online
                     m.add_implication(ov, vi.online)
                     m.add_implication(ov, vj.online)
-                    cut = _shift_cut(ctx, i, j, ov)
-                    if cut is not None:
-                        cuts.append(cut)
-            if cuts:
-                m.add(sum(lhs for lhs, _ in cuts) >= sum(rhs for _, rhs in cuts))
+                    for kind, row in zip(rows, _shift_rows(ctx, i, j, ov), strict=True):
+                        if row is not None:
+                            kind.append(row)
+            for kind in rows:
+                if kind:
+                    m.add(sum(lhs for lhs, _ in kind) >= sum(rhs for _, rhs in kind))
 
 
-def _shift_cut(ctx: ModelContext, i: int, j: int, ov: Any) -> tuple[Any, Any] | None:
-    """A redundant row that gives the relaxation what the disjunction hides: two sibling lessons
+def _shift_rows(ctx: ModelContext, i: int, j: int, ov: Any) -> tuple[Row | None, Row | None]:
+    """Redundant rows that give the relaxation what the disjunction hides: two sibling lessons
     that would overlap at their reference starts, both online and not sharing the computer, move
-    apart by at least ``need`` minutes between them (one goes first, the other after it):
-    ``shift_i + shift_j ≥ need × (online_i + online_j − 1 − overlap)`` as (left, right) sides.
+    apart (one goes first, the other after it), so their shifts from the reference starts add up
+    to at least the length of the one that goes first less the difference of the references.
 
-    The caller adds the sum of a class pair's rows for the date, not each row: CP-SAT's presolve
-    turns a single row into a constraint enforced by a Boolean (``online_i = 0`` makes it always
-    true), and an enforced constraint stays out of the LP relaxation at the default
-    linearization level; the sum has no such Boolean (measured, docs/solver.md)."""
+    * ``shift_i + shift_j ≥ need × (online_i + online_j − 1 − overlap)``, ``need`` from the
+      shortest lengths;
+    * ``shift_i + shift_j ≥ dur_i + dur_j − k − big × overlap``: the same with the chosen
+      lengths (``min(a, b) ≥ a + b − max b``), ``k`` large enough that the row also holds when one
+      lesson is self-study (length 0).
+
+    The caller adds the sum of a class pair's rows of one kind for the date, not each row:
+    CP-SAT's presolve turns a single row into a constraint enforced by a Boolean
+    (``online_i = 0`` makes it always true), and an enforced constraint stays out of the LP
+    relaxation at the default linearization level; the sum has no such Boolean (measured,
+    docs/solver.md)."""
     si, sj = ctx.cache.get(f"shift:{i}"), ctx.cache.get(f"shift:{j}")
     if si is None or sj is None:
-        return None
+        return None, None
     (dev_i, ref_i), (dev_j, ref_j) = si, sj
     ui, uj = ctx.problem.units[i], ctx.problem.units[j]
-    need = min(min(ui.lengths) - (ref_j - ref_i), min(uj.lengths) - (ref_i - ref_j))
-    if need <= 0:
-        return None
     vi, vj = ctx.vars[i], ctx.vars[j]
-    return dev_i + dev_j, need * (vi.online + vj.online - 1 - ov)
+    d = ref_j - ref_i
+    need = min(min(ui.lengths) - d, min(uj.lengths) + d)
+    by_min = (dev_i + dev_j, need * (vi.online + vj.online - 1 - ov)) if need > 0 else None
+    hi_i, hi_j = max(ui.lengths), max(uj.lengths)
+    k = max(hi_i - d, hi_j + d, hi_i, hi_j)
+    big = hi_i + hi_j - k
+    by_dur = (dev_i + dev_j, vi.dur + vj.dur - k - big * ov) if big > 0 else None
+    return by_min, by_dur
 
 
 def build_stagger_starts(ctx: ModelContext) -> None:
