@@ -286,6 +286,34 @@ def test_minimal_change_weight_beats_sibling_overlap() -> None:
     assert starts(solve(tt, o, weights=Weights(sibling_overlap=0))) == starts(heavy)
 
 
+def test_sibling_overlap_pays_each_overlapping_pair_once() -> None:
+    tt = school(
+        *(L(1, n, "5А", s, "Т" + s) for n, s in enumerate(WEEK[:4], start=1)),
+        *(L(1, n, "5Б", s, "У" + s) for n, s in enumerate(WEEK[:4], start=1)),
+    )
+    o = order(("5А", "5Б"), sibling_classes=(("5А", "5Б"),))
+
+    def overlapping(r: RebuildResult) -> list[int]:
+        a, b = online_of(r, "5А"), online_of(r, "5Б")
+        return [
+            min(x.end_min - x.start_min, y.end_min - y.start_min)
+            for x in a
+            for y in b
+            if x.start_min < y.end_min and y.start_min < x.end_min
+        ]
+
+    def paid(r: RebuildResult) -> int:
+        return {p.rule: p.amount for p in r.stats.penalties}["sibling_overlap"]
+
+    # default: the classes move apart (the summed shift rows do not cut off the plan)
+    default = solve(tt, o)
+    assert overlapping(default) == [] and paid(default) == 0
+    # kept at the base starts: every overlapping pair pays its minutes, nothing else pays
+    heavy = solve(tt, o, weights=Weights(minimal_change=1000))
+    assert len(overlapping(heavy)) == 4
+    assert paid(heavy) == sum(overlapping(heavy))
+
+
 def test_stagger_starts_separates_parallel_classes() -> None:
     tt = school(
         L(1, 1, "6А", "Математика", "Смирнова"),
