@@ -687,6 +687,11 @@ LARGE_DEADLINE_SHARE = 0.9
 #: date beside an improve_by_classes of another: 0.37 units ≈ 4.6 s); only converts the time
 #: limit into a fixed amount of work, so that a date's bound does not depend on the load
 LARGE_WORK_PER_SECOND = 0.15
+#: … and the bound lane's date searches a second (less than the plan lane's: with the segment
+#: form of teacher gaps a date's bound levels off early; medium, Σ of the bounds less the
+#: shared prices: 0.15 units a date 46 467, 0.3 46 512, 0.64 46 535; large: 0.3 78 477, 0.64
+#: 78 521 at half the clock), so that a busy machine's cores go to the plan lane
+BOUND_WORK_PER_SECOND = 0.07
 #: deterministic work of one neighbourhood of improve_by_classes
 LNS_DRAW_WORK = 0.2
 #: a large date's improve_by_classes: at most this much deterministic work, and this many
@@ -1120,7 +1125,7 @@ def solve_by_days(
                 problem, pair_days, weights=weights, previous=previous,
                 time_share=min(1.3 * share * len(days), deadline - time.perf_counter()),
                 stop=stop, prices=mu,
-                work=LARGE_WORK_PER_SECOND * share, seed=options.seed, report=bound_report,
+                work=BOUND_WORK_PER_SECOND * share, seed=options.seed, report=bound_report,
             )  # fmt: skip
 
         pool = ThreadPoolExecutor(max_workers=1) if options.workers > 1 else None
