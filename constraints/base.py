@@ -112,6 +112,9 @@ class ModelContext:
     cache: dict[str, Any] = field(default_factory=dict)
     # where each unit's start variable parks when it is self-study (unit id → minutes)
     parked: dict[int, int] = field(default_factory=dict)
+    # teacher gaps as segments between lessons (a tighter relaxation for a bound search, see
+    # constraints/teachers.py); the plain rows otherwise (a plan search finds better plans)
+    tight_gaps: bool = False
 
     @property
     def limits(self) -> Limits:

@@ -219,6 +219,34 @@ def test_the_priced_dates_bound_never_exceeds_a_proven_optimum() -> None:
                 assert bound >= 0.95 * optimum
 
 
+def test_the_bound_form_of_teacher_gaps_keeps_each_dates_optimum() -> None:
+    # the teacher gaps as segments between lessons (the bound lane's form) cost the same as the
+    # plain rows: each date of three classes of the medium school has the same proven optimum
+    from ortools.sat.python import cp_model
+
+    medium = build_demo_school("medium", 1)
+    o = parse_order(demo_orders(medium)["order-three-classes.yaml"], medium, "three")
+    problem = build_problem(medium, o, Limits(load_catalogue(o), o))
+    pair_days = {p: {problem.units[i].date for i in ids}
+                 for p, ids in problem.contact_groups().items()}  # fmt: skip
+    segments = 0
+    for d in problem.dates:
+        scope = {p for p, ds in pair_days.items() if ds == {d}}
+        sub, _ids = solver.day_problem(problem, d, scope, set())
+        optima = []
+        for tight in (False, True):
+            ctx = solver.build_model(sub, subject_floor=False, hints=False, tight_gaps=tight)
+            if tight:
+                segments += sum(v.name.startswith("t_hole") for v in ctx.model.proto.variables)
+            cp = cp_model.CpSolver()
+            cp.parameters.num_workers = 1
+            cp.parameters.max_time_in_seconds = 60.0
+            assert cp.solve(ctx.model) == cp_model.OPTIMAL
+            optima.append(cp.objective_value)
+        assert optima[0] == optima[1]
+    assert segments > 0  # the segment form was used
+
+
 def test_improving_by_classes_keeps_a_legal_plan_and_repeats_itself() -> None:
     tt, o = small_demo()
     problem = build_problem(tt, o, Limits(load_catalogue(o), o))
