@@ -46,6 +46,7 @@ from planner.exports.findings import (
 )
 from planner.exports.flat import write_flat
 from planner.exports.ical import prepare_zone
+from planner.exports.report import prepare_report
 from planner.imports import detect_format, load_timetable, safe_filename
 
 __all__ = [
@@ -414,10 +415,8 @@ def rebuild_files(
     if echo is not None:
         options = replace(options, progress=_progress_printer(say, n_days))
     large = _search_bound(timetable, order)
-    zone = partial(
-        prepare_zone, timetable.school.timezone, order.date_from.year, order.date_to.year
-    )
-    with _importing_meanwhile(EXPORT_LIBRARIES if large else (), then=zone if large else None):
+    prepare = partial(_prepare_export, timetable, order) if large else None
+    with _importing_meanwhile(EXPORT_LIBRARIES if large else (), then=prepare):
         result = solve_remote(
             timetable, order, options, catalogue=catalogue,
             previous=history.latest.schedule if history and history.latest else None,
@@ -441,6 +440,13 @@ def rebuild_files(
 EXPORT_LIBRARIES = ("openpyxl.workbook.workbook", "openpyxl.writer.excel", "jinja2", "icalendar")
 
 
+def _prepare_export(timetable: Timetable, order: QuarantineOrder) -> None:
+    """What every export builds first, built beforehand: the feeds' ``VTIMEZONE`` for the order's
+    years and the report's compiled template."""
+    prepare_zone(timetable.school.timezone, order.date_from.year, order.date_to.year)
+    prepare_report()
+
+
 def _search_bound(timetable: Timetable, order: QuarantineOrder) -> bool:
     """The order's solve searches to its stall window or time limit: some date has
     ``SMALL_DAY_UNITS`` lessons of the order's classes or more (a large date, see
@@ -461,7 +467,7 @@ def _importing_meanwhile(
     modules: tuple[str, ...], then: Callable[[], None] | None = None
 ) -> Iterator[None]:
     """Import ``modules`` in a thread while the block runs (CP-SAT searches without the GIL),
-    then call ``then`` (the feeds' time zone, built beforehand); the thread is joined before the
+    then call ``then`` (:func:`_prepare_export`); the thread is joined before the
     block's result is used: the export forks with no other thread left. An import (or ``then``)
     that fails here is left to the export to raise."""
 
