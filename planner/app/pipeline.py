@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,8 @@ from planner.exports.findings import (
     write_findings,
 )
 from planner.exports.flat import write_flat
+from planner.exports.ical import prepare_zone
+from planner.exports.report import prepare_report
 from planner.imports import detect_format, load_timetable, safe_filename
 
 __all__ = [
@@ -412,7 +415,8 @@ def rebuild_files(
     if echo is not None:
         options = replace(options, progress=_progress_printer(say, n_days))
     large = _search_bound(timetable, order)
-    with _importing_meanwhile(EXPORT_LIBRARIES if large else ()):
+    prepare = partial(_prepare_export, timetable, order) if large else None
+    with _importing_meanwhile(EXPORT_LIBRARIES if large else (), then=prepare):
         result = solve_remote(
             timetable, order, options, catalogue=catalogue,
             previous=history.latest.schedule if history and history.latest else None,
@@ -436,6 +440,13 @@ def rebuild_files(
 EXPORT_LIBRARIES = ("openpyxl.workbook.workbook", "openpyxl.writer.excel", "jinja2", "icalendar")
 
 
+def _prepare_export(timetable: Timetable, order: QuarantineOrder) -> None:
+    """What every export builds first, built beforehand: the feeds' ``VTIMEZONE`` for the order's
+    years and the report's compiled template."""
+    prepare_zone(timetable.school.timezone, order.date_from.year, order.date_to.year)
+    prepare_report()
+
+
 def _search_bound(timetable: Timetable, order: QuarantineOrder) -> bool:
     """The order's solve searches to its stall window or time limit: some date has
     ``SMALL_DAY_UNITS`` lessons of the order's classes or more (a large date, see
@@ -452,10 +463,13 @@ def _search_bound(timetable: Timetable, order: QuarantineOrder) -> bool:
 
 
 @contextmanager
-def _importing_meanwhile(modules: tuple[str, ...]) -> Iterator[None]:
-    """Import ``modules`` in a thread while the block runs (CP-SAT searches without the GIL);
-    the thread is joined before the block's result is used: the export forks with no other
-    thread left. An import that fails here is left to the export to raise."""
+def _importing_meanwhile(
+    modules: tuple[str, ...], then: Callable[[], None] | None = None
+) -> Iterator[None]:
+    """Import ``modules`` in a thread while the block runs (CP-SAT searches without the GIL),
+    then call ``then`` (:func:`_prepare_export`); the thread is joined before the
+    block's result is used: the export forks with no other thread left. An import (or ``then``)
+    that fails here is left to the export to raise."""
 
     def load() -> None:
         for name in modules:
@@ -463,6 +477,11 @@ def _importing_meanwhile(modules: tuple[str, ...]) -> Iterator[None]:
                 importlib.import_module(name)
             except Exception:  # the export imports it again and says why
                 log.debug("import of %s before the export failed", name, exc_info=True)
+        if then is not None:
+            try:
+                then()
+            except Exception:  # the export builds it again and says why
+                log.debug("preparing the export before it failed", exc_info=True)
 
     thread = threading.Thread(target=load, name="export-imports", daemon=True)
     thread.start()

@@ -192,24 +192,36 @@ def write_bundle(
     assert latest is not None
     previous = history.previous_of(latest.number)
 
-    against_base = diff_against_base(schedule, timetable)
-    since: ChangeSet | None = diff_schedules(previous.schedule, schedule) if previous else None
+    # The diffs are worked out after the fork, by the half that needs them first (the child's
+    # half: changes.json and the workbooks; the chat texts only need ``since``): before the fork
+    # they would be work neither half can share.
+    @functools.cache
+    def against_base() -> ChangeSet:
+        return diff_against_base(schedule, timetable)
 
-    def versions_and_changes() -> list[Path]:
+    @functools.cache
+    def since() -> ChangeSet | None:
+        return diff_schedules(previous.schedule, schedule) if previous else None
+
+    def versions() -> list[Path]:
         written = []
         if with_schedule:
             schedule.write(outdir / "schedule.json")  # its text, reused by versions.json
             written.append(outdir / "schedule.json")
         history.write(outdir / "versions.json")  # the schedules' own texts, re-indented
+        return [*written, outdir / "versions.json"]
+
+    def changes() -> list[Path]:
+        since_previous = since()
         changes_doc = {
             "version": latest.number,
             "previous_version": previous.number if previous else None,
-            "against_base": against_base.to_json(),
-            "since_previous": since.to_json() if since is not None else None,
+            "against_base": against_base().to_json(),
+            "since_previous": since_previous.to_json() if since_previous is not None else None,
         }
         text = jsontext.dumps(changes_doc) + "\n"
         (outdir / "changes.json").write_text(text, encoding="utf-8")
-        return [*written, outdir / "versions.json", outdir / "changes.json"]
+        return [outdir / "changes.json"]
 
     def feeds() -> list[Path]:
         return write_feeds(outdir / "feeds", schedule, timetable, history, now=now)
@@ -217,17 +229,17 @@ def write_bundle(
     def spreadsheets() -> list[Path]:
         from .changes_xlsx import write_changes_xlsx  # openpyxl: not before it is needed
 
-        rows = epos_rows(schedule, against_base, timetable)
+        rows = epos_rows(schedule, against_base(), timetable)
         title = f"{schedule.school} — ЭПОС"
         return [
             write_epos_csv(outdir / "epos.csv", rows),
             write_epos_xlsx(outdir / "epos.xlsx", rows, title=title),
             write_changes_xlsx(
                 outdir / "changes.xlsx",
-                against_base,
+                against_base(),
                 school=schedule.school,
                 period=_period(order),
-                since_previous=since,
+                since_previous=since(),
                 previous_number=previous.number if previous else None,
             ),
         ]
@@ -250,7 +262,7 @@ def write_bundle(
             schedule,
             slugs=slugs,
             timetable=timetable,
-            since_previous=since,
+            since_previous=since(),
             version=latest.number if previous else None,
             classes=[c for c in order.classes if c in slugs],
         )
@@ -259,8 +271,8 @@ def write_bundle(
     # the child openpyxl), not at start-up. The smaller jobs, largest first, go to whichever
     # half is free first: the child's fixed cost (openpyxl) weighs most in a small school, the
     # feeds in a large one.
-    here = [versions_and_changes, feeds]
-    there = [spreadsheets]
+    here = [versions, feeds]
+    there = [changes, spreadsheets]
     either = [report, asc, chats]
     if parallel and _can_fork():
         mine, theirs, shared = _run_beside(here, there, either)
@@ -270,10 +282,11 @@ def write_bundle(
             [job() for job in there],
             [job() for job in either],
         )
-    versions, feed_paths = mine
-    (sheets,) = theirs
+    version_paths, feed_paths = mine
+    changes_path, sheets = theirs
     report_path, asc_path, chat_paths = shared
-    return [*versions, *feed_paths, *sheets, *asc_path, *report_path, *chat_paths]
+    return [*version_paths, *changes_path, *feed_paths, *sheets, *asc_path, *report_path,
+            *chat_paths]  # fmt: skip
 
 
 def _can_fork() -> bool:

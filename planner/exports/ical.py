@@ -355,6 +355,18 @@ def vtimezone(tz: str, first_year: int, last_year: int) -> bytes:
     return b"".join(c.to_ical() for c in cal.subcomponents if c.name == "VTIMEZONE")
 
 
+def prepare_zone(tz: str, first_year: int, last_year: int) -> None:
+    """Build beforehand what the feeds of events in ``tz`` from ``first_year`` to ``last_year``
+    share: the ``VTIMEZONE`` lines of every span of those years, how a local time is written and
+    the refresh interval (``planner rebuild`` of a whole school does it beside the solver's
+    search; the feeds then find them built)."""
+    _refresh()
+    _local_time(tz)
+    for first in range(first_year, last_year + 1):
+        for last in range(first, last_year + 1):
+            vtimezone(tz, first, last)
+
+
 @lru_cache(maxsize=32)
 def _local_time(tz: str) -> tuple[str, str]:
     """How icalendar writes a time of ``tz``: the parameters (``;TZID=…``) and the suffix

@@ -94,6 +94,12 @@ def _env() -> Environment:
     return env
 
 
+def prepare_report() -> None:
+    """Compile the report's template beforehand (``planner rebuild`` of a whole school does it
+    beside the solver's search; the export then renders it at once)."""
+    _env().get_template("report.html")
+
+
 def rule_title(rule_id: str) -> str:
     """A rule's Russian title without its catalogue keys («… не меньше нормы»)."""
     from constraints.rules import RULES_BY_ID

@@ -391,3 +391,14 @@ def test_a_whole_school_imports_the_export_libraries_while_it_solves() -> None:
     # imported (a module that fails is left to its user), and no thread left before a fork
     assert "tabnanny" in sys.modules
     assert threading.active_count() == threads
+    # what every export builds first is built beside the search too
+    from planner.app.pipeline import _prepare_export
+    from planner.exports.ical import vtimezone
+    from planner.exports.report import _env
+
+    vtimezone.cache_clear()
+    _env.cache_clear()
+    with _importing_meanwhile((), then=lambda: _prepare_export(timetable, whole)):
+        pass
+    assert vtimezone.cache_info().currsize >= 1
+    assert _env().cache is not None and len(_env().cache) == 1  # the compiled report template

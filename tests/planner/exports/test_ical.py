@@ -374,3 +374,15 @@ def test_event_uid_is_uuid5_of_the_kind_and_slot(kind, slot_key):
     from planner.exports.ical import NAMESPACE
 
     assert event_uid(kind, slot_key) == f"{uuid.uuid5(NAMESPACE, f'{kind}|{slot_key}')}@planner"
+
+
+def test_prepare_zone_builds_what_every_feed_of_those_years_looks_up() -> None:
+    from planner.exports.ical import prepare_zone, vtimezone
+
+    vtimezone.cache_clear()
+    prepare_zone("Europe/Samara", 2026, 2027)
+    built = vtimezone.cache_info().currsize
+    for first, last in ((2026, 2026), (2026, 2027), (2027, 2027)):
+        assert b"TZID:Europe/Samara" in vtimezone("Europe/Samara", first, last)
+    # every span of the order's years was there: the feeds build none of them again
+    assert (built, vtimezone.cache_info().currsize) == (3, 3)
