@@ -405,6 +405,13 @@ def solve_model(
         # a small model is closed to the proven optimum: the last percent costs milliseconds,
         # and the optimum is repeatable where a plan within the gap is not
         options = replace(options, gap_target=0.0)
+    if workers > 1 and deterministic:
+        # several workers: a stop by the gap target or the stall window depends on how they
+        # shared the clock (the plan found by then differs from run to run), so a repeatable
+        # search ends only by the proven optimum (pinned by the one-worker re-solve) or the
+        # time limit
+        options = replace(options, gap_target=0.0)
+        stall = None
     solver = cp_model.CpSolver()
     configure(solver, options)
     t0 = time.perf_counter()
@@ -448,6 +455,7 @@ def solve_model(
             stats.objective, stats.bound = float(obj), None
             stats.first_solution_s = 0.0
             _fill_counts(stats, a, ctx)
+            stats.deterministic = False  # whether the search found a better plan in time
             stats.end(STOP_CANCELLED if cancelled else
                       STOP_STALL if stalled.is_set() else STOP_TIME_LIMIT)  # fmt: skip
             return a, stats
@@ -1370,7 +1378,9 @@ def solve_by_days(
         best is not None
         and lower > float("-inf")
         and (relative_gap(best_obj, lower) <= options.gap_target)
+        and (repeatable or not options.deterministic)
     ):
+        # (a gap met by dates the clock cut short is not repeatable: the whole model goes on)
         reason = STOP_GAP
     stats_full: SolveStats | None = None
     # the whole model's hint from the best plan is a fixed-plan solve before its search
@@ -1401,7 +1411,8 @@ def solve_by_days(
         reason = stats_full.stop_reason or STOP_TIME_LIMIT
         if best_obj <= lower + 1e-6:
             status, reason = "OPTIMAL", STOP_OPTIMAL
-        elif relative_gap(best_obj, lower) <= options.gap_target and reason != STOP_CANCELLED:
+        elif (relative_gap(best_obj, lower) <= options.gap_target and reason != STOP_CANCELLED
+              and (stats_full.deterministic or not options.deterministic)):  # fmt: skip
             reason = STOP_GAP
         repeatable = stats_full.deterministic and reason in (STOP_OPTIMAL, STOP_GAP)
     if stopped():
