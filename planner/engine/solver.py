@@ -978,16 +978,20 @@ def _improved_day(
     share: float,
     stop: threading.Event | None,
     deadline: float,
+    timing: dict[str, float] | None = None,
 ) -> _Day | None:
     """One large date's plan: its model (the subjects of ``prices`` cost that where they get
     no online lesson, the classes of ``no_pe`` without the extra PE lesson) from the start plan,
     improved by :func:`improve_by_classes` for a number of draws in proportion to ``share``
     seconds (the clock ``deadline`` of ``time.perf_counter()`` as a ceiling, counted after the
     date's model is built: on the city school that alone takes 2-4 s); None when there is no
-    start plan to improve."""
+    start plan to improve; ``timing`` gets "build": the seconds the date's model took."""
+    t_build = time.perf_counter()
     scope = {p for p, ds in pair_days.items() if ds == [d]} | set(prices)
     sub, ids = day_problem(problem, d, scope, set(no_pe), contact_weights=prices)
     ctx = build_model(sub, weights=weights, previous=previous, subject_floor=False)
+    if timing is not None:
+        timing["build"] = time.perf_counter() - t_build
     start = ctx.cache.get("hint_plan")
     if start is None:
         return None
@@ -1143,6 +1147,7 @@ def solve_by_days(
         reserve = 2 * float(full.cache.get("fixed_s", 0.0))
         deadline = t0 + max(0.5 * time_limit, LARGE_DEADLINE_SHARE * time_limit - reserve)
         bound_report: dict[str, Any] = {}
+        timing: dict[str, float] = {}
 
         def bound_lane() -> float | None:
             return relaxed_dates_bound(
@@ -1168,9 +1173,10 @@ def solve_by_days(
                     price = min(W, round(min(estimates[p][x] for x in later))) if later else W
                     if price > 0:
                         here[p] = price
-                if time.perf_counter() >= deadline and start_plan is not None:
-                    # past the ceiling: the date keeps the start plan (its model alone takes
-                    # seconds to build on the city school)
+                if (time.perf_counter() + timing.get("build", 0.0) >= t0 + time_limit - reserve
+                        and start_plan is not None):  # fmt: skip
+                    # the date's model would not even be built within the limit (seconds on
+                    # the city school): the date keeps the start plan
                     sub, ids = day_problem(problem, d, {p for p, ds in pair_days.items()
                                                         if ds == [d]} | set(here),
                                            set(no_pe), contact_weights=here)  # fmt: skip
@@ -1182,7 +1188,8 @@ def solve_by_days(
                 else:
                     day = _improved_day(problem, d, pair_days, here, no_pe, weights=weights,
                                         previous=previous, seed=options.seed, share=share,
-                                        stop=stop, deadline=deadline)  # fmt: skip
+                                        stop=stop, deadline=deadline,
+                                        timing=timing)  # fmt: skip
                 if day is None:  # no start plan to improve: the date's own search
                     day = solve_day(d, share, work=LARGE_WORK_PER_SECOND * share, prices=here,
                                     no_pe=set(no_pe))  # fmt: skip
