@@ -293,9 +293,14 @@ def _full_hint(ctx: ModelContext, a: Assignment, time_limit: float = 5.0) -> boo
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = time_limit
-    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    t0 = time.perf_counter()
+    status = solver.solve(model)
+    # the clock of one fixed-plan solve of this model (about what fixed_objective takes)
+    ctx.cache["fixed_s"] = time.perf_counter() - t0
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return False  # the plan breaks a hard rule or minimum of the order: no hint from it
     ctx.cache["hint_plan"] = (a, solver.objective_value)
+    ctx.cache["hint_lines"] = penalty_lines(ctx, lambda e: int(solver.value(e)))
     values = solver.response_proto.solution
     for i in range(len(ctx.model.proto.variables)):
         ctx.model.add_hint(ctx.model.get_int_var_from_proto_index(i), values[i])
@@ -400,6 +405,13 @@ def solve_model(
         # a small model is closed to the proven optimum: the last percent costs milliseconds,
         # and the optimum is repeatable where a plan within the gap is not
         options = replace(options, gap_target=0.0)
+    if workers > 1 and deterministic:
+        # several workers: a stop by the gap target or the stall window depends on how they
+        # shared the clock (the plan found by then differs from run to run), so a repeatable
+        # search ends only by the proven optimum (pinned by the one-worker re-solve) or the
+        # time limit
+        options = replace(options, gap_target=0.0)
+        stall = None
     solver = cp_model.CpSolver()
     configure(solver, options)
     t0 = time.perf_counter()
@@ -443,6 +455,7 @@ def solve_model(
             stats.objective, stats.bound = float(obj), None
             stats.first_solution_s = 0.0
             _fill_counts(stats, a, ctx)
+            stats.deterministic = False  # whether the search found a better plan in time
             stats.end(STOP_CANCELLED if cancelled else
                       STOP_STALL if stalled.is_set() else STOP_TIME_LIMIT)  # fmt: skip
             return a, stats
@@ -717,6 +730,7 @@ def relaxed_dates_bound(
     work: float = DATE_BOUND_DETERMINISTIC,
     seed: int = 1,
     report: dict[str, Any] | None = None,
+    deadline: float | None = None,
 ) -> float | None:
     """A valid lower bound of the whole period from each date's relaxed model: only the weekly
     terms of subjects taught on that date alone, the extra PE lesson free, and each subject of
@@ -726,7 +740,8 @@ def relaxed_dates_bound(
     any price keeps it valid, a price near what the subject's cheapest date pays for it makes
     it tight (see :func:`cover_estimates`). Each date is searched with one worker for ``work``
     deterministic units (``lanes`` dates side by side, ``time_share`` seconds of the clock for
-    all as a ceiling): a date's best bound need not be its optimum.
+    all as a ceiling; ``deadline``, a ``time.perf_counter()`` instant, too, counted after each
+    date's model is built): a date's best bound need not be its optimum.
 
     The whole-period model proves less in the same time: its root LP on a large school alone
     takes longer than the share of the time the model gets after the dates (measured on the
@@ -747,6 +762,9 @@ def relaxed_dates_bound(
     def one(d: date) -> float | None:
         if stop is not None and stop.is_set():
             return None
+        if deadline is not None and time.perf_counter() >= deadline:
+            cuts.append(True)  # past the ceiling: no time to build the date's model
+            return None
         here = {p: x for p, x in prices.items() if d in pair_days[p]}
         scope = {p for p, ds in pair_days.items() if ds == [d]} | set(here)
         sub, _ids = day_problem(problem, d, scope, set(), contact_weights=here)
@@ -754,9 +772,10 @@ def relaxed_dates_bound(
                           hints=False, tight_gaps=True)  # fmt: skip
         if "objective" not in ctx.cache:
             return 0.0
+        clock = share if deadline is None else min(share, deadline - time.perf_counter())
         solver = cp_model.CpSolver()
-        configure(solver, SolveOptions(time_limit=share, workers=1, seed=seed, gap_target=0.0,
-                                       work_limit=work))  # fmt: skip
+        configure(solver, SolveOptions(time_limit=max(0.01, clock), workers=1, seed=seed,
+                                       gap_target=0.0, work_limit=work))  # fmt: skip
         # measured on the medium school's dates: a tree search on the LP bound proves about a
         # fifth more of the distance to the optimum in the same work than the default search;
         # a small date is proven sooner by the default search
@@ -958,22 +977,28 @@ def _improved_day(
     seed: int,
     share: float,
     stop: threading.Event | None,
-    clock: float,
+    deadline: float,
+    timing: dict[str, float] | None = None,
 ) -> _Day | None:
     """One large date's plan: its model (the subjects of ``prices`` cost that where they get
     no online lesson, the classes of ``no_pe`` without the extra PE lesson) from the start plan,
     improved by :func:`improve_by_classes` for a number of draws in proportion to ``share``
-    seconds (``clock`` seconds as a ceiling); None when there is no start plan to improve."""
+    seconds (the clock ``deadline`` of ``time.perf_counter()`` as a ceiling, counted after the
+    date's model is built: on the city school that alone takes 2-4 s); None when there is no
+    start plan to improve; ``timing`` gets "build": the seconds the date's model took."""
+    t_build = time.perf_counter()
     scope = {p for p, ds in pair_days.items() if ds == [d]} | set(prices)
     sub, ids = day_problem(problem, d, scope, set(no_pe), contact_weights=prices)
     ctx = build_model(sub, weights=weights, previous=previous, subject_floor=False)
+    if timing is not None:
+        timing["build"] = time.perf_counter() - t_build
     start = ctx.cache.get("hint_plan")
     if start is None:
         return None
     a, objective, end = improve_by_classes(
         ctx, start[0], float(start[1]), seed=seed + d.toordinal(), work=LNS_WORK,
         draws=max(1, round(LNS_DRAWS_PER_SECOND * share)),
-        clock=max(0.05, min(1.3 * share, clock)), stop=stop,
+        clock=max(0.05, min(1.3 * share, deadline - time.perf_counter())), stop=stop,
     )  # fmt: skip
     return _Day(sub, ids, a, _date_stats(sub, objective, None, end != "clock"))
 
@@ -1116,15 +1141,19 @@ def solve_by_days(
         estimates = cover_estimates(problem, pair_days, groups, weights)
         mu = {p: min(W, round(min(v.values()))) for p, v in estimates.items()}
         share = LARGE_DATES_SHARE * time_limit / len(days)  # of the limit alone: repeatable
-        # the clock is only a ceiling: the lanes end by this much of the limit on a busy machine
-        deadline = t0 + LARGE_DEADLINE_SHARE * time_limit
+        # the clock is only a ceiling: the lanes end by this much of the limit on a busy machine,
+        # less the evaluation after them (the whole model's objective of the assembled plan and
+        # of its repair: two fixed-plan solves, 2-3 s each on the city school)
+        reserve = 2 * float(full.cache.get("fixed_s", 0.0))
+        deadline = t0 + max(0.5 * time_limit, LARGE_DEADLINE_SHARE * time_limit - reserve)
         bound_report: dict[str, Any] = {}
+        timing: dict[str, float] = {}
 
         def bound_lane() -> float | None:
             return relaxed_dates_bound(
                 problem, pair_days, weights=weights, previous=previous,
                 time_share=min(1.3 * share * len(days), deadline - time.perf_counter()),
-                stop=stop, prices=mu,
+                stop=stop, prices=mu, deadline=deadline,
                 work=BOUND_WORK_PER_SECOND * share, seed=options.seed, report=bound_report,
             )  # fmt: skip
 
@@ -1144,9 +1173,23 @@ def solve_by_days(
                     price = min(W, round(min(estimates[p][x] for x in later))) if later else W
                     if price > 0:
                         here[p] = price
-                day = _improved_day(problem, d, pair_days, here, no_pe, weights=weights,
-                                    previous=previous, seed=options.seed, share=share,
-                                    stop=stop, clock=deadline - time.perf_counter())  # fmt: skip
+                if (time.perf_counter() + timing.get("build", 0.0) >= t0 + time_limit - reserve
+                        and start_plan is not None):  # fmt: skip
+                    # the date's model would not even be built within the limit (seconds on
+                    # the city school): the date keeps the start plan
+                    sub, ids = day_problem(problem, d, {p for p, ds in pair_days.items()
+                                                        if ds == [d]} | set(here),
+                                           set(no_pe), contact_weights=here)  # fmt: skip
+                    sp = start_plan[0]
+                    kept = Assignment({n: sp.online[o] for n, o in enumerate(ids)},
+                                      {n: sp.start[o] for n, o in enumerate(ids)},
+                                      {n: sp.dur[o] for n, o in enumerate(ids)})  # fmt: skip
+                    day = _Day(sub, ids, kept, _date_stats(sub, None, None, False))
+                else:
+                    day = _improved_day(problem, d, pair_days, here, no_pe, weights=weights,
+                                        previous=previous, seed=options.seed, share=share,
+                                        stop=stop, deadline=deadline,
+                                        timing=timing)  # fmt: skip
                 if day is None:  # no start plan to improve: the date's own search
                     day = solve_day(d, share, work=LARGE_WORK_PER_SECOND * share, prices=here,
                                     no_pe=set(no_pe))  # fmt: skip
@@ -1185,12 +1228,15 @@ def solve_by_days(
                 out.dur[old] = day.plan.dur[new]
         return out
 
+    lines_of: dict[int, list[PenaltyLine]] = {}  # id of a plan → its penalty lines
+
     def legal(a: Assignment) -> float | None:
         """The whole model's objective of ``a`` (None: it breaks a row of the whole model)."""
         try:
-            return fixed_objective(full, a)[0]
+            objective, lines_of[id(a)] = fixed_objective(full, a)
         except ValueError:
             return None
+        return objective
 
     best: Assignment | None = None
     best_obj = float("inf")
@@ -1339,10 +1385,14 @@ def solve_by_days(
         best is not None
         and lower > float("-inf")
         and (relative_gap(best_obj, lower) <= options.gap_target)
+        and (repeatable or not options.deterministic)
     ):
+        # (a gap met by dates the clock cut short is not repeatable: the whole model goes on)
         reason = STOP_GAP
     stats_full: SolveStats | None = None
-    if reason == STOP_TIME_LIMIT and left() > 0.1 and not stopped() and best is not None:
+    # the whole model's hint from the best plan is a fixed-plan solve before its search
+    fixed_s = float(full.cache.get("fixed_s", 0.0))
+    if reason == STOP_TIME_LIMIT and left() > fixed_s + 0.2 and not stopped() and best is not None:
         # 3) the whole period from the best plan, the proven lower bound as a row
         t_full = time.perf_counter() - t0
         full.model.clear_hints()
@@ -1361,12 +1411,15 @@ def solve_by_days(
                                                    progress=shifted))  # fmt: skip
         if a2 is not None and stats_full.objective is not None and stats_full.objective < best_obj:
             best, best_obj = a2, stats_full.objective
+            if stats_full.penalties:
+                lines_of[id(best)] = stats_full.penalties
         if stats_full.bound is not None and stats_full.bound > float("-inf"):
             lower = max(lower, stats_full.bound)
         reason = stats_full.stop_reason or STOP_TIME_LIMIT
         if best_obj <= lower + 1e-6:
             status, reason = "OPTIMAL", STOP_OPTIMAL
-        elif relative_gap(best_obj, lower) <= options.gap_target and reason != STOP_CANCELLED:
+        elif (relative_gap(best_obj, lower) <= options.gap_target and reason != STOP_CANCELLED
+              and (stats_full.deterministic or not options.deterministic)):  # fmt: skip
             reason = STOP_GAP
         repeatable = stats_full.deterministic and reason in (STOP_OPTIMAL, STOP_GAP)
     if stopped():
@@ -1374,7 +1427,11 @@ def solve_by_days(
     if best is None:
         return None, _period_stats(full, problem, t0, first_at, options, status="UNKNOWN",
                                    stopped=stopped())  # fmt: skip
-    lines = fixed_objective(full, best)[1]
+    # (known for a plan of the dates or of the whole model's search: a fixed-plan solve less)
+    hinted = full.cache.get("hint_plan")
+    if hinted is not None and hinted[0] is best and "hint_lines" in full.cache:
+        lines_of[id(best)] = full.cache["hint_lines"]
+    lines = lines_of[id(best)] if id(best) in lines_of else fixed_objective(full, best)[1]
     bound = lower if lower > float("-inf") else None
     stats = _period_stats(
         full, problem, t0, first_at, options,
