@@ -194,7 +194,10 @@ def rebuild(
         typer.Option(
             "--gap",
             help="Остановиться, когда доказано, что до лучшего возможного не больше стольких "
-            "процентов / Stop at this proven gap, percent",
+            "процентов (поиск одним потоком и даты целой школы: поиск в несколько потоков "
+            "кончается только оптимумом или пределом, чтобы план повторялся) / Stop at this "
+            "proven gap, "
+            "percent (one-worker searches and the dates of a whole school)",
         ),
     ] = 100 * DEFAULT_GAP_TARGET,
     stall: Annotated[
@@ -202,8 +205,8 @@ def rebuild(
         typer.Option(
             "--stall",
             help="Остановиться, если столько секунд нет улучшений (по умолчанию — по размеру "
-            "задачи, 0 — не останавливаться) / Stop after this many seconds without a better "
-            "plan (default: by size; 0: never)",
+            "задачи, 0 — не останавливаться; только поиск одним потоком) / Stop after this many "
+            "seconds without a better plan (default: by size; 0: never; one-worker searches)",
         ),
     ] = None,
     quiet: Annotated[
