@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from itertools import pairwise
+from typing import Any
 
 from constraints.base import ModelContext, fmt_date
+from constraints.cpsat import cp_model
 
 
 def build_teacher_gaps(ctx: ModelContext) -> None:
@@ -64,31 +66,10 @@ def _disjoint_gaps(ctx: ModelContext, t: str, d: object, units: list, fixed: lis
     if any(a[1] > b[0] for a, b in pairwise(spans)):
         return False
     n = len(spans)
-    before: list[object] = []  # before[k]: some lesson among spans[0..k] is given
-    for k, (_s, _e, on) in enumerate(spans[: n - 1]):
-        prev = before[-1] if before else 0
-        if on is None or (isinstance(prev, int) and prev == 1):
-            before.append(1)
-            continue
-        b = m.new_bool_var(f"t_before[{t},{d},{k}]")
-        m.add(b >= on)
-        if not isinstance(prev, int):
-            m.add(b >= prev)
-        m.add(b <= prev + on)
-        before.append(b)
-    after: list[object] = [0] * n  # after[k]: some lesson among spans[k..] is given
-    for k in range(n - 1, 0, -1):
-        on = spans[k][2]
-        nxt = after[k + 1] if k + 1 < n else 0
-        if on is None or (isinstance(nxt, int) and nxt == 1):
-            after[k] = 1
-            continue
-        b = m.new_bool_var(f"t_after[{t},{d},{k}]")
-        m.add(b >= on)
-        if not isinstance(nxt, int):
-            m.add(b >= nxt)
-        m.add(b <= nxt + on)
-        after[k] = b
+    # before[k]: some lesson among spans[0..k] is given; after[k]: some among spans[k..]
+    before = _running_or(m, [on for _s, _e, on in spans[: n - 1]], f"t_before[{t},{d}]")
+    rev = _running_or(m, [spans[k][2] for k in range(n - 1, 0, -1)], f"t_after[{t},{d}]")
+    after: list[object] = [0] + [rev[n - 1 - k] for k in range(1, n)]
     terms = []
     for k in range(n - 1):
         # the break after spans[k], then the lesson spans[k + 1] (when it is not given)
@@ -112,3 +93,22 @@ def _disjoint_gaps(ctx: ModelContext, t: str, d: object, units: list, fixed: lis
     ctx.penalise("teacher_gaps", f"teacher_gaps(teacher={t}, date={fmt_date(d)})", idle, w,
                  (None, d, t))  # fmt: skip
     return True
+
+
+def _running_or(m: cp_model.CpModel, lits: list[Any], name: str) -> list[Any]:
+    """``out[k]`` = some of ``lits[0..k]`` is true (a given lesson: None, counts as true): a
+    boolean per prefix, tied to the previous one and to its own literal by three rows, or 1 once
+    it is certainly true."""
+    out: list[Any] = []
+    for k, on in enumerate(lits):
+        prev = out[-1] if out else 0
+        if on is None or (isinstance(prev, int) and prev == 1):
+            out.append(1)
+            continue
+        b = m.new_bool_var(f"{name}[{k}]")
+        m.add(b >= on)
+        if not isinstance(prev, int):
+            m.add(b >= prev)
+        m.add(b <= prev + on)
+        out.append(b)
+    return out
