@@ -108,25 +108,35 @@ class Published:
         )
 
 
+def rebuilt_school(
+    api: httpx.Client, name: str, classes: list[str], *, time_limit: float, timeout: float = 60
+) -> tuple[int, dict[str, Any]]:
+    """A new school with the small demo timetable and a succeeded rebuild of ``classes`` for the
+    demo week (JSON API): its id and the finished job."""
+    r = api.post("/api/v1/schools", json={"name": name})
+    assert r.status_code == 201, r.text
+    sid = r.json()["id"]
+    r = api.post(
+        f"/api/v1/schools/{sid}/timetable",
+        files={"file": ("demo-small.csv", DEMO_CSV.read_bytes(), "text/csv")},
+    )
+    assert r.status_code == 201, r.text
+    order = {"classes": classes, "from": WEEK_FROM, "to": WEEK_TO}
+    r = api.post(
+        f"/api/v1/schools/{sid}/rebuilds",
+        json={"order": order, "time_limit": time_limit, "workers": 1},
+    )
+    assert r.status_code == 202, r.text
+    job = wait_job(api, r.json()["id"], timeout=timeout)
+    assert job["status"] == "succeeded", job
+    return sid, job
+
+
 @pytest.fixture(scope="session")
 def published(live: Live) -> Published:
     """A school with the small demo timetable and a published rebuild of 5А and 7А (JSON API)."""
     with live.api() as api:
-        r = api.post("/api/v1/schools", json={"name": "Школа для страниц"})
-        assert r.status_code == 201, r.text
-        sid = r.json()["id"]
-        r = api.post(
-            f"/api/v1/schools/{sid}/timetable",
-            files={"file": ("demo-small.csv", DEMO_CSV.read_bytes(), "text/csv")},
-        )
-        assert r.status_code == 201, r.text
-        order = {"classes": ["5А", "7А"], "from": WEEK_FROM, "to": WEEK_TO}
-        r = api.post(
-            f"/api/v1/schools/{sid}/rebuilds", json={"order": order, "time_limit": 2, "workers": 1}
-        )
-        assert r.status_code == 202, r.text
-        job = wait_job(api, r.json()["id"])
-        assert job["status"] == "succeeded", job
+        sid, job = rebuilt_school(api, "Школа для страниц", ["5А", "7А"], time_limit=2)
         r = api.post(f"/api/v1/rebuilds/{job['id']}/publish", json={"comment": "карантин"})
         assert r.status_code == 201, r.text
         links = api.get(f"/api/v1/schools/{sid}/links").json()

@@ -65,6 +65,15 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
         proc.wait()
 
 
+def _terminate(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, as a service manager stops the server; killed if it does not end in 15 s."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=15)
+    finally:
+        _stop(proc)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
@@ -72,11 +81,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        finally:
-            _stop(proc)
+        _terminate(proc)
 
 
 def test_rotating_x_forwarded_for_does_not_bypass_the_login_limit(server: str) -> None:
@@ -226,11 +231,7 @@ def test_the_solver_pool_starts_warm_with_the_server(tmp_path: Path) -> None:
             assert time.monotonic() < deadline, f"pool workers {workers}, warm {loaded}"
             time.sleep(0.2)
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        finally:
-            _stop(proc)
+        _terminate(proc)
     deadline = time.monotonic() + 5
     while any(_alive(pid) for pid in workers):
         assert time.monotonic() < deadline, "pool workers outlived the server"

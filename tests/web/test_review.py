@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.conftest import DEMO_CSV, WEEK_FROM, WEEK_TO, Live, Published, wait_job
+from tests.web.conftest import Live, Published, rebuilt_school
 from tests.web.test_browser import _login, watch_csp
 from tests.web.test_routes import _running_job, admin_client
 from web import views
@@ -34,21 +34,7 @@ class WholeSchool:
 def whole_school(live: Live) -> WholeSchool:
     """The small demo school (9 classes, 264 lessons) and a finished rebuild of all of it."""
     with live.api() as api:
-        r = api.post("/api/v1/schools", json={"name": "Школа целиком"})
-        assert r.status_code == 201, r.text
-        sid = r.json()["id"]
-        r = api.post(
-            f"/api/v1/schools/{sid}/timetable",
-            files={"file": ("demo-small.csv", DEMO_CSV.read_bytes(), "text/csv")},
-        )
-        assert r.status_code == 201, r.text
-        order = {"classes": ALL_CLASSES, "from": WEEK_FROM, "to": WEEK_TO}
-        r = api.post(
-            f"/api/v1/schools/{sid}/rebuilds", json={"order": order, "time_limit": 3, "workers": 1}
-        )
-        assert r.status_code == 202, r.text
-        job = wait_job(api, r.json()["id"], timeout=120)
-        assert job["status"] == "succeeded", job
+        sid, job = rebuilt_school(api, "Школа целиком", ALL_CLASSES, time_limit=3, timeout=120)
     return WholeSchool(sid, job["id"])
 
 
