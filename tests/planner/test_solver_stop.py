@@ -3,6 +3,7 @@ stopped by a criterion other than the time limit is the same on every run."""
 
 from __future__ import annotations
 
+import math
 import threading
 from datetime import date, timedelta
 
@@ -254,6 +255,47 @@ def test_the_bound_form_of_teacher_gaps_keeps_each_dates_optimum() -> None:
             optima.append(cp.objective_value)
         assert optima[0] == optima[1]
     assert segments > 0  # the segment form was used
+
+
+def test_a_copy_of_a_dates_model_is_the_model_built_for_it() -> None:
+    # the exact decomposition builds each date's model once and solves copies of it (a subject
+    # forced online, Lagrangian prices, a ceiling): each copy has the proven optimum of the
+    # model built for that case, and the date's own model is left as it was
+    from ortools.sat.python import cp_model
+
+    medium = build_demo_school("medium", 1)
+    o = parse_order(demo_orders(medium)["order-three-classes.yaml"], medium, "three")
+    problem = build_problem(medium, o, Limits(load_catalogue(o), o))
+    pair_days = {p: sorted({problem.units[i].date for i in ids})
+                 for p, ids in problem.contact_groups().items()}  # fmt: skip
+
+    def optimum(ctx) -> float | None:
+        cp = cp_model.CpSolver()
+        cp.parameters.num_workers = 1
+        cp.parameters.max_time_in_seconds = 60.0
+        status = cp.solve(ctx.model)
+        assert status in (cp_model.OPTIMAL, cp_model.INFEASIBLE)
+        return cp.objective_value if status == cp_model.OPTIMAL else None
+
+    d = problem.dates[1]
+    single = {p for p, ds in pair_days.items() if ds == [d]}
+    spread = sorted(p for p, ds in pair_days.items() if len(ds) > 1 and d in ds)
+    assert len(spread) >= 2
+    one = solver.date_model(problem, d, pair_days, solver.DEFAULT_WEIGHTS, None)
+    relaxed = optimum(one.ctx)
+    prices = {spread[0]: 150, spread[1]: 400}
+    cases = [({spread[0]}, {}, None), (set(), prices, None), ({spread[1]}, {spread[0]: 90}, None),
+             (set(), {}, relaxed), (set(), {}, (relaxed or 0) + 1)]  # fmt: skip
+    for forced, priced, ceiling in cases:
+        copy = solver.date_variant(one.ctx, forced=frozenset(forced), prices=priced,
+                                   ceiling=ceiling)  # fmt: skip
+        sub, _ids = solver.day_problem(problem, d, single | set(priced), set(), forced=forced,
+                                       contact_weights=priced)  # fmt: skip
+        built = solver.build_model(sub, subject_floor=False)
+        if ceiling is not None:
+            built.model.add(built.cache["objective"] < math.ceil(ceiling - 1e-6))
+        assert optimum(copy) == optimum(built), (forced, priced, ceiling)
+    assert optimum(one.ctx) == relaxed
 
 
 def test_improving_by_classes_keeps_a_legal_plan_and_repeats_itself() -> None:
