@@ -9,6 +9,7 @@ import os
 import shutil
 import stat
 import subprocess
+import sys
 from pathlib import Path
 
 from tests.paths import REPO
@@ -70,3 +71,17 @@ def test_readme_says_the_demo_password_is_printed_at_start() -> None:
     head = (REPO / "README.md").read_text(encoding="utf-8").split("## ", 1)[0]
     assert "Пароль администратора `demo`" not in head.replace("\n", " ")
     assert "логин `demo` и пароль" in head and "печатаются" in head
+
+
+def test_setup_compiles_the_planners_own_modules(tmp_path: Path) -> None:
+    # an editable install has no bytecode of the planner's modules, and with
+    # PYTHONDONTWRITEBYTECODE (CI, containers) Python never writes any: setup compiles them
+    root, env = _checkout(tmp_path)
+    (root / ".venv" / "bin" / "python").unlink()
+    (root / ".venv" / "bin" / "python").symlink_to(sys.executable)
+    for package in ("planner", "constraints", "api", "web"):
+        (root / package).mkdir(exist_ok=True)
+        (root / package / "module.py").write_text("VALUE = 1\n", encoding="utf-8")
+    _setup(root, {**env, "PYTHONDONTWRITEBYTECODE": "1"})
+    for package in ("planner", "constraints", "api", "web"):
+        assert list((root / package / "__pycache__").glob("module.*.pyc")), package
