@@ -12,7 +12,7 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -1191,14 +1191,68 @@ def solve_by_days(
                        for key, d, kw in jobs}  # fmt: skip
             return {key: f.result() for key, f in futures.items()}
 
+    Priced = tuple[float, date | None, _Day | None] | None
+
+    def price(p: tuple[str, str, int], relaxed: dict[date, _Day]) -> Priced:
+        """The least cost of giving ``p`` its online lesson on one of its dates (``relaxed``:
+        their relaxed solves), the date and its plan (cost ≥ W: (W, None, None)); None when a
+        date could not be proven. Each later date only has to beat the best so far (a
+        ceiling)."""
+        best_p: tuple[float, date | None, _Day | None] = (float(W), None, None)
+        for d in pair_days[p]:
+            if stopped():
+                return None
+            day = solve_day(d, left() / 2, forced=frozenset({p}),
+                            ceiling=relaxed[d].bound + best_p[0])  # fmt: skip
+            if day.plan is None:
+                if day.stats.status != "INFEASIBLE":
+                    return None
+                continue  # no plan below the ceiling: not cheaper here
+            if not day.optimal:
+                return None
+            best_p = (day.bound - relaxed[d].bound, d, day)
+        return best_p
+
+    def dates_and_prices(share: float) -> tuple[dict[date, _Day], dict[Any, Priced]]:
+        """1) every date relaxed, side by side, and 2)'s price of each subject of several
+        dates that none of their relaxed plans gives an online lesson, started as soon as
+        its dates are solved (three classes of the medium school: one date's search takes as
+        long as the other four; the lane beside it prices subjects meanwhile). A price depends
+        only on its dates' relaxed solves: the same whichever lane finishes first."""
+        if lanes == 1:
+            return {d: solve_day(d, share) for d in days if not stopped()}, {}
+        waiting = [p for p, ds in pair_days.items() if len(ds) > 1]  # subjects of several dates
+        solved: dict[date, _Day] = {}
+        priced: dict[Any, Priced] = {}
+        with ThreadPoolExecutor(max_workers=lanes) as pool:
+            pending: dict[Future, tuple[str, Any]] = {
+                pool.submit(solve_day, d, share): ("date", d) for d in days
+            }
+            while pending:
+                finished, _running = wait(pending, return_when=FIRST_COMPLETED)
+                for f in finished:
+                    kind, key = pending.pop(f)
+                    (solved if kind == "date" else priced)[key] = f.result()
+                for p in list(waiting):
+                    ds = pair_days[p]
+                    if stopped() or not all(d in solved for d in ds):
+                        continue
+                    waiting.remove(p)
+                    if not all(solved[d].optimal and solved[d].plan is not None for d in ds):
+                        continue  # not exact: the relaxed dates decide nothing here
+                    if not any(_covers(solved[d], groups, {p}) for d in ds):
+                        pending[pool.submit(price, p, dict(solved))] = ("price", p)
+        return solved, priced
+
     # 1) every date on its own, relaxed
     relaxed: dict[date, _Day] = {}
     date_bound: float | None = None
     clock_cut = False  # a large date's search ended by the clock: not repeatable
+    early: dict[Any, Priced] = {}  # 2)'s prices found beside the dates
     phase1 = 0.5 * time_limit - (time.perf_counter() - t0)
     if small:
         try:
-            results = run_all([(d, d, {"share": phase1}) for d in days])
+            results, early = dates_and_prices(phase1)
         finally:
             assert later is not None and beside is not None
             full = later.result()
@@ -1341,31 +1395,16 @@ def solve_by_days(
         prices: dict[tuple[str, str, int], int] = {}
         assigned: dict[date, set[tuple[str, str, int]]] = {}
 
-        def price(p: tuple[str, str, int]) -> tuple[float, date | None, _Day | None] | None:
-            """The least cost of giving ``p`` its online lesson on one of its dates, the date
-            and its plan (cost ≥ W: (W, None, None)); None when a date could not be proven.
-            Each later date only has to beat the best so far (a ceiling)."""
-            best_p: tuple[float, date | None, _Day | None] = (float(W), None, None)
-            for d in pair_days[p]:
-                if stopped():
-                    return None
-                day = solve_day(d, left() / 2, forced=frozenset({p}),
-                                ceiling=relaxed[d].bound + best_p[0])  # fmt: skip
-                if day.plan is None:
-                    if day.stats.status != "INFEASIBLE":
-                        return None
-                    continue  # no plan below the ceiling: not cheaper here
-                if not day.optimal:
-                    return None
-                best_p = (day.bound - relaxed[d].bound, d, day)
-            return best_p
-
         if exact and missed:
-            if lanes > 1 and len(missed) > 1:
+            # (most are priced already, beside the dates: dates_and_prices)
+            rest = [p for p in missed if p not in early]
+            priced = {p: early[p] for p in missed if p in early}
+            if lanes > 1 and len(rest) > 1:
                 with ThreadPoolExecutor(max_workers=lanes) as pool:
-                    priced = dict(zip(missed, pool.map(price, missed), strict=True))
+                    priced |= dict(zip(rest, pool.map(lambda p: price(p, relaxed), rest),
+                                       strict=True))  # fmt: skip
             else:
-                priced = {p: price(p) for p in missed}
+                priced |= {p: price(p, relaxed) for p in rest}
             solves += needed
             exact = all(v is not None for v in priced.values()) and not stopped()
         for p in missed if exact else []:

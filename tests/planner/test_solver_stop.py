@@ -203,6 +203,18 @@ def _proven(tt, o) -> tuple[float, object]:
     return r.stats.objective, build_problem(tt, o, Limits(load_catalogue(o), o))
 
 
+def test_prices_found_beside_the_dates_give_the_plan_found_after_them() -> None:
+    # two lanes price a subject as soon as its dates are solved, while other dates are still
+    # searched; one lane prices every subject after all dates: the same proven plan
+    medium = build_demo_school("medium", 1)
+    three = parse_order(demo_orders(medium)["order-three-classes.yaml"], medium, "three")
+    runs = [check(solve_remote(medium, three, SolveOptions(workers=w))) for w in (1, 2)]
+    assert [r.stats.stop_reason for r in runs] == [STOP_OPTIMAL, STOP_OPTIMAL]
+    assert runs[0].stats.objective == runs[1].stats.objective == 10947
+    a, b = (r.schedule.to_json()["items"] for r in runs)
+    assert a == b
+
+
 def test_the_priced_dates_bound_never_exceeds_a_proven_optimum() -> None:
     # Lagrangian prices of the weekly contact of subjects of several dates: the estimated ones
     # the large path uses and the weekly weight itself both keep the bound valid
