@@ -1225,8 +1225,11 @@ def solve_by_days(
         solved: dict[date, _Day] = {}
         priced: dict[Any, Priced] = {}
         with ThreadPoolExecutor(max_workers=lanes) as pool:
+            # the largest dates first: the longest searches do not wait behind short ones
+            sizes = {d: len(ids) for d, ids in _units_by_date(problem).items()}
             pending: dict[Future, tuple[str, Any]] = {
-                pool.submit(solve_day, d, share): ("date", d) for d in days
+                pool.submit(solve_day, d, share): ("date", d)
+                for d in sorted(days, key=lambda d: -sizes.get(d, 0))
             }
             while pending:
                 finished, _running = wait(pending, return_when=FIRST_COMPLETED)
