@@ -303,6 +303,7 @@ def _full_hint(ctx: ModelContext, a: Assignment, time_limit: float = 5.0) -> boo
     ctx.cache["hint_plan"] = (a, solver.objective_value)
     ctx.cache["hint_lines"] = penalty_lines(ctx, lambda e: int(solver.value(e)))
     values = solver.response_proto.solution
+    ctx.model.clear_hints()  # (a copy of a date's model comes with its base's hint)
     for i in range(len(ctx.model.proto.variables)):
         ctx.model.add_hint(ctx.model.get_int_var_from_proto_index(i), values[i])
     return True
@@ -654,6 +655,67 @@ def date_variant(base: ModelContext, *, forced: frozenset = frozenset(),
     if ceiling is not None:
         ctx.model.add(objective < math.ceil(ceiling - 1e-6))
     return ctx
+
+
+def _siblings_meet(problem: Problem, d: date) -> bool:
+    """Both classes of a ``sibling_classes`` pair of the order have lessons on date ``d``."""
+    return any(problem.class_days.get((a, d)) and problem.class_days.get((b, d))
+               for a, b in problem.order.sibling_classes)  # fmt: skip
+
+
+def longest_hint(ctx: ModelContext, work: float = 0.05) -> None:
+    """Hint a date's model (:func:`date_model`) with the best plan whose online lessons all
+    take their longest length, found in a copy within ``work`` deterministic units (one worker:
+    repeatable). The restriction's search is far smaller — the choice of lengths together with
+    the shifts of a sibling pair is what costs a date most (medium, three classes, 09.12: 0.005
+    units against 0.04–0.07, its optimum 2 374 against 2 345) — and its plan is a legal hint
+    close to the optimum; the copies of the date (:func:`date_variant`) keep it unless
+    :func:`restart_hint` gives them a better one."""
+    model = ctx.model.clone()
+    for u in ctx.problem.units:
+        idx = ctx.vars[u.id]
+        on = model.get_bool_var_from_proto_index(idx.online.index)
+        dur = model.get_int_var_from_proto_index(idx.dur.index)
+        model.add(dur == max(u.lengths)).only_enforce_if(on)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_deterministic_time = work
+    solver.parameters.cp_model_probing_level = 0
+    solver.parameters.symmetry_level = 0
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return
+    values = solver.response_proto.solution
+    ctx.model.clear_hints()
+    for i in range(len(ctx.model.proto.variables)):
+        ctx.model.add_hint(ctx.model.get_int_var_from_proto_index(i), values[i])
+    # the plan to fall back on when the search is stopped before its first plan
+    plan = Assignment(
+        online={u.id: bool(solver.value(ctx.vars[u.id].online)) for u in ctx.problem.units},
+        start={u.id: int(solver.value(ctx.vars[u.id].start)) for u in ctx.problem.units},
+        dur={u.id: int(solver.value(ctx.vars[u.id].dur)) for u in ctx.problem.units},
+    )
+    ctx.cache["hint_plan"] = (plan, solver.objective_value)
+    ctx.cache.pop("hint_lines", None)
+
+
+def restart_hint(ctx: ModelContext, start: Assignment,
+                 forced: frozenset = frozenset()) -> float | None:  # fmt: skip
+    """Hint a copy of a date's model (:func:`date_variant`) with the date's relaxed plan
+    ``start``, each subject of ``forced`` given an online lesson by the cheap swap of
+    :func:`repair_weekly_contact`; the hint's objective in the copy (an upper bound of its
+    optimum), or None when the plan is not legal there (the copy keeps its base's hint).
+
+    The relaxed plan is far closer to the copy's optimum than the greedy plan its base was
+    hinted with (09.12, 7Б's PE forced: 2 701 against 3 112, optimum 2 466). The copy keeps it
+    as its search's hint only, not as a plan to fall back on (it may lie above a ceiling)."""
+    hint = Assignment(dict(start.online), dict(start.start), dict(start.dur))
+    if forced:
+        repair_weekly_contact(ctx.problem, hint, set(forced))
+    if not _full_hint(ctx, hint):
+        return None
+    objective = float(ctx.cache.pop("hint_plan")[1])
+    ctx.cache.pop("hint_lines", None)
+    return objective
 
 
 def _period_stats(
@@ -1140,18 +1202,39 @@ def solve_by_days(
 
     models: dict[date, _DateModel] = {}  # a small period: each date's model, built once
 
+    def base_model(d: date) -> _DateModel:
+        base = models.get(d)
+        if base is None:
+            base = models[d] = date_model(problem, d, pair_days, weights, previous)
+        return base
+
     def solve_day(d: date, share: float, *, forced: frozenset = frozenset(),
                   prices: dict | None = None, no_pe: set | None = None,
-                  ceiling: float | None = None, work: float | None = None) -> _Day:  # fmt: skip
+                  ceiling: float | None = None, work: float | None = None,
+                  start: Assignment | None = None,
+                  variant: ModelContext | None = None) -> _Day:  # fmt: skip
         """One date's model; ``ceiling``: only plans below it are of interest (none found:
         INFEASIBLE). (A floor from the relaxed optimum was measured too: it doubled the
-        search, as CP-SAT's own bound does better without the extra row.)"""
+        search, as CP-SAT's own bound does better without the extra row.) ``start``: the
+        date's relaxed plan, the hint of its copy (:func:`restart_hint`); ``variant``: a copy
+        the caller made (its ceiling included)."""
         if small and not no_pe:  # a copy of the date's one model
-            base = models.get(d)
-            if base is None:
-                base = models[d] = date_model(problem, d, pair_days, weights, previous)
+            base = base_model(d)
             sub, ids = base.problem, base.ids
-            ctx_d = date_variant(base.ctx, forced=forced, prices=prices, ceiling=ceiling)
+            if variant is not None:
+                ctx_d = variant
+            elif start is not None and (forced or prices):
+                ctx_d = date_variant(base.ctx, forced=forced, prices=prices)
+                restart_hint(ctx_d, start, forced)
+                if ceiling is not None:
+                    ctx_d.model.add(ctx_d.cache["objective"] < math.ceil(ceiling - 1e-6))
+            else:
+                ctx_d = date_variant(base.ctx, forced=forced, prices=prices, ceiling=ceiling)
+                if ctx_d is base.ctx and _siblings_meet(sub, d):
+                    # the date's relaxed solve (medium, three classes: all CP-SAT work of the
+                    # week 0.137 → 0.106 units, mean of four seeds; without a sibling pair the
+                    # dates take 0.001 units each, the copy's solve would only add to them)
+                    longest_hint(ctx_d)
         else:
             scope = {p for p, ds in pair_days.items() if ds == [d]} | set(prices or {})
             sub, ids = day_problem(problem, d, scope, no_pe or set(), forced=set(forced),
@@ -1197,13 +1280,30 @@ def solve_by_days(
         """The least cost of giving ``p`` its online lesson on one of its dates (``relaxed``:
         their relaxed solves), the date and its plan (cost ≥ W: (W, None, None)); None when a
         date could not be proven. Each later date only has to beat the best so far (a
-        ceiling)."""
+        ceiling), so the dates go in the order of an upper bound of their price: the hint of
+        each date's copy (its relaxed plan with ``p`` swapped online, :func:`restart_hint`) is
+        a plan with ``p`` online. A date not cheaper than the best is then mostly proven so at
+        once (medium, three classes: 7Б's PE on 09.12 after 11.12 — 0.0005 CP-SAT units instead
+        of 0.035–0.054 first in date order). Of equal prices the earliest date wins, as in date
+        order."""
         best_p: tuple[float, date | None, _Day | None] = (float(W), None, None)
+        forced = frozenset({p})
+        copies: dict[date, ModelContext] = {}
+        upper: dict[date, float] = {}
         for d in pair_days[p]:
+            copies[d] = date_variant(base_model(d).ctx, forced=forced)
+            plan = relaxed[d].plan
+            cost = restart_hint(copies[d], plan, forced) if plan is not None else None
+            upper[d] = math.inf if cost is None else cost - relaxed[d].bound
+        for d in sorted(pair_days[p], key=lambda d: (upper[d], d)):
             if stopped():
                 return None
-            day = solve_day(d, left() / 2, forced=frozenset({p}),
-                            ceiling=relaxed[d].bound + best_p[0])  # fmt: skip
+            # an earlier date than the best one may tie with it (and then wins)
+            tie = 1 if best_p[1] is not None and d < best_p[1] else 0
+            ctx_d = copies.pop(d)
+            ceiling = relaxed[d].bound + best_p[0] + tie
+            ctx_d.model.add(ctx_d.cache["objective"] < math.ceil(ceiling - 1e-6))
+            day = solve_day(d, left() / 2, forced=forced, variant=ctx_d)
             if day.plan is None:
                 if day.stats.status != "INFEASIBLE":
                     return None
@@ -1430,7 +1530,7 @@ def solve_by_days(
                   for d in days}  # fmt: skip
         jobs: list[tuple[Any, date, dict[str, Any]]] = []
         if exact:  # Σ prices + Σ_d min(f_d − Σ price × covered on d)
-            jobs += [(("lb", d), d, {"prices": here})
+            jobs += [(("lb", d), d, {"prices": here, "start": relaxed[d].plan})
                      for d, here in shared.items() if len(here) >= 2]  # fmt: skip
         for d, want in sorted(assigned.items()):
             reuse = forced_days.get((next(iter(want)), d)) if len(want) == 1 else None
@@ -1438,7 +1538,8 @@ def solve_by_days(
                 chosen[d] = reuse
             else:
                 jobs.append((("ub", d), d, {"forced": frozenset(want),
-                                             "prices": dict.fromkeys(keep[d], W)}))  # fmt: skip
+                                             "prices": dict.fromkeys(keep[d], W),
+                                             "start": relaxed[d].plan}))  # fmt: skip
         results = run_all(jobs) if jobs and not stopped() else {}
         solves += len(results)
         if exact:

@@ -310,6 +310,55 @@ def test_a_copy_of_a_dates_model_is_the_model_built_for_it() -> None:
     assert optimum(one.ctx) == relaxed
 
 
+def test_a_date_copy_starts_from_its_relaxed_plan() -> None:
+    # pricing 7Б's PE on 09.12 (medium, three classes): the date's relaxed optimum with the PE
+    # lesson swapped online is a legal hint of the copy, far cheaper than the greedy plan of its
+    # base, and bounds the copy's optimum from above
+    medium = build_demo_school("medium", 1)
+    o = parse_order(demo_orders(medium)["order-three-classes.yaml"], medium, "three")
+    problem = build_problem(medium, o, Limits(load_catalogue(o), o))
+    groups = problem.contact_groups()
+    pair_days = {p: sorted({problem.units[i].date for i in ids}) for p, ids in groups.items()}
+    d = date(2026, 12, 9)
+    pe = next(p for p, ds in pair_days.items()
+              if p[:2] == ("7Б", "Физическая культура") and d in ds)  # fmt: skip
+    one = solver.date_model(problem, d, pair_days, solver.DEFAULT_WEIGHTS, None)
+    units = one.problem.contact_groups()[pe]
+    relaxed, st = solver.solve_model(one.ctx, SolveOptions(workers=1, gap_target=0.0))
+    assert relaxed is not None and st.status == "OPTIMAL"
+    assert not any(relaxed.online[i] for i in units)
+    copy = solver.date_variant(one.ctx, forced=frozenset({pe}))
+    upper = solver.restart_hint(copy, relaxed, frozenset({pe}))
+    assert upper is not None and upper < one.ctx.cache["hint_plan"][1]  # 2 701 < 3 112
+    assert "hint_plan" not in copy.cache  # the search's hint only, no plan to fall back on
+    a, st = solver.solve_model(copy, SolveOptions(workers=1, gap_target=0.0))
+    assert a is not None and st.status == "OPTIMAL" and st.objective is not None
+    assert st.objective <= upper and any(a.online[i] for i in units)
+
+
+def test_a_date_with_siblings_starts_from_its_best_plan_of_longest_lessons() -> None:
+    # 09.12 of three classes of the medium school (a sibling pair): the hint is the best plan
+    # whose online lessons take their longest length, far closer to the optimum than the
+    # greedy plan; the date's optimum is the same
+    medium = build_demo_school("medium", 1)
+    o = parse_order(demo_orders(medium)["order-three-classes.yaml"], medium, "three")
+    problem = build_problem(medium, o, Limits(load_catalogue(o), o))
+    pair_days = {p: sorted({problem.units[i].date for i in ids})
+                 for p, ids in problem.contact_groups().items()}  # fmt: skip
+    d = date(2026, 12, 9)
+    assert solver._siblings_meet(problem, d)
+    one = solver.date_model(problem, d, pair_days, solver.DEFAULT_WEIGHTS, None)
+    greedy = one.ctx.cache["hint_plan"][1]
+    solver.longest_hint(one.ctx)
+    plan, objective = one.ctx.cache["hint_plan"]
+    assert objective < greedy  # 2 374 < 3 112
+    units = one.problem.units
+    assert all(plan.dur[u.id] == (max(u.lengths) if plan.online[u.id] else 0) for u in units)
+    assert solver.fixed_objective(one.ctx, plan)[0] == objective  # a legal plan of the date
+    a, st = solver.solve_model(one.ctx, SolveOptions(workers=1, gap_target=0.0))
+    assert a is not None and st.status == "OPTIMAL" and st.objective == 2345
+
+
 def test_improving_by_classes_keeps_a_legal_plan_and_repeats_itself() -> None:
     tt, o = small_demo()
     problem = build_problem(tt, o, Limits(load_catalogue(o), o))
