@@ -8,6 +8,7 @@ allowed lengths (0 when self-study) and an optional interval. Every rule in
 
 from __future__ import annotations
 
+import itertools
 import math
 import threading
 import time
@@ -1182,10 +1183,17 @@ def solve_by_days(
     )
     # A small period's dates do not need the whole model before the end: it is built beside
     # their first solves (three classes of the medium school: 0.12 s of Python that came
-    # before them)
+    # before them), once they search (CP-SAT without the GIL; built beside the dates' own
+    # models, it slowed them by half)
+    searching = threading.Event()
+    searches = itertools.count(1)  # (next() of a count is atomic: lanes call it side by side)
+
+    def whole_beside() -> ModelContext:
+        searching.wait(timeout=1.0)
+        return build_model(problem, weights=weights, previous=previous, hint=options.hint)
+
     beside = ThreadPoolExecutor(max_workers=1) if small else None
-    later = (beside.submit(build_model, problem, weights=weights, previous=previous,
-                           hint=options.hint) if beside is not None else None)  # fmt: skip
+    later = beside.submit(whole_beside) if beside is not None else None
     if later is None:
         full = build_model(problem, weights=weights, previous=previous, hint=options.hint)
         start_plan, first_at = _start_plan(full, t0, progress)
@@ -1252,6 +1260,8 @@ def solve_by_days(
         day_options = day_opts if small else replace(options, progress=None, hint=None)
         if work is not None:  # a repeatable search: one worker, its deterministic work only
             day_options, workers = replace(day_opts, work_limit=work), 1
+        if next(searches) >= min(max(1, options.workers), len(days)):
+            searching.set()  # every lane searches: the whole model may be built now
         a, st = solve_model(ctx_d, replace(day_options, time_limit=max(0.1, share),
                                            workers=workers))  # fmt: skip
         return _Day(sub, ids, a, st)
@@ -1358,6 +1368,7 @@ def solve_by_days(
             results, early = dates_and_prices(phase1)
         finally:
             assert later is not None and beside is not None
+            searching.set()  # (no date searched: cancelled)
             full = later.result()
             beside.shutdown()
         start_plan, first_at = _start_plan(full, t0, progress)
