@@ -41,7 +41,7 @@ from openpyxl.worksheet.dimensions import SheetDimension
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from .cells import is_formula_like
+from .cells import FORMULA_STARTS
 
 __all__ = ["CellStyle", "append", "append_merged", "save"]
 
@@ -105,13 +105,20 @@ def append(ws: Worksheet, values: Iterable[object], style: CellStyle | None = No
     """
     values = list(values)
     array = _style_array(ws, style) if values else _NO_STYLE  # a style is registered when used
+    # one search of the row for characters XML cannot hold («\n» joins: it is allowed), not one
+    # per cell: a whole school's ЭПОС sheet has ~100,000 cells
+    texts = [v for v in values if isinstance(v, str)]
+    illegal = bool(texts) and ILLEGAL_CHARACTERS_RE.search("\n".join(texts)) is not None
     cells: list[_Cell] = []
     for value in values:
         if isinstance(value, str):
-            value = value[:32767]
-            if ILLEGAL_CHARACTERS_RE.search(value):
+            if len(value) > 32767:
+                value = value[:32767]
+            if illegal:
                 value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            cells.append((value, "s", _quoted(ws, array) if is_formula_like(value) else array))
+            # is_formula_like, inline (a call per cell costs)
+            formula = value.startswith(FORMULA_STARTS)
+            cells.append((value, "s", _quoted(ws, array) if formula else array))
         elif value is None or type(value) is int:
             cells.append((value, "n", array))
         else:
@@ -190,10 +197,14 @@ def _text(value: str) -> str:
 
 def _sheet_data(ws: Worksheet, grid: dict[int, list[tuple[int, _Cell]]]) -> bytes:
     """``<sheetData>…</sheetData>`` exactly as openpyxl's ``WorksheetWriter.write_rows`` writes
-    these cells; :class:`_Unsupported` for a cell of another kind."""
+    these cells; :class:`_Unsupported` for a cell of another kind.
+
+    The loop runs once per cell (~100,000 in a whole school's ЭПОС sheet): what does not depend on
+    the row — the column's letter, the style's attribute — is looked up once per column and style.
+    """
     cell_styles = ws.parent._cell_styles
-    letters: dict[int, str] = {}
-    style_of: dict[int, str | None] = {}  # id(style array) → ' s="…"', or None: no style
+    # (column, id(style array)) → ('<c r="B', '" s="3"' or '"' unstyled, whether styled)
+    heads: dict[tuple[int, int], tuple[str, str, bool]] = {}
     out = ["<sheetData>"]
     put = out.append
     for row_idx in sorted(grid.keys() | ws.row_dimensions.keys()):
@@ -202,33 +213,33 @@ def _sheet_data(ws: Worksheet, grid: dict[int, list[tuple[int, _Cell]]]) -> byte
             raise _Unsupported("row dimensions")
         put(f'<row r="{row_idx}">')
         for col_idx, (value, kind, array) in grid.get(row_idx, ()):
-            key = id(array)
-            if key in style_of:
-                style = style_of[key]
-            else:
-                style = style_of[key] = (
-                    f' s="{cell_styles.add(array)}"' if array is not None and any(array) else None
-                )
-            if style is None:
-                if value is None:
-                    continue
-                style = ""
-            letter = letters.get(col_idx)
-            if letter is None:
-                letter = letters[col_idx] = get_column_letter(col_idx)
-            if kind == "s" and (value is None or type(value) is str):
-                head = f'<c r="{letter}{row_idx}"{style} t="inlineStr"'
+            key = (col_idx, id(array))
+            head = heads.get(key)
+            if head is None:
+                styled = array is not None and any(array)
+                style = f'" s="{cell_styles.add(array)}"' if styled else '"'
+                head = heads[key] = (f'<c r="{get_column_letter(col_idx)}', style, styled)
+            ref, style, styled = head
+            if value is None and not styled:
+                continue  # openpyxl writes no empty cell without a style
+            if kind == "s" and type(value) is str:
                 if not value:
-                    put(head + " />")
+                    put(f'{ref}{row_idx}{style} t="inlineStr" />')
                     continue
-                stripped = value.strip()
-                space = ' xml:space="preserve"' if stripped and stripped != value else ""
-                put(f"{head}><is><t{space}>{_text(value)}</t></is></c>")
+                if "&" in value or "<" in value or ">" in value:
+                    value = _text(value)
+                if value[0].isspace() or value[-1].isspace():  # as ``value.strip() != value``
+                    space = ' xml:space="preserve"' if value.strip() else ""
+                    put(f'{ref}{row_idx}{style} t="inlineStr"><is><t{space}>{value}</t></is></c>')
+                else:
+                    put(f'{ref}{row_idx}{style} t="inlineStr"><is><t>{value}</t></is></c>')
+            elif kind == "s" and value is None:
+                put(f'{ref}{row_idx}{style} t="inlineStr" />')
             elif kind == "n" and (value is None or type(value) is int):
                 if value is None:
-                    put(f'<c r="{letter}{row_idx}"{style} t="n" />')
+                    put(f'{ref}{row_idx}{style} t="n" />')
                 else:
-                    put(f'<c r="{letter}{row_idx}"{style} t="n"><v>{value}</v></c>')
+                    put(f'{ref}{row_idx}{style} t="n"><v>{value}</v></c>')
             else:
                 raise _Unsupported(f"cell type {kind} ({type(value).__name__})")
         put("</row>")
