@@ -105,18 +105,14 @@ def append(ws: Worksheet, values: Iterable[object], style: CellStyle | None = No
     """
     values = list(values)
     array = _style_array(ws, style) if values else _NO_STYLE  # a style is registered when used
-    # one search of the row for characters XML cannot hold («\n» joins: it is allowed), not one
-    # per cell: a whole school's ЭПОС sheet has ~100,000 cells
-    texts = [v for v in values if isinstance(v, str)]
-    illegal = bool(texts) and ILLEGAL_CHARACTERS_RE.search("\n".join(texts)) is not None
+    search = ILLEGAL_CHARACTERS_RE.search
     cells: list[_Cell] = []
     for value in values:
         if isinstance(value, str):
-            if len(value) > 32767:
-                value = value[:32767]
-            if illegal:
+            value = value[:32767]
+            if search(value):
                 value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            # is_formula_like, inline (a call per cell costs)
+            # is_formula_like, inline: a whole school's ЭПОС sheet has ~100,000 cells
             formula = value.startswith(FORMULA_STARTS)
             cells.append((value, "s", _quoted(ws, array) if formula else array))
         elif value is None or type(value) is int:
