@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 from weakref import WeakKeyDictionary, WeakSet
-from zipfile import ZIP_DEFLATED, ZipFile
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
@@ -279,13 +279,20 @@ class _RowsWriter(WorksheetWriter):
             pass  # an empty element, replaced by the rendered rows once the file is closed
         self.xf.send(None)
 
-    def write(self) -> None:
-        super().write()
-        if self.rendered is not None:
-            path = Path(self.out)
-            data = path.read_bytes()
+    def archive(self, archive: ZipFile, name: str) -> None:
+        """Put the written sheet into ``archive`` as ``name``, as ``archive.write(self.out,
+        name)`` puts it, with the rendered rows in place of the empty ``<sheetData>``: spliced in
+        memory, not written to the scratch file and read back (a whole school's ЭПОС sheet is
+        5 MB)."""
+        if self.rendered is None:
+            archive.write(self.out, name)
+        else:
+            data = Path(self.out).read_bytes()
             assert data.count(_EMPTY_SHEET_DATA) == 1
-            path.write_bytes(data.replace(_EMPTY_SHEET_DATA, self.rendered))
+            info = ZipInfo.from_file(self.out, name)  # the file's date and mode, as write() has
+            info.compress_type = archive.compression
+            info._compresslevel = archive.compresslevel  # type: ignore[attr-defined]
+            archive.writestr(info, data.replace(_EMPTY_SHEET_DATA, self.rendered))
         self.rendered = self.used = None  # released now, not when the collector finds the writer
 
 
@@ -298,7 +305,7 @@ class _Writer(ExcelWriter):
         writer = _RowsWriter(ws)
         writer.write()
         ws._rels = writer._rels
-        self._archive.write(writer.out, ws.path[1:])
+        writer.archive(self._archive, ws.path[1:])
         self.manifest.append(ws)
         writer.cleanup()
 
