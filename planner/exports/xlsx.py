@@ -13,8 +13,9 @@
   openpyxl's check of every merged range so far (quadratic in a long sheet of headings).
 * :func:`save` is ``Workbook.save`` with a faster writer of the cell rows: :func:`append` keeps
   the rows aside (no openpyxl cell object per value) and the sheet's ``<sheetData>`` is rendered
-  in one pass; every other part is openpyxl's. The bytes are openpyxl's own, which the tests
-  check against ``Workbook.save``; a sheet with cells of other kinds (dates, floats, formulas,
+  in one pass; every other part is openpyxl's. The parts' bytes are openpyxl's own, which the
+  tests check against ``Workbook.save`` (the archive is compressed at deflate's fastest level,
+  not openpyxl's default); a sheet with cells of other kinds (dates, floats, formulas,
   rich text, comments, links, row heights) is written by openpyxl's writer. A workbook is saved
   once: its rows are released then.
 """
@@ -311,7 +312,8 @@ class _Writer(ExcelWriter):
 
 
 def save(wb: Workbook, path: Path | IO[bytes]) -> Path | IO[bytes]:
-    """``wb.save(path)``, the same bytes, faster for big sheets.
+    """``wb.save(path)``: the same parts, faster for big sheets (compressed at deflate's fastest
+    level).
 
     A workbook is saved once: the rows :func:`append` kept aside are released when it is written
     (an export does not wait for the garbage collector to free them); a second save raises.
@@ -321,7 +323,10 @@ def save(wb: Workbook, path: Path | IO[bytes]) -> Path | IO[bytes]:
     if wb.write_only:
         wb.save(path)
         return path
-    archive = ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True)
+    # Deflate's fastest level: the parts are the same, the workbook ~30-45 % larger (a whole
+    # school's epos.xlsx 123 KB -> 161 KB), its compression 2.5-4x faster (~0.1 s of a 165-class
+    # export's CPU; openpyxl's default level 6 spent a quarter of the time of saving)
+    archive = ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=1)
     wb.properties.modified = datetime.datetime.now(tz=datetime.UTC).replace(tzinfo=None)
     _Writer(wb, archive).save()
     _SAVED.add(wb)
