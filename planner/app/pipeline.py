@@ -435,9 +435,10 @@ def rebuild_files(
     return _summary(say, result, order, time.perf_counter() - t0, out, len(exported) - 1)
 
 
-#: what the export imports (the forked half's workbooks, the report, the feeds' VTIMEZONE):
-#: imported while the solver searches, the export's halves do not wait for it after the fork
-EXPORT_LIBRARIES = ("openpyxl.workbook.workbook", "openpyxl.writer.excel", "jinja2", "icalendar")
+#: what the export imports (the forked half's workbooks, the report): imported while the solver
+#: searches, the export's halves do not wait for it after the fork (the feeds need icalendar only
+#: for a zone with daylight time, :func:`planner.exports.ical.vtimezone`)
+EXPORT_LIBRARIES = ("openpyxl.workbook.workbook", "openpyxl.writer.excel", "jinja2")
 
 
 def _prepare_export(timetable: Timetable, order: QuarantineOrder) -> None:

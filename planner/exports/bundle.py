@@ -267,8 +267,8 @@ def write_bundle(
             classes=[c for c in order.classes if c in slugs],
         )
 
-    # Each half imports its own libraries after the fork (the process icalendar for the feeds,
-    # the child openpyxl), not at start-up. The smaller jobs, largest first, go to whichever
+    # Each half imports its own libraries after the fork (the child openpyxl, the report's half
+    # jinja2), not at start-up. The smaller jobs, largest first, go to whichever
     # half is free first: the child's fixed cost (openpyxl) weighs most in a small school, the
     # feeds in a large one.
     here = [versions, feeds]

@@ -124,6 +124,11 @@ def _message(
         lines.append(f"{_date_heading(d)} — онлайн-уроков: {online} из {len(lessons)}")
         entries: list[tuple[int, int, str]] = []
         slots = day_health(items)
+        # the health slots by start minute, in day order: what follows a lesson that ends then
+        health_at: dict[int | None, list[ScheduleItem]] = {}
+        for h in items:
+            if h.kind in HEALTH_KINDS:
+                health_at.setdefault(h.start_min, []).append(h)
         used: set[int] = set()
         # lessons at one time (subgroups, a joint lesson) share their health slots: one line
         clusters: dict[tuple[int, int | None], list[ScheduleItem]] = {}
@@ -140,11 +145,7 @@ def _message(
                 entries.extend((start, 1, f"   {line}") for line in materials)
             during = [h for i in group for h in health_during(slots, i)]
             during = list({id(h): h for h in during}.values())
-            after = [
-                h
-                for h in items
-                if h.kind in HEALTH_KINDS and end is not None and h.start_min == end and during
-            ]
+            after = health_at.get(end, []) if during and end is not None else []
             used.update(id(h) for h in (*during, *after))
             text = _health_text(during, after)
             if text:

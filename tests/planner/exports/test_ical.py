@@ -386,3 +386,39 @@ def test_prepare_zone_builds_what_every_feed_of_those_years_looks_up() -> None:
         assert b"TZID:Europe/Samara" in vtimezone("Europe/Samara", first, last)
     # every span of the order's years was there: the feeds build none of them again
     assert (built, vtimezone.cache_info().currsize) == (3, 3)
+
+
+@pytest.mark.parametrize(
+    "tz",
+    ["Asia/Yekaterinburg", "Europe/Moscow", "Europe/Kaliningrad", "Asia/Kamchatka",
+     "Asia/Kolkata", "America/Sao_Paulo", "Europe/Berlin", "UTC", "Etc/GMT+3"],
+)  # fmt: skip
+def test_vtimezone_and_local_time_are_icalendars(tz) -> None:
+    """The zones of one offset are written by hand (no icalendar import), others by icalendar:
+    the same bytes either way (every zone of the tz database was compared once)."""
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from icalendar import Event, vDuration
+
+    from planner.exports.ical import REFRESH, _fixed_zone, _local_time, _refresh, vtimezone
+
+    for first, last in ((2026, 2026), (2026, 2028)):
+        cal = Calendar()
+        start = datetime(first, 6, 1, 12, tzinfo=ZoneInfo(tz))
+        cal.add_component(Event.new(uid="x", start=start))
+        cal.add_missing_timezones(first_date=date(first, 1, 1), last_date=date(last + 1, 1, 1))
+        expected = b"".join(c.to_ical() for c in cal.subcomponents if c.name == "VTIMEZONE")
+        assert vtimezone.__wrapped__(tz, first, last) == expected
+    sample = Event.new(uid="x", start=datetime(2000, 1, 1, tzinfo=ZoneInfo(tz))).to_ical()
+    line = next(x for x in sample.decode().split("\r\n") if x.startswith("DTSTART"))
+    name, _, value = line.partition(":")
+    assert _local_time.__wrapped__(tz) == (
+        name.removeprefix("DTSTART"),
+        value.removeprefix("20000101T000000"),
+    )
+    assert _refresh() == vDuration(REFRESH).to_ical().decode()
+    by_hand = _fixed_zone(tz, datetime(2026, 1, 1)) is not None
+    assert by_hand == (tz in {"Asia/Yekaterinburg", "Europe/Moscow", "Europe/Kaliningrad",
+                              "Asia/Kamchatka", "Asia/Kolkata", "America/Sao_Paulo",
+                              "Etc/GMT+3"})  # fmt: skip

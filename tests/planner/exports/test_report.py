@@ -164,3 +164,27 @@ def test_report_judges_the_column_the_order_chose():
     assert "дома: 90/120 (для сведения)" in row.group(1) and "● в школе: 90/60" in row.group(1)
     assert row.group(1).count('class="fill judged over"') == 1
     assert row.group(1).count('fill="#c8102e"') == 1
+
+
+def test_the_precompiled_template_is_the_template_compiled(monkeypatch):
+    """``_report_template.py`` is report.html as jinja2 compiles it (regenerate it with
+    scripts/compile_report_template.py); a stale one is not used, and the bytes are the same."""
+    from pathlib import Path
+
+    from planner.exports import _report_template, report
+
+    assert Path(_report_template.__file__).read_text(encoding="utf-8") == (
+        report.template_module_text()
+    )
+    o, cat, rep = real_report()
+    report._env.cache_clear()
+    assert report._env().get_template(report.TEMPLATE).filename == _report_template.__file__
+    html = render_report(remote_schedule(), o, cat, rep, now=NOW, version=2)
+    monkeypatch.setattr(_report_template, "STAMP", "another template")
+    report._env.cache_clear()
+    try:
+        template = report._env().get_template(report.TEMPLATE)
+        assert template.filename.endswith("report.html")  # compiled from the template itself
+        assert render_report(remote_schedule(), o, cat, rep, now=NOW, version=2) == html
+    finally:
+        report._env.cache_clear()
