@@ -142,12 +142,12 @@ def test_a_date_without_a_plan_in_its_time_goes_on_from_the_start_plan(monkeypat
     real = solver.solve_model
     calls: list[int] = []
 
-    def first_date_times_out(ctx, options):
+    def first_date_times_out(ctx, options, **kw):
         calls.append(1)
         if len(calls) == 1:  # the first date's model: no plan within its share of the time
-            _a, st = real(ctx, options)
+            _a, st = real(ctx, options, **kw)
             return None, st
-        return real(ctx, options)
+        return real(ctx, options, **kw)
 
     monkeypatch.setattr(solver, "solve_model", first_date_times_out)
     tt, o = music_week()
