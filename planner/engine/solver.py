@@ -303,11 +303,20 @@ def _full_hint(ctx: ModelContext, a: Assignment, time_limit: float = 5.0) -> boo
         return False  # the plan breaks a hard rule or minimum of the order: no hint from it
     ctx.cache["hint_plan"] = (a, solver.objective_value)
     ctx.cache["hint_lines"] = penalty_lines(ctx, lambda e: int(solver.value(e)))
-    values = solver.response_proto.solution
-    ctx.model.clear_hints()  # (a copy of a date's model comes with its base's hint)
-    for i in range(len(ctx.model.proto.variables)):
-        ctx.model.add_hint(ctx.model.get_int_var_from_proto_index(i), values[i])
+    # (a copy of a date's model comes with its base's hint: replaced)
+    hint_solution(ctx.model, solver.response_proto.solution)
     return True
+
+
+def hint_solution(model: cp_model.CpModel, values: Any) -> None:
+    """Hint every variable of ``model`` with ``values`` (a solution of it or of a copy with
+    rows added), replacing any hint it had: in bulk, not one ``add_hint`` per variable (1 000
+    variables: 10 ms → 0.1 ms; three classes' week hints ~7 000 variables in its copies)."""
+    n = len(model.proto.variables)
+    model.clear_hints()
+    hint = model.proto.solution_hint
+    hint.vars.extend(range(n))
+    hint.values.extend(list(values)[:n])
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
@@ -688,10 +697,7 @@ def longest_hint(ctx: ModelContext, work: float = 0.05) -> None:
     solver.parameters.symmetry_level = 0
     if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return
-    values = solver.response_proto.solution
-    ctx.model.clear_hints()
-    for i in range(len(ctx.model.proto.variables)):
-        ctx.model.add_hint(ctx.model.get_int_var_from_proto_index(i), values[i])
+    hint_solution(ctx.model, solver.response_proto.solution)
     # the plan to fall back on when the search is stopped before its first plan
     plan = Assignment(
         online={u.id: bool(solver.value(ctx.vars[u.id].online)) for u in ctx.problem.units},
