@@ -186,13 +186,17 @@ def publish(
     author: str,
     comment: str = "",
     now: datetime,
+    digest: str | None = None,
 ) -> VersionHistory:
-    """Freeze ``draft`` as the next version; returns a new history, ``history`` is untouched."""
+    """Freeze ``draft`` as the next version; returns a new history, ``history`` is untouched.
+
+    ``digest``: the draft's :func:`content_hash` when the caller has it (a first version is
+    compared with nothing: :func:`planner.exports.bundle.write_bundle` hashes it later)."""
     if now.tzinfo is None or now.utcoffset() is None:
         raise PublishError("время публикации должно быть с часовым поясом (aware datetime).")
     if not author.strip():
         raise PublishError("укажите, кто публикует версию (автор не может быть пустым).")
-    digest = content_hash(draft)
+    digest = digest if digest is not None else content_hash(draft)
     latest = history.latest
     if latest is not None:
         if latest.content_hash == digest:

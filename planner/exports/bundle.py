@@ -23,6 +23,7 @@ import gc
 import os
 import pickle
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -154,6 +155,10 @@ def _collector_paused(write: Callable[_P, _R]) -> Callable[_P, _R]:
     return paused
 
 
+#: the content hash of a first version until the half writing versions.json works it out
+_HASH_LATER = "sha256:later"
+
+
 @_collector_paused
 def write_bundle(
     outdir: Path,
@@ -181,10 +186,14 @@ def write_bundle(
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     history = history or VersionHistory()
+    # A first version is compared with nothing: its content hash (0.14 s of a city school) is
+    # only written into versions.json, so the half that writes it works it out after the fork.
+    hash_later = history.latest is None
     if history.latest is None or history.latest.schedule is not schedule:
         comment = f"Приказ: {', '.join(order.classes)} {_period(order)}"
         try:  # publish hashes the schedule; hashing it first to compare would do it twice
-            history = publish(schedule, history, author=author, comment=comment, now=now)
+            history = publish(schedule, history, author=author, comment=comment, now=now,
+                              digest=_HASH_LATER if hash_later else None)  # fmt: skip
         except PublishError:
             if not is_published(schedule, history):  # refused for another reason
                 raise
@@ -208,7 +217,11 @@ def write_bundle(
         if with_schedule:
             schedule.write(outdir / "schedule.json")  # its text, reused by versions.json
             written.append(outdir / "schedule.json")
-        history.write(outdir / "versions.json")  # the schedules' own texts, re-indented
+        hashed = history
+        if hashed.latest is not None and hashed.latest.content_hash == _HASH_LATER:
+            last = replace(hashed.latest, content_hash=content_hash(schedule))
+            hashed = VersionHistory((*hashed.versions[:-1], last))
+        hashed.write(outdir / "versions.json")  # the schedules' own texts, re-indented
         return [*written, outdir / "versions.json"]
 
     def changes() -> list[Path]:

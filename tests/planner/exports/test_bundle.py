@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from constraints.catalogue import NormCatalogue
 from constraints.checker import check_schedule
 from planner.engine.changes import diff_against_base
-from planner.engine.versions import VersionHistory
+from planner.engine.versions import VersionHistory, content_hash
 from planner.exports.bundle import first_week, load_previous_history, write_bundle
 from planner.imports import load_timetable
 
@@ -228,6 +228,18 @@ def test_a_forked_bundle_lists_the_files_in_the_same_order(first, tmp_path, monk
     outdir, paths = first
     forked = _forked_run(tmp_path, monkeypatch)
     assert [p.relative_to(tmp_path) for p in forked] == [p.relative_to(outdir) for p in paths]
+
+
+def test_a_first_versions_hash_is_worked_out_after_the_fork(first, tmp_path, monkeypatch):
+    # a first version is compared with nothing: its content hash is written into versions.json
+    # by the half that writes it, the same as the one-process export writes
+    outdir, _paths = first
+    _forked_run(tmp_path, monkeypatch)
+    forked = json.loads((tmp_path / "versions.json").read_text(encoding="utf-8"))
+    alone = json.loads((outdir / "versions.json").read_text(encoding="utf-8"))
+    digest = forked["versions"][0]["content_hash"]
+    assert digest == alone["versions"][0]["content_hash"] == content_hash(remote_schedule())
+    assert VersionHistory.read(tmp_path / "versions.json").latest.content_hash == digest
 
 
 def test_an_error_in_the_forked_half_is_raised_in_the_caller(tmp_path, monkeypatch):
