@@ -319,6 +319,22 @@ def hint_solution(model: cp_model.CpModel, values: Any) -> None:
     hint.values.extend(list(values)[:n])
 
 
+def plan_of(ctx: ModelContext, solver: cp_model.CpSolver) -> Assignment:
+    """The plan of ``solver``'s solution of ``ctx``'s model (or of a copy of it)."""
+    units, v = ctx.problem.units, ctx.vars
+    return Assignment(
+        online={u.id: bool(solver.value(v[u.id].online)) for u in units},
+        start={u.id: int(solver.value(v[u.id].start)) for u in units},
+        dur={u.id: int(solver.value(v[u.id].dur)) for u in units},
+    )
+
+
+def add_ceiling(ctx: ModelContext, ceiling: float | None) -> None:
+    """Only plans whose objective is below ``ceiling`` (none found: INFEASIBLE)."""
+    if ceiling is not None and "objective" in ctx.cache:
+        ctx.model.add(ctx.cache["objective"] < math.ceil(ceiling - 1e-6))
+
+
 class _Progress(cp_model.CpSolverSolutionCallback):
     def __init__(
         self,
@@ -505,11 +521,7 @@ def solve_model(
         # one-worker re-solve only pins down a proven optimum, see docs/solver.md)
         # several workers, or one worker cut off by the clock: the plan depends on timing
         stats.deterministic = False
-    a = Assignment(
-        online={u.id: bool(solver.value(ctx.vars[u.id].online)) for u in p.units},
-        start={u.id: int(solver.value(ctx.vars[u.id].start)) for u in p.units},
-        dur={u.id: int(solver.value(ctx.vars[u.id].dur)) for u in p.units},
-    )
+    a = plan_of(ctx, solver)
     _fill_counts(stats, a, ctx)
     stats.objective, stats.bound = objective, bound
     stats.gap = round(gap, 6)
@@ -645,10 +657,12 @@ def date_model(problem: Problem, d: date,
 
 def date_variant(base: ModelContext, *, forced: frozenset = frozenset(),
                  prices: dict[tuple[str, str, int], int] | None = None,
-                 ceiling: float | None = None) -> ModelContext:  # fmt: skip
+                 ceiling: float | None = None,
+                 start: Assignment | None = None) -> ModelContext:  # fmt: skip
     """A copy of a date's model (:func:`date_model`) where the subjects of ``forced`` get their
     online lesson on this date, those of ``prices`` pay that price without one (a Lagrangian
-    price of the week), and only plans below ``ceiling`` are of interest; ``base`` itself
+    price of the week), the search starts from the date's relaxed plan ``start``
+    (:func:`restart_hint`) and only plans below ``ceiling`` are of interest; ``base`` itself
     when nothing changes."""
     if not forced and not prices and ceiling is None:
         return base
@@ -665,8 +679,9 @@ def date_variant(base: ModelContext, *, forced: frozenset = frozenset(),
     objective = sum(pen.weight * pen.var for pen in ctx.penalties)
     ctx.cache["objective"] = objective
     ctx.model.minimize(objective)
-    if ceiling is not None:
-        ctx.model.add(objective < math.ceil(ceiling - 1e-6))
+    if start is not None:  # (before the ceiling: the hint is completed in a fixed-plan solve)
+        restart_hint(ctx, start, forced)
+    add_ceiling(ctx, ceiling)
     return ctx
 
 
@@ -699,12 +714,7 @@ def longest_hint(ctx: ModelContext, work: float = 0.05) -> None:
         return
     hint_solution(ctx.model, solver.response_proto.solution)
     # the plan to fall back on when the search is stopped before its first plan
-    plan = Assignment(
-        online={u.id: bool(solver.value(ctx.vars[u.id].online)) for u in ctx.problem.units},
-        start={u.id: int(solver.value(ctx.vars[u.id].start)) for u in ctx.problem.units},
-        dur={u.id: int(solver.value(ctx.vars[u.id].dur)) for u in ctx.problem.units},
-    )
-    ctx.cache["hint_plan"] = (plan, solver.objective_value)
+    ctx.cache["hint_plan"] = (plan_of(ctx, solver), solver.objective_value)
     ctx.cache.pop("hint_lines", None)
 
 
@@ -1079,11 +1089,7 @@ def improve_by_classes(
             and solver.objective_value < objective - 0.5
         ):
             objective = solver.objective_value
-            plan = Assignment(
-                online={u.id: bool(solver.value(ctx.vars[u.id].online)) for u in problem.units},
-                start={u.id: int(solver.value(ctx.vars[u.id].start)) for u in problem.units},
-                dur={u.id: int(solver.value(ctx.vars[u.id].dur)) for u in problem.units},
-            )
+            plan = plan_of(ctx, solver)
             idle = 0
         else:
             idle += 1
@@ -1240,13 +1246,9 @@ def solve_by_days(
             sub, ids = base.problem, base.ids
             if variant is not None:
                 ctx_d = variant
-            elif start is not None and (forced or prices):
-                ctx_d = date_variant(base.ctx, forced=forced, prices=prices)
-                restart_hint(ctx_d, start, forced)
-                if ceiling is not None:
-                    ctx_d.model.add(ctx_d.cache["objective"] < math.ceil(ceiling - 1e-6))
             else:
-                ctx_d = date_variant(base.ctx, forced=forced, prices=prices, ceiling=ceiling)
+                ctx_d = date_variant(base.ctx, forced=forced, prices=prices, ceiling=ceiling,
+                                     start=start)  # fmt: skip
                 if ctx_d is base.ctx and _siblings_meet(sub, d):
                     # the date's relaxed solve (medium, three classes: all CP-SAT work of the
                     # week 0.137 → 0.106 units, mean of four seeds; without a sibling pair the
@@ -1258,9 +1260,7 @@ def solve_by_days(
                                    contact_weights=prices)  # fmt: skip
             # (measured: without the start plan's hint a small date's search is a quarter longer)
             ctx_d = build_model(sub, weights=weights, previous=previous, subject_floor=False)
-            objective = ctx_d.cache.get("objective")
-            if objective is not None and ceiling is not None:
-                ctx_d.model.add(objective < math.ceil(ceiling - 1e-6))
+            add_ceiling(ctx_d, ceiling)
         # a small date: one worker proves it about as fast and is repeatable as it is (several
         # workers need the one-worker re-solve at the optimum, which costs more than the solve)
         workers = 1 if len(sub.units) < SMALL_DAY_UNITS else options.workers
@@ -1325,8 +1325,7 @@ def solve_by_days(
             # an earlier date than the best one may tie with it (and then wins)
             tie = 1 if best_p[1] is not None and d < best_p[1] else 0
             ctx_d = copies.pop(d)
-            ceiling = relaxed[d].bound + best_p[0] + tie
-            ctx_d.model.add(ctx_d.cache["objective"] < math.ceil(ceiling - 1e-6))
+            add_ceiling(ctx_d, relaxed[d].bound + best_p[0] + tie)
             day = solve_day(d, left() / 2, forced=forced, variant=ctx_d)
             if day.plan is None:
                 if day.stats.status != "INFEASIBLE":
