@@ -218,9 +218,9 @@ def write_bundle(
             schedule.write(outdir / "schedule.json")  # its text, reused by versions.json
             written.append(outdir / "schedule.json")
         hashed = history
-        if hashed.latest is not None and hashed.latest.content_hash == _HASH_LATER:
-            last = replace(hashed.latest, content_hash=content_hash(schedule))
-            hashed = VersionHistory((*hashed.versions[:-1], last))
+        if hash_later:
+            last = replace(latest, content_hash=content_hash(schedule))
+            hashed = VersionHistory((*history.versions[:-1], last))
         hashed.write(outdir / "versions.json")  # the schedules' own texts, re-indented
         return [*written, outdir / "versions.json"]
 
