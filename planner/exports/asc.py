@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from planner.domain.model import BaseLesson, Timetable, minutes
 
@@ -76,23 +77,13 @@ def _child(parent: _Element, tag: str, attrib: dict[str, str]) -> _Element:
     return child
 
 
+#: what an attribute value escapes beyond ``&``, ``<`` and ``>``, as ElementTree escapes it
+_ATTR_ENTITIES = {'"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"}
+
+
 def _attr(text: str) -> str:
     """An attribute value escaped as ElementTree escapes it."""
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    if '"' in text:
-        text = text.replace('"', "&quot;")
-    if "\r" in text:
-        text = text.replace("\r", "&#13;")
-    if "\n" in text:
-        text = text.replace("\n", "&#10;")
-    if "\t" in text:
-        text = text.replace("\t", "&#09;")
-    return text
+    return escape(text, _ATTR_ENTITIES)
 
 
 def _xml(node: _Element, put: Callable[[str], object], pad: str = "\n") -> None:
