@@ -241,7 +241,7 @@ WATCH_PARENT_SECONDS = 0.5
 
 
 def watch_parent(parent_pid: int) -> None:
-    """Initializer of a pool worker: end the worker when the server process is gone.
+    """End a pool worker when the server process is gone (part of :func:`start_worker`).
 
     A thread polls ``getppid()`` (a dead parent's children are re-parented), so this holds even
     when the server was killed with SIGKILL and never shut the pool down. (Linux's
@@ -258,13 +258,25 @@ def watch_parent(parent_pid: int) -> None:
     threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
-def warm_worker(solver_function: str) -> None:
-    """Task of a fresh pool worker: import what a job needs (the solver, the job's services),
-    so that the first rebuild after the server starts does not wait for a process to start and
-    import OR-Tools (about 2 s of the first plan on this machine)."""
-    load_function(solver_function)
-    importlib.import_module("api.services.schools")
-    importlib.import_module("planner.domain.order")
+def start_worker(parent_pid: int, solver_function: str) -> None:
+    """Initializer of a pool worker: watch the server (:func:`watch_parent`) and import what a
+    job needs (the solver, the job's services), so that the first rebuild after the server
+    starts does not wait for OR-Tools to import (about 2 s of the first plan on this machine).
+
+    It runs in every worker the pool starts, whichever worker then takes which task. A failed
+    import is only logged: the job that needs the solver reports it, while an initializer that
+    raised would break the pool for every job."""
+    watch_parent(parent_pid)
+    try:
+        load_function(solver_function)
+        importlib.import_module("api.services.schools")
+        importlib.import_module("planner.domain.order")
+    except Exception:
+        log.exception("solver pool warm-up failed")
+
+
+def started() -> None:
+    """Task that only makes the pool start a worker (its initializer does the work)."""
 
 
 def mine(job_id: str, attempt: int) -> tuple[Any, ...]:
@@ -589,8 +601,8 @@ class JobRunner:
                     self._executor = ProcessPoolExecutor(
                         max_workers=self.settings.job_pool_size,
                         mp_context=multiprocessing.get_context("spawn"),
-                        initializer=watch_parent,
-                        initargs=(os.getpid(),),
+                        initializer=start_worker,
+                        initargs=(os.getpid(), self.settings.solver_function),
                     )
                 else:
                     self._executor = ThreadPoolExecutor(
@@ -664,14 +676,14 @@ class JobRunner:
         return failed
 
     def warm(self) -> None:
-        """At start-up: start the process pool's workers now, each importing the solver
-        (:func:`warm_worker`); threads and inline runs need nothing."""
+        """At start-up: start the process pool's workers now; each imports the solver in its
+        initializer (:func:`start_worker`). Threads and inline runs need nothing."""
         if self.settings.job_runner != "process":
             return
         pool = self._pool()
-        for _ in range(max(1, self.settings.job_pool_size)):  # one task each: every worker starts
-            future = pool.submit(warm_worker, self.settings.solver_function)
-            future.add_done_callback(_log_warm_failure)
+        for _ in range(max(1, self.settings.job_pool_size)):
+            # a spawning pool starts a worker for each task that finds no worker idle
+            pool.submit(started)
 
     def shutdown(self, wait: bool = True) -> None:
         """Stop the pool. ``wait=False`` (the server stopping) also ends running solves: their
@@ -686,11 +698,6 @@ class JobRunner:
                 with contextlib.suppress(Exception):
                     process.terminate()
         executor.shutdown(wait=wait, cancel_futures=not wait)
-
-
-def _log_warm_failure(future: Future[None]) -> None:
-    if not future.cancelled() and future.exception() is not None:  # a job will say it again
-        log.warning("solver pool warm-up failed: %r", future.exception())
 
 
 def make_runner(settings: Settings, factory: sessionmaker[Session]) -> Runner:
