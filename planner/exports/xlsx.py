@@ -42,7 +42,7 @@ from openpyxl.worksheet.dimensions import SheetDimension
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from .cells import FORMULA_STARTS
+from .cells import is_formula_like
 
 __all__ = ["CellStyle", "append", "append_merged", "save"]
 
@@ -113,9 +113,7 @@ def append(ws: Worksheet, values: Iterable[object], style: CellStyle | None = No
             value = value[:32767]
             if search(value):
                 value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            # is_formula_like, inline: a whole school's ЭПОС sheet has ~100,000 cells
-            formula = value.startswith(FORMULA_STARTS)
-            cells.append((value, "s", _quoted(ws, array) if formula else array))
+            cells.append((value, "s", _quoted(ws, array) if is_formula_like(value) else array))
         elif value is None or type(value) is int:
             cells.append((value, "n", array))
         else:
