@@ -346,18 +346,27 @@ _PLAIN_ZONE = re.compile(r"[A-Za-z0-9_+-]+(?:/[A-Za-z0-9_+-]+)*")
 _ZONE_STEP = timedelta(days=64)  # icalendar's first step when it looks for an offset change
 
 
+def _plain_zone(tz: str) -> ZoneInfo | None:
+    """``tz`` as a zone written without icalendar: a key it writes as it is, that zoneinfo
+    knows; ``None`` for anything else (icalendar then says what it makes of it)."""
+    if not _PLAIN_ZONE.fullmatch(tz):
+        return None
+    try:
+        return ZoneInfo(tz)
+    except (ValueError, OSError):
+        return None
+
+
 def _fixed_zone(tz: str, first: datetime) -> tuple[str, timedelta] | None:
     """The zone's name and standard offset when it keeps them from ``first`` (naive) on, as
     icalendar's ``Timezone.from_tzinfo`` finds it: it steps 64 days at a time to the end of the
     calendar and finds no other offset. ``None`` for anything else — a change of offset, daylight
     time, an offset of seconds, UTC or a zone icalendar might name otherwise — which icalendar
     then writes itself."""
-    if not _PLAIN_ZONE.fullmatch(tz):
+    zone = _plain_zone(tz)
+    if zone is None:
         return None
-    try:
-        start = first.replace(tzinfo=ZoneInfo(tz))
-    except (ValueError, OSError):  # not a zone zoneinfo knows: icalendar says what it makes of it
-        return None
+    start = first.replace(tzinfo=zone)
     offset = start.utcoffset()
     if not offset or start.dst() or offset % timedelta(minutes=1):
         return None
@@ -429,13 +438,9 @@ def prepare_zone(tz: str, first_year: int, last_year: int) -> None:
 def _local_time(tz: str) -> tuple[str, str]:
     """How icalendar writes a time of ``tz``: the parameters (``;TZID=…``) and the suffix
     (``Z`` for UTC) around ``YYYYMMDDTHHMMSS``."""
-    if _PLAIN_ZONE.fullmatch(tz):
-        try:
-            offset = datetime(2000, 1, 1, tzinfo=ZoneInfo(tz)).utcoffset()
-        except (ValueError, OSError):
-            offset = None
-        if offset:  # not UTC, nor a zone icalendar could take for it: the key as it is
-            return f";TZID={tz}", ""
+    zone = _plain_zone(tz)
+    if zone is not None and datetime(2000, 1, 1, tzinfo=zone).utcoffset():
+        return f";TZID={tz}", ""  # not UTC, nor a zone icalendar could take for it: as it is
     from icalendar import Event  # UTC and unusual zones: as icalendar writes them
 
     sample = Event.new(uid="x", start=datetime(2000, 1, 1, tzinfo=ZoneInfo(tz))).to_ical()
