@@ -1207,9 +1207,10 @@ def solve_by_days(
         searching.wait(timeout=1.0)
         return build_model(problem, weights=weights, previous=previous, hint=options.hint)
 
-    beside = ThreadPoolExecutor(max_workers=1) if small else None
-    later = beside.submit(whole_beside) if beside is not None else None
-    if later is None:
+    if small:
+        beside = ThreadPoolExecutor(max_workers=1)
+        later = beside.submit(whole_beside)
+    else:
         full = build_model(problem, weights=weights, previous=previous, hint=options.hint)
         start_plan, first_at = _start_plan(full, t0, progress)
     groups = problem.contact_groups()
@@ -1380,7 +1381,6 @@ def solve_by_days(
         try:
             results, early = dates_and_prices(phase1)
         finally:
-            assert later is not None and beside is not None
             searching.set()  # (no date searched: cancelled)
             full = later.result()
             beside.shutdown()
