@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import planner.engine.solver as solver
 from constraints.limits import Limits
-from constraints.problem import build_problem
+from constraints.problem import Problem, build_problem
 from planner.app.demo import build_demo_school, demo_orders
 from planner.domain.order import parse_order
 from planner.domain.solving import (
@@ -269,17 +269,23 @@ def test_the_bound_form_of_teacher_gaps_keeps_each_dates_optimum() -> None:
     assert segments > 0  # the segment form was used
 
 
+def _three_classes_week() -> tuple[Problem, dict[tuple[str, str, int], list[date]]]:
+    """Three classes of the medium school for a week, and the dates of each weekly contact."""
+    medium = build_demo_school("medium", 1)
+    o = parse_order(demo_orders(medium)["order-three-classes.yaml"], medium, "three")
+    problem = build_problem(medium, o, Limits(load_catalogue(o), o))
+    groups = problem.contact_groups()
+    pair_days = {p: sorted({problem.units[i].date for i in ids}) for p, ids in groups.items()}
+    return problem, pair_days
+
+
 def test_a_copy_of_a_dates_model_is_the_model_built_for_it() -> None:
     # the exact decomposition builds each date's model once and solves copies of it (a subject
     # forced online, Lagrangian prices, a ceiling): each copy has the proven optimum of the
     # model built for that case, and the date's own model is left as it was
     from ortools.sat.python import cp_model
 
-    medium = build_demo_school("medium", 1)
-    o = parse_order(demo_orders(medium)["order-three-classes.yaml"], medium, "three")
-    problem = build_problem(medium, o, Limits(load_catalogue(o), o))
-    pair_days = {p: sorted({problem.units[i].date for i in ids})
-                 for p, ids in problem.contact_groups().items()}  # fmt: skip
+    problem, pair_days = _three_classes_week()
 
     def optimum(ctx) -> float | None:
         cp = cp_model.CpSolver()
@@ -314,11 +320,7 @@ def test_a_date_copy_starts_from_its_relaxed_plan() -> None:
     # pricing 7Б's PE on 09.12 (medium, three classes): the date's relaxed optimum with the PE
     # lesson swapped online is a legal hint of the copy, far cheaper than the greedy plan of its
     # base, and bounds the copy's optimum from above
-    medium = build_demo_school("medium", 1)
-    o = parse_order(demo_orders(medium)["order-three-classes.yaml"], medium, "three")
-    problem = build_problem(medium, o, Limits(load_catalogue(o), o))
-    groups = problem.contact_groups()
-    pair_days = {p: sorted({problem.units[i].date for i in ids}) for p, ids in groups.items()}
+    problem, pair_days = _three_classes_week()
     d = date(2026, 12, 9)
     pe = next(p for p, ds in pair_days.items()
               if p[:2] == ("7Б", "Физическая культура") and d in ds)  # fmt: skip
@@ -340,11 +342,7 @@ def test_a_date_with_siblings_starts_from_its_best_plan_of_longest_lessons() -> 
     # 09.12 of three classes of the medium school (a sibling pair): the hint is the best plan
     # whose online lessons take their longest length, far closer to the optimum than the
     # greedy plan; the date's optimum is the same
-    medium = build_demo_school("medium", 1)
-    o = parse_order(demo_orders(medium)["order-three-classes.yaml"], medium, "three")
-    problem = build_problem(medium, o, Limits(load_catalogue(o), o))
-    pair_days = {p: sorted({problem.units[i].date for i in ids})
-                 for p, ids in problem.contact_groups().items()}  # fmt: skip
+    problem, pair_days = _three_classes_week()
     d = date(2026, 12, 9)
     assert solver._siblings_meet(problem, d)
     one = solver.date_model(problem, d, pair_days, solver.DEFAULT_WEIGHTS, None)
